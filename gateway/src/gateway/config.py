@@ -1,0 +1,58 @@
+from pathlib import Path
+from typing import Literal
+
+from pydantic import SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from common.settings import DEV_CLAIMS_SECRET
+
+SERVICES = ("identity", "definitions", "tickets", "engine", "actions")
+DEFAULT_PORTS = {"identity": 8001, "definitions": 8002, "tickets": 8003, "engine": 8004, "actions": 8005}
+
+
+class GatewaySettings(BaseSettings):
+    """`GATEWAY_*` settings; upstream service URLs come from `<SERVICE>_URL`."""
+
+    model_config = SettingsConfigDict(env_prefix="gateway_", extra="ignore")
+
+    env: Literal["development", "test", "production"] = "development"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    claims_secret: SecretStr = SecretStr(DEV_CLAIMS_SECRET)
+    spa_dir: Path = Path(__file__).resolve().parents[3] / "frontend" / "dist"
+    max_body_bytes: int = 25 * 1024 * 1024
+    upstream_timeout_seconds: float = 60.0
+    cors_origins: list[str] = []
+    identity_url: str = f"http://127.0.0.1:{DEFAULT_PORTS['identity']}"
+    definitions_url: str = f"http://127.0.0.1:{DEFAULT_PORTS['definitions']}"
+    tickets_url: str = f"http://127.0.0.1:{DEFAULT_PORTS['tickets']}"
+    engine_url: str = f"http://127.0.0.1:{DEFAULT_PORTS['engine']}"
+    actions_url: str = f"http://127.0.0.1:{DEFAULT_PORTS['actions']}"
+    otel_traces_exporter: Literal["none", "console", "otlp"] = "none"
+    log_level: str = "INFO"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shared_names(cls, values: object) -> object:
+        import os
+
+        if isinstance(values, dict):
+            shared = {
+                "claims_secret": "GATEWAY_CLAIMS_SECRET",
+                "env": "TF_ENV",
+                "otel_traces_exporter": "OTEL_TRACES_EXPORTER",
+            }
+            shared.update({f"{s}_url": f"{s.upper()}_URL" for s in SERVICES})
+            for field, env_name in shared.items():
+                if field not in values and env_name in os.environ:
+                    values[field] = os.environ[env_name]
+        return values
+
+    @model_validator(mode="after")
+    def _refuse_default_secrets(self) -> "GatewaySettings":
+        if self.env == "production" and self.claims_secret.get_secret_value() == DEV_CLAIMS_SECRET:
+            raise ValueError("GATEWAY_CLAIMS_SECRET must be set outside development")
+        return self
+
+    def upstreams(self) -> dict[str, str]:
+        return {name: getattr(self, f"{name}_url").rstrip("/") for name in SERVICES}

@@ -1,0 +1,1 @@
+"""Infrastructure every TicketFlower service shares. No domain code lives here."""

@@ -1,0 +1,192 @@
+"""Database access: one async engine per service, and a unit of work per request or message.
+
+A unit of work is one transaction. It sets the caller's company for that transaction only
+(`set_config('app.company_id', ..., true)`; a session-level SET would leak through the pool),
+collects the events the change raises into the outbox in the same transaction, and commits or
+rolls back. Services never commit: the entrypoint that opened the unit of work does.
+"""
+
+import asyncio
+import logging
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any, Self
+from uuid import UUID
+
+from sqlalchemy import MetaData, text
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from common.messaging_tables import MessagingTables
+from common.telemetry import current_traceparent
+from contracts.envelope import Actor, Envelope, EventPayload, envelope_for
+
+log = logging.getLogger(__name__)
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def service_metadata(schema: str) -> MetaData:
+    """The one MetaData of a service: its schema and the naming convention Alembic relies on."""
+    return MetaData(schema=schema, naming_convention=NAMING_CONVENTION)
+
+
+class Database:
+    """A service's engine, session factory and outbox tables."""
+
+    def __init__(
+        self,
+        engine: AsyncEngine | None,
+        schema: str,
+        *,
+        session_factory: async_sessionmaker[AsyncSession] | None = None,
+    ) -> None:
+        self.engine = engine
+        self.schema = schema
+        self.tables = MessagingTables.for_schema(schema)
+        self.outbox_written = asyncio.Event()
+        if session_factory is None:
+            assert engine is not None
+            session_factory = async_sessionmaker(engine, expire_on_commit=False)
+        self._session_factory = session_factory
+
+    @classmethod
+    def connect(cls, url: str, schema: str, *, pool_size: int = 10) -> Self:
+        engine = create_async_engine(
+            url,
+            pool_size=pool_size,
+            max_overflow=pool_size,
+            pool_pre_ping=True,
+            connect_args={"server_settings": {"application_name": schema}},
+        )
+        return cls(engine, schema)
+
+    @classmethod
+    def bound_to(cls, connection: AsyncConnection, schema: str) -> Self:
+        """A Database whose units of work are savepoints inside an outer transaction that a
+        test rolls back at its end."""
+        factory = async_sessionmaker(
+            bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+        )
+        return cls(None, schema, session_factory=factory)
+
+    def unit_of_work(self, company_id: UUID | None = None, actor: Actor | None = None) -> "UnitOfWork":
+        return UnitOfWork(self, company_id, actor or Actor.system(self.schema))
+
+    def new_session(self) -> AsyncSession:
+        return self._session_factory()
+
+    async def ping(self) -> None:
+        async with self.new_session() as session:
+            await session.execute(text("SELECT 1"))
+
+    async def dispose(self) -> None:
+        if self.engine is not None:
+            await self.engine.dispose()
+
+
+class UnitOfWork:
+    """One transaction, scoped to one company, with the events it raises."""
+
+    def __init__(self, db: Database, company_id: UUID | None, actor: Actor) -> None:
+        self.db = db
+        self.company_id = company_id
+        self.actor = actor
+        self._session: AsyncSession | None = None
+        self._published = 0
+        self._after_commit: list[Callable[[], Any]] = []
+
+    @property
+    def session(self) -> AsyncSession:
+        if self._session is None:
+            raise RuntimeError("unit of work used outside its `async with` block")
+        return self._session
+
+    async def __aenter__(self) -> Self:
+        self._session = self.db.new_session()
+        await self._session.begin()
+        if self.company_id is not None:
+            await self.set_company(self.company_id)
+        return self
+
+    async def set_company(self, company_id: UUID) -> None:
+        """Scope the rest of this transaction to a company (row-level security reads it)."""
+        self.company_id = company_id
+        await self.session.execute(
+            text("SELECT set_config('app.company_id', :company_id, true)"),
+            {"company_id": str(company_id)},
+        )
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        session = self.session
+        try:
+            if exc_type is None:
+                await session.commit()
+            else:
+                await session.rollback()
+        finally:
+            await session.close()
+            self._session = None
+        if exc_type is None:
+            if self._published:
+                self.db.outbox_written.set()
+            for callback in self._after_commit:
+                callback()
+
+    def after_commit(self, callback: Callable[[], Any]) -> None:
+        self._after_commit.append(callback)
+
+    async def publish(
+        self,
+        payload: EventPayload,
+        *,
+        company_id: UUID | None = None,
+        actor: Actor | None = None,
+    ) -> Envelope:
+        """Record an event in the outbox, in this transaction. The relay sends it after commit."""
+        envelope = envelope_for(
+            payload,
+            company_id=company_id if company_id is not None else self.company_id,
+            actor=actor or self.actor,
+        )
+        await self.publish_envelope(payload.topic, payload.aggregate_key(), envelope)
+        return envelope
+
+    async def publish_envelope(self, topic: str, key: str, envelope: Envelope) -> None:
+        await self.publish_record(
+            topic,
+            key,
+            envelope.event_id,
+            envelope.model_dump(mode="json"),
+            {"event-type": envelope.type},
+        )
+
+    async def publish_record(
+        self, topic: str, key: str, record_id: UUID, body: dict[str, Any], headers: dict[str, str]
+    ) -> None:
+        """Record any message (an envelope, or a dead letter) in the outbox."""
+        traceparent = current_traceparent()
+        if traceparent:
+            headers = {**headers, "traceparent": traceparent}
+        await self.session.execute(
+            self.db.tables.outbox.insert().values(
+                event_id=record_id, topic=topic, key=key, payload=body, headers=headers
+            )
+        )
+        self._published += 1

@@ -1,0 +1,124 @@
+"""The app factory every service uses: problem handlers, health, request ids, tracing, and a
+lifespan that owns the database, the broker (with the service's consumers), the outbox relay
+and any background workers."""
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from opentelemetry import trace
+from opentelemetry.propagate import extract
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+
+from common.consumer import EventConsumer
+from common.db import Database
+from common.errors import install_problem_handlers
+from common.health import router as health_router
+from common.kafka import create_broker, ensure_topics
+from common.outbox import OutboxRelay
+from common.settings import ServiceSettings
+from common.telemetry import setup_telemetry
+from contracts.ids import uuid7
+
+log = logging.getLogger(__name__)
+
+BackgroundWorker = Callable[[FastAPI], Coroutine[Any, Any, None]]
+
+
+@dataclass
+class ServiceParts:
+    """What a service plugs into the shared runtime."""
+
+    routers: Sequence[APIRouter] = ()
+    consumers: Callable[[Database, ServiceSettings], Sequence[tuple[EventConsumer, Sequence[str]]]] | None = (
+        None
+    )
+    workers: Sequence[BackgroundWorker] = ()
+    on_startup: Sequence[Callable[[FastAPI], Awaitable[None]]] = ()
+    on_shutdown: Sequence[Callable[[FastAPI], Awaitable[None]]] = ()
+    openapi_tags: list[dict[str, str]] = field(default_factory=list)
+
+
+class RequestContextMiddleware(BaseHTTPMiddleware):
+    """A request id on every response, a server span continuing the caller's trace, and an
+    access log line carrying both."""
+
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        request_id = request.headers.get("x-request-id") or str(uuid7())
+        tracer = trace.get_tracer("http")
+        started = time.perf_counter()
+        with tracer.start_as_current_span(
+            f"{request.method} {request.url.path}",
+            context=extract(dict(request.headers)),
+            kind=trace.SpanKind.SERVER,
+        ) as span:
+            response = await call_next(request)
+            span.set_attribute("http.status_code", response.status_code)
+            response.headers["x-request-id"] = request_id
+            if request.url.path not in ("/healthz", "/readyz"):
+                logging.getLogger("access").info(
+                    "%s %s %d %.1fms request_id=%s",
+                    request.method,
+                    request.url.path,
+                    response.status_code,
+                    (time.perf_counter() - started) * 1000,
+                    request_id,
+                )
+        return response
+
+
+def create_service_app(settings: ServiceSettings, parts: ServiceParts, *, title: str) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        setup_telemetry(settings.service_name, settings.otel_traces_exporter, settings.log_level)
+        db = Database.connect(
+            settings.runtime_database_url(), settings.db_schema, pool_size=settings.db_pool_size
+        )
+        app.state.db = db
+        await ensure_topics(settings.kafka_bootstrap_servers)
+        broker = create_broker(settings.kafka_bootstrap_servers, settings.service_name)
+        if parts.consumers is not None:
+            for consumer, topics in parts.consumers(db, settings):
+                consumer.subscribe(broker, *topics)
+        await broker.start()
+        app.state.broker = broker
+        relay = OutboxRelay(
+            db,
+            settings.kafka_bootstrap_servers,
+            poll_seconds=settings.outbox_poll_seconds,
+            retention=timedelta(hours=settings.outbox_retention_hours),
+        )
+        await relay.start(replay=settings.outbox_replay_on_start)
+        app.state.relay = relay
+        for hook in parts.on_startup:
+            await hook(app)
+        tasks: list[asyncio.Task[None]] = [asyncio.create_task(worker(app)) for worker in parts.workers]
+        try:
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+            for hook in parts.on_shutdown:
+                await hook(app)
+            await broker.stop()
+            await relay.stop()
+            await db.dispose()
+
+    app = FastAPI(title=title, version="0.1.0", lifespan=lifespan, openapi_tags=parts.openapi_tags or None)
+    app.state.settings = settings
+    install_problem_handlers(app)
+    app.add_middleware(RequestContextMiddleware)
+    app.include_router(health_router)
+    for router in parts.routers:
+        app.include_router(router)
+    return app

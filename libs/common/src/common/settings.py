@@ -1,0 +1,101 @@
+"""Settings from the environment: `<SERVICE>_<SETTING>`, plus the few names the whole system
+shares (`DATABASE_URL`, `KAFKA_BOOTSTRAP_SERVERS`, `GATEWAY_CLAIMS_SECRET`, `TF_ENV`,
+`OTEL_TRACES_EXPORTER`)."""
+
+import os
+from typing import Any, ClassVar, Literal, Self
+
+from pydantic import SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+
+DEV_CLAIMS_SECRET = "dev-only-claims-secret-change-me"
+
+_SHARED = {
+    "database_admin_url": "DATABASE_URL",
+    "kafka_bootstrap_servers": "KAFKA_BOOTSTRAP_SERVERS",
+    "claims_secret": "GATEWAY_CLAIMS_SECRET",
+    "env": "TF_ENV",
+    "otel_traces_exporter": "OTEL_TRACES_EXPORTER",
+}
+
+
+class ServiceSettings(BaseSettings):
+    """Base of every service's settings class. A subclass sets `service_name`, the port and
+    `model_config = SettingsConfigDict(env_prefix="<service>_")`."""
+
+    model_config = SettingsConfigDict(extra="ignore")
+
+    service_name: ClassVar[str]
+
+    env: Literal["development", "test", "production"] = "development"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    database_admin_url: SecretStr = SecretStr("postgresql://postgres@127.0.0.1:5432/ticketflower")
+    database_url: SecretStr | None = None
+    db_password: SecretStr | None = None
+    db_pool_size: int = 10
+    kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    claims_secret: SecretStr = SecretStr(DEV_CLAIMS_SECRET)
+    claims_max_age_seconds: int = 300
+    otel_traces_exporter: Literal["none", "console", "otlp"] = "none"
+    consumer_max_attempts: int = 5
+    outbox_poll_seconds: float = 0.5
+    outbox_retention_hours: int = 72
+    outbox_replay_on_start: bool = False
+    log_level: str = "INFO"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shared_names(cls, values: Any) -> Any:
+        if isinstance(values, dict):
+            for field, env_name in _SHARED.items():
+                if field not in values and env_name in os.environ:
+                    values[field] = os.environ[env_name]
+        return values
+
+    @model_validator(mode="after")
+    def _refuse_default_secrets(self) -> Self:
+        if self.env == "production":
+            if self.claims_secret.get_secret_value() == DEV_CLAIMS_SECRET:
+                raise ValueError("GATEWAY_CLAIMS_SECRET must be set outside development")
+            if self.database_url is None and self.db_password is None:
+                raise ValueError(f"{self.service_name.upper()}_DB_PASSWORD must be set in production")
+        return self
+
+    @property
+    def db_schema(self) -> str:
+        return self.service_name
+
+    @property
+    def owner_role(self) -> str:
+        return f"{self.service_name}_owner"
+
+    @property
+    def app_role(self) -> str:
+        return f"{self.service_name}_app"
+
+    def app_password(self) -> str:
+        if self.db_password is not None:
+            return self.db_password.get_secret_value()
+        return f"dev-{self.service_name}-password"
+
+    def runtime_database_url(self) -> str:
+        """The URL the running service uses: its app role, never the admin."""
+        if self.database_url is not None:
+            return asyncpg_url(self.database_url.get_secret_value())
+        admin = make_url(asyncpg_url(self.database_admin_url.get_secret_value()))
+        url = admin.set(username=self.app_role, password=self.app_password())
+        return url.render_as_string(hide_password=False)
+
+    def admin_database_url(self) -> str:
+        return asyncpg_url(self.database_admin_url.get_secret_value())
+
+
+def asyncpg_url(url: str) -> str:
+    """Accept `postgres://`, `postgresql://` or `postgresql+asyncpg://` and return the asyncpg
+    form SQLAlchemy needs."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgres", "postgresql", "postgresql+psycopg2", "postgresql+psycopg"):
+        parsed = parsed.set(drivername="postgresql+asyncpg")
+    return parsed.render_as_string(hide_password=False)

@@ -1,0 +1,67 @@
+"""OpenTelemetry: tracer setup, W3C trace context in and out of Kafka headers, and logs that
+carry the trace id."""
+
+import logging
+import sys
+from typing import Any
+
+from opentelemetry import context as otel_context
+from opentelemetry import trace
+from opentelemetry.propagate import extract, inject
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SpanExporter
+
+_configured = False
+
+
+def setup_telemetry(service_name: str, exporter: str, log_level: str = "INFO") -> None:
+    """Install the tracer provider (once per process) and structured logging."""
+    global _configured
+    if _configured:
+        return
+    _configured = True
+    provider = TracerProvider(resource=Resource.create({"service.name": service_name}))
+    span_exporter: SpanExporter | None = None
+    if exporter == "console":
+        span_exporter = ConsoleSpanExporter()
+    elif exporter == "otlp":
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+        span_exporter = OTLPSpanExporter()
+    if span_exporter is not None:
+        provider.add_span_processor(BatchSpanProcessor(span_exporter))
+    trace.set_tracer_provider(provider)
+    setup_logging(service_name, log_level)
+
+
+class TraceIdFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        ctx = trace.get_current_span().get_span_context()
+        record.trace_id = format(ctx.trace_id, "032x") if ctx.is_valid else "-"
+        return True
+
+
+def setup_logging(service_name: str, level: str) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(TraceIdFilter())
+    handler.setFormatter(
+        logging.Formatter(f"%(asctime)s %(levelname)s {service_name} %(name)s trace=%(trace_id)s %(message)s")
+    )
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+
+
+def tracer(name: str) -> trace.Tracer:
+    return trace.get_tracer(name)
+
+
+def current_traceparent() -> str | None:
+    carrier: dict[str, str] = {}
+    inject(carrier)
+    return carrier.get("traceparent")
+
+
+def context_from_headers(headers: dict[str, Any]) -> otel_context.Context:
+    return extract({k: v.decode() if isinstance(v, bytes) else v for k, v in headers.items()})

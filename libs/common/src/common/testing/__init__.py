@@ -1,0 +1,2 @@
+"""Test harness shared by every service's tests (loaded as the pytest plugin
+`common.testing.plugin`)."""

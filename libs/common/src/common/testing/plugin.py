@@ -1,0 +1,18 @@
+"""Pytest fixtures every test suite of the project can use."""
+
+
+import pytest
+
+from common.testing.infra import kafka_bootstrap_servers, postgres_admin_url
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url() -> str:
+    """Admin URL of the test Postgres server (see `common.testing.infra`)."""
+    return postgres_admin_url()
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap() -> str:
+    """Bootstrap servers of the test Kafka-protocol broker."""
+    return kafka_bootstrap_servers()

@@ -1,0 +1,1 @@
+"""Event contracts: the envelope and the typed payloads every producer and consumer shares."""

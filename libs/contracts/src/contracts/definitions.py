@@ -1,0 +1,97 @@
+"""Events of the definitions service (topic `definitions.events`).
+
+Each carries the full published definition (event-carried state): the engine and the tickets
+service keep their own copies and never ask the definitions service at run time.
+"""
+
+from typing import Any, ClassVar, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+
+from contracts.envelope import EventPayload
+from contracts.topics import DEFINITIONS_EVENTS
+
+TaskType = Literal["FORM", "SYNC_ACTION", "ASYNC_ACTION"]
+
+
+class TaskDefinitionSpec(BaseModel):
+    key: str
+    name: str
+    description: str = ""
+    task_type: TaskType
+    input_schema: dict[str, Any] = Field(default_factory=dict)
+    output_schema: dict[str, Any] = Field(default_factory=dict)
+    action_url: str | None = None
+    timeout_seconds: int | None = None
+    max_retries: int | None = None
+    input_transform: str | None = None
+    output_transform: str | None = None
+    edit_layout: dict[str, Any] | None = None
+    display_layout: dict[str, Any] | None = None
+
+
+class TransitionSpec(BaseModel):
+    from_task: str
+    to_task: str
+    condition: str | None = None
+    priority: int = 0
+    position: int = Field(0, description="order in the definition; breaks priority ties")
+
+
+class WorkflowDefinitionPublished(EventPayload):
+    event_type: ClassVar[str] = "workflow_definition.published"
+    topic: ClassVar[str] = DEFINITIONS_EVENTS
+
+    workflow_definition_id: UUID
+    key: str
+    version: int
+    name: str
+    description: str = ""
+    start_task: str
+    tasks: list[TaskDefinitionSpec]
+    transitions: list[TransitionSpec]
+
+    def aggregate_key(self) -> str:
+        return self.key
+
+
+class WorkflowDefinitionArchived(EventPayload):
+    event_type: ClassVar[str] = "workflow_definition.archived"
+    topic: ClassVar[str] = DEFINITIONS_EVENTS
+
+    key: str
+
+    def aggregate_key(self) -> str:
+        return self.key
+
+
+class TicketDefinitionPublished(EventPayload):
+    event_type: ClassVar[str] = "ticket_definition.published"
+    topic: ClassVar[str] = DEFINITIONS_EVENTS
+
+    ticket_definition_id: UUID
+    key: str
+    version: int
+    name: str
+    description: str = ""
+    prefix: str = Field(description="human number prefix, e.g. HR for HR-1042")
+    fields: dict[str, Any] = Field(description="JSON Schema of the ticket data")
+    workflow_key: str
+    workflow_version: int | None = Field(None, description="None: the latest at submit time")
+    company_role_access: list[str]
+    edit_layout: dict[str, Any] | None = None
+    display_layout: dict[str, Any] | None = None
+
+    def aggregate_key(self) -> str:
+        return self.key
+
+
+class TicketDefinitionArchived(EventPayload):
+    event_type: ClassVar[str] = "ticket_definition.archived"
+    topic: ClassVar[str] = DEFINITIONS_EVENTS
+
+    key: str
+
+    def aggregate_key(self) -> str:
+        return self.key

@@ -1,0 +1,97 @@
+"""Events of the engine (topic `engine.events`, keyed by workflow instance id) and the action
+requests it sends to the runners (topic `actions.requests`)."""
+
+from typing import Any, ClassVar, Literal
+from uuid import UUID
+
+from contracts.envelope import EventPayload
+from contracts.topics import ACTIONS_REQUESTS, ENGINE_EVENTS
+
+WorkflowStatus = Literal["RUNNING", "ON_HOLD", "INCIDENT", "COMPLETED", "CANCELLED"]
+TaskStatus = Literal["PENDING", "ASSIGNED", "IN_PROGRESS", "COMPLETED", "ERROR", "SKIPPED", "CANCELLED"]
+
+
+class WorkflowEvent(EventPayload):
+    """Common shape of every engine event: enough for the tickets service to keep the ticket's
+    status and timeline without asking the engine."""
+
+    topic: ClassVar[str] = ENGINE_EVENTS
+
+    workflow_instance_id: UUID
+    ticket_id: UUID
+    workflow_status: WorkflowStatus
+    task_instance_id: UUID | None = None
+    task_key: str | None = None
+    task_name: str | None = None
+    task_status: TaskStatus | None = None
+    assignee_id: UUID | None = None
+    detail: str = ""
+
+    def aggregate_key(self) -> str:
+        return str(self.workflow_instance_id)
+
+
+class WorkflowStarted(WorkflowEvent):
+    event_type: ClassVar[str] = "workflow.started"
+
+
+class WorkflowCompleted(WorkflowEvent):
+    event_type: ClassVar[str] = "workflow.completed"
+
+
+class WorkflowCancelled(WorkflowEvent):
+    event_type: ClassVar[str] = "workflow.cancelled"
+
+
+class WorkflowHeld(WorkflowEvent):
+    event_type: ClassVar[str] = "workflow.held"
+
+
+class WorkflowResumed(WorkflowEvent):
+    event_type: ClassVar[str] = "workflow.resumed"
+
+
+class WorkflowIncident(WorkflowEvent):
+    event_type: ClassVar[str] = "workflow.incident"
+
+
+class TaskCreated(WorkflowEvent):
+    event_type: ClassVar[str] = "task.created"
+
+
+class TaskAssigned(WorkflowEvent):
+    event_type: ClassVar[str] = "task.assigned"
+
+
+class TaskStarted(WorkflowEvent):
+    event_type: ClassVar[str] = "task.started"
+
+
+class TaskCompleted(WorkflowEvent):
+    event_type: ClassVar[str] = "task.completed"
+
+
+class TaskFailed(WorkflowEvent):
+    event_type: ClassVar[str] = "task.failed"
+
+
+class ActionRequested(EventPayload):
+    """Run one attempt of a SYNC_ACTION or ASYNC_ACTION task."""
+
+    event_type: ClassVar[str] = "action.requested"
+    topic: ClassVar[str] = ACTIONS_REQUESTS
+
+    request_id: UUID
+    workflow_instance_id: UUID
+    task_instance_id: UUID
+    attempt: int
+    task_type: Literal["SYNC_ACTION", "ASYNC_ACTION"]
+    action_url: str
+    timeout_seconds: int
+    max_retries: int | None = None
+    input_transform: str | None = None
+    output_transform: str | None = None
+    workflow_data: dict[str, Any]
+
+    def aggregate_key(self) -> str:
+        return str(self.workflow_instance_id)

@@ -1,0 +1,51 @@
+"""Events of the identity service (topic `identity.events`, keyed by company or user id)."""
+
+from typing import ClassVar
+from uuid import UUID
+
+from contracts.envelope import EventPayload
+from contracts.topics import IDENTITY_EVENTS
+
+
+class CompanyCreated(EventPayload):
+    event_type: ClassVar[str] = "company.created"
+    topic: ClassVar[str] = IDENTITY_EVENTS
+
+    company_id: UUID
+    name: str
+
+    def aggregate_key(self) -> str:
+        return str(self.company_id)
+
+
+class UserState(EventPayload):
+    """The full state of a user, carried by every user event so consumers keep their own copy."""
+
+    topic: ClassVar[str] = IDENTITY_EVENTS
+
+    user_id: UUID
+    email: str
+    first_name: str
+    last_name: str
+    is_active: bool
+    system_roles: list[str]
+    company_roles: list[str]
+
+    def aggregate_key(self) -> str:
+        return str(self.user_id)
+
+
+class UserCreated(UserState):
+    event_type: ClassVar[str] = "user.created"
+
+
+class UserUpdated(UserState):
+    event_type: ClassVar[str] = "user.updated"
+
+
+class UserDeactivated(UserState):
+    event_type: ClassVar[str] = "user.deactivated"
+
+
+class UserRolesChanged(UserState):
+    event_type: ClassVar[str] = "user.roles_changed"

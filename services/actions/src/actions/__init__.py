@@ -1,0 +1,1 @@
+"""Action runners: SYNC and ASYNC HTTP calls, transforms, callbacks, retries."""

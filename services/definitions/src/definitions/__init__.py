@@ -1,0 +1,1 @@
+"""Workflow, task and ticket definitions: upload, validation, versions, export."""

@@ -1,0 +1,12 @@
+from typing import ClassVar
+
+from pydantic_settings import SettingsConfigDict
+
+from common.settings import ServiceSettings
+
+
+class DefinitionsSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="definitions_", extra="ignore")
+
+    service_name: ClassVar[str] = "definitions"
+    port: int = 8002

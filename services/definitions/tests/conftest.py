@@ -1,0 +1,21 @@
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from common.db import Database
+from common.testing.infra import migrated_settings, rolled_back_database
+from definitions.config import DefinitionsSettings
+
+MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
+
+
+@pytest.fixture(scope="session")
+def settings(pg_admin_url: str, kafka_bootstrap: str) -> DefinitionsSettings:
+    return migrated_settings(DefinitionsSettings, pg_admin_url, kafka_bootstrap, MIGRATIONS)
+
+
+@pytest.fixture
+async def db(settings: DefinitionsSettings) -> AsyncIterator[Database]:
+    async with rolled_back_database(settings) as database:
+        yield database

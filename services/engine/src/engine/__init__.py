@@ -1,0 +1,1 @@
+"""Workflow and task instances, transitions, assignment, timers and incidents."""

@@ -1,0 +1,13 @@
+from fastapi import FastAPI
+
+from common.service import ServiceParts, create_service_app
+from common.settings import ServiceSettings
+from engine.consumers import build_consumers
+
+
+def create_app(settings: ServiceSettings) -> FastAPI:
+    return create_service_app(
+        settings,
+        ServiceParts(routers=[], consumers=build_consumers),
+        title="TicketFlower engine",
+    )

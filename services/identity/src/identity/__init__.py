@@ -1,0 +1,1 @@
+"""Companies, users, roles, sessions and password resets; issues the JWTs."""

@@ -1,0 +1,3 @@
+from common.db import service_metadata
+
+metadata = service_metadata("identity")

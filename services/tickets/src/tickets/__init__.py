@@ -1,0 +1,1 @@
+"""Ticket instances, attachments, external ticket events and ticket status."""

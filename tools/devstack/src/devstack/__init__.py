@@ -1,0 +1,1 @@
+"""The embedded stack: `make run` and the end-to-end tests start TicketFlower with it."""

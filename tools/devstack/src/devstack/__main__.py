@@ -1,0 +1,145 @@
+"""`python -m devstack run` starts the whole system; `python -m devstack test` runs every check."""
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from types import FrameType
+
+from common.embedded import free_port
+from devstack.stack import DEFAULT_PORTS, ROOT, Stack, start_infra
+
+
+def say(message: str) -> None:
+    print(f"==> {message}", flush=True)
+
+
+def _port(name: str) -> int:
+    return int(os.environ.get(f"{name.upper()}_PORT", DEFAULT_PORTS[name]))
+
+
+def run() -> int:
+    data_dir = Path(os.environ.get("TF_DATA_DIR", ROOT / ".data"))
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        say(f"{signal.Signals(signum).name}: stopping")
+        stop.set()
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    infra = start_infra(
+        data_dir,
+        say,
+        pg_port=int(os.environ.get("TF_PG_PORT", "55432")),
+        kafka_port=int(os.environ.get("TF_KAFKA_PORT", "19092")),
+    )
+    ports = {name: _port(name) for name in DEFAULT_PORTS}
+    stack = Stack(infra=infra, data_dir=data_dir, ports=ports, say=say)
+    try:
+        stack.migrate()
+        if os.environ.get("TF_DEMO_DATA", "1") == "1":
+            seed = ROOT / "tools" / "demo_data.py"
+            if seed.exists():
+                stack.extra_env["TF_DEMO_SEED"] = str(seed)
+        stack.start()
+        say("Waiting for every service to be ready")
+        stack.wait_ready()
+        say(f"TicketFlower is up: http://127.0.0.1:{ports['gateway']}  (Ctrl-C stops it)")
+        say(f"Logs: {data_dir / 'logs'}   Dev mailbox: {data_dir / 'mailbox'}")
+        while not stop.is_set():
+            for process in stack.processes.values():
+                if process.popen.poll() is not None:
+                    say(f"{process.name} exited with {process.popen.returncode}; see {process.log}")
+                    stop.set()
+            stop.wait(1.0)
+    finally:
+        say("Stopping services")
+        stack.stop()
+        say("Stopping Kafka and Postgres")
+        infra.stop()
+        say("Stopped")
+    return 0
+
+
+def _step(title: str, cmd: list[str], cwd: Path = ROOT, env: dict[str, str] | None = None) -> int:
+    say(title)
+    code = subprocess.run(cmd, cwd=cwd, env=env).returncode
+    if code != 0:
+        say(f"FAILED ({code}): {title}")
+    return code
+
+
+def test() -> int:
+    python_dirs = ["libs", "services", "gateway", "tools", "tests", "bench"]
+    existing = [d for d in python_dirs if (ROOT / d).exists()]
+    failures = 0
+    failures += _step("ruff", [sys.executable, "-m", "ruff", "check", *existing]) != 0
+    failures += (
+        _step(
+            "mypy",
+            [
+                sys.executable,
+                "-m",
+                "mypy",
+                "-p",
+                "common",
+                "-p",
+                "contracts",
+                "-p",
+                "devstack",
+                "-p",
+                "gateway",
+                *[a for s in ("identity", "definitions", "tickets", "engine", "actions") for a in ("-p", s)],
+            ],
+        )
+        != 0
+    )
+
+    data_dir = Path(tempfile.mkdtemp(prefix="tf-test-"))
+    infra = start_infra(data_dir, say, pg_port=free_port(), kafka_port=free_port())
+    env = dict(os.environ)
+    env["TEST_DATABASE_URL"] = infra.database_url
+    env["KAFKA_BOOTSTRAP_SERVERS"] = infra.kafka_bootstrap_servers
+    env["TF_TEST_DATA_DIR"] = str(data_dir)
+    try:
+        suites = [str(p) for p in sorted((ROOT / "services").glob("*/tests"))]
+        suites += [str(p) for p in (ROOT / "libs/common/tests", ROOT / "gateway/tests") if p.exists()]
+        code = _step(
+            "pytest: services, libs, gateway",
+            [sys.executable, "-m", "pytest", "-q", "-n", "2", "--dist", "loadfile", *suites],
+            env=env,
+        )
+        if code == 5:
+            say("pytest collected no tests: that is a failure")
+        failures += code != 0
+        if (ROOT / "tests").exists():
+            code = _step("pytest: end-to-end", [sys.executable, "-m", "pytest", "-q", "tests"], env=env)
+            if code == 5:
+                say("pytest collected no end-to-end tests: that is a failure")
+            failures += code != 0
+    finally:
+        infra.stop()
+
+    frontend = ROOT / "frontend"
+    if (frontend / "package.json").exists():
+        failures += _step("frontend: typecheck", ["npm", "run", "--silent", "typecheck"], cwd=frontend) != 0
+        failures += _step("frontend: unit tests", ["npm", "test", "--silent"], cwd=frontend) != 0
+    say("all checks passed" if not failures else f"{failures} check(s) failed")
+    return 1 if failures else 0
+
+
+def main() -> None:
+    command = sys.argv[1] if len(sys.argv) > 1 else "run"
+    if command == "run":
+        sys.exit(run())
+    if command == "test":
+        sys.exit(test())
+    sys.exit("usage: python -m devstack [run|test]")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,230 @@
+"""Start and stop the whole system on one machine.
+
+Postgres and Kafka are the embedded ones unless `DATABASE_URL` / `KAFKA_BOOTSTRAP_SERVERS`
+name real servers. Every service and the gateway run as their own processes, each logging to
+`<data>/logs/<name>.log`.
+"""
+
+import asyncio
+import contextlib
+import ctypes
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from common.embedded import EmbeddedKafka, EmbeddedPostgres, wait_for_port
+from common.kafka import ensure_topics
+
+SERVICES = ("identity", "definitions", "tickets", "engine", "actions")
+DEFAULT_PORTS = {
+    "gateway": 8000,
+    "identity": 8001,
+    "definitions": 8002,
+    "tickets": 8003,
+    "engine": 8004,
+    "actions": 8005,
+}
+ROOT = Path(__file__).resolve().parents[4]
+
+Say = Callable[[str], None]
+
+
+def _die_with_parent() -> None:
+    """Children get SIGTERM when the stack process dies, even by SIGKILL: no orphans."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+@dataclass
+class Infra:
+    database_url: str
+    kafka_bootstrap_servers: str
+    postgres: EmbeddedPostgres | None = None
+    kafka: EmbeddedKafka | None = None
+
+    def stop(self) -> None:
+        if self.kafka is not None:
+            self.kafka.stop()
+        if self.postgres is not None:
+            self.postgres.stop()
+
+
+def start_infra(data_dir: Path, say: Say, *, pg_port: int, kafka_port: int) -> Infra:
+    database_url = os.environ.get("DATABASE_URL")
+    kafka = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+    infra = Infra(database_url or "", kafka or "")
+    try:
+        if database_url:
+            say(f"Postgres: using DATABASE_URL ({database_url.split('@')[-1]})")
+        else:
+            say(f"Postgres: starting the embedded server on 127.0.0.1:{pg_port}")
+            infra.postgres = EmbeddedPostgres(data_dir / "postgres", pg_port)
+            infra.postgres.start()
+            infra.database_url = infra.postgres.url
+        if kafka:
+            say(f"Kafka: using KAFKA_BOOTSTRAP_SERVERS ({kafka})")
+        else:
+            say(f"Kafka: starting the embedded Tansu broker on 127.0.0.1:{kafka_port}")
+            (data_dir / "logs").mkdir(parents=True, exist_ok=True)
+            infra.kafka = EmbeddedKafka(kafka_port, data_dir / "logs" / "kafka.log")
+            infra.kafka.start()
+            infra.kafka_bootstrap_servers = infra.kafka.bootstrap_servers
+        say("Kafka: creating topics")
+        asyncio.run(ensure_topics(infra.kafka_bootstrap_servers))
+    except BaseException:
+        infra.stop()
+        raise
+    return infra
+
+
+@dataclass
+class Process:
+    name: str
+    popen: subprocess.Popen[bytes]
+    port: int
+    log: Path
+
+
+@dataclass
+class Stack:
+    """Every service and the gateway, as processes, on given infrastructure."""
+
+    infra: Infra
+    data_dir: Path
+    ports: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_PORTS))
+    extra_env: dict[str, str] = field(default_factory=dict)
+    say: Say = print
+    processes: dict[str, Process] = field(default_factory=dict)
+
+    def env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            DATABASE_URL=self.infra.database_url,
+            KAFKA_BOOTSTRAP_SERVERS=self.infra.kafka_bootstrap_servers,
+            GATEWAY_CLAIMS_SECRET=self._claims_secret(),
+            PYTHONUNBUFFERED="1",
+        )
+        for name, port in self.ports.items():
+            env[f"{name.upper()}_PORT"] = str(port)
+            env[f"{name.upper()}_URL"] = f"http://127.0.0.1:{port}"
+        if self.infra.kafka is not None:
+            # The embedded broker forgets everything on restart: the outbox replays its window.
+            for name in SERVICES:
+                env[f"{name.upper()}_OUTBOX_REPLAY_ON_START"] = "true"
+        env["IDENTITY_MAILBOX_DIR"] = str(self.data_dir / "mailbox")
+        env["TICKETS_STORAGE_DIR"] = str(self.data_dir / "attachments")
+        env.update(self.extra_env)
+        return env
+
+    def _claims_secret(self) -> str:
+        path = self.data_dir / "claims-secret"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(32))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+    def migrate(self) -> None:
+        env = self.env()
+        for name in SERVICES:
+            self.say(f"Migrating {name}")
+            result = subprocess.run(
+                [sys.executable, "-m", name, "migrate"], env=env, capture_output=True, text=True
+            )
+            if result.returncode != 0:
+                raise RuntimeError(f"migrating {name} failed:\n{result.stderr[-4000:]}")
+
+    def start(self, names: tuple[str, ...] = (*SERVICES, "gateway")) -> None:
+        env = self.env()
+        logs = self.data_dir / "logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        for name in names:
+            self.start_one(name, env, logs)
+
+    def start_one(
+        self,
+        name: str,
+        env: Mapping[str, str] | None = None,
+        logs: Path | None = None,
+        process_name: str | None = None,
+        port: int | None = None,
+    ) -> Process:
+        env = dict(env or self.env())
+        logs = logs or self.data_dir / "logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        process_name = process_name or name
+        port = port or self.ports[name]
+        env[f"{name.upper()}_PORT"] = str(port)
+        log = logs / f"{process_name}.log"
+        self.say(f"Starting {process_name} on 127.0.0.1:{port} (log: {log})")
+        with open(log, "ab") as out:
+            popen = subprocess.Popen(
+                [sys.executable, "-m", name, "serve"],
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                preexec_fn=_die_with_parent,
+            )
+        process = Process(process_name, popen, port, log)
+        self.processes[process_name] = process
+        return process
+
+    def wait_ready(self, timeout: float = 120.0, names: tuple[str, ...] | None = None) -> None:
+        deadline = time.monotonic() + timeout
+        pending = {n: p for n, p in self.processes.items() if names is None or n in names}
+        with httpx.Client(timeout=2.0) as client:
+            while pending:
+                for name, process in list(pending.items()):
+                    if process.popen.poll() is not None:
+                        tail = process.log.read_text(errors="replace")[-3000:]
+                        raise RuntimeError(f"{name} exited with {process.popen.returncode}:\n{tail}")
+                    with contextlib.suppress(httpx.HTTPError):
+                        if client.get(f"http://127.0.0.1:{process.port}/readyz").status_code == 200:
+                            self.say(f"Ready: {name}")
+                            del pending[name]
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"not ready after {timeout}s: {', '.join(pending)}")
+                time.sleep(0.2)
+
+    def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
+        process = self.processes.pop(name)
+        process.popen.send_signal(sig)
+        process.popen.wait(30)
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            if process.popen.poll() is None:
+                process.popen.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 20
+        for process in self.processes.values():
+            try:
+                process.popen.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                process.popen.kill()
+                process.popen.wait()
+        self.processes.clear()
+
+
+@contextlib.contextmanager
+def running_stack(data_dir: Path, infra: Infra, say: Say = print, **kwargs: object) -> Iterator[Stack]:
+    stack = Stack(infra=infra, data_dir=data_dir, say=say, **kwargs)  # type: ignore[arg-type]
+    try:
+        stack.migrate()
+        stack.start()
+        stack.wait_ready()
+        yield stack
+    finally:
+        stack.stop()
+
+
+def wait_for_gateway(port: int, timeout: float = 30.0) -> None:
+    wait_for_port(port, timeout)
