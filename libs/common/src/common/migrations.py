@@ -90,6 +90,9 @@ def run_alembic_env(target_metadata: MetaData) -> None:
         return True
 
     def do_run(connection: Connection) -> None:
+        # Replicas may start (and migrate) together: one upgrades, the others wait, then find
+        # nothing left to do.
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock(hashtext('alembic:{schema}'))")
         connection.exec_driver_sql(f"SET ROLE {_quote(settings.owner_role)}")
         connection.exec_driver_sql(f"SET search_path TO {_quote(schema)}")
         context.configure(

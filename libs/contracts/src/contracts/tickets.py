@@ -1,5 +1,19 @@
 """Events of the tickets service (topic `tickets.events`, keyed by ticket id) and the
-inbound contract external systems publish to `tickets.inbound`."""
+inbound contract external systems publish to `tickets.inbound`.
+
+Publishing to `tickets.inbound` (documented as AsyncAPI in `services/tickets/asyncapi.yaml`):
+
+- value: the UTF-8 JSON of an `InboundTicket` (not an envelope);
+- key: anything; the sender's `event_id` keeps per-ticket order if used;
+- header `x-tf-key-id`: the id of an ingest key of the company named in the body (a company
+  admin creates it with `POST /api/tickets/ingest-keys`; the answer holds the secret once);
+- header `x-tf-signature`: `v1=` followed by the lowercase hex HMAC-SHA256 of the exact value
+  bytes, keyed with the UTF-8 bytes of the secret. Several space-separated `v1=` signatures are
+  accepted (sign with the old and the new secret while rolling out a rotation).
+
+A record is accepted once per company and `event_id`; refused records go to `tickets.dlt` with
+the reason, and are listed to the company admin at `GET /api/tickets/inbound-rejections`.
+"""
 
 from typing import Any, ClassVar
 from uuid import UUID
@@ -30,9 +44,12 @@ class TicketSubmitted(EventPayload):
         return str(self.ticket_id)
 
 
+INBOUND_KEY_ID_HEADER = "x-tf-key-id"
+INBOUND_SIGNATURE_HEADER = "x-tf-signature"
+
+
 class InboundTicket(BaseModel):
-    """The body external systems publish to `tickets.inbound`. The Kafka header
-    `x-tf-signature` carries `hex(HMAC-SHA256(ingest_key, body))`, `x-tf-key-id` the key id."""
+    """The body external systems publish to `tickets.inbound`, signed as the module says."""
 
     event_id: str = Field(min_length=1, max_length=200, description="the sender's id, for dedup")
     company_id: UUID
