@@ -1,0 +1,314 @@
+"""Workflow definitions: reading versions, publishing a new one, archiving, graph data."""
+
+from datetime import UTC, datetime
+
+from common.db import UnitOfWork
+from common.errors import Conflict, NotFound
+from common.web import Page, PageParams
+from contracts import definitions as events
+from definitions.bundles.schemas import PublishedVersion, TaskSpec, TransitionSpec, WorkflowSpec
+from definitions.models import TaskDefinition, Workflow, WorkflowDefinition, WorkflowTransition
+from definitions.ticket_types.repository import TicketTypeRepository
+from definitions.workflow_walk import WalkTask, WalkTransition, outgoing_in_order
+from definitions.workflows.repository import WorkflowRepository
+from definitions.workflows.schemas import (
+    GraphEdge,
+    GraphNode,
+    TaskRead,
+    TaskSummary,
+    TransitionRead,
+    WorkflowGraph,
+    WorkflowRead,
+    WorkflowSummary,
+    WorkflowVersionRead,
+    WorkflowVersionSummary,
+)
+
+
+def repository(uow: UnitOfWork) -> WorkflowRepository:
+    assert uow.company_id is not None
+    return WorkflowRepository(uow.session, uow.company_id)
+
+
+def workflow_spec(definition: WorkflowDefinition) -> WorkflowSpec:
+    """The bundle form of a stored version: what was published, nothing added."""
+    return WorkflowSpec(
+        key=definition.key,
+        name=definition.name,
+        description=definition.description,
+        start_task=definition.start_task,
+        tasks=[_task_spec(task) for task in definition.tasks],
+        transitions=[
+            TransitionSpec(
+                from_task=t.from_task, to_task=t.to_task, condition=t.condition, priority=t.priority
+            )
+            for t in definition.transitions
+        ],
+    )
+
+
+def _task_spec(task: TaskDefinition) -> TaskSpec:
+    return TaskSpec.model_validate(
+        {name: getattr(task, name) for name in TaskSpec.model_fields}, from_attributes=False
+    )
+
+
+async def publish_version(
+    uow: UnitOfWork, head: Workflow, spec: WorkflowSpec, version: int
+) -> WorkflowDefinition:
+    """Write `spec` as version `version` of `head` and raise its published event."""
+    assert uow.company_id is not None
+    company_id = uow.company_id
+    definition = WorkflowDefinition(
+        company_id=company_id,
+        workflow_id=head.id,
+        key=spec.key,
+        version=version,
+        name=spec.name,
+        description=spec.description,
+        start_task=spec.start_task,
+        created_by=uow.actor.id,
+        tasks=[
+            TaskDefinition(
+                company_id=company_id,
+                position=position,
+                **task.model_dump(mode="json"),
+            )
+            for position, task in enumerate(spec.tasks)
+        ],
+        transitions=[
+            WorkflowTransition(
+                company_id=company_id,
+                position=position,
+                from_task=t.from_task,
+                to_task=t.to_task,
+                condition=t.condition,
+                priority=t.priority,
+            )
+            for position, t in enumerate(spec.transitions)
+        ],
+    )
+    await repository(uow).add_version(definition)
+    head.latest_version = version
+    head.deleted_at = None
+    await uow.publish(
+        events.WorkflowDefinitionPublished(
+            workflow_definition_id=definition.id,
+            key=spec.key,
+            version=version,
+            name=spec.name,
+            description=spec.description,
+            start_task=spec.start_task,
+            tasks=[events.TaskDefinitionSpec.model_validate(t.model_dump(mode="json")) for t in spec.tasks],
+            transitions=[
+                events.TransitionSpec(
+                    from_task=t.from_task,
+                    to_task=t.to_task,
+                    condition=t.condition,
+                    priority=t.priority,
+                    position=position,
+                )
+                for position, t in enumerate(spec.transitions)
+            ],
+        )
+    )
+    return definition
+
+
+async def publish(
+    uow: UnitOfWork, head: Workflow, latest: WorkflowDefinition | None, spec: WorkflowSpec
+) -> PublishedVersion:
+    """Version N+1 when `spec` differs from the latest (or the key is archived); otherwise the
+    latest stands and nothing is written."""
+    if latest is not None and head.deleted_at is None and workflow_spec(latest) == spec:
+        return PublishedVersion(key=spec.key, version=latest.version, created=False)
+    version = head.latest_version + 1
+    await publish_version(uow, head, spec, version)
+    return PublishedVersion(key=spec.key, version=version, created=True)
+
+
+async def get_version(uow: UnitOfWork, key: str, version: int | None = None) -> WorkflowDefinition:
+    repo = repository(uow)
+    if version is None:
+        head = await repo.get_head(key)
+        if head is None or head.latest_version == 0:
+            raise NotFound(f"No workflow {key!r}.")
+        version = head.latest_version
+    definition = await repo.get_version(key, version)
+    if definition is None:
+        raise NotFound(f"No version {version} of workflow {key!r}.")
+    return definition
+
+
+async def list_workflows(
+    uow: UnitOfWork, query: str | None, archived: bool, page: PageParams
+) -> Page[WorkflowSummary]:
+    rows, total = await repository(uow).search(query, archived, page.offset, page.page_size)
+    return Page(
+        items=[_summary(head, latest) for head, latest in rows],
+        total=total,
+        page=page.page,
+        page_size=page.page_size,
+    )
+
+
+async def get_workflow(uow: UnitOfWork, key: str) -> WorkflowRead:
+    head = await repository(uow).get_head(key)
+    if head is None or head.latest_version == 0:
+        raise NotFound(f"No workflow {key!r}.")
+    latest = await get_version(uow, key, head.latest_version)
+    versions = await repository(uow).list_versions(key)
+    return WorkflowRead(
+        **_summary(head, latest).model_dump(),
+        current=version_read(latest),
+        versions=[_version_summary(v) for v in versions],
+    )
+
+
+async def list_versions(uow: UnitOfWork, key: str) -> list[WorkflowVersionSummary]:
+    versions = await repository(uow).list_versions(key)
+    if not versions:
+        raise NotFound(f"No workflow {key!r}.")
+    return [_version_summary(v) for v in versions]
+
+
+async def archive(uow: UnitOfWork, key: str) -> WorkflowSummary:
+    """Archived workflows start nothing new; instances already running keep their version."""
+    assert uow.company_id is not None
+    head = await repository(uow).lock_head(key)
+    if head.latest_version == 0:
+        raise NotFound(f"No workflow {key!r}.")
+    if head.deleted_at is None:
+        users = await TicketTypeRepository(uow.session, uow.company_id).active_keys_using(key)
+        if users:
+            raise Conflict(
+                f"Ticket types {', '.join(users)} still start workflow {key!r}; archive them first.",
+                extra={"ticket_types": list(users)},
+            )
+        head.deleted_at = datetime.now(UTC)
+        await uow.publish(events.WorkflowDefinitionArchived(key=key))
+    latest = await get_version(uow, key, head.latest_version)
+    return _summary(head, latest)
+
+
+async def graph(uow: UnitOfWork, key: str, version: int | None) -> WorkflowGraph:
+    definition = await get_version(uow, key, version)
+    walk_transitions = [
+        WalkTransition(t.from_task, t.to_task, t.condition, t.priority, t.position)
+        for t in definition.transitions
+    ]
+    by_position = {t.position: t for t in definition.transitions}
+    edges: list[GraphEdge] = []
+    for task in definition.tasks:
+        for order, walk_t in enumerate(outgoing_in_order(walk_transitions, task.key)):
+            stored = by_position[walk_t.position]
+            edges.append(
+                GraphEdge(
+                    id=stored.id,
+                    from_task=stored.from_task,
+                    to_task=stored.to_task,
+                    condition=stored.condition,
+                    priority=stored.priority,
+                    order=order,
+                )
+            )
+    sources = {t.from_task for t in definition.transitions}
+    return WorkflowGraph(
+        key=definition.key,
+        version=definition.version,
+        nodes=[
+            GraphNode(
+                id=task.key,
+                name=task.name,
+                task_type=task.task_type,
+                is_start=task.key == definition.start_task,
+                is_end=task.key not in sources,
+            )
+            for task in definition.tasks
+        ],
+        edges=edges,
+    )
+
+
+def walk_parts(definition: WorkflowDefinition) -> tuple[list[WalkTask], list[WalkTransition]]:
+    return (
+        [WalkTask(t.key, t.name, t.task_type) for t in definition.tasks],
+        [
+            WalkTransition(t.from_task, t.to_task, t.condition, t.priority, t.position)
+            for t in definition.transitions
+        ],
+    )
+
+
+async def list_tasks(
+    uow: UnitOfWork, query: str | None, task_type: str | None, workflow_key: str | None, page: PageParams
+) -> Page[TaskSummary]:
+    rows, total = await repository(uow).search_tasks(
+        query, task_type, workflow_key, page.offset, page.page_size
+    )
+    return Page(
+        items=[
+            TaskSummary(
+                id=task.id,
+                key=task.key,
+                name=task.name,
+                description=task.description,
+                task_type=task.task_type,
+                workflow_key=workflow.key,
+                workflow_version=workflow.version,
+                workflow_name=workflow.name,
+            )
+            for task, workflow in rows
+        ],
+        total=total,
+        page=page.page,
+        page_size=page.page_size,
+    )
+
+
+def version_read(definition: WorkflowDefinition) -> WorkflowVersionRead:
+    return WorkflowVersionRead(
+        **_version_summary(definition).model_dump(),
+        key=definition.key,
+        description=definition.description,
+        start_task=definition.start_task,
+        tasks=[
+            TaskRead(id=task.id, position=task.position, **_task_spec(task).model_dump())
+            for task in definition.tasks
+        ],
+        transitions=[
+            TransitionRead(
+                id=t.id,
+                position=t.position,
+                from_task=t.from_task,
+                to_task=t.to_task,
+                condition=t.condition,
+                priority=t.priority,
+            )
+            for t in definition.transitions
+        ],
+    )
+
+
+def _version_summary(definition: WorkflowDefinition) -> WorkflowVersionSummary:
+    return WorkflowVersionSummary(
+        id=definition.id,
+        version=definition.version,
+        name=definition.name,
+        created_at=definition.created_at,
+        created_by=definition.created_by,
+    )
+
+
+def _summary(head: Workflow, latest: WorkflowDefinition) -> WorkflowSummary:
+    return WorkflowSummary(
+        id=head.id,
+        key=head.key,
+        name=latest.name,
+        description=latest.description,
+        latest_version=head.latest_version,
+        archived=head.deleted_at is not None,
+        archived_at=head.deleted_at,
+        created_at=head.created_at,
+        updated_at=head.updated_at,
+    )
