@@ -67,7 +67,7 @@ class Database:
             url,
             pool_size=pool_size,
             max_overflow=pool_size,
-            pool_pre_ping=True,
+            pool_recycle=300,
             connect_args={"server_settings": {"application_name": schema}},
         )
         return cls(engine, schema)
