@@ -1,8 +1,12 @@
-from typing import ClassVar
+import os
+from typing import Any, ClassVar, Self
 
+from pydantic import SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from common.settings import ServiceSettings
+
+DEV_CALLBACK_SECRET = "dev-only-callback-secret-change-me"
 
 
 class ActionsSettings(ServiceSettings):
@@ -10,3 +14,54 @@ class ActionsSettings(ServiceSettings):
 
     service_name: ClassVar[str] = "actions"
     port: int = 8005
+
+    # Where receiving systems reach the gateway; callback URLs are built on it.
+    public_base_url: str = "http://127.0.0.1:8000"
+    callback_secret: SecretStr = SecretStr(DEV_CALLBACK_SECRET)
+    allow_private_targets: bool = False
+
+    default_max_retries: int = 3
+    max_timeout_seconds: int = 120
+    backoff_base_seconds: float = 0.5
+    backoff_max_seconds: float = 30.0
+    retry_after_max_seconds: float = 60.0
+    # All tries of one request together; kept under the consumer's max poll interval so a
+    # long backoff never makes the runner leave its group mid-request.
+    request_budget_seconds: float = 240.0
+
+    max_response_bytes: int = 1_048_576
+    max_callback_bytes: int = 1_048_576
+    http_max_connections: int = 100
+    http_max_keepalive: int = 20
+    company_concurrency: int = 4
+    # Consumers of the group inside one process; each owns its own partitions, so commits
+    # stay per partition and in order.
+    consumer_workers: int = 2
+
+    transform_timeout_ms: int = 1000
+    transform_max_depth: int = 200
+    signing_rotation_grace_hours: int = 24
+    lag_cache_seconds: float = 5.0
+
+    @model_validator(mode="before")
+    @classmethod
+    def _gateway_url(cls, values: Any) -> Any:
+        if isinstance(values, dict) and "public_base_url" not in values:
+            explicit = os.environ.get("ACTIONS_PUBLIC_BASE_URL")
+            gateway = os.environ.get("GATEWAY_URL")
+            if not explicit and gateway:
+                values["public_base_url"] = gateway
+        return values
+
+    @model_validator(mode="after")
+    def _refuse_default_callback_secret(self) -> Self:
+        if self.env == "production":
+            if self.callback_secret.get_secret_value() == DEV_CALLBACK_SECRET:
+                raise ValueError("ACTIONS_CALLBACK_SECRET must be set outside development")
+            if self.allow_private_targets:
+                raise ValueError("ACTIONS_ALLOW_PRIVATE_TARGETS is a development setting")
+        return self
+
+    @property
+    def max_poll_interval_ms(self) -> int:
+        return int((self.request_budget_seconds + 60) * 1000)

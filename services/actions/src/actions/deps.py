@@ -1,0 +1,24 @@
+"""Dependencies of the actions routers."""
+
+from typing import TYPE_CHECKING, Annotated
+
+from fastapi import Depends, Request
+
+from actions.config import ActionsSettings
+
+if TYPE_CHECKING:
+    from actions.runner.service import ActionRunner
+
+
+def get_settings(request: Request) -> ActionsSettings:
+    settings: ActionsSettings = request.app.state.settings
+    return settings
+
+
+def get_runner(request: Request) -> "ActionRunner":
+    runner: ActionRunner = request.app.state.runner
+    return runner
+
+
+SettingsDep = Annotated[ActionsSettings, Depends(get_settings)]
+RunnerDep = Annotated["ActionRunner", Depends(get_runner)]

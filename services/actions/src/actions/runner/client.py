@@ -1,0 +1,118 @@
+"""The one pooled outbound HTTP client of a runner, connecting only to checked addresses."""
+
+import asyncio
+import contextvars
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import httpcore
+import httpx
+
+from actions.runner.guard import Target
+
+_PINNED: contextvars.ContextVar[Target | None] = contextvars.ContextVar("pinned_target", default=None)
+
+
+class PinnedBackend(httpcore.AsyncNetworkBackend):
+    """Opens TCP connections only to the address the guard checked for the host being called.
+    The pool still keys connections by host name, so TLS SNI and certificate checks use the
+    name, while the socket goes to the checked address."""
+
+    def __init__(self) -> None:
+        self._inner = httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,  # noqa: ASYNC109 (httpcore's interface)
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        target = _PINNED.get()
+        if target is None or target.host != host.lower().rstrip(".") or target.port != port:
+            raise httpcore.ConnectError(f"refusing to connect to unchecked host {host}:{port}")
+        return await self._inner.connect_tcp(
+            target.address, port, timeout=timeout, local_address=local_address, socket_options=socket_options
+        )
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,  # noqa: ASYNC109 (httpcore's interface)
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        raise httpcore.ConnectError("unix sockets are not action targets")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+class PinnedTransport(httpx.AsyncHTTPTransport):
+    def __init__(self, limits: httpx.Limits) -> None:
+        super().__init__(limits=limits, trust_env=False)
+        # httpx offers no hook for the network backend; the pool is rebuilt with the same
+        # limits and the pinning backend.
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=httpx.create_ssl_context(trust_env=False),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            http1=True,
+            http2=False,
+            network_backend=PinnedBackend(),
+        )
+
+
+@dataclass(frozen=True)
+class CallResponse:
+    status: int
+    headers: httpx.Headers
+    body: bytes
+    truncated: bool
+    elapsed: float
+
+
+class OutboundClient:
+    def __init__(self, *, max_connections: int, max_keepalive: int, max_response_bytes: int) -> None:
+        limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_keepalive)
+        self.max_response_bytes = max_response_bytes
+        self._client = httpx.AsyncClient(
+            transport=PinnedTransport(limits), follow_redirects=False, trust_env=False
+        )
+
+    async def post(
+        self, target: Target, body: bytes, headers: dict[str, str], seconds: float
+    ) -> CallResponse:
+        """One POST to the checked target. The whole exchange is bounded by `seconds` (httpx's
+        own timeouts are per read, which a slowly dripping server would stretch), and the
+        body is read only up to the size limit."""
+        token = _PINNED.set(target)
+        started = time.perf_counter()
+        try:
+            async with asyncio.timeout(seconds):
+                async with self._client.stream(
+                    "POST", target.url, content=body, headers=headers, timeout=httpx.Timeout(seconds)
+                ) as response:
+                    chunks: list[bytes] = []
+                    size = 0
+                    truncated = False
+                    async for chunk in response.aiter_bytes():
+                        chunks.append(chunk)
+                        size += len(chunk)
+                        if size > self.max_response_bytes:
+                            truncated = True
+                            break
+                    return CallResponse(
+                        status=response.status_code,
+                        headers=response.headers,
+                        body=b"".join(chunks)[: self.max_response_bytes],
+                        truncated=truncated,
+                        elapsed=time.perf_counter() - started,
+                    )
+        finally:
+            _PINNED.reset(token)
+
+    async def aclose(self) -> None:
+        await self._client.aclose()

@@ -1,0 +1,33 @@
+"""Runner processes on the real broker: one is SIGKILLed mid-backlog, and still every action
+gets exactly one result."""
+
+import asyncio
+import time
+
+import pytest
+
+from bench.actions_scaleout import SlowEndpoint, fleet_on_fresh_database
+
+
+@pytest.mark.slow
+def test_a_runner_killed_mid_backlog_loses_no_action_and_duplicates_no_result() -> None:
+    endpoint = SlowEndpoint(delay_ms=100)
+    try:
+        with fleet_on_fresh_database(workers=2) as fleet:
+            fleet.start(2)
+            ids = asyncio.run(fleet.enqueue(endpoint.url, 40))
+            deadline = time.monotonic() + 120
+            while asyncio.run(fleet.finished(ids)) < 8:
+                assert time.monotonic() < deadline, "the runners did not start on the backlog"
+                time.sleep(0.05)
+
+            fleet.kill_one()
+
+            asyncio.run(fleet.wait_finished(ids, 180))
+            results = asyncio.run(fleet.results_per_request(ids))
+    finally:
+        endpoint.close()
+
+    assert {request: types for request, types in results.items() if types != ["action.succeeded"]} == {}
+    # A call cut off by the kill is made again, under the same idempotency key.
+    assert set(endpoint.calls) == {str(i) for i in ids}
