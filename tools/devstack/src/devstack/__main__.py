@@ -107,7 +107,11 @@ def test() -> int:
     env["TF_TEST_DATA_DIR"] = str(data_dir)
     try:
         suites = [str(p) for p in sorted((ROOT / "services").glob("*/tests"))]
-        suites += [str(p) for p in (ROOT / "libs/common/tests", ROOT / "gateway/tests") if p.exists()]
+        suites += [
+            str(p)
+            for p in (ROOT / "libs/common/tests", ROOT / "gateway/tests", ROOT / "tests/deploy")
+            if p.exists()
+        ]
         code = _step(
             "pytest: services, libs, gateway",
             [sys.executable, "-m", "pytest", "-q", "-n", "2", "--dist", "loadfile", *suites],
@@ -116,8 +120,8 @@ def test() -> int:
         if code == 5:
             say("pytest collected no tests: that is a failure")
         failures += code != 0
-        if (ROOT / "tests").exists():
-            code = _step("pytest: end-to-end", [sys.executable, "-m", "pytest", "-q", "tests"], env=env)
+        if (ROOT / "tests/e2e").exists():
+            code = _step("pytest: end-to-end", [sys.executable, "-m", "pytest", "-q", "tests/e2e"], env=env)
             if code == 5:
                 say("pytest collected no end-to-end tests: that is a failure")
             failures += code != 0
