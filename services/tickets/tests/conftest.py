@@ -1,11 +1,23 @@
-from collections.abc import AsyncIterator
+import sys
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import Any
+from uuid import UUID
 
+import httpx
 import pytest
 
 from common.db import Database
 from common.testing.infra import migrated_settings, rolled_back_database
+from contracts.definitions import TicketDefinitionPublished
+from contracts.ids import uuid7
 from tickets.config import TicketsSettings
+from tickets.main import create_app
+from tickets.storage.local import LocalFileStorage
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from tickets_test_support import Caller, PublishType, publish_ticket_type
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 
@@ -19,3 +31,35 @@ def settings(pg_admin_url: str, kafka_bootstrap: str) -> TicketsSettings:
 async def db(settings: TicketsSettings) -> AsyncIterator[Database]:
     async with rolled_back_database(settings) as database:
         yield database
+
+
+@pytest.fixture
+def publish_type(db: Database) -> PublishType:
+    async def publish(company_id: UUID, **kwargs: Any) -> TicketDefinitionPublished:
+        return await publish_ticket_type(db, company_id, **kwargs)
+
+    return publish
+
+
+@pytest.fixture
+async def client(settings: TicketsSettings, db: Database, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(settings)
+    app.state.db = db
+    app.state.storage = LocalFileStorage(tmp_path / "attachments")
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
+        yield http
+
+
+@pytest.fixture
+def company() -> UUID:
+    return uuid7()
+
+
+@pytest.fixture
+def make_caller(company: UUID) -> Callable[..., Caller]:
+    def make(
+        roles: list[str] | None = None, company_roles: list[str] | None = None, company_id: UUID | None = None
+    ) -> Caller:
+        return Caller(company_id or company, roles or ["user"], company_roles or ["user"])
+
+    return make

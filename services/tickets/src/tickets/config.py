@@ -1,8 +1,31 @@
-from typing import ClassVar
+from pathlib import Path
+from typing import ClassVar, Literal, Self
 
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from common.settings import ServiceSettings
+
+DEV_INGEST_SECRET = "dev-only-ingest-secret-change-me"
+
+DEFAULT_ATTACHMENT_TYPES = (
+    "application/pdf",
+    "application/json",
+    "application/zip",
+    "application/msword",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.ms-excel",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "application/vnd.oasis.opendocument.text",
+    "application/vnd.oasis.opendocument.spreadsheet",
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "image/webp",
+    "text/plain",
+    "text/csv",
+)
 
 
 class TicketsSettings(ServiceSettings):
@@ -10,3 +33,24 @@ class TicketsSettings(ServiceSettings):
 
     service_name: ClassVar[str] = "tickets"
     port: int = 8003
+
+    storage_backend: Literal["local", "s3"] = "local"
+    storage_dir: Path = Path(".data/attachments")
+    s3_endpoint_url: str = "https://s3.amazonaws.com"
+    s3_region: str = "us-east-1"
+    s3_bucket: str = ""
+    s3_access_key_id: str = ""
+    s3_secret_access_key: SecretStr = SecretStr("")
+    max_attachment_bytes: int = Field(10 * 1024 * 1024, ge=1)
+    allowed_attachment_types: list[str] = Field(default_factory=lambda: list(DEFAULT_ATTACHMENT_TYPES))
+
+    ingest_secret: SecretStr = SecretStr(DEV_INGEST_SECRET)
+    ingest_rotation_grace_seconds: int = Field(3600, ge=0)
+
+    @model_validator(mode="after")
+    def _refuse_default_ingest_secret(self) -> Self:
+        if self.env == "production" and self.ingest_secret.get_secret_value() == DEV_INGEST_SECRET:
+            raise ValueError("TICKETS_INGEST_SECRET must be set outside development")
+        if self.storage_backend == "s3" and not self.s3_bucket:
+            raise ValueError("TICKETS_S3_BUCKET must be set when TICKETS_STORAGE_BACKEND=s3")
+        return self

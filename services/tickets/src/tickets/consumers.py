@@ -1,18 +1,78 @@
-"""The `tickets` consumer group: the events this service applies."""
+"""The `tickets` consumer group: definitions and engine events, and external ticket events."""
 
 from collections.abc import Sequence
 
 from common.consumer import EventConsumer
-from common.db import Database
+from common.db import Database, UnitOfWork
 from common.settings import ServiceSettings
-from contracts.topics import DEFINITIONS_EVENTS, ENGINE_EVENTS
+from contracts.definitions import TicketDefinitionArchived, TicketDefinitionPublished
+from contracts.engine import (
+    TaskAssigned,
+    TaskCompleted,
+    TaskCreated,
+    TaskFailed,
+    TaskStarted,
+    WorkflowCancelled,
+    WorkflowCompleted,
+    WorkflowEvent,
+    WorkflowHeld,
+    WorkflowIncident,
+    WorkflowResumed,
+    WorkflowStarted,
+)
+from contracts.envelope import Envelope
+from contracts.topics import DEFINITIONS_EVENTS, ENGINE_EVENTS, TICKETS_INBOUND
+from tickets.config import TicketsSettings
+from tickets.ingest.inbound import InboundTicketConsumer
+from tickets.ingest.service import KeyPolicy
+from tickets.ticket import service as ticket_service
+from tickets.ticket_type import service as ticket_type_service
 
 TOPICS = (
     DEFINITIONS_EVENTS,
     ENGINE_EVENTS,
 )
 
+WORKFLOW_EVENTS: tuple[type[WorkflowEvent], ...] = (
+    WorkflowStarted,
+    WorkflowCompleted,
+    WorkflowCancelled,
+    WorkflowHeld,
+    WorkflowResumed,
+    WorkflowIncident,
+    TaskCreated,
+    TaskAssigned,
+    TaskStarted,
+    TaskCompleted,
+    TaskFailed,
+)
+
+
+def event_consumer(db: Database, max_attempts: int = 5) -> EventConsumer:
+    consumer = EventConsumer(db, "tickets", max_attempts=max_attempts)
+
+    @consumer.on(TicketDefinitionPublished)
+    async def _published(payload: TicketDefinitionPublished, envelope: Envelope, uow: UnitOfWork) -> None:
+        await ticket_type_service.record_published(uow, payload)
+
+    @consumer.on(TicketDefinitionArchived)
+    async def _archived(payload: TicketDefinitionArchived, envelope: Envelope, uow: UnitOfWork) -> None:
+        await ticket_type_service.record_archived(uow, payload.key, envelope.occurred_at)
+
+    async def _workflow_event(payload: WorkflowEvent, envelope: Envelope, uow: UnitOfWork) -> None:
+        await ticket_service.record_workflow_event(uow, payload, envelope)
+
+    for model in WORKFLOW_EVENTS:
+        consumer.on(model)(_workflow_event)
+    return consumer
+
 
 def build_consumers(db: Database, settings: ServiceSettings) -> Sequence[tuple[EventConsumer, Sequence[str]]]:
-    consumer = EventConsumer(db, "tickets", max_attempts=settings.consumer_max_attempts)
-    return [(consumer, TOPICS)]
+    assert isinstance(settings, TicketsSettings)
+    inbound = InboundTicketConsumer(
+        db, KeyPolicy.from_settings(settings), max_attempts=settings.consumer_max_attempts
+    )
+    return [
+        (event_consumer(db, settings.consumer_max_attempts), TOPICS),
+        (inbound, (TICKETS_INBOUND,)),
+    ]

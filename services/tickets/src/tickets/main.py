@@ -2,12 +2,30 @@ from fastapi import FastAPI
 
 from common.service import ServiceParts, create_service_app
 from common.settings import ServiceSettings
+from tickets.attachment.router import router as attachment_router
+from tickets.config import TicketsSettings
 from tickets.consumers import build_consumers
+from tickets.ingest.router import keys_router, rejections_router
+from tickets.storage.factory import build_storage
+from tickets.ticket.router import router as ticket_router
+from tickets.ticket_type.router import router as ticket_type_router
 
 
 def create_app(settings: ServiceSettings) -> FastAPI:
-    return create_service_app(
+    assert isinstance(settings, TicketsSettings)
+    app = create_service_app(
         settings,
-        ServiceParts(routers=[], consumers=build_consumers),
+        ServiceParts(
+            routers=[ticket_type_router, ticket_router, attachment_router, keys_router, rejections_router],
+            consumers=build_consumers,
+            openapi_tags=[
+                {"name": "tickets", "description": "Submitting tickets, My tickets, the ticket team's lists"},
+                {"name": "ticket types", "description": "The ticket types a user may submit"},
+                {"name": "attachments", "description": "Files attached to tickets"},
+                {"name": "ingest keys", "description": "Keys and refusals of external ticket events"},
+            ],
+        ),
         title="TicketFlower tickets",
     )
+    app.state.storage = build_storage(settings)
+    return app

@@ -1,3 +1,214 @@
+"""The `tickets` schema. Every table is a company table: its keys all start with `company_id`
+and row-level security (migration 0002) binds it to the transaction's company."""
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import (
+    BigInteger,
+    Computed,
+    DateTime,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
 from common.db import service_metadata
+from contracts.ids import uuid7
 
 metadata = service_metadata("tickets")
+
+# Title words weigh more than data words in the ranking; 'simple' because ticket data is in
+# whatever language the company writes, and stemming for the wrong language hurts recall.
+SEARCH_VECTOR_SQL = (
+    "setweight(to_tsvector('simple'::regconfig, coalesce(title, '')), 'A') || "
+    "setweight(jsonb_to_tsvector('simple'::regconfig, ticket_data, '[\"string\", \"numeric\"]'), 'B') || "
+    "setweight(to_tsvector('simple'::regconfig, number), 'A')"
+)
+
+
+class Base(DeclarativeBase):
+    metadata = metadata
+
+
+class Timestamps:
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, server_default=func.now()
+    )
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, server_default=func.now(), onupdate=func.now()
+    )
+
+
+class TicketType(Timestamps, Base):
+    """This service's copy of one published ticket definition version (from definitions events)."""
+
+    __tablename__ = "ticket_types"
+
+    company_id: Mapped[UUID] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    definition_id: Mapped[UUID] = mapped_column(nullable=False)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    description: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    prefix: Mapped[str] = mapped_column(String(20), nullable=False)
+    fields: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False)
+    workflow_key: Mapped[str] = mapped_column(String(100), nullable=False)
+    workflow_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    company_role_access: Mapped[list[str]] = mapped_column(ARRAY(String(100)), nullable=False)
+    edit_layout: Mapped[dict[str, Any] | None] = mapped_column(JSONB, nullable=True)
+    display_layout: Mapped[dict[str, Any] | None] = mapped_column(JSONB, nullable=True)
+    archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class TicketNumberCounter(Base):
+    """The last human number handed out per company and prefix. Incremented with
+    `UPDATE ... RETURNING` under the row lock, so concurrent submits queue on the row and a
+    rolled-back submit gives its number back."""
+
+    __tablename__ = "ticket_number_counters"
+
+    company_id: Mapped[UUID] = mapped_column(primary_key=True)
+    prefix: Mapped[str] = mapped_column(String(20), primary_key=True)
+    last_number: Mapped[int] = mapped_column(BigInteger, nullable=False)
+
+
+class Ticket(Timestamps, Base):
+    __tablename__ = "tickets"
+    __table_args__ = (
+        UniqueConstraint("company_id", "number"),
+        UniqueConstraint("company_id", "inbound_event_id"),
+        Index("ix_tickets_search", "search_vector", postgresql_using="gin"),
+        Index("ix_tickets_company_id_submitted_by_created_at", "company_id", "submitted_by", "created_at"),
+        Index("ix_tickets_company_id_status_created_at", "company_id", "status", "created_at"),
+    )
+
+    company_id: Mapped[UUID] = mapped_column(primary_key=True)
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid7)
+    number: Mapped[str] = mapped_column(String(40), nullable=False)
+    prefix: Mapped[str] = mapped_column(String(20), nullable=False)
+    sequence: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    ticket_type_key: Mapped[str] = mapped_column(String(100), nullable=False)
+    ticket_type_version: Mapped[int] = mapped_column(Integer, nullable=False)
+    title: Mapped[str] = mapped_column(String(300), nullable=False)
+    ticket_data: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False)
+    status: Mapped[str] = mapped_column(String(20), nullable=False)
+    status_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    submitted_by: Mapped[UUID | None] = mapped_column(nullable=True)
+    submitted_by_email: Mapped[str | None] = mapped_column(String(320), nullable=True)
+    source: Mapped[str] = mapped_column(String(20), nullable=False)
+    inbound_event_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    workflow_instance_id: Mapped[UUID | None] = mapped_column(nullable=True)
+    current_task_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    search_vector: Mapped[str] = mapped_column(
+        TSVECTOR, Computed(text(SEARCH_VECTOR_SQL), persisted=True), nullable=False
+    )
+
+
+class TimelineEntry(Base):
+    """One engine event as the ticket's timeline shows it."""
+
+    __tablename__ = "timeline_entries"
+    __table_args__ = (
+        UniqueConstraint("company_id", "event_id"),
+        ForeignKeyConstraint(
+            ["company_id", "ticket_id"], ["tickets.tickets.company_id", "tickets.tickets.id"]
+        ),
+        Index(
+            "ix_timeline_entries_company_id_ticket_id_occurred_at", "company_id", "ticket_id", "occurred_at"
+        ),
+    )
+
+    company_id: Mapped[UUID] = mapped_column(primary_key=True)
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid7)
+    ticket_id: Mapped[UUID] = mapped_column(nullable=False)
+    event_id: Mapped[UUID] = mapped_column(nullable=False)
+    event_type: Mapped[str] = mapped_column(String(60), nullable=False)
+    status: Mapped[str] = mapped_column(String(20), nullable=False)
+    workflow_status: Mapped[str] = mapped_column(String(20), nullable=False)
+    task_key: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    task_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    task_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    assignee_id: Mapped[UUID | None] = mapped_column(nullable=True)
+    detail: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, server_default=func.now()
+    )
+
+
+class Attachment(Timestamps, Base):
+    """A stored file of a ticket (or of one of its tasks). Uploading the same filename again
+    adds a version; `ext_key` is where the storage adapter keeps the bytes."""
+
+    __tablename__ = "attachments"
+    __table_args__ = (
+        UniqueConstraint("company_id", "ticket_id", "filename", "version"),
+        UniqueConstraint("company_id", "ext_key"),
+        ForeignKeyConstraint(
+            ["company_id", "ticket_id"], ["tickets.tickets.company_id", "tickets.tickets.id"]
+        ),
+    )
+
+    company_id: Mapped[UUID] = mapped_column(primary_key=True)
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid7)
+    ticket_id: Mapped[UUID] = mapped_column(nullable=False)
+    task_instance_id: Mapped[UUID | None] = mapped_column(nullable=True)
+    filename: Mapped[str] = mapped_column(String(255), nullable=False)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    content_type: Mapped[str] = mapped_column(String(200), nullable=False)
+    size_bytes: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    ext_key: Mapped[str] = mapped_column(String(500), nullable=False)
+    uploaded_by: Mapped[UUID | None] = mapped_column(nullable=True)
+
+
+class IngestKey(Timestamps, Base):
+    """A company's key for publishing to `tickets.inbound`. No secret is stored: the secret of
+    generation N is derived from the server's ingest secret, the company and the key id (HKDF),
+    so a database dump alone lets nobody sign messages."""
+
+    __tablename__ = "ingest_keys"
+
+    company_id: Mapped[UUID] = mapped_column(primary_key=True)
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid7)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    generation: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    secret_fingerprint: Mapped[str] = mapped_column(String(64), nullable=False)
+    previous_valid_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_by: Mapped[UUID | None] = mapped_column(nullable=True)
+    rotated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class InboundRejection(Base):
+    """An external ticket event that was refused (and dead-lettered), for the company admin."""
+
+    __tablename__ = "inbound_rejections"
+    __table_args__ = (
+        UniqueConstraint("company_id", "source_position"),
+        Index("ix_inbound_rejections_company_id_received_at", "company_id", "received_at"),
+    )
+
+    company_id: Mapped[UUID] = mapped_column(primary_key=True)
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid7)
+    source_position: Mapped[str] = mapped_column(String(300), nullable=False)
+    sender_event_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    key_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    reason: Mapped[str] = mapped_column(String(60), nullable=False)
+    detail: Mapped[str] = mapped_column(Text, nullable=False)
+    errors: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONB, nullable=True)
+    body_excerpt: Mapped[str] = mapped_column(Text, nullable=False)
+    received_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, server_default=func.now()
+    )

@@ -1,0 +1,136 @@
+"""Files attached to tickets: size- and type-limited, kept by the storage port, versioned by
+filename."""
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Protocol
+from uuid import UUID
+
+from common.auth import Claims
+from common.db import UnitOfWork
+from common.errors import NotFound, PayloadTooLarge, UnsupportedMediaType, ValidationProblem
+from contracts.ids import uuid7
+from tickets.attachment.repository import AttachmentRepository
+from tickets.models import Attachment
+from tickets.storage.port import AttachmentStorage, StoredObjectMissing
+from tickets.ticket.service import visible_ticket
+
+READ_CHUNK = 64 * 1024
+MAX_FILENAME_LENGTH = 255
+_UNSAFE_FILENAME_CHARS = re.compile(r'[\x00-\x1f\x7f"\\/]')
+
+
+class Upload(Protocol):
+    @property
+    def filename(self) -> str | None: ...
+
+    @property
+    def content_type(self) -> str | None: ...
+
+    async def read(self, size: int = -1) -> bytes: ...
+
+
+@dataclass(frozen=True)
+class AttachmentLimits:
+    max_bytes: int
+    allowed_types: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Download:
+    attachment: Attachment
+    chunks: AsyncIterator[bytes]
+
+
+def clean_filename(raw: str | None) -> str:
+    """The last path segment, without control characters or quotes, at most 255 characters."""
+    name = unicodedata.normalize("NFC", raw or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = _UNSAFE_FILENAME_CHARS.sub("", name).strip().lstrip(".")
+    if not name:
+        raise ValidationProblem(
+            "The file needs a name.",
+            errors=[{"loc": ["body", "file"], "msg": "the file has no name", "type": "missing"}],
+        )
+    if len(name) > MAX_FILENAME_LENGTH:
+        stem, dot, ext = name.rpartition(".")
+        keep = MAX_FILENAME_LENGTH - len(ext) - 1
+        name = f"{stem[:keep]}.{ext}" if dot and 0 < len(ext) < 20 else name[:MAX_FILENAME_LENGTH]
+    return name
+
+
+def media_type(raw: str | None) -> str:
+    return (raw or "application/octet-stream").split(";", 1)[0].strip().lower()
+
+
+async def read_limited(upload: Upload, max_bytes: int) -> bytes:
+    """The whole upload, or 413 as soon as it passes `max_bytes` (so an oversized file is never
+    held in memory)."""
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := await upload.read(READ_CHUNK):
+        size += len(chunk)
+        if size > max_bytes:
+            raise PayloadTooLarge(f"Attachments may be at most {max_bytes} bytes.")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def upload(
+    uow: UnitOfWork,
+    claims: Claims,
+    storage: AttachmentStorage,
+    limits: AttachmentLimits,
+    ticket_id: UUID,
+    file: Upload,
+    task_instance_id: UUID | None = None,
+) -> Attachment:
+    """Attach a file to a ticket the caller can see. The same filename again becomes the next
+    version (the ticket row is locked, so two uploads of one name cannot take one version)."""
+    ticket = await visible_ticket(uow, claims, ticket_id, for_update=True)
+    content_type = media_type(file.content_type)
+    if content_type not in limits.allowed_types:
+        raise UnsupportedMediaType(
+            f"Files of type {content_type} cannot be attached.",
+            extra={"allowed_types": sorted(limits.allowed_types)},
+        )
+    filename = clean_filename(file.filename)
+    data = await read_limited(file, limits.max_bytes)
+    repository = AttachmentRepository(uow.session)
+    version = await repository.latest_version(claims.company_id, ticket.id, filename) + 1
+    attachment_id = uuid7()
+    ext_key = f"{claims.company_id}/{ticket.id}/{attachment_id}"
+    # Bytes first, row second: a crash in between leaves an unreferenced object, never a row
+    # pointing at nothing.
+    await storage.put(ext_key, data, content_type)
+    return await repository.add(
+        Attachment(
+            company_id=claims.company_id,
+            id=attachment_id,
+            ticket_id=ticket.id,
+            task_instance_id=task_instance_id,
+            filename=filename,
+            version=version,
+            content_type=content_type,
+            size_bytes=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            ext_key=ext_key,
+            uploaded_by=claims.user_id,
+        )
+    )
+
+
+async def download(
+    uow: UnitOfWork, claims: Claims, storage: AttachmentStorage, ticket_id: UUID, attachment_id: UUID
+) -> Download:
+    ticket = await visible_ticket(uow, claims, ticket_id)
+    attachment = await AttachmentRepository(uow.session).get(claims.company_id, ticket.id, attachment_id)
+    if attachment is None:
+        raise NotFound("There is no such attachment.")
+    try:
+        chunks = await storage.open(attachment.ext_key)
+    except StoredObjectMissing as exc:
+        raise NotFound("The attachment's file is missing from storage.") from exc
+    return Download(attachment, chunks)

@@ -1,0 +1,159 @@
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import ColumnElement, Select, Table, func, or_, select, text, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import UnaryExpression
+
+from tickets.models import Ticket, TicketNumberCounter, TimelineEntry
+from tickets.ticket.schemas import TicketFilters, TicketSort, TicketView
+from tickets.ticket.search import prefix_tsquery
+from tickets.ticket.status import ACTIVE, ARCHIVED, TicketStatus
+
+
+class TicketRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def next_sequence(self, company_id: UUID, prefix: str) -> int:
+        """The next number of `prefix` in the company. The upsert takes the counter row's lock
+        until the transaction ends: concurrent submits queue behind it, and a submit that rolls
+        back releases its number, so committed numbers have no gaps and never collide."""
+        counter = TicketNumberCounter.__table__
+        assert isinstance(counter, Table)
+        stmt = insert(counter).values(company_id=company_id, prefix=prefix, last_number=1)
+        number = await self.session.scalar(
+            stmt.on_conflict_do_update(
+                index_elements=[counter.c.company_id, counter.c.prefix],
+                set_={"last_number": counter.c.last_number + 1},
+            ).returning(counter.c.last_number)
+        )
+        assert number is not None
+        return int(number)
+
+    async def add(self, ticket: Ticket) -> Ticket:
+        self.session.add(ticket)
+        await self.session.flush()
+        return ticket
+
+    async def get(self, company_id: UUID, ticket_id: UUID, *, for_update: bool = False) -> Ticket | None:
+        stmt = select(Ticket).where(Ticket.company_id == company_id, Ticket.id == ticket_id)
+        if for_update:
+            stmt = stmt.with_for_update()
+        return await self.session.scalar(stmt)
+
+    async def page(
+        self,
+        company_id: UUID,
+        filters: TicketFilters,
+        *,
+        offset: int,
+        limit: int,
+    ) -> tuple[list[Ticket], int]:
+        conditions = self._conditions(company_id, filters)
+        total = await self.session.scalar(select(func.count()).select_from(Ticket).where(*conditions))
+        stmt: Select[Ticket] = select(Ticket).where(*conditions)
+        stmt = stmt.order_by(*self._ordering(filters)).offset(offset).limit(limit)
+        return list(await self.session.scalars(stmt)), int(total or 0)
+
+    def _conditions(self, company_id: UUID, filters: TicketFilters) -> list[ColumnElement[bool]]:
+        conditions: list[ColumnElement[bool]] = [Ticket.company_id == company_id]
+        if filters.view is TicketView.ACTIVE:
+            conditions.append(Ticket.status.in_([s.value for s in ACTIVE]))
+        elif filters.view is TicketView.ARCHIVE:
+            conditions.append(Ticket.status.in_([s.value for s in ARCHIVED]))
+        if filters.statuses:
+            conditions.append(Ticket.status.in_([s.value for s in filters.statuses]))
+        if filters.ticket_type_key:
+            conditions.append(Ticket.ticket_type_key == filters.ticket_type_key)
+        if filters.submitted_by is not None:
+            conditions.append(Ticket.submitted_by == filters.submitted_by)
+        if filters.created_from is not None:
+            conditions.append(Ticket.created_at >= _start_of(filters.created_from))
+        if filters.created_to is not None:
+            conditions.append(Ticket.created_at < _start_of(filters.created_to) + timedelta(days=1))
+        query = _tsquery(filters)
+        if query is not None:
+            conditions.append(Ticket.search_vector.op("@@")(query))
+        return conditions
+
+    def _ordering(self, filters: TicketFilters) -> list[UnaryExpression[Any] | ColumnElement[Any]]:
+        query = _tsquery(filters)
+        sort = filters.sort
+        if sort is TicketSort.RELEVANCE and query is not None:
+            return [func.ts_rank(Ticket.search_vector, query).desc(), Ticket.created_at.desc()]
+        columns: dict[str, list[Any]] = {
+            "created_at": [Ticket.created_at],
+            "updated_at": [Ticket.updated_at],
+            "number": [Ticket.prefix, Ticket.sequence],
+            "title": [func.lower(Ticket.title)],
+            "status": [Ticket.status],
+            "relevance": [Ticket.created_at],
+        }
+        descending = sort.value.startswith("-") or sort is TicketSort.RELEVANCE
+        chosen = columns[sort.value.lstrip("-")]
+        ordered = [c.desc() if descending else c.asc() for c in chosen]
+        return [*ordered, Ticket.id.desc() if descending else Ticket.id.asc()]
+
+    async def apply_status(
+        self,
+        company_id: UUID,
+        ticket_id: UUID,
+        *,
+        status: TicketStatus,
+        changed_at: datetime,
+        closed: bool,
+        workflow_instance_id: UUID,
+        current_task_name: str | None,
+        touch_task: bool,
+    ) -> None:
+        """Move a ticket to `status` unless a later event already moved it (events of one
+        workflow arrive in order, but a replay can bring an old one back)."""
+        values: dict[str, Any] = {
+            "status": status.value,
+            "status_changed_at": changed_at,
+            "closed_at": changed_at if closed else None,
+            "workflow_instance_id": workflow_instance_id,
+            "updated_at": func.now(),
+        }
+        if touch_task:
+            values["current_task_name"] = current_task_name
+        await self.session.execute(
+            update(Ticket)
+            .where(
+                Ticket.company_id == company_id,
+                Ticket.id == ticket_id,
+                or_(Ticket.status == TicketStatus.SUBMITTED.value, Ticket.status_changed_at <= changed_at),
+            )
+            .values(**values)
+        )
+
+    async def add_timeline_entry(self, values: dict[str, Any]) -> bool:
+        """False when the event is already on the timeline."""
+        added = await self.session.scalar(
+            insert(TimelineEntry).values(**values).on_conflict_do_nothing().returning(TimelineEntry.id)
+        )
+        return added is not None
+
+    async def timeline(self, company_id: UUID, ticket_id: UUID) -> list[TimelineEntry]:
+        rows = await self.session.scalars(
+            select(TimelineEntry)
+            .where(TimelineEntry.company_id == company_id, TimelineEntry.ticket_id == ticket_id)
+            .order_by(TimelineEntry.occurred_at, TimelineEntry.id)
+        )
+        return list(rows)
+
+
+def _tsquery(filters: TicketFilters) -> ColumnElement[Any] | None:
+    if not filters.q:
+        return None
+    query = prefix_tsquery(filters.q)
+    if query is None:
+        return None
+    return func.to_tsquery(text("'simple'::regconfig"), query)
+
+
+def _start_of(day: Any) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)

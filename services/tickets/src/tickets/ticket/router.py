@@ -1,0 +1,87 @@
+from datetime import date
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query, status
+
+from common.auth import Claims, CurrentClaims, SystemRole, require_roles
+from common.web import Page, PageDep, UoW
+from tickets.ticket import service
+from tickets.ticket.schemas import (
+    TicketCreate,
+    TicketDetail,
+    TicketFilters,
+    TicketRead,
+    TicketSort,
+    TicketView,
+)
+from tickets.ticket.status import TicketStatus
+
+router = APIRouter(prefix="/api/tickets/tickets", tags=["tickets"])
+
+TicketTeamClaims = Annotated[Claims, Depends(require_roles(SystemRole.TICKET_ADMIN))]
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+async def submit_ticket(body: TicketCreate, uow: UoW, claims: CurrentClaims) -> TicketDetail:
+    """Submit a ticket of a type the caller may use (403 otherwise). `ticket_data` is checked
+    against the type's field schema; every problem is listed (422) and nothing is written.
+    The ticket gets the next human number of its type's prefix and its workflow starts."""
+    ticket = await service.submit(
+        uow,
+        claims.company_id,
+        service.Submitter.user(claims),
+        ticket_type_key=body.ticket_type_key,
+        title=body.title,
+        ticket_data=body.ticket_data,
+    )
+    return await service.detail(uow, claims, ticket.id)
+
+
+@router.get("/mine")
+async def my_tickets(
+    uow: UoW,
+    claims: CurrentClaims,
+    page: PageDep,
+    status_filter: Annotated[list[TicketStatus], Query(alias="status")] = [],  # noqa: B006
+) -> Page[TicketRead]:
+    """The caller's own tickets, newest first, optionally only those in the given statuses."""
+    return await service.list_mine(uow, claims, status_filter, page)
+
+
+@router.get("")
+async def ticket_team_list(
+    uow: UoW,
+    claims: TicketTeamClaims,
+    page: PageDep,
+    view: TicketView | None = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    ticket_type: Annotated[str | None, Query(alias="type", max_length=100)] = None,
+    status_filter: Annotated[list[TicketStatus], Query(alias="status")] = [],  # noqa: B006
+    submitted_by: UUID | None = None,
+    created_from: Annotated[date | None, Query(alias="from")] = None,
+    created_to: Annotated[date | None, Query(alias="to")] = None,
+    sort: TicketSort = TicketSort.CREATED_AT_DESC,
+) -> Page[TicketRead]:
+    """Every ticket of the company, for the ticket team (`ticket_admin`, `admin`): the Active
+    or Archive view, full-text search over title and data (`q`, every word as a prefix),
+    filters by type, status, submitter and creation date (`from`/`to`, inclusive), sorted and
+    paginated (at most 100 per page)."""
+    filters = TicketFilters(
+        view=view,
+        q=q,
+        ticket_type_key=ticket_type,
+        statuses=status_filter,
+        submitted_by=submitted_by,
+        created_from=created_from,
+        created_to=created_to,
+        sort=sort,
+    )
+    return await service.search(uow, claims, filters, page)
+
+
+@router.get("/{ticket_id}")
+async def ticket_detail(ticket_id: UUID, uow: UoW, claims: CurrentClaims) -> TicketDetail:
+    """A ticket with its data, status, workflow timeline and attachments. Only its submitter
+    and the ticket team see it; anyone else gets 404."""
+    return await service.detail(uow, claims, ticket_id)

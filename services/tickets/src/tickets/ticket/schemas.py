@@ -1,0 +1,89 @@
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from tickets.attachment.schemas import AttachmentRead
+from tickets.ticket.status import TicketStatus
+
+
+class TicketCreate(BaseModel):
+    ticket_type_key: str = Field(min_length=1, max_length=100)
+    title: str
+    ticket_data: dict[str, Any] = Field(default_factory=dict)
+
+
+class TicketRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    number: str
+    title: str
+    ticket_type_key: str
+    ticket_type_version: int
+    ticket_type_name: str | None = None
+    status: TicketStatus
+    current_task_name: str | None
+    submitted_by: UUID | None
+    submitted_by_email: str | None
+    source: str
+    created_at: datetime
+    updated_at: datetime
+    status_changed_at: datetime
+    closed_at: datetime | None
+
+
+class TimelineEntryRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    event_type: str
+    status: TicketStatus
+    workflow_status: str
+    task_key: str | None
+    task_name: str | None
+    task_status: str | None
+    assignee_id: UUID | None
+    detail: str
+    occurred_at: datetime
+
+
+class TicketDetail(TicketRead):
+    ticket_data: dict[str, Any]
+    display_layout: dict[str, Any] | None = None
+    timeline: list[TimelineEntryRead]
+    attachments: list[AttachmentRead]
+
+
+class TicketView(StrEnum):
+    ACTIVE = "active"
+    ARCHIVE = "archive"
+
+
+class TicketSort(StrEnum):
+    CREATED_AT = "created_at"
+    CREATED_AT_DESC = "-created_at"
+    UPDATED_AT = "updated_at"
+    UPDATED_AT_DESC = "-updated_at"
+    NUMBER = "number"
+    NUMBER_DESC = "-number"
+    TITLE = "title"
+    TITLE_DESC = "-title"
+    STATUS = "status"
+    STATUS_DESC = "-status"
+    RELEVANCE = "relevance"
+
+
+class TicketFilters(BaseModel):
+    """What the ticket team narrows the company's tickets by."""
+
+    view: TicketView | None = None
+    q: str | None = None
+    ticket_type_key: str | None = None
+    statuses: list[TicketStatus] = Field(default_factory=list)
+    submitted_by: UUID | None = None
+    created_from: date | None = None
+    created_to: date | None = None
+    sort: TicketSort = TicketSort.CREATED_AT_DESC

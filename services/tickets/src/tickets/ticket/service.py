@@ -1,0 +1,222 @@
+"""Submitting tickets, reading them, and keeping their status from the engine's events."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy.exc import IntegrityError
+
+from common.auth import Claims, SystemRole
+from common.db import UnitOfWork
+from common.errors import Conflict, NotFound, ValidationProblem
+from common.web import Page, PageParams
+from contracts.engine import WorkflowEvent
+from contracts.envelope import Envelope
+from contracts.ids import uuid7
+from contracts.tickets import TicketSubmitted
+from tickets.attachment.repository import AttachmentRepository
+from tickets.attachment.schemas import AttachmentRead
+from tickets.models import Ticket
+from tickets.ticket.numbering import format_number, normalise_prefix
+from tickets.ticket.repository import TicketRepository
+from tickets.ticket.schemas import TicketDetail, TicketFilters, TicketRead, TimelineEntryRead
+from tickets.ticket.status import TicketStatus, is_archived, status_for_event
+from tickets.ticket.validation import ticket_data_problems, title_problems
+from tickets.ticket_type import service as ticket_types
+from tickets.ticket_type.repository import TicketTypeRepository
+
+TICKET_TEAM_ROLES = (SystemRole.TICKET_ADMIN.value, SystemRole.ADMIN.value)
+
+_TASK_EVENTS = ("task.created", "task.assigned", "task.started")
+
+
+@dataclass(frozen=True)
+class Submitter:
+    """Who submits. A user brings their company roles, which must grant the type; an external
+    system was authorised by its ingest key (`company_roles` None) and names itself by the
+    sender's event id, which makes its submissions idempotent."""
+
+    user_id: UUID | None
+    company_roles: list[str] | None
+    source: str = "api"
+    email: str | None = None
+    inbound_event_id: str | None = None
+
+    @classmethod
+    def user(cls, claims: Claims) -> "Submitter":
+        return cls(user_id=claims.user_id, company_roles=list(claims.company_roles))
+
+
+async def submit(
+    uow: UnitOfWork,
+    company_id: UUID,
+    submitter: Submitter,
+    *,
+    ticket_type_key: str,
+    title: str,
+    ticket_data: dict[str, Any],
+) -> Ticket:
+    """Accept a ticket: the type must be one the submitter may use, the title and data must be
+    valid (every problem is reported, nothing is written otherwise); the ticket gets the next
+    number of its prefix and `ticket.submitted` goes to the outbox in the same transaction."""
+    ticket_type = await ticket_types.resolve_for_submit(
+        uow, company_id, ticket_type_key, submitter.company_roles
+    )
+    problems = title_problems(title) + ticket_data_problems(ticket_type.fields, ticket_data)
+    if problems:
+        raise ValidationProblem("The ticket is not valid.", errors=problems)
+
+    repository = TicketRepository(uow.session)
+    prefix = normalise_prefix(ticket_type.prefix)
+    sequence = await repository.next_sequence(company_id, prefix)
+    now = datetime.now(UTC)
+    ticket = Ticket(
+        company_id=company_id,
+        id=uuid7(),
+        number=format_number(prefix, sequence),
+        prefix=prefix,
+        sequence=sequence,
+        ticket_type_key=ticket_type.key,
+        ticket_type_version=ticket_type.version,
+        title=title.strip(),
+        ticket_data=ticket_data,
+        status=TicketStatus.SUBMITTED.value,
+        status_changed_at=now,
+        submitted_by=submitter.user_id,
+        submitted_by_email=submitter.email,
+        source=submitter.source,
+        inbound_event_id=submitter.inbound_event_id,
+    )
+    try:
+        async with uow.session.begin_nested():
+            await repository.add(ticket)
+    except IntegrityError as exc:
+        raise Conflict("This ticket was already submitted.") from exc
+    await uow.publish(
+        TicketSubmitted(
+            ticket_id=ticket.id,
+            number=ticket.number,
+            title=ticket.title,
+            ticket_definition_key=ticket_type.key,
+            ticket_definition_version=ticket_type.version,
+            workflow_key=ticket_type.workflow_key,
+            workflow_version=ticket_type.workflow_version,
+            ticket_data=ticket.ticket_data,
+            submitted_by=ticket.submitted_by,
+        ),
+        company_id=company_id,
+    )
+    return ticket
+
+
+def is_ticket_team(claims: Claims) -> bool:
+    return claims.has_any_role(*TICKET_TEAM_ROLES)
+
+
+async def visible_ticket(
+    uow: UnitOfWork, claims: Claims, ticket_id: UUID, *, for_update: bool = False
+) -> Ticket:
+    """The ticket, when the caller is its submitter or on the ticket team; anybody else (and
+    any other company) is told it does not exist."""
+    ticket = await TicketRepository(uow.session).get(claims.company_id, ticket_id, for_update=for_update)
+    if ticket is None or not (ticket.submitted_by == claims.user_id or is_ticket_team(claims)):
+        raise NotFound("There is no such ticket.")
+    return ticket
+
+
+async def _read_models(uow: UnitOfWork, company_id: UUID, tickets: list[Ticket]) -> list[TicketRead]:
+    names = await TicketTypeRepository(uow.session).names(company_id, {t.ticket_type_key for t in tickets})
+    return [
+        TicketRead.model_validate(t).model_copy(update={"ticket_type_name": names.get(t.ticket_type_key)})
+        for t in tickets
+    ]
+
+
+async def list_mine(
+    uow: UnitOfWork, claims: Claims, statuses: list[TicketStatus], page: PageParams
+) -> Page[TicketRead]:
+    filters = TicketFilters(submitted_by=claims.user_id, statuses=statuses)
+    tickets, total = await TicketRepository(uow.session).page(
+        claims.company_id, filters, offset=page.offset, limit=page.page_size
+    )
+    items = await _read_models(uow, claims.company_id, tickets)
+    return Page(items=items, total=total, page=page.page, page_size=page.page_size)
+
+
+async def search(
+    uow: UnitOfWork, claims: Claims, filters: TicketFilters, page: PageParams
+) -> Page[TicketRead]:
+    if filters.created_from and filters.created_to and filters.created_from > filters.created_to:
+        raise ValidationProblem(
+            "The date range is empty.",
+            errors=[{"loc": ["query", "to"], "msg": "must not be before `from`", "type": "date_range"}],
+        )
+    tickets, total = await TicketRepository(uow.session).page(
+        claims.company_id, filters, offset=page.offset, limit=page.page_size
+    )
+    items = await _read_models(uow, claims.company_id, tickets)
+    return Page(items=items, total=total, page=page.page, page_size=page.page_size)
+
+
+async def detail(uow: UnitOfWork, claims: Claims, ticket_id: UUID) -> TicketDetail:
+    ticket = await visible_ticket(uow, claims, ticket_id)
+    repository = TicketRepository(uow.session)
+    timeline = await repository.timeline(claims.company_id, ticket.id)
+    attachments = await AttachmentRepository(uow.session).for_ticket(claims.company_id, ticket.id)
+    ticket_type = await TicketTypeRepository(uow.session).version(
+        claims.company_id, ticket.ticket_type_key, ticket.ticket_type_version
+    )
+    base = TicketRead.model_validate(ticket)
+    return TicketDetail(
+        **base.model_dump(exclude={"ticket_type_name"}),
+        ticket_type_name=ticket_type.name if ticket_type else None,
+        ticket_data=ticket.ticket_data,
+        display_layout=ticket_type.display_layout if ticket_type else None,
+        timeline=[TimelineEntryRead.model_validate(e) for e in timeline],
+        attachments=[AttachmentRead.model_validate(a) for a in attachments],
+    )
+
+
+async def record_workflow_event(uow: UnitOfWork, event: WorkflowEvent, envelope: Envelope) -> None:
+    """Put the event on its ticket's timeline and move the ticket's status."""
+    company_id = envelope.company_id
+    if company_id is None:
+        return
+    repository = TicketRepository(uow.session)
+    ticket = await repository.get(company_id, event.ticket_id, for_update=True)
+    if ticket is None:
+        return
+    status = status_for_event(envelope.type, event.workflow_status)
+    added = await repository.add_timeline_entry(
+        {
+            "company_id": company_id,
+            "id": uuid7(),
+            "ticket_id": ticket.id,
+            "event_id": envelope.event_id,
+            "event_type": envelope.type,
+            "status": status.value,
+            "workflow_status": event.workflow_status,
+            "task_key": event.task_key,
+            "task_name": event.task_name,
+            "task_status": event.task_status,
+            "assignee_id": event.assignee_id,
+            "detail": event.detail,
+            "occurred_at": envelope.occurred_at,
+        }
+    )
+    if not added:
+        return
+    closed = is_archived(status)
+    touch_task = closed or envelope.type in _TASK_EVENTS or envelope.type == "task.completed"
+    task_name = event.task_name if envelope.type in _TASK_EVENTS and not closed else None
+    await repository.apply_status(
+        company_id,
+        ticket.id,
+        status=status,
+        changed_at=envelope.occurred_at,
+        closed=closed,
+        workflow_instance_id=event.workflow_instance_id,
+        current_task_name=task_name,
+        touch_task=touch_task,
+    )
