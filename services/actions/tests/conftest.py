@@ -7,14 +7,13 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 import pytest
 from sqlalchemy import select
 
-from actions.config import ActionsSettings
+from actions.config import MIGRATIONS_DIR, ActionsSettings
 from actions.consumers import RunnerConsumer, build_consumer
 from actions.runner.guard import Resolver
 from actions.runner.service import ActionRunner
@@ -26,12 +25,10 @@ from contracts.envelope import Actor, envelope_for
 from contracts.ids import uuid7
 from contracts.topics import ACTIONS_RESULTS
 
-MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
-
 
 @pytest.fixture(scope="session")
 def settings(pg_admin_url: str, kafka_bootstrap: str) -> ActionsSettings:
-    return migrated_settings(ActionsSettings, pg_admin_url, kafka_bootstrap, MIGRATIONS)
+    return migrated_settings(ActionsSettings, pg_admin_url, kafka_bootstrap, MIGRATIONS_DIR)
 
 
 @pytest.fixture

@@ -11,17 +11,16 @@ import yaml
 from common.db import Database
 from common.testing.infra import migrated_settings, rolled_back_database
 from contracts.ids import uuid7
-from definitions.config import DefinitionsSettings
+from definitions.config import MIGRATIONS_DIR, DefinitionsSettings
 from definitions.main import create_app
 
-MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "it_onboarding.yaml"
 
 
 @pytest.fixture(scope="session")
 def settings(pg_admin_url: str, kafka_bootstrap: str) -> DefinitionsSettings:
     settings: DefinitionsSettings = migrated_settings(
-        DefinitionsSettings, pg_admin_url, kafka_bootstrap, MIGRATIONS
+        DefinitionsSettings, pg_admin_url, kafka_bootstrap, MIGRATIONS_DIR
     )
     return settings
 

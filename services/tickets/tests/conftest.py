@@ -11,7 +11,7 @@ from common.db import Database
 from common.testing.infra import migrated_settings, rolled_back_database
 from contracts.definitions import TicketDefinitionPublished
 from contracts.ids import uuid7
-from tickets.config import TicketsSettings
+from tickets.config import MIGRATIONS_DIR, TicketsSettings
 from tickets.main import create_app
 from tickets.storage.local import LocalFileStorage
 
@@ -19,12 +19,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from tickets_test_support import Caller, PublishType, publish_ticket_type
 
-MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
-
 
 @pytest.fixture(scope="session")
 def settings(pg_admin_url: str, kafka_bootstrap: str) -> TicketsSettings:
-    return migrated_settings(TicketsSettings, pg_admin_url, kafka_bootstrap, MIGRATIONS)
+    return migrated_settings(TicketsSettings, pg_admin_url, kafka_bootstrap, MIGRATIONS_DIR)
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
 import os
+from pathlib import Path
 from typing import Any, ClassVar, Self
 
 from pydantic import SecretStr, model_validator
@@ -7,6 +8,9 @@ from pydantic_settings import SettingsConfigDict
 from common.settings import ServiceSettings
 
 DEV_CALLBACK_SECRET = "dev-only-callback-secret-change-me"
+
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 class ActionsSettings(ServiceSettings):

@@ -1,10 +1,6 @@
-from pathlib import Path
-
 from common.cli import run
-from definitions.config import DefinitionsSettings
+from definitions.config import MIGRATIONS_DIR, DefinitionsSettings
 from definitions.main import create_app
 
-MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
-
 if __name__ == "__main__":
-    run(DefinitionsSettings, create_app, MIGRATIONS)
+    run(DefinitionsSettings, create_app, MIGRATIONS_DIR)

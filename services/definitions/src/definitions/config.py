@@ -1,8 +1,11 @@
+from pathlib import Path
 from typing import ClassVar
 
 from pydantic_settings import SettingsConfigDict
 
 from common.settings import ServiceSettings
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 class DefinitionsSettings(ServiceSettings):

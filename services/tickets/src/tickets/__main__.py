@@ -1,10 +1,6 @@
-from pathlib import Path
-
 from common.cli import run
-from tickets.config import TicketsSettings
+from tickets.config import MIGRATIONS_DIR, TicketsSettings
 from tickets.main import create_app
 
-MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
-
 if __name__ == "__main__":
-    run(TicketsSettings, create_app, MIGRATIONS)
+    run(TicketsSettings, create_app, MIGRATIONS_DIR)

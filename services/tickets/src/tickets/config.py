@@ -28,6 +28,9 @@ DEFAULT_ATTACHMENT_TYPES = (
 )
 
 
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
 class TicketsSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="tickets_", extra="ignore")
 

@@ -1,0 +1,116 @@
+import { render, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { StrictMode } from 'react';
+import { MemoryRouter } from 'react-router';
+import { describe, expect, it, vi } from 'vitest';
+
+import { AppRoutes } from '@/app/router';
+import { AuthProvider } from '@/lib/auth';
+import { makeSession, makeUser } from '@/testing/data';
+import { createFakeServer, jsonResponse, problemResponse } from '@/testing/fake-server';
+import { renderWithProviders } from '@/testing/render';
+import type { User } from '@/types/api';
+
+const admin = makeUser({ first_name: 'Ada', system_roles: ['user', 'admin'] });
+const plainUser = makeUser({ first_name: 'Bob', system_roles: ['user'] });
+
+function usersPage(items: User[]) {
+  return jsonResponse(200, { items, total: items.length, page: 1, page_size: 20 });
+}
+
+const location = () => screen.getByTestId('location').textContent;
+
+describe('app routes', () => {
+  it('restores the session on start from the refresh cookie, with a single refresh even in StrictMode', async () => {
+    const server = createFakeServer().on('POST', '/api/identity/refresh', jsonResponse(200, makeSession(admin)));
+    vi.stubGlobal('fetch', server.fetch);
+    render(
+      <StrictMode>
+        <MemoryRouter initialEntries={['/']}>
+          <AuthProvider>
+            <AppRoutes />
+          </AuthProvider>
+        </MemoryRouter>
+      </StrictMode>,
+    );
+
+    expect(screen.getByText('Loading TicketFlower…')).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { level: 1, name: 'Welcome, Ada' })).toBeInTheDocument();
+    expect(server.requestsTo('POST', '/api/identity/refresh')).toHaveLength(1);
+  });
+
+  it('sends visitors without a session to the login page, then back where they were going', async () => {
+    const server = createFakeServer()
+      .on('POST', '/api/identity/login', jsonResponse(200, makeSession(admin)))
+      .on('GET', '/api/identity/users', usersPage([admin]));
+    renderWithProviders(<AppRoutes />, { route: '/admin/users?q=ada', server });
+
+    expect(await screen.findByRole('heading', { level: 1, name: 'Sign in' })).toBeInTheDocument();
+    expect(location()).toBe('/login');
+
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText(/^email/i), admin.email);
+    await user.type(screen.getByLabelText(/^password/i), 'secret');
+    await user.click(screen.getByRole('button', { name: 'Sign in' }));
+
+    expect(await screen.findByRole('heading', { level: 1, name: 'Users' })).toBeInTheDocument();
+    expect(location()).toBe('/admin/users?q=ada');
+  });
+
+  it('answers 403 in place when the user’s roles do not open the page, without calling its API', async () => {
+    const server = createFakeServer();
+    renderWithProviders(<AppRoutes />, { user: plainUser, route: '/admin/users', server });
+
+    expect(
+      await screen.findByRole('heading', { level: 1, name: "You don't have access to this page" }),
+    ).toBeInTheDocument();
+    expect(location()).toBe('/admin/users');
+    expect(server.requestsTo('GET', '/api/identity/users')).toHaveLength(0);
+  });
+
+  it('shows a placeholder for sections that are not built yet, to the roles they are for', async () => {
+    renderWithProviders(<AppRoutes />, { user: makeUser({ system_roles: ['task_worker'] }), route: '/tasks/mine' });
+    expect(await screen.findByRole('heading', { level: 1, name: 'My tasks' })).toBeInTheDocument();
+    expect(screen.getByText('Coming soon')).toBeInTheDocument();
+  });
+
+  it('shows the not-found page for unknown addresses', async () => {
+    renderWithProviders(<AppRoutes />, { user: plainUser, route: '/no/such/page' });
+    expect(await screen.findByRole('heading', { level: 1, name: 'Page not found' })).toBeInTheDocument();
+  });
+
+  it('sends the user to login with a message when the session expires and cannot be refreshed', async () => {
+    const server = createFakeServer()
+      .on('POST', '/api/identity/refresh', jsonResponse(200, makeSession(admin)), problemResponse(401, 'Unauthorized'))
+      .on('GET', '/api/identity/users', problemResponse(401, 'Unauthorized'));
+    renderWithProviders(<AppRoutes />, { user: admin, route: '/admin/users', server });
+
+    expect(await screen.findByText('Your session has expired. Please sign in again.')).toBeInTheDocument();
+    expect(screen.getByRole('heading', { level: 1, name: 'Sign in' })).toBeInTheDocument();
+    expect(location()).toBe('/login');
+    expect(server.requestsTo('GET', '/api/identity/users')).toHaveLength(1);
+  });
+
+  it('signs out through the server and says so on the login page', async () => {
+    const server = createFakeServer().on('POST', '/api/identity/logout', new Response(null, { status: 204 }));
+    renderWithProviders(<AppRoutes />, { user: plainUser, route: '/', server });
+
+    const signOut = await screen.findAllByRole('link', { name: 'Sign out' });
+    await userEvent.setup().click(signOut[0]!);
+
+    expect(await screen.findByText('You have been signed out.')).toBeInTheDocument();
+    const logout = server.requestsTo('POST', '/api/identity/logout');
+    expect(logout).toHaveLength(1);
+    expect(logout[0]?.headers.get('X-TF-CSRF')).toBe('1');
+    expect(location()).toBe('/login');
+
+    // Signed out for real: protected pages send back to login.
+    await waitFor(() => expect(screen.queryByRole('link', { name: 'Sign out' })).not.toBeInTheDocument());
+  });
+
+  it('keeps signed-in users away from the login page', async () => {
+    renderWithProviders(<AppRoutes />, { user: plainUser, route: '/login' });
+    expect(await screen.findByRole('heading', { level: 1, name: 'Welcome, Bob' })).toBeInTheDocument();
+    expect(location()).toBe('/');
+  });
+});

@@ -1,0 +1,80 @@
+import { useEffect, useId, useRef, useState } from 'react';
+import { Link, Outlet, useLocation } from 'react-router';
+
+import { Brand } from '@/components/layouts/brand';
+import { MainNav } from '@/components/layouts/main-nav';
+import { SkipLink } from '@/components/layouts/skip-link';
+import { buttonClassName } from '@/components/ui/button';
+import { paths } from '@/config/paths';
+import { useCurrentUser } from '@/lib/auth';
+
+export function AppLayout() {
+  const user = useCurrentUser();
+  const [menuOpen, setMenuOpen] = useState(false);
+  const menuId = useId();
+  const { pathname } = useLocation();
+  const mainRef = useRef<HTMLElement>(null);
+  const previousPath = useRef(pathname);
+
+  // After client-side navigation, move focus to the new page so screen readers start there
+  // instead of staying on the link that was activated.
+  useEffect(() => {
+    if (previousPath.current === pathname) return;
+    previousPath.current = pathname;
+    mainRef.current?.focus();
+  }, [pathname]);
+
+  const closeMenu = () => setMenuOpen(false);
+
+  return (
+    <div className="min-h-screen">
+      <SkipLink />
+      <header className="border-b border-slate-200 bg-white">
+        <div className="mx-auto flex max-w-6xl items-center gap-4 px-4 py-3 sm:px-6">
+          <Brand />
+          <div className="hidden flex-1 xl:block">
+            <MainNav user={user} />
+          </div>
+          <div className="ml-auto hidden items-center gap-2 xl:flex">
+            <Link
+              to={paths.profile}
+              className="rounded-md px-2 py-1 text-sm font-medium text-slate-700 hover:underline"
+            >
+              {user.first_name} {user.last_name}
+            </Link>
+            <Link to={paths.logout} className={buttonClassName({ variant: 'secondary', size: 'small' })}>
+              Sign out
+            </Link>
+          </div>
+          <button
+            type="button"
+            className={`${buttonClassName({ variant: 'secondary', size: 'small' })} ml-auto xl:hidden`}
+            aria-expanded={menuOpen}
+            aria-controls={menuId}
+            onClick={() => setMenuOpen((open) => !open)}
+          >
+            {menuOpen ? 'Close menu' : 'Menu'}
+          </button>
+        </div>
+        <div id={menuId} hidden={!menuOpen} className="border-t border-slate-200 px-4 py-3 xl:hidden">
+          <MainNav user={user} orientation="vertical" onNavigate={closeMenu} label="Main (menu)" />
+          <div className="mt-3 flex flex-wrap items-center gap-2 border-t border-slate-200 pt-3">
+            <Link
+              to={paths.profile}
+              onClick={closeMenu}
+              className={buttonClassName({ variant: 'ghost', size: 'small' })}
+            >
+              Profile
+            </Link>
+            <Link to={paths.logout} className={buttonClassName({ variant: 'secondary', size: 'small' })}>
+              Sign out
+            </Link>
+          </div>
+        </div>
+      </header>
+      <main id="main" ref={mainRef} tabIndex={-1} className="mx-auto max-w-6xl px-4 py-6 sm:px-6 sm:py-8">
+        <Outlet />
+      </main>
+    </div>
+  );
+}

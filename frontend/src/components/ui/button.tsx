@@ -1,0 +1,50 @@
+import type { ButtonHTMLAttributes } from 'react';
+
+import { Spinner } from '@/components/ui/spinner';
+
+import styles from './button.module.css';
+
+export type ButtonVariant = 'primary' | 'secondary' | 'danger' | 'ghost';
+
+type ButtonStyle = {
+  variant?: ButtonVariant;
+  size?: 'normal' | 'small';
+  block?: boolean;
+};
+
+export function buttonClassName({ variant = 'primary', size = 'normal', block = false }: ButtonStyle = {}): string {
+  return [styles.button, styles[variant], size === 'small' && styles.small, block && styles.block]
+    .filter(Boolean)
+    .join(' ');
+}
+
+type ButtonProps = ButtonHTMLAttributes<HTMLButtonElement> &
+  ButtonStyle & {
+    /** Shows a spinner and blocks further clicks while an action runs. */
+    loading?: boolean;
+  };
+
+export function Button({
+  variant,
+  size,
+  block,
+  loading = false,
+  disabled,
+  type = 'button',
+  className,
+  children,
+  ...rest
+}: ButtonProps) {
+  return (
+    <button
+      {...rest}
+      type={type}
+      disabled={disabled || loading}
+      aria-busy={loading || undefined}
+      className={[buttonClassName({ variant, size, block }), className].filter(Boolean).join(' ')}
+    >
+      {loading && <Spinner size="small" decorative />}
+      {children}
+    </button>
+  );
+}

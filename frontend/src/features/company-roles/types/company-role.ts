@@ -1,0 +1,4 @@
+export type CompanyRole = {
+  id: string;
+  name: string;
+};

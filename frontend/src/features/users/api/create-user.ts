@@ -1,0 +1,7 @@
+import type { UserCreate } from '@/features/users/types/users';
+import { apiClient } from '@/lib/api-client';
+import type { User } from '@/types/api';
+
+export function createUser(input: UserCreate): Promise<User> {
+  return apiClient.post<User>('/identity/users', input);
+}

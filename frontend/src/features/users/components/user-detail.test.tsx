@@ -1,0 +1,58 @@
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+
+import { UserDetail } from '@/features/users/components/user-detail';
+import type { CompanyRoleOptions } from '@/features/users/types/users';
+import { makeUser } from '@/testing/data';
+import { createFakeServer, jsonResponse } from '@/testing/fake-server';
+import { renderWithProviders } from '@/testing/render';
+
+const admin = makeUser({ first_name: 'Ada', system_roles: ['user', 'admin'] });
+const bob = makeUser({ first_name: 'Bob', last_name: 'Builder', system_roles: ['user'], company_roles: ['user'] });
+const companyRoles: CompanyRoleOptions = { status: 'ready', names: ['user', 'hr', 'finance'] };
+const userPath = (id: string) => `/api/identity/users/${id}`;
+
+describe('UserDetail', () => {
+  it('assigns system and company roles', async () => {
+    const server = createFakeServer()
+      .on('GET', userPath(bob.id), jsonResponse(200, bob))
+      .on('PUT', `${userPath(bob.id)}/roles`, (request) => jsonResponse(200, { ...bob, ...(request.body as object) }));
+    renderWithProviders(<UserDetail userId={bob.id} companyRoles={companyRoles} />, { user: admin, server });
+    const user = userEvent.setup();
+
+    const systemRoles = await screen.findByRole('group', { name: 'System roles' });
+    await user.click(within(systemRoles).getByRole('checkbox', { name: /Task worker/ }));
+    const companyRoleGroup = screen.getByRole('group', { name: 'Company roles' });
+    await user.click(within(companyRoleGroup).getByRole('checkbox', { name: 'hr' }));
+    await user.click(screen.getByRole('button', { name: 'Save roles' }));
+
+    expect(await screen.findByText('The roles have been saved.')).toBeInTheDocument();
+    expect(server.requestsTo('PUT', `${userPath(bob.id)}/roles`)[0]?.body).toEqual({
+      system_roles: ['user', 'task_worker'],
+      company_roles: ['hr', 'user'],
+    });
+  });
+
+  it('deactivates another user after confirmation', async () => {
+    const server = createFakeServer()
+      .on('GET', userPath(bob.id), jsonResponse(200, bob))
+      .on('POST', `${userPath(bob.id)}/deactivate`, jsonResponse(200, { ...bob, is_active: false }));
+    renderWithProviders(<UserDetail userId={bob.id} companyRoles={companyRoles} />, { user: admin, server });
+    const user = userEvent.setup();
+
+    await user.click(await screen.findByRole('button', { name: 'Deactivate user' }));
+    await user.click(screen.getByRole('button', { name: 'Yes, deactivate' }));
+
+    expect(await screen.findByText(/This account is deactivated/)).toBeInTheDocument();
+    expect(server.requestsTo('POST', `${userPath(bob.id)}/deactivate`)).toHaveLength(1);
+  });
+
+  it('does not offer admins to deactivate themselves', async () => {
+    const server = createFakeServer().on('GET', userPath(admin.id), jsonResponse(200, admin));
+    renderWithProviders(<UserDetail userId={admin.id} companyRoles={companyRoles} />, { user: admin, server });
+
+    expect(await screen.findByText('You cannot deactivate your own account.')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Deactivate user' })).not.toBeInTheDocument();
+  });
+});

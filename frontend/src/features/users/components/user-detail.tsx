@@ -1,0 +1,67 @@
+import { Alert } from '@/components/ui/alert';
+import { Card } from '@/components/ui/card';
+import { PageHeader } from '@/components/ui/page-header';
+import { ErrorState, LoadingState } from '@/components/ui/states';
+import { DeactivateUser } from '@/features/users/components/deactivate-user';
+import { EditUserForm } from '@/features/users/components/edit-user-form';
+import { UserRolesForm } from '@/features/users/components/user-roles-form';
+import { useUserDetail } from '@/features/users/hooks/use-user-detail';
+import type { CompanyRoleOptions } from '@/features/users/types/users';
+import { useDocumentTitle } from '@/hooks/use-document-title';
+import { useAuth, useCurrentUser } from '@/lib/auth';
+import type { User } from '@/types/api';
+
+type UserDetailProps = {
+  userId: string;
+  companyRoles: CompanyRoleOptions;
+  notice?: string;
+};
+
+export function UserDetail({ userId, companyRoles, notice }: UserDetailProps) {
+  const { state, dispatch } = useUserDetail(userId);
+  const currentUser = useCurrentUser();
+  const { updateUser: updateSignedInUser } = useAuth();
+  const user = state.user;
+  useDocumentTitle(user ? `${user.first_name} ${user.last_name}` : 'User');
+
+  if (state.status === 'error') {
+    return (
+      <>
+        <PageHeader title="User" />
+        <ErrorState
+          title="Could not load this user"
+          message={state.error ?? ''}
+          onRetry={() => dispatch({ type: 'retried' })}
+        />
+      </>
+    );
+  }
+  if (!user) return <LoadingState label="Loading user…" />;
+
+  const onSaved = (updated: User) => {
+    dispatch({ type: 'updated', user: updated });
+    // An admin editing their own account sees the change in the header and dashboard too.
+    if (updated.id === currentUser.id) updateSignedInUser(updated);
+  };
+
+  return (
+    <>
+      <PageHeader
+        title={`${user.first_name} ${user.last_name}`}
+        description={user.is_active ? user.email : `${user.email} · deactivated`}
+      />
+      <div className="flex flex-col gap-6">
+        {notice && <Alert tone="success">{notice}</Alert>}
+        <Card title="Details">
+          <EditUserForm user={user} onSaved={onSaved} />
+        </Card>
+        <Card title="Roles">
+          <UserRolesForm user={user} companyRoles={companyRoles} onSaved={onSaved} />
+        </Card>
+        <Card title="Access">
+          <DeactivateUser user={user} isCurrentUser={user.id === currentUser.id} onDeactivated={onSaved} />
+        </Card>
+      </div>
+    </>
+  );
+}
