@@ -1,5 +1,6 @@
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
+from fastapi import Depends, Request
 from pydantic_settings import SettingsConfigDict
 
 from common.settings import ServiceSettings
@@ -10,3 +11,24 @@ class EngineSettings(ServiceSettings):
 
     service_name: ClassVar[str] = "engine"
     port: int = 8004
+    # One group per deployment; a separate group lets a test or benchmark engine share a broker.
+    consumer_group: str = "engine"
+    expression_timeout_ms: int = 250
+    expression_max_depth: int = 200
+    default_action_timeout_seconds: int = 30
+    default_max_retries: int = 2
+    # The runner retries a call itself before it answers; the engine's deadline waits for that
+    # (and for the queue in front of the runner) before it declares the attempt lost.
+    action_deadline_grace_seconds: int = 60
+    timer_poll_seconds: float = 1.0
+    timer_batch_size: int = 100
+
+
+def get_settings(request: Request) -> EngineSettings:
+    settings = request.app.state.settings
+    if not isinstance(settings, EngineSettings):
+        raise TypeError("the engine app was built with another service's settings")
+    return settings
+
+
+SettingsDep = Annotated[EngineSettings, Depends(get_settings)]

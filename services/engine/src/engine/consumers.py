@@ -3,9 +3,23 @@
 from collections.abc import Sequence
 
 from common.consumer import EventConsumer
-from common.db import Database
+from common.db import Database, UnitOfWork
 from common.settings import ServiceSettings
+from contracts.actions import ActionAwaitingCallback, ActionFailed, ActionSucceeded
+from contracts.definitions import (
+    TicketDefinitionPublished,
+    WorkflowDefinitionArchived,
+    WorkflowDefinitionPublished,
+)
+from contracts.envelope import Envelope
+from contracts.identity import UserCreated, UserDeactivated, UserRolesChanged, UserState, UserUpdated
+from contracts.tickets import TicketSubmitted
 from contracts.topics import ACTIONS_RESULTS, DEFINITIONS_EVENTS, IDENTITY_EVENTS, TICKETS_EVENTS
+from engine.config import EngineSettings
+from engine.definitions import service as definitions
+from engine.definitions.repository import DefinitionRepository
+from engine.workers.service import apply_user_state
+from engine.workflows.service import WorkflowRuntime
 
 TOPICS = (
     IDENTITY_EVENTS,
@@ -15,6 +29,59 @@ TOPICS = (
 )
 
 
+def _definitions(uow: UnitOfWork) -> DefinitionRepository:
+    assert uow.company_id is not None
+    return DefinitionRepository(uow.session, uow.company_id)
+
+
+def build_engine_consumer(db: Database, settings: EngineSettings) -> EventConsumer:
+    consumer = EventConsumer(db, settings.consumer_group, max_attempts=settings.consumer_max_attempts)
+
+    async def on_user(payload: UserState, envelope: Envelope, uow: UnitOfWork) -> None:
+        await apply_user_state(uow, settings, payload)
+
+    for user_event in (UserCreated, UserUpdated, UserDeactivated, UserRolesChanged):
+        consumer.on(user_event)(on_user)
+
+    @consumer.on(WorkflowDefinitionPublished)
+    async def on_workflow_published(
+        payload: WorkflowDefinitionPublished, envelope: Envelope, uow: UnitOfWork
+    ) -> None:
+        await definitions.store_workflow_definition(_definitions(uow), payload)
+
+    @consumer.on(WorkflowDefinitionArchived)
+    async def on_workflow_archived(
+        payload: WorkflowDefinitionArchived, envelope: Envelope, uow: UnitOfWork
+    ) -> None:
+        await definitions.archive_workflow_definition(_definitions(uow), payload)
+
+    @consumer.on(TicketDefinitionPublished)
+    async def on_ticket_definition(
+        payload: TicketDefinitionPublished, envelope: Envelope, uow: UnitOfWork
+    ) -> None:
+        await definitions.store_ticket_definition(_definitions(uow), payload)
+
+    @consumer.on(TicketSubmitted)
+    async def on_ticket_submitted(payload: TicketSubmitted, envelope: Envelope, uow: UnitOfWork) -> None:
+        await WorkflowRuntime(uow, settings).start(payload)
+
+    @consumer.on(ActionSucceeded)
+    async def on_action_succeeded(payload: ActionSucceeded, envelope: Envelope, uow: UnitOfWork) -> None:
+        await WorkflowRuntime(uow, settings).action_succeeded(payload)
+
+    @consumer.on(ActionAwaitingCallback)
+    async def on_action_awaiting(
+        payload: ActionAwaitingCallback, envelope: Envelope, uow: UnitOfWork
+    ) -> None:
+        await WorkflowRuntime(uow, settings).action_awaiting_callback(payload)
+
+    @consumer.on(ActionFailed)
+    async def on_action_failed(payload: ActionFailed, envelope: Envelope, uow: UnitOfWork) -> None:
+        await WorkflowRuntime(uow, settings).action_failed(payload)
+
+    return consumer
+
+
 def build_consumers(db: Database, settings: ServiceSettings) -> Sequence[tuple[EventConsumer, Sequence[str]]]:
-    consumer = EventConsumer(db, "engine", max_attempts=settings.consumer_max_attempts)
-    return [(consumer, TOPICS)]
+    assert isinstance(settings, EngineSettings)
+    return [(build_engine_consumer(db, settings), TOPICS)]

@@ -1,0 +1,176 @@
+"""What the gateway costs: authenticated GET requests per second and p99 latency through the
+gateway (token verified, claims signed, proxied) against the same request sent straight to the
+identity service with self-signed claims headers.
+
+    python -m bench.gateway_overhead [--requests 2000] [--concurrency 16]
+
+Starts the whole stack (embedded Postgres and Kafka unless DATABASE_URL /
+KAFKA_BOOTSTRAP_SERVERS name real ones) in a temporary folder, or measures a running one when
+TF_BENCH_GATEWAY_URL, TF_BENCH_IDENTITY_URL and GATEWAY_CLAIMS_SECRET are set.
+"""
+
+import argparse
+import asyncio
+import contextlib
+import os
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from common.embedded import free_port
+from common.testing.infra import claims_headers
+
+PASSWORD = "Bench-Password-2024"
+
+
+@dataclass
+class Target:
+    gateway_url: str
+    identity_url: str
+    claims_secret: str
+
+
+@dataclass
+class Figures:
+    label: str
+    requests: int
+    seconds: float
+    latencies: list[float]
+
+    @property
+    def per_second(self) -> float:
+        return self.requests / self.seconds
+
+    def percentile(self, q: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+    def line(self) -> str:
+        return (
+            f"{self.label:<28} {self.per_second:8.0f} req/s   p50 {self.percentile(0.5):6.1f} ms"
+            f"   p99 {self.percentile(0.99):6.1f} ms   mean {statistics.mean(self.latencies) * 1000:6.1f} ms"
+        )
+
+
+@contextlib.contextmanager
+def stack_target() -> Iterator[Target]:
+    if os.environ.get("TF_BENCH_GATEWAY_URL"):
+        yield Target(
+            os.environ["TF_BENCH_GATEWAY_URL"].rstrip("/"),
+            os.environ["TF_BENCH_IDENTITY_URL"].rstrip("/"),
+            os.environ["GATEWAY_CLAIMS_SECRET"],
+        )
+        return
+    from devstack.stack import DEFAULT_PORTS, Stack, start_infra
+
+    data_dir = Path(tempfile.mkdtemp(prefix="tf-bench-"))
+    print(f"starting the stack in {data_dir} ...", flush=True)
+    infra = start_infra(data_dir, lambda m: None, pg_port=free_port(), kafka_port=free_port())
+    ports = {name: free_port() for name in DEFAULT_PORTS}
+    stack = Stack(infra=infra, data_dir=data_dir, ports=ports, say=lambda m: None)
+    stack.extra_env.update({"TF_ENV": "test", "IDENTITY_LOGIN_RATE_LIMIT_PER_MINUTE": "100000"})
+    try:
+        stack.migrate()
+        stack.start()
+        stack.wait_ready(timeout=180)
+        yield Target(
+            f"http://127.0.0.1:{ports['gateway']}",
+            f"http://127.0.0.1:{ports['identity']}",
+            (data_dir / "claims-secret").read_text().strip(),
+        )
+    finally:
+        stack.stop()
+        infra.stop()
+
+
+async def measure(
+    label: str, client: httpx.AsyncClient, url: str, headers: dict[str, str], requests: int, concurrency: int
+) -> Figures:
+    latencies: list[float] = []
+    queue = iter(range(requests))
+
+    async def worker() -> None:
+        for _ in queue:
+            started = time.perf_counter()
+            response = await client.get(url, headers=headers)
+            latencies.append(time.perf_counter() - started)
+            if response.status_code != 200:
+                raise RuntimeError(f"{label}: {response.status_code} {response.text[:200]}")
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return Figures(label, requests, time.perf_counter() - started, latencies)
+
+
+async def bench(target: Target, requests: int, concurrency: int) -> None:
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(timeout=30.0, limits=limits) as client:
+        signup = await client.post(
+            f"{target.gateway_url}/api/identity/signup",
+            json={
+                "company_name": "Bench",
+                "email": f"bench-{uuid.uuid4().hex[:8]}@example.com",
+                "password": PASSWORD,
+                "first_name": "Bench",
+                "last_name": "Mark",
+                "cookie": False,
+            },
+        )
+        signup.raise_for_status()
+        session = signup.json()
+        user = session["user"]
+        through_gateway = {"authorization": f"Bearer {session['access_token']}"}
+
+        def direct_headers() -> dict[str, str]:
+            return claims_headers(
+                uuid.UUID(user["company_id"]),
+                uuid.UUID(user["id"]),
+                roles=user["system_roles"],
+                company_roles=user["company_roles"],
+                secret=target.claims_secret,
+            )
+
+        path = "/api/identity/me"
+        warmup = min(200, requests)
+        await measure("warm-up", client, target.gateway_url + path, through_gateway, warmup, concurrency)
+        await measure("warm-up", client, target.identity_url + path, direct_headers(), warmup, concurrency)
+        direct = await measure(
+            "straight to identity",
+            client,
+            target.identity_url + path,
+            direct_headers(),
+            requests,
+            concurrency,
+        )
+        gateway = await measure(
+            "through the gateway", client, target.gateway_url + path, through_gateway, requests, concurrency
+        )
+    print(f"\nGET {path}, {requests} requests, {concurrency} concurrent, keep-alive\n")
+    print(direct.line())
+    print(gateway.line())
+    print(
+        f"\ngateway / direct: throughput x{gateway.per_second / direct.per_second:.2f}, "
+        f"p99 x{gateway.percentile(0.99) / direct.percentile(0.99):.2f} "
+        f"(+{gateway.percentile(0.99) - direct.percentile(0.99):.1f} ms)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=16)
+    args = parser.parse_args()
+    with stack_target() as target:
+        asyncio.run(bench(target, max(1, min(args.requests, 50_000)), max(1, min(args.concurrency, 256))))
+
+
+if __name__ == "__main__":
+    main()

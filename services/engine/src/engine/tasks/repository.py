@@ -1,0 +1,140 @@
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from engine.models import TaskInstance, WorkflowInstance
+
+ACTIVE_STATUSES = ("PENDING", "ASSIGNED", "IN_PROGRESS", "ERROR")
+ARCHIVE_STATUSES = ("COMPLETED", "SKIPPED", "CANCELLED")
+
+
+@dataclass(frozen=True)
+class TaskFilter:
+    view: str | None = None
+    status: str | None = None
+    task_type: str | None = None
+    task_key: str | None = None
+    assignee_id: UUID | None = None
+    workflow_instance_id: UUID | None = None
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+
+
+class TaskRepository:
+    def __init__(self, session: AsyncSession, company_id: UUID) -> None:
+        self.session = session
+        self.company_id = company_id
+
+    def add(self, task: TaskInstance) -> None:
+        self.session.add(task)
+
+    async def get(self, task_id: UUID, *, fresh: bool = False) -> TaskInstance | None:
+        query = select(TaskInstance).where(
+            TaskInstance.company_id == self.company_id, TaskInstance.id == task_id
+        )
+        if fresh:
+            query = query.execution_options(populate_existing=True)
+        return await self.session.scalar(query)
+
+    async def next_sequence(self, workflow_instance_id: UUID) -> int:
+        current = await self.session.scalar(
+            select(func.coalesce(func.max(TaskInstance.sequence), 0)).where(
+                TaskInstance.company_id == self.company_id,
+                TaskInstance.workflow_instance_id == workflow_instance_id,
+            )
+        )
+        return int(current or 0) + 1
+
+    async def of_instance(self, workflow_instance_id: UUID) -> Sequence[TaskInstance]:
+        return (
+            await self.session.scalars(
+                select(TaskInstance)
+                .where(
+                    TaskInstance.company_id == self.company_id,
+                    TaskInstance.workflow_instance_id == workflow_instance_id,
+                )
+                .order_by(TaskInstance.sequence)
+            )
+        ).all()
+
+    async def open_of_instance(self, workflow_instance_id: UUID) -> Sequence[TaskInstance]:
+        return (
+            await self.session.scalars(
+                select(TaskInstance).where(
+                    TaskInstance.company_id == self.company_id,
+                    TaskInstance.workflow_instance_id == workflow_instance_id,
+                    TaskInstance.status.in_(ACTIVE_STATUSES),
+                )
+            )
+        ).all()
+
+    async def queued(self) -> Sequence[TaskInstance]:
+        """FORM tasks waiting for a worker, oldest first."""
+        return (
+            await self.session.scalars(
+                select(TaskInstance)
+                .where(
+                    TaskInstance.company_id == self.company_id,
+                    TaskInstance.task_type == "FORM",
+                    TaskInstance.status == "PENDING",
+                    TaskInstance.assignee_id.is_(None),
+                )
+                .order_by(TaskInstance.created_at, TaskInstance.id)
+            )
+        ).all()
+
+    async def open_form_tasks_of(self, user_id: UUID) -> Sequence[TaskInstance]:
+        return (
+            await self.session.scalars(
+                select(TaskInstance)
+                .where(
+                    TaskInstance.company_id == self.company_id,
+                    TaskInstance.assignee_id == user_id,
+                    TaskInstance.status.in_(("ASSIGNED", "IN_PROGRESS")),
+                )
+                .order_by(TaskInstance.created_at)
+            )
+        ).all()
+
+    def _filtered(
+        self, query: Select[TaskInstance, WorkflowInstance], f: TaskFilter
+    ) -> Select[TaskInstance, WorkflowInstance]:
+        query = query.where(TaskInstance.company_id == self.company_id)
+        if f.view == "active":
+            query = query.where(TaskInstance.status.in_(ACTIVE_STATUSES))
+        elif f.view == "archive":
+            query = query.where(TaskInstance.status.in_(ARCHIVE_STATUSES))
+        if f.status:
+            query = query.where(TaskInstance.status == f.status)
+        if f.task_type:
+            query = query.where(TaskInstance.task_type == f.task_type)
+        if f.task_key:
+            query = query.where(TaskInstance.task_key == f.task_key)
+        if f.assignee_id:
+            query = query.where(TaskInstance.assignee_id == f.assignee_id)
+        if f.workflow_instance_id:
+            query = query.where(TaskInstance.workflow_instance_id == f.workflow_instance_id)
+        if f.created_from:
+            query = query.where(TaskInstance.created_at >= f.created_from)
+        if f.created_to:
+            query = query.where(TaskInstance.created_at < f.created_to)
+        return query
+
+    async def search(
+        self, f: TaskFilter, offset: int, limit: int
+    ) -> tuple[list[tuple[TaskInstance, WorkflowInstance]], int]:
+        base = select(TaskInstance, WorkflowInstance).join(
+            WorkflowInstance,
+            (WorkflowInstance.company_id == TaskInstance.company_id)
+            & (WorkflowInstance.id == TaskInstance.workflow_instance_id),
+        )
+        query = self._filtered(base, f)
+        total = await self.session.scalar(select(func.count()).select_from(query.subquery()))
+        rows = await self.session.execute(
+            query.order_by(TaskInstance.created_at.desc(), TaskInstance.id.desc()).offset(offset).limit(limit)
+        )
+        return [(t, w) for t, w in rows], int(total or 0)

@@ -1,0 +1,90 @@
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query
+
+from common.auth import CurrentClaims
+from common.web import Page, PageDep, UoW
+from engine.config import SettingsDep
+from engine.roles import TeamClaims, WorkerClaims
+from engine.tasks import service
+from engine.tasks.repository import TaskFilter
+from engine.tasks.schemas import TaskComplete, TaskDetailRead, TaskRead, TaskReassign, TaskView
+from engine.workflows.service import TaskStatus
+
+router = APIRouter(prefix="/api/engine/tasks", tags=["tasks"])
+
+
+@router.get("")
+async def list_tasks(
+    uow: UoW,
+    claims: TeamClaims,
+    page: PageDep,
+    view: TaskView | None = None,
+    status: TaskStatus | None = None,
+    task_type: Annotated[str | None, Query(pattern="^(FORM|SYNC_ACTION|ASYNC_ACTION)$")] = None,
+    task_key: Annotated[str | None, Query(max_length=200)] = None,
+    assignee_id: UUID | None = None,
+    workflow_instance_id: UUID | None = None,
+    created_from: datetime | None = None,
+    created_to: datetime | None = None,
+) -> Page[TaskRead]:
+    """Tasks of the company for the ticket team: `view=active` (open or in error) or
+    `view=archive` (completed, skipped, cancelled), with filters, newest first."""
+    f = TaskFilter(
+        view=view,
+        status=status,
+        task_type=task_type,
+        task_key=task_key,
+        assignee_id=assignee_id,
+        workflow_instance_id=workflow_instance_id,
+        created_from=created_from,
+        created_to=created_to,
+    )
+    return await service.list_tasks(uow, f, page)
+
+
+@router.get("/mine")
+async def my_tasks(
+    uow: UoW,
+    claims: WorkerClaims,
+    page: PageDep,
+    view: TaskView | None = None,
+    status: TaskStatus | None = None,
+) -> Page[TaskRead]:
+    """The caller's FORM tasks (active by default, `view=archive` for done ones)."""
+    return await service.my_tasks(uow, claims, TaskFilter(view=view, status=status), page)
+
+
+@router.get("/{task_id}")
+async def get_task(task_id: UUID, uow: UoW, claims: CurrentClaims, settings: SettingsDep) -> TaskDetailRead:
+    """A task with its input (input schema and the workflow data), its output schema, why it
+    was assigned, and its history. Visible to its assignee and the ticket team."""
+    return await service.task_detail(uow, settings, task_id, claims)
+
+
+@router.post("/{task_id}/start")
+async def start_task(task_id: UUID, uow: UoW, claims: WorkerClaims, settings: SettingsDep) -> TaskDetailRead:
+    """The assignee starts working on an assigned FORM task."""
+    return await service.start_task(uow, settings, task_id, claims)
+
+
+@router.post("/{task_id}/complete")
+async def complete_task(
+    task_id: UUID, body: TaskComplete, uow: UoW, claims: WorkerClaims, settings: SettingsDep
+) -> TaskDetailRead:
+    """The assignee submits the task's output. It is validated against the output schema
+    (422 lists every problem, nothing changes) and merged into the workflow data; a stale
+    `expected_version` or a repeated submit gets 409."""
+    return await service.complete_task(uow, settings, task_id, claims, body.output, body.expected_version)
+
+
+@router.post("/{task_id}/reassign")
+async def reassign_task(
+    task_id: UUID, body: TaskReassign, uow: UoW, claims: TeamClaims, settings: SettingsDep
+) -> TaskDetailRead:
+    """Hand an open FORM task to another active task worker, by hand."""
+    return await service.reassign_task(
+        uow, settings, task_id, claims, body.assignee_id, body.expected_version
+    )

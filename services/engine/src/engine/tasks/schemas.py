@@ -1,0 +1,62 @@
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from engine.workflows.schemas import HistoryEntryRead
+
+
+class TaskView(StrEnum):
+    ACTIVE = "active"
+    ARCHIVE = "archive"
+
+
+class TaskRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    workflow_instance_id: UUID
+    ticket_id: UUID
+    ticket_number: str
+    ticket_title: str
+    workflow_status: str
+    task_key: str
+    name: str
+    task_type: str
+    status: str
+    assignee_id: UUID | None
+    assigned_at: datetime | None
+    assignment: dict[str, Any] | None = Field(description="why the assignee was chosen")
+    attempt: int
+    error: str | None
+    version: int
+    created_at: datetime
+    started_at: datetime | None
+    completed_at: datetime | None
+
+
+class TaskDetailRead(TaskRead):
+    description: str
+    input_schema: dict[str, Any]
+    output_schema: dict[str, Any]
+    edit_layout: dict[str, Any] | None
+    display_layout: dict[str, Any] | None
+    data: dict[str, Any] = Field(description="the workflow data the task works on")
+    output: dict[str, Any] | None
+    history: list[HistoryEntryRead]
+
+
+class TaskComplete(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    output: dict[str, Any]
+    expected_version: int = Field(ge=1, description="the task's `version` as read; a stale one gets 409")
+
+
+class TaskReassign(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    assignee_id: UUID
+    expected_version: int | None = Field(None, ge=1)

@@ -1,0 +1,127 @@
+"""Reading tasks (lists, My tasks, detail with input), and the task operations of workers
+and admins, which the workflow runtime carries out."""
+
+from uuid import UUID
+
+from common.auth import Claims, SystemRole
+from common.db import UnitOfWork
+from common.errors import NotFound
+from common.web import Page, PageParams
+from engine.config import EngineSettings
+from engine.definitions.service import WorkflowPlan
+from engine.models import TaskInstance, WorkflowInstance
+from engine.tasks.repository import TaskFilter, TaskRepository
+from engine.tasks.schemas import TaskDetailRead, TaskRead
+from engine.workflows.repository import WorkflowRepository
+from engine.workflows.schemas import HistoryEntryRead
+from engine.workflows.service import WorkflowRuntime
+
+
+def task_read(task: TaskInstance, instance: WorkflowInstance) -> TaskRead:
+    return TaskRead(
+        id=task.id,
+        workflow_instance_id=instance.id,
+        ticket_id=instance.ticket_id,
+        ticket_number=instance.ticket_number,
+        ticket_title=instance.ticket_title,
+        workflow_status=instance.status,
+        task_key=task.task_key,
+        name=task.name,
+        task_type=task.task_type,
+        status=task.status,
+        assignee_id=task.assignee_id,
+        assigned_at=task.assigned_at,
+        assignment=task.assignment,
+        attempt=task.attempt,
+        error=task.error,
+        version=task.version,
+        created_at=task.created_at,
+        started_at=task.started_at,
+        completed_at=task.completed_at,
+    )
+
+
+def _repo(uow: UnitOfWork) -> TaskRepository:
+    assert uow.company_id is not None
+    return TaskRepository(uow.session, uow.company_id)
+
+
+async def list_tasks(uow: UnitOfWork, f: TaskFilter, page: PageParams) -> Page[TaskRead]:
+    rows, total = await _repo(uow).search(f, page.offset, page.page_size)
+    return Page(
+        items=[task_read(t, w) for t, w in rows], total=total, page=page.page, page_size=page.page_size
+    )
+
+
+async def my_tasks(uow: UnitOfWork, claims: Claims, f: TaskFilter, page: PageParams) -> Page[TaskRead]:
+    mine = TaskFilter(
+        view=f.view or "active",
+        status=f.status,
+        task_type="FORM",
+        task_key=f.task_key,
+        assignee_id=claims.user_id,
+    )
+    return await list_tasks(uow, mine, page)
+
+
+def _may_see(task: TaskInstance, claims: Claims) -> bool:
+    return task.assignee_id == claims.user_id or claims.has_any_role(
+        SystemRole.ADMIN, SystemRole.TICKET_ADMIN
+    )
+
+
+async def task_detail(
+    uow: UnitOfWork, settings: EngineSettings, task_id: UUID, claims: Claims
+) -> TaskDetailRead:
+    runtime = WorkflowRuntime(uow, settings)
+    task = await runtime.tasks.get(task_id)
+    # Someone else's task answers exactly like a missing one.
+    if task is None or not _may_see(task, claims):
+        raise NotFound("No such task.")
+    instance = await runtime.workflows.get(task.workflow_instance_id)
+    assert instance is not None
+    plan: WorkflowPlan = await runtime.plan(instance)
+    spec = plan.task(task.task_key)
+    history = await WorkflowRepository(uow.session, runtime.company_id).task_history(task.id)
+    return TaskDetailRead(
+        **task_read(task, instance).model_dump(),
+        description=spec.description,
+        input_schema=spec.input_schema,
+        output_schema=spec.output_schema,
+        edit_layout=spec.edit_layout,
+        display_layout=spec.display_layout,
+        data=instance.workflow_data,
+        output=task.output,
+        history=[HistoryEntryRead.model_validate(h) for h in history],
+    )
+
+
+async def complete_task(
+    uow: UnitOfWork,
+    settings: EngineSettings,
+    task_id: UUID,
+    claims: Claims,
+    output: dict[str, object],
+    expected_version: int,
+) -> TaskDetailRead:
+    await WorkflowRuntime(uow, settings).complete_form(task_id, claims.user_id, output, expected_version)
+    return await task_detail(uow, settings, task_id, claims)
+
+
+async def start_task(
+    uow: UnitOfWork, settings: EngineSettings, task_id: UUID, claims: Claims
+) -> TaskDetailRead:
+    await WorkflowRuntime(uow, settings).start_form(task_id, claims.user_id)
+    return await task_detail(uow, settings, task_id, claims)
+
+
+async def reassign_task(
+    uow: UnitOfWork,
+    settings: EngineSettings,
+    task_id: UUID,
+    claims: Claims,
+    assignee_id: UUID,
+    expected_version: int | None,
+) -> TaskDetailRead:
+    await WorkflowRuntime(uow, settings).reassign(task_id, assignee_id, expected_version)
+    return await task_detail(uow, settings, task_id, claims)

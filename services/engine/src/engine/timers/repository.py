@@ -1,0 +1,59 @@
+from datetime import datetime
+from uuid import UUID
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from contracts.ids import uuid7
+from engine.models import Timer
+
+
+class TimerRepository:
+    """Timers of one company (writes), plus the one cross-company read the scheduler needs."""
+
+    def __init__(self, session: AsyncSession, company_id: UUID | None) -> None:
+        self.session = session
+        self.company_id = company_id
+
+    async def schedule(self, task_instance_id: UUID, kind: str, attempt: int, due_at: datetime) -> None:
+        assert self.company_id is not None
+        await self.session.execute(
+            insert(Timer)
+            .values(
+                company_id=self.company_id,
+                id=uuid7(),
+                task_instance_id=task_instance_id,
+                kind=kind,
+                attempt=attempt,
+                due_at=due_at,
+            )
+            .on_conflict_do_update(
+                index_elements=["company_id", "task_instance_id", "kind"],
+                set_={"attempt": attempt, "due_at": due_at},
+            )
+        )
+
+    async def cancel(self, task_instance_id: UUID) -> None:
+        assert self.company_id is not None
+        await self.session.execute(
+            delete(Timer).where(
+                Timer.company_id == self.company_id, Timer.task_instance_id == task_instance_id
+            )
+        )
+
+    async def claim_next_due(self) -> Timer | None:
+        """The next due timer of any company, locked so that another engine replica skips it;
+        the lock lasts until the transaction that handles it ends."""
+        return await self.session.scalar(
+            select(Timer)
+            .where(Timer.due_at <= func.now())
+            .order_by(Timer.due_at)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+
+    async def remove(self, timer: Timer) -> None:
+        await self.session.execute(
+            delete(Timer).where(Timer.company_id == timer.company_id, Timer.id == timer.id)
+        )

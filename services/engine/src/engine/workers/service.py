@@ -1,0 +1,79 @@
+"""The roster of task workers (from identity events), availability and the company's
+assignment strategy."""
+
+from uuid import UUID
+
+from common.auth import SystemRole
+from common.db import UnitOfWork
+from common.errors import NotFound
+from contracts.identity import UserState
+from engine.config import EngineSettings
+from engine.models import CompanySettings, Worker
+from engine.workers.assignment import AssignmentStrategy
+from engine.workers.repository import WorkerRepository
+from engine.workflows.service import WorkflowRuntime
+
+
+def _eligible(worker: Worker) -> bool:
+    return worker.is_active and worker.is_task_worker and worker.available
+
+
+async def apply_user_state(uow: UnitOfWork, settings: EngineSettings, user: UserState) -> None:
+    """Keep the roster in step with identity: a worker who becomes eligible takes queued tasks;
+    one who is deactivated or loses the role gives their open tasks back."""
+    assert uow.company_id is not None
+    repo = WorkerRepository(uow.session, uow.company_id)
+    before = await repo.get(user.user_id)
+    was_eligible = before is not None and _eligible(before)
+    was_worker = before is not None and before.is_active and before.is_task_worker
+    worker = await repo.upsert(
+        user.user_id,
+        email=user.email,
+        display_name=f"{user.first_name} {user.last_name}".strip() or user.email,
+        is_active=user.is_active,
+        is_task_worker=SystemRole.TASK_WORKER.value in user.system_roles,
+    )
+    runtime = WorkflowRuntime(uow, settings)
+    if was_worker and not (worker.is_active and worker.is_task_worker):
+        await runtime.requeue_tasks_of(worker.user_id, "The assignee is no longer an active task worker")
+    if _eligible(worker) and not was_eligible:
+        await runtime.assign_queued()
+
+
+async def my_worker(uow: UnitOfWork, user_id: UUID) -> tuple[Worker, int]:
+    assert uow.company_id is not None
+    repo = WorkerRepository(uow.session, uow.company_id)
+    for worker, open_tasks in await repo.roster():
+        if worker.user_id == user_id:
+            return worker, open_tasks
+    raise NotFound("You are not on the company's roster of task workers (yet).")
+
+
+async def set_availability(
+    uow: UnitOfWork, settings: EngineSettings, user_id: UUID, available: bool
+) -> tuple[Worker, int]:
+    worker, _ = await my_worker(uow, user_id)
+    repo = WorkerRepository(uow.session, worker.company_id)
+    await repo.lock_assignment()
+    changed = worker.available != available
+    worker.available = available
+    await uow.session.flush()
+    if changed and available and _eligible(worker):
+        await WorkflowRuntime(uow, settings).assign_queued()
+    return await my_worker(uow, user_id)
+
+
+async def roster(uow: UnitOfWork) -> list[tuple[Worker, int]]:
+    assert uow.company_id is not None
+    return await WorkerRepository(uow.session, uow.company_id).roster()
+
+
+async def assignment_strategy(uow: UnitOfWork) -> AssignmentStrategy:
+    assert uow.company_id is not None
+    found = await WorkerRepository(uow.session, uow.company_id).settings()
+    return AssignmentStrategy(found.assignment_strategy) if found else AssignmentStrategy.SHORTEST_QUEUE
+
+
+async def set_assignment_strategy(uow: UnitOfWork, strategy: AssignmentStrategy) -> CompanySettings:
+    assert uow.company_id is not None
+    return await WorkerRepository(uow.session, uow.company_id).put_strategy(strategy.value)

@@ -1,0 +1,735 @@
+"""The workflow runtime: starting instances, entering and leaving tasks, assignment, action
+results, timers, incidents, and the admin's hold/resume/cancel/retry/skip.
+
+Every operation runs inside the caller's unit of work (request, message or timer) and first
+locks the workflow instance row, so the API, the consumer and the timer worker change one
+instance one after another. Nothing here commits.
+"""
+
+import logging
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+from common.db import UnitOfWork
+from common.errors import Conflict, Forbidden, NotFound, ValidationProblem
+from contracts.actions import ActionAwaitingCallback, ActionFailed, ActionSucceeded
+from contracts.engine import (
+    ActionRequested,
+    TaskAssigned,
+    TaskCompleted,
+    TaskCreated,
+    TaskFailed,
+    TaskStarted,
+    WorkflowCancelled,
+    WorkflowCompleted,
+    WorkflowEvent,
+    WorkflowHeld,
+    WorkflowIncident,
+    WorkflowResumed,
+    WorkflowStarted,
+)
+from contracts.ids import uuid7
+from contracts.tickets import TicketSubmitted
+from engine.config import EngineSettings
+from engine.definitions.repository import DefinitionRepository
+from engine.definitions.service import WorkflowPlan
+from engine.expressions import ExpressionError, ExpressionLimits, evaluate, run_bounded, truthy
+from engine.models import Decision, HistoryEntry, TaskInstance, Timer, WorkflowInstance
+from engine.tasks.data import merge, output_problems
+from engine.tasks.repository import TaskRepository
+from engine.timers.repository import TimerRepository
+from engine.workers.assignment import AssignmentStrategy, choose_assignee
+from engine.workers.repository import WorkerRepository
+from engine.workflows.repository import WorkflowRepository
+from engine.workflows.transitions import DecisionOutcome, TransitionChoice, choose_transition
+
+log = logging.getLogger(__name__)
+
+ACTION_DEADLINE = "action_deadline"
+
+
+class WorkflowStatus(StrEnum):
+    RUNNING = "RUNNING"
+    ON_HOLD = "ON_HOLD"
+    INCIDENT = "INCIDENT"
+    COMPLETED = "COMPLETED"
+    CANCELLED = "CANCELLED"
+
+
+class TaskStatus(StrEnum):
+    PENDING = "PENDING"
+    ASSIGNED = "ASSIGNED"
+    IN_PROGRESS = "IN_PROGRESS"
+    COMPLETED = "COMPLETED"
+    ERROR = "ERROR"
+    SKIPPED = "SKIPPED"
+    CANCELLED = "CANCELLED"
+
+
+class IncidentKind(StrEnum):
+    ACTION_FAILED = "action_failed"
+    TIMEOUT = "timeout"
+    TRANSITION = "transition"
+
+
+OPEN_TASK_STATUSES = (TaskStatus.PENDING, TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS, TaskStatus.ERROR)
+DONE_TASK_STATUSES = (TaskStatus.COMPLETED, TaskStatus.SKIPPED)
+
+
+class DefinitionNotHeld(Exception):
+    """The workflow definition has not reached the engine yet: the event is retried."""
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class WorkflowRuntime:
+    def __init__(self, uow: UnitOfWork, settings: EngineSettings) -> None:
+        assert uow.company_id is not None, "the runtime works inside one company"
+        self.uow = uow
+        self.settings = settings
+        self.company_id: UUID = uow.company_id
+        session = uow.session
+        self.workflows = WorkflowRepository(session, self.company_id)
+        self.tasks = TaskRepository(session, self.company_id)
+        self.definitions = DefinitionRepository(session, self.company_id)
+        self.workers = WorkerRepository(session, self.company_id)
+        self.timers = TimerRepository(session, self.company_id)
+        self.limits = ExpressionLimits(settings.expression_timeout_ms, settings.expression_max_depth)
+        self._plans: dict[UUID, WorkflowPlan] = {}
+
+    # -- reading -------------------------------------------------------------------------
+
+    async def plan(self, instance: WorkflowInstance) -> WorkflowPlan:
+        plan = self._plans.get(instance.workflow_definition_id)
+        if plan is None:
+            definition = await self.definitions.workflow_by_id(instance.workflow_definition_id)
+            if definition is None:
+                raise RuntimeError(f"definition {instance.workflow_definition_id} of {instance.id} is gone")
+            plan = self._plans[instance.workflow_definition_id] = WorkflowPlan.of(definition)
+        return plan
+
+    async def locked_instance(self, instance_id: UUID) -> WorkflowInstance:
+        instance = await self.workflows.get(instance_id, for_update=True)
+        if instance is None:
+            raise NotFound("No such workflow instance.")
+        return instance
+
+    async def locked_task(self, task_id: UUID) -> tuple[WorkflowInstance, TaskInstance]:
+        """The task and its instance, the instance locked first and the task re-read after."""
+        task = await self.tasks.get(task_id)
+        if task is None:
+            raise NotFound("No such task.")
+        instance = await self.locked_instance(task.workflow_instance_id)
+        task = await self.tasks.get(task_id, fresh=True)
+        assert task is not None
+        return instance, task
+
+    # -- recording -----------------------------------------------------------------------
+
+    async def record(
+        self,
+        instance: WorkflowInstance,
+        task: TaskInstance | None,
+        action: str,
+        detail: str = "",
+        *,
+        data_before: dict[str, Any] | None = None,
+        data_after: dict[str, Any] | None = None,
+        info: dict[str, Any] | None = None,
+    ) -> None:
+        self.workflows.add(
+            HistoryEntry(
+                company_id=self.company_id,
+                id=uuid7(),
+                workflow_instance_id=instance.id,
+                task_instance_id=task.id if task else None,
+                action=action,
+                actor_kind=self.uow.actor.kind,
+                actor_id=self.uow.actor.id,
+                detail=detail,
+                data_before=data_before,
+                data_after=data_after,
+                info=info,
+            )
+        )
+
+    async def emit(
+        self,
+        event: type[WorkflowEvent],
+        instance: WorkflowInstance,
+        task: TaskInstance | None = None,
+        detail: str = "",
+    ) -> None:
+        await self.uow.publish(
+            event(
+                workflow_instance_id=instance.id,
+                ticket_id=instance.ticket_id,
+                workflow_status=instance.status,
+                task_instance_id=task.id if task else None,
+                task_key=task.task_key if task else None,
+                task_name=task.name if task else None,
+                task_status=task.status if task else None,
+                assignee_id=task.assignee_id if task else None,
+                detail=detail,
+            )
+        )
+
+    # -- starting --------------------------------------------------------------------------
+
+    async def start(self, ticket: TicketSubmitted) -> WorkflowInstance:
+        existing = await self.workflows.by_ticket(ticket.ticket_id)
+        if existing is not None:
+            return existing
+        version = ticket.workflow_version
+        if version is None:
+            pinned = await self.definitions.ticket_definition(
+                ticket.ticket_definition_key, ticket.ticket_definition_version
+            )
+            version = pinned.workflow_version if pinned is not None else None
+        definition = await self.definitions.workflow(ticket.workflow_key, version)
+        if definition is None:
+            wanted = f"v{version}" if version is not None else "any version"
+            raise DefinitionNotHeld(
+                f"workflow '{ticket.workflow_key}' ({wanted}) is not known to the engine yet"
+            )
+        plan = WorkflowPlan.of(definition)
+        self._plans[plan.definition_id] = plan
+        instance = WorkflowInstance(
+            company_id=self.company_id,
+            id=uuid7(),
+            ticket_id=ticket.ticket_id,
+            ticket_number=ticket.number,
+            ticket_title=ticket.title,
+            ticket_definition_key=ticket.ticket_definition_key,
+            workflow_definition_id=definition.id,
+            workflow_key=definition.key,
+            workflow_version=definition.version,
+            status=WorkflowStatus.RUNNING,
+            workflow_data=dict(ticket.ticket_data),
+            submitted_by=ticket.submitted_by,
+        )
+        self.workflows.add(instance)
+        await self.workflows.flush()
+        await self.record(
+            instance,
+            None,
+            "workflow.started",
+            f"Started {definition.key} v{definition.version} for ticket {ticket.number}",
+            data_after=instance.workflow_data,
+        )
+        await self.emit(WorkflowStarted, instance)
+        await self.enter_task(instance, plan, plan.start_task)
+        return instance
+
+    # -- entering a task ---------------------------------------------------------------------
+
+    async def enter_task(self, instance: WorkflowInstance, plan: WorkflowPlan, task_key: str) -> TaskInstance:
+        spec = plan.task(task_key)
+        task = TaskInstance(
+            company_id=self.company_id,
+            id=uuid7(),
+            workflow_instance_id=instance.id,
+            sequence=await self.tasks.next_sequence(instance.id),
+            task_key=spec.key,
+            name=spec.name,
+            task_type=spec.task_type,
+            status=TaskStatus.PENDING,
+            attempt=0,
+            retries=0,
+        )
+        self.tasks.add(task)
+        await self.workflows.flush()
+        instance.current_task_instance_id = task.id
+        await self.record(instance, task, "task.created", f"Task '{spec.name}' ({spec.task_type}) created")
+        await self.emit(TaskCreated, instance, task)
+        if spec.task_type == "FORM":
+            await self.assign(instance, task)
+        else:
+            await self.request_action(instance, plan, task)
+        return task
+
+    async def assign(self, instance: WorkflowInstance, task: TaskInstance) -> bool:
+        """Give a FORM task to a worker by the company's strategy; False leaves it queued."""
+        await self.workers.lock_assignment()
+        settings = await self.workers.settings()
+        strategy = AssignmentStrategy(
+            settings.assignment_strategy if settings else AssignmentStrategy.SHORTEST_QUEUE
+        )
+        choice = choose_assignee(await self.workers.candidates(), strategy)
+        if choice is None:
+            await self.record(
+                instance, task, "task.queued", "No task worker is available; the task waits in the queue"
+            )
+            return False
+        now = _now()
+        task.assignee_id = choice.user_id
+        task.assigned_at = now
+        task.assignment = choice.reason
+        task.status = TaskStatus.ASSIGNED
+        await self.workers.mark_assigned(choice.user_id, now)
+        await self.workflows.flush()
+        await self.record(instance, task, "task.assigned", choice.reason["explanation"], info=choice.reason)
+        await self.emit(TaskAssigned, instance, task, choice.reason["explanation"])
+        return True
+
+    async def assign_queued(self) -> int:
+        """Assign waiting FORM tasks, oldest first, while someone is available."""
+        await self.workers.lock_assignment()
+        assigned = 0
+        for queued in await self.tasks.queued():
+            instance, task = await self.locked_task(queued.id)
+            if task.status != TaskStatus.PENDING or task.assignee_id is not None:
+                continue
+            if not await self.assign(instance, task):
+                break
+            assigned += 1
+        return assigned
+
+    async def request_action(
+        self, instance: WorkflowInstance, plan: WorkflowPlan, task: TaskInstance
+    ) -> None:
+        """Send one attempt of an action task to the runners, with a fresh request id, and
+        watch its deadline."""
+        spec = plan.task(task.task_key)
+        if spec.action_url is None or spec.task_type == "FORM":
+            raise RuntimeError(f"task '{spec.key}' has no action to run")
+        now = _now()
+        timeout = spec.timeout_seconds or self.settings.default_action_timeout_seconds
+        task.attempt += 1
+        task.request_id = uuid7()
+        task.status = TaskStatus.IN_PROGRESS
+        task.started_at = task.started_at or now
+        task.deadline_at = now + timedelta(seconds=timeout + self.settings.action_deadline_grace_seconds)
+        await self.workflows.flush()
+        await self.uow.publish(
+            ActionRequested(
+                request_id=task.request_id,
+                workflow_instance_id=instance.id,
+                task_instance_id=task.id,
+                attempt=task.attempt,
+                task_type=spec.task_type,
+                action_url=spec.action_url,
+                timeout_seconds=timeout,
+                max_retries=spec.max_retries,
+                input_transform=spec.input_transform,
+                output_transform=spec.output_transform,
+                workflow_data=instance.workflow_data,
+            )
+        )
+        await self.timers.schedule(task.id, ACTION_DEADLINE, task.attempt, task.deadline_at)
+        detail = f"Action requested (attempt {task.attempt})"
+        await self.record(
+            instance, task, "action.requested", detail, info={"request_id": str(task.request_id)}
+        )
+        await self.emit(TaskStarted, instance, task, detail)
+
+    # -- leaving a task ------------------------------------------------------------------------
+
+    async def finish_task(
+        self,
+        instance: WorkflowInstance,
+        task: TaskInstance,
+        output: dict[str, Any],
+        *,
+        status: TaskStatus = TaskStatus.COMPLETED,
+        action: str = "task.completed",
+        detail: str = "",
+    ) -> None:
+        """Merge the task's output into the workflow data and move on (unless held)."""
+        before = instance.workflow_data
+        after = merge(before, output)
+        instance.workflow_data = after
+        task.output = output
+        task.status = status
+        task.completed_at = _now()
+        task.error = None
+        await self.timers.cancel(task.id)
+        await self.workflows.flush()
+        await self.record(
+            instance,
+            task,
+            action,
+            detail or f"Task '{task.name}' {status.lower()}",
+            data_before=before,
+            data_after=after,
+        )
+        await self.emit(TaskCompleted, instance, task, detail)
+        if instance.status == WorkflowStatus.RUNNING:
+            await self.leave(instance, task)
+
+    async def leave(self, instance: WorkflowInstance, task: TaskInstance) -> None:
+        """Take the first transition whose condition holds; record why."""
+        plan = await self.plan(instance)
+        data = instance.workflow_data
+        limits = self.limits
+
+        def decide() -> TransitionChoice:
+            return choose_transition(
+                task.task_key, plan.transitions, lambda e: evaluate(e, data, limits), truthy
+            )
+
+        try:
+            choice = await run_bounded(decide, limits)
+        except ExpressionError as exc:
+            choice = TransitionChoice(
+                DecisionOutcome.INCIDENT, None, f"conditions leaving '{task.task_key}': {exc}"
+            )
+        tried = [t.as_dict() for t in choice.tried]
+        self.workflows.add(
+            Decision(
+                company_id=self.company_id,
+                id=uuid7(),
+                workflow_instance_id=instance.id,
+                from_task_instance_id=task.id,
+                from_task_key=task.task_key,
+                to_task_key=choice.to_task,
+                outcome=choice.outcome.value,
+                tried=tried,
+                reason=choice.reason,
+            )
+        )
+        await self.workflows.flush()
+        await self.record(
+            instance,
+            task,
+            "transition.decided",
+            choice.reason,
+            info={"outcome": choice.outcome.value, "tried": tried},
+        )
+        if choice.outcome is DecisionOutcome.TRANSITION:
+            assert choice.to_task is not None
+            await self.enter_task(instance, plan, choice.to_task)
+        elif choice.outcome is DecisionOutcome.COMPLETED:
+            instance.status = WorkflowStatus.COMPLETED
+            instance.completed_at = _now()
+            await self.workflows.flush()
+            await self.record(instance, None, "workflow.completed", "Workflow completed")
+            await self.emit(WorkflowCompleted, instance)
+        else:
+            await self.raise_incident(instance, task, IncidentKind.TRANSITION, choice.reason)
+
+    async def raise_incident(
+        self, instance: WorkflowInstance, task: TaskInstance, kind: IncidentKind, message: str
+    ) -> None:
+        instance.status = WorkflowStatus.INCIDENT
+        instance.incident = {
+            "kind": kind.value,
+            "task_instance_id": str(task.id),
+            "task_key": task.task_key,
+            "message": message,
+            "raised_at": _now().isoformat(),
+        }
+        await self.workflows.flush()
+        await self.record(instance, task, "workflow.incident", message, info=instance.incident)
+        await self.emit(WorkflowIncident, instance, task, message)
+
+    # -- action results ----------------------------------------------------------------------
+
+    async def _waiting_task(
+        self, workflow_instance_id: UUID, task_id: UUID, request_id: UUID
+    ) -> tuple[WorkflowInstance, TaskInstance] | None:
+        """The task, if it still waits for exactly this attempt; results of superseded
+        attempts, finished tasks or cancelled workflows are ignored."""
+        instance = await self.workflows.get(workflow_instance_id, for_update=True)
+        if instance is None:
+            return None
+        task = await self.tasks.get(task_id, fresh=True)
+        if task is None or task.workflow_instance_id != instance.id:
+            return None
+        if task.status != TaskStatus.IN_PROGRESS or task.request_id != request_id:
+            log.info("ignoring a result for task %s: not waiting for request %s", task_id, request_id)
+            return None
+        return instance, task
+
+    async def action_succeeded(self, result: ActionSucceeded) -> None:
+        found = await self._waiting_task(
+            result.workflow_instance_id, result.task_instance_id, result.request_id
+        )
+        if found is None:
+            return
+        instance, task = found
+        await self.finish_task(
+            instance,
+            task,
+            result.output,
+            action="action.succeeded",
+            detail=f"Action succeeded (attempt {result.attempt})",
+        )
+
+    async def action_awaiting_callback(self, result: ActionAwaitingCallback) -> None:
+        found = await self._waiting_task(
+            result.workflow_instance_id, result.task_instance_id, result.request_id
+        )
+        if found is None:
+            return
+        instance, task = found
+        try:
+            expires_at = datetime.fromisoformat(result.expires_at)
+        except ValueError:
+            expires_at = _now()
+        if expires_at.tzinfo is None:
+            expires_at = expires_at.replace(tzinfo=UTC)
+        task.deadline_at = expires_at + timedelta(seconds=self.settings.action_deadline_grace_seconds)
+        await self.timers.schedule(task.id, ACTION_DEADLINE, task.attempt, task.deadline_at)
+        await self.workflows.flush()
+        await self.record(
+            instance,
+            task,
+            "action.awaiting_callback",
+            f"Waiting for the callback until {expires_at.isoformat()}",
+        )
+
+    async def action_failed(self, result: ActionFailed) -> None:
+        found = await self._waiting_task(
+            result.workflow_instance_id, result.task_instance_id, result.request_id
+        )
+        if found is None:
+            return
+        instance, task = found
+        status = f" (HTTP {result.status_code})" if result.status_code is not None else ""
+        await self.fail_task(instance, task, f"{result.error}{status}", IncidentKind.ACTION_FAILED)
+
+    async def fail_task(
+        self, instance: WorkflowInstance, task: TaskInstance, error: str, kind: IncidentKind
+    ) -> None:
+        task.status = TaskStatus.ERROR
+        task.error = error
+        await self.timers.cancel(task.id)
+        await self.workflows.flush()
+        await self.record(instance, task, "task.failed", error)
+        await self.emit(TaskFailed, instance, task, error)
+        await self.raise_incident(instance, task, kind, f"Task '{task.name}' failed: {error}")
+
+    # -- timers ------------------------------------------------------------------------------
+
+    async def fire(self, timer: Timer) -> None:
+        """An action attempt ran past its deadline: try again while retries remain, then
+        raise an incident."""
+        found = await self.tasks.get(timer.task_instance_id)
+        if found is None:
+            return
+        instance, task = await self.locked_task(found.id)
+        if task.status != TaskStatus.IN_PROGRESS or task.attempt != timer.attempt:
+            return
+        if instance.status != WorkflowStatus.RUNNING:
+            return  # resume() sends a new attempt for a deadline missed while held
+        plan = await self.plan(instance)
+        spec = plan.task(task.task_key)
+        max_retries = spec.max_retries if spec.max_retries is not None else self.settings.default_max_retries
+        if task.retries < max_retries:
+            task.retries += 1
+            await self.record(
+                instance,
+                task,
+                "action.timed_out",
+                f"Attempt {task.attempt} had no result by its deadline; "
+                f"retry {task.retries} of {max_retries}",
+            )
+            await self.request_action(instance, plan, task)
+        else:
+            await self.fail_task(
+                instance,
+                task,
+                f"no result after {task.attempt} attempts (the last timed out)",
+                IncidentKind.TIMEOUT,
+            )
+
+    # -- admin operations ------------------------------------------------------------------------
+
+    async def hold(self, instance_id: UUID) -> WorkflowInstance:
+        instance = await self.locked_instance(instance_id)
+        if instance.status != WorkflowStatus.RUNNING:
+            raise Conflict(f"Only a running workflow can be held; this one is {instance.status}.")
+        instance.status = WorkflowStatus.ON_HOLD
+        await self.workflows.flush()
+        await self.record(instance, None, "workflow.held", "Workflow put on hold")
+        await self.emit(WorkflowHeld, instance)
+        return instance
+
+    async def resume(self, instance_id: UUID) -> WorkflowInstance:
+        instance = await self.locked_instance(instance_id)
+        if instance.status != WorkflowStatus.ON_HOLD:
+            raise Conflict(f"Only a held workflow can be resumed; this one is {instance.status}.")
+        instance.status = WorkflowStatus.RUNNING
+        await self.workflows.flush()
+        await self.record(instance, None, "workflow.resumed", "Workflow resumed")
+        await self.emit(WorkflowResumed, instance)
+        if instance.current_task_instance_id is None:
+            return instance
+        task = await self.tasks.get(instance.current_task_instance_id, fresh=True)
+        assert task is not None
+        if task.status in DONE_TASK_STATUSES and not await self.workflows.decided(task.id):
+            await self.leave(instance, task)
+        elif (
+            task.status == TaskStatus.IN_PROGRESS
+            and task.task_type != "FORM"
+            and task.deadline_at is not None
+            and task.deadline_at <= _now()
+        ):
+            await self.request_action(instance, await self.plan(instance), task)
+        return instance
+
+    async def cancel(self, instance_id: UUID) -> WorkflowInstance:
+        instance = await self.locked_instance(instance_id)
+        if instance.status in (WorkflowStatus.COMPLETED, WorkflowStatus.CANCELLED):
+            raise Conflict(f"The workflow is already {instance.status}.")
+        for task in await self.tasks.open_of_instance(instance.id):
+            task.status = TaskStatus.CANCELLED
+            await self.timers.cancel(task.id)
+        instance.status = WorkflowStatus.CANCELLED
+        instance.completed_at = _now()
+        await self.workflows.flush()
+        await self.record(instance, None, "workflow.cancelled", "Workflow cancelled")
+        await self.emit(WorkflowCancelled, instance)
+        return instance
+
+    async def _incident_task(self, instance: WorkflowInstance) -> TaskInstance:
+        if instance.status != WorkflowStatus.INCIDENT or not instance.incident:
+            raise Conflict(f"The workflow has no open incident; it is {instance.status}.")
+        task = await self.tasks.get(UUID(instance.incident["task_instance_id"]), fresh=True)
+        assert task is not None
+        return task
+
+    async def retry(self, instance_id: UUID) -> WorkflowInstance:
+        """Retry the task behind the incident (or, for a transition incident, the decision)."""
+        instance = await self.locked_instance(instance_id)
+        task = await self._incident_task(instance)
+        incident = instance.incident or {}
+        instance.status = WorkflowStatus.RUNNING
+        instance.incident = None
+        await self.workflows.flush()
+        await self.record(instance, task, "incident.retried", "Incident retried", info=incident)
+        await self.emit(WorkflowResumed, instance, task, "incident retried")
+        if incident.get("kind") == IncidentKind.TRANSITION:
+            await self.leave(instance, task)
+        elif task.task_type == "FORM":
+            task.status = TaskStatus.PENDING
+            task.assignee_id = None
+            task.error = None
+            await self.assign(instance, task)
+        else:
+            task.retries = 0
+            task.error = None
+            await self.request_action(instance, await self.plan(instance), task)
+        return instance
+
+    async def skip(self, instance_id: UUID, output: Any) -> WorkflowInstance:
+        """Close the task behind the incident with the output an admin gives, and move on."""
+        instance = await self.locked_instance(instance_id)
+        task = await self._incident_task(instance)
+        spec = (await self.plan(instance)).task(task.task_key)
+        problems = output_problems(spec.output_schema, output, ("body", "output"))
+        if problems:
+            raise ValidationProblem("The output does not match the task's output schema.", errors=problems)
+        incident = instance.incident
+        instance.status = WorkflowStatus.RUNNING
+        instance.incident = None
+        await self.record(
+            instance, task, "incident.skipped", "Incident resolved by skipping the task", info=incident
+        )
+        status = TaskStatus.COMPLETED if task.status == TaskStatus.COMPLETED else TaskStatus.SKIPPED
+        await self.finish_task(
+            instance,
+            task,
+            output,
+            status=status,
+            action="task.skipped",
+            detail="Skipped by an admin with given output",
+        )
+        return instance
+
+    async def reassign(self, task_id: UUID, assignee_id: UUID, expected_version: int | None) -> TaskInstance:
+        instance, task = await self.locked_task(task_id)
+        if task.task_type != "FORM":
+            raise Conflict("Only FORM tasks are assigned to people.")
+        if task.status not in (TaskStatus.PENDING, TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS):
+            raise Conflict(f"The task is {task.status}; only open tasks can be reassigned.")
+        if expected_version is not None and expected_version != task.version:
+            raise Conflict("The task changed since it was read; reload it and try again.")
+        worker = await self.workers.get(assignee_id)
+        if worker is None or not worker.is_active or not worker.is_task_worker:
+            raise ValidationProblem(
+                "The assignee must be an active task worker of the company.",
+                errors=[
+                    {
+                        "loc": ["body", "assignee_id"],
+                        "msg": "not an active task worker",
+                        "type": "value_error",
+                    }
+                ],
+            )
+        await self.workers.lock_assignment()
+        previous = task.assignee_id
+        now = _now()
+        task.assignee_id = assignee_id
+        task.assigned_at = now
+        task.status = TaskStatus.ASSIGNED
+        task.assignment = {
+            "strategy": "manual",
+            "chosen": str(assignee_id),
+            "explanation": f"reassigned by hand to {worker.display_name}",
+            "previous": str(previous) if previous else None,
+            "by": self.uow.actor.id,
+            "tie_break": None,
+            "compared": [],
+        }
+        await self.workers.mark_assigned(assignee_id, now)
+        await self.workflows.flush()
+        await self.record(
+            instance, task, "task.reassigned", task.assignment["explanation"], info=task.assignment
+        )
+        await self.emit(TaskAssigned, instance, task, task.assignment["explanation"])
+        return task
+
+    async def complete_form(
+        self, task_id: UUID, user_id: UUID, output: Any, expected_version: int
+    ) -> TaskInstance:
+        instance, task = await self.locked_task(task_id)
+        if task.task_type != "FORM":
+            raise Conflict("Only FORM tasks are completed by people.")
+        if task.assignee_id != user_id:
+            raise Forbidden("This task is assigned to someone else.")
+        if task.status not in (TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS):
+            raise Conflict(f"The task is already {task.status}.")
+        if expected_version != task.version:
+            raise Conflict("The task changed since it was read; reload it and try again.")
+        if instance.status != WorkflowStatus.RUNNING:
+            raise Conflict(f"The workflow is {instance.status}; the task cannot be completed now.")
+        spec = (await self.plan(instance)).task(task.task_key)
+        problems = output_problems(spec.output_schema, output, ("body", "output"))
+        if problems:
+            raise ValidationProblem("The output does not match the task's output schema.", errors=problems)
+        await self.finish_task(instance, task, output)
+        return task
+
+    async def start_form(self, task_id: UUID, user_id: UUID) -> TaskInstance:
+        instance, task = await self.locked_task(task_id)
+        if task.task_type != "FORM" or task.assignee_id != user_id:
+            raise NotFound("No such task among yours.")
+        if task.status != TaskStatus.ASSIGNED:
+            raise Conflict(f"The task is {task.status}; only an assigned task can be started.")
+        task.status = TaskStatus.IN_PROGRESS
+        task.started_at = _now()
+        await self.workflows.flush()
+        await self.record(instance, task, "task.started", "Work on the task started")
+        await self.emit(TaskStarted, instance, task)
+        return task
+
+    async def requeue_tasks_of(self, user_id: UUID, reason: str) -> None:
+        """Give back the open tasks of someone who can no longer work on them."""
+        for open_task in await self.tasks.open_form_tasks_of(user_id):
+            instance, task = await self.locked_task(open_task.id)
+            if task.assignee_id != user_id or task.status not in (
+                TaskStatus.ASSIGNED,
+                TaskStatus.IN_PROGRESS,
+            ):
+                continue
+            task.status = TaskStatus.PENDING
+            task.assignee_id = None
+            await self.workflows.flush()
+            await self.record(instance, task, "task.unassigned", reason)
+            await self.assign(instance, task)
