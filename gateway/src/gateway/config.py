@@ -31,6 +31,17 @@ class GatewaySettings(BaseSettings):
     otel_traces_exporter: Literal["none", "console", "otlp"] = "none"
     log_level: str = "INFO"
 
+    jwt_issuer: str = "ticketflower-identity"
+    jwt_audience: str = "ticketflower"
+    jwt_leeway_seconds: int = 5
+    jwks_cache_seconds: float = 300.0
+    jwks_min_refresh_seconds: float = 10.0
+    openapi_cache_seconds: float = 60.0
+    # Only behind a load balancer that sets X-Forwarded-For itself: the gateway then takes the
+    # client address from it (uvicorn's proxy headers, from `forwarded_allow_ips`).
+    trust_proxy_headers: bool = False
+    forwarded_allow_ips: str = "127.0.0.1"
+
     @model_validator(mode="before")
     @classmethod
     def _shared_names(cls, values: object) -> object:

@@ -1,26 +1,39 @@
-"""The gateway app: health, aggregated readiness, routing to the services, the SPA."""
+"""The gateway app: health, aggregated readiness, token check and claims injection, routing to
+the services, the aggregated OpenAPI document, the SPA."""
 
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import httpx
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.responses import Response
 
+from common.auth import sign_claims
 from common.errors import install_problem_handlers, problem_response
 from common.service import RequestContextMiddleware
-from common.telemetry import setup_telemetry
+from common.telemetry import current_traceparent, setup_telemetry
+from gateway.auth import TokenVerifier, is_public
 from gateway.config import GatewaySettings
+from gateway.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
+from gateway.openapi import OpenApiAggregator
 from gateway.proxy import forward
 from gateway.spa import spa_response
 
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
 
-def create_app(settings: GatewaySettings) -> FastAPI:
+def create_app(settings: GatewaySettings, *, transport: httpx.AsyncBaseTransport | None = None) -> FastAPI:
+    """`transport` replaces the network under the upstream client (tests use it to put fake
+    services behind the gateway)."""
     upstreams = settings.upstreams()
+    verifier = TokenVerifier(settings)
+    openapi = OpenApiAggregator(upstreams, settings.openapi_cache_seconds)
+    claims_secret = settings.claims_secret.get_secret_value()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -29,14 +42,34 @@ def create_app(settings: GatewaySettings) -> FastAPI:
             timeout=httpx.Timeout(settings.upstream_timeout_seconds, connect=5.0),
             limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
             follow_redirects=False,
+            transport=transport,
         ) as client:
             app.state.http = client
             yield
 
-    app = FastAPI(title="TicketFlower gateway", version="0.1.0", lifespan=lifespan)
+    app = FastAPI(
+        title="TicketFlower gateway",
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
     app.state.settings = settings
     install_problem_handlers(app)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(RequestIdMiddleware)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_credentials=True,
+            allow_methods=METHODS,
+            allow_headers=["authorization", "content-type", "x-tf-csrf", "x-request-id", "traceparent"],
+            expose_headers=["x-request-id", "retry-after", "location"],
+            max_age=600,
+        )
 
     @app.get("/healthz", tags=["health"])
     async def healthz() -> dict[str, str]:
@@ -63,6 +96,15 @@ def create_app(settings: GatewaySettings) -> FastAPI:
             status_code=200 if ready else 503,
         )
 
+    @app.get("/api/openapi.json", include_in_schema=False)
+    async def openapi_document(request: Request) -> dict[str, Any]:
+        """Every service's API in one OpenAPI document."""
+        return await openapi.document(request.app.state.http)
+
+    @app.get("/api/docs", include_in_schema=False)
+    async def api_docs() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url="/api/openapi.json", title="TicketFlower API")
+
     @app.api_route("/api/{service}/{path:path}", methods=METHODS, include_in_schema=False)
     async def to_service(service: str, path: str, request: Request) -> Response:
         target = "actions" if service == "callbacks" else service
@@ -75,7 +117,18 @@ def create_app(settings: GatewaySettings) -> FastAPI:
                 type_slug="not-found",
                 instance=request.url.path,
             )
-        return await forward(request.app.state.http, upstream, request, {})
+        client: httpx.AsyncClient = request.app.state.http
+        extra = {
+            "x-forwarded-for": request.client.host if request.client else "unknown",
+            "x-forwarded-proto": request.url.scheme,
+        }
+        traceparent = current_traceparent()
+        if traceparent:
+            extra["traceparent"] = traceparent
+        if not is_public(request.method, request.url.path):
+            claims = await verifier.verify(client, request.headers.get("authorization"))
+            extra.update(sign_claims(claims, claims_secret))
+        return await forward(client, upstream, request, extra)
 
     @app.get("/{path:path}", include_in_schema=False)
     async def spa(path: str) -> Response:

@@ -8,6 +8,7 @@ from starlette.background import BackgroundTask
 from starlette.responses import Response, StreamingResponse
 
 from common.errors import problem_response
+from gateway.middleware import BodyTooLarge
 
 log = logging.getLogger(__name__)
 
@@ -23,15 +24,29 @@ HOP_BY_HOP = {
     "host",
     "content-length",
 }
+# Set by the gateway alone: a client's values would let it choose its own address or trace.
+GATEWAY_SET = {
+    "x-forwarded-for",
+    "x-forwarded-proto",
+    "x-forwarded-host",
+    "forwarded",
+    "x-real-ip",
+    "traceparent",
+}
+# The one `x-tf-*` header a client sends on purpose: the SPA's anti-CSRF marker on cookie calls.
+CLIENT_TF_HEADERS = {"x-tf-csrf"}
 
 
 def forwardable_headers(request: Request, extra: dict[str, str]) -> list[tuple[str, str]]:
-    """Client headers minus hop-by-hop ones and minus every internal `x-tf-*` header (a client
-    can never speak for the gateway), plus what the gateway adds."""
+    """Client headers minus hop-by-hop ones, minus every internal `x-tf-*` header (a client
+    can never speak for the gateway) and minus the forwarding headers, plus what the gateway
+    adds."""
     headers = [
         (k, v)
         for k, v in request.headers.items()
-        if k.lower() not in HOP_BY_HOP and not k.lower().startswith("x-tf-")
+        if k.lower() not in HOP_BY_HOP
+        and k.lower() not in GATEWAY_SET
+        and (not k.lower().startswith("x-tf-") or k.lower() in CLIENT_TF_HEADERS)
     ]
     headers.extend(extra.items())
     return headers
@@ -49,6 +64,10 @@ async def forward(
     )
     try:
         upstream_response = await client.send(upstream_request, stream=True)
+    except BodyTooLarge as exc:
+        return problem_response(
+            413, "Payload too large", str(exc), type_slug="payload-too-large", instance=request.url.path
+        )
     except httpx.TimeoutException:
         return problem_response(
             504,
@@ -75,6 +94,6 @@ async def forward(
     response.raw_headers = [
         (k.encode("latin-1"), v.encode("latin-1"))
         for k, v in upstream_response.headers.multi_items()
-        if k.lower() not in HOP_BY_HOP
+        if k.lower() not in HOP_BY_HOP and k.lower() != "x-request-id"
     ]
     return response

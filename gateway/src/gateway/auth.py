@@ -1,0 +1,170 @@
+"""Access-token verification: EdDSA only, against identity's JWKS.
+
+The JWKS is fetched over HTTP and cached. A token signed with a key id the cache does not know
+triggers a refetch (a rotation just happened), at most once per `jwks_min_refresh_seconds`, so
+a flood of made-up key ids cannot turn the gateway into a load generator against identity.
+"""
+
+import asyncio
+import logging
+import time
+from typing import Any
+from uuid import UUID
+
+import httpx
+import jwt
+from jwt import PyJWK
+
+from common.auth import Claims
+from common.errors import ServiceUnavailable, Unauthorized
+from gateway.config import GatewaySettings
+
+log = logging.getLogger(__name__)
+
+ALGORITHM = "EdDSA"
+REQUIRED_CLAIMS = ["iss", "aud", "sub", "exp", "iat", "nbf", "jti"]
+JWKS_PATH = "/api/identity/.well-known/jwks.json"
+
+PUBLIC_ROUTES = {
+    ("POST", "/api/identity/signup"),
+    ("POST", "/api/identity/login"),
+    ("POST", "/api/identity/refresh"),
+    ("POST", "/api/identity/logout"),
+    ("POST", "/api/identity/password-reset/request"),
+    ("POST", "/api/identity/password-reset/confirm"),
+    ("GET", JWKS_PATH),
+    ("HEAD", JWKS_PATH),
+}
+PUBLIC_PREFIXES = ("/api/callbacks/",)
+
+
+def is_public(method: str, path: str) -> bool:
+    """Routes callable without a token (CONVENTIONS.md, "Public paths")."""
+    return (method, path.rstrip("/") or "/") in PUBLIC_ROUTES or path.startswith(PUBLIC_PREFIXES)
+
+
+class InvalidToken(Unauthorized):
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail, headers={"www-authenticate": 'Bearer error="invalid_token"'})
+
+
+class JwksCache:
+    def __init__(self, url: str, ttl_seconds: float, min_refresh_seconds: float) -> None:
+        self.url = url
+        self.ttl_seconds = ttl_seconds
+        self.min_refresh_seconds = min_refresh_seconds
+        self._keys: dict[str, PyJWK] = {}
+        self._fetched_at: float | None = None
+        self._attempted_at: float | None = None
+        self._lock = asyncio.Lock()
+
+    async def key(self, client: httpx.AsyncClient, kid: str) -> PyJWK | None:
+        now = time.monotonic()
+        if self._fetched_at is None or now - self._fetched_at > self.ttl_seconds or kid not in self._keys:
+            await self._refresh(client, force=False)
+        return self._keys.get(kid)
+
+    async def _refresh(self, client: httpx.AsyncClient, *, force: bool) -> None:
+        async with self._lock:
+            now = time.monotonic()
+            if (
+                not force
+                and self._attempted_at is not None
+                and now - self._attempted_at < self.min_refresh_seconds
+            ):
+                return
+            self._attempted_at = now
+            try:
+                response = await client.get(self.url, timeout=5.0)
+                response.raise_for_status()
+                document = response.json()
+            except (httpx.HTTPError, ValueError) as exc:
+                log.warning("fetching the JWKS from %s failed: %s", self.url, exc)
+                if not self._keys:
+                    raise ServiceUnavailable(
+                        "Sign-in cannot be checked right now; try again shortly."
+                    ) from exc
+                return
+            self._keys = _parse_jwks(document)
+            self._fetched_at = now
+
+
+def _parse_jwks(document: Any) -> dict[str, PyJWK]:
+    keys: dict[str, PyJWK] = {}
+    for jwk in document.get("keys", []) if isinstance(document, dict) else []:
+        if not isinstance(jwk, dict) or jwk.get("alg") != ALGORITHM or jwk.get("kty") != "OKP":
+            continue
+        try:
+            keys[str(jwk["kid"])] = PyJWK(jwk, algorithm=ALGORITHM)
+        except (KeyError, jwt.PyJWKError, jwt.InvalidKeyError) as exc:
+            log.warning("ignoring an unusable JWKS entry: %s", exc)
+    return keys
+
+
+class TokenVerifier:
+    def __init__(self, settings: GatewaySettings) -> None:
+        self.settings = settings
+        self.jwks = JwksCache(
+            settings.identity_url.rstrip("/") + JWKS_PATH,
+            settings.jwks_cache_seconds,
+            settings.jwks_min_refresh_seconds,
+        )
+
+    async def verify(self, client: httpx.AsyncClient, authorization: str | None) -> Claims:
+        """The caller's claims from a `Bearer` access token; InvalidToken (401) for anything else."""
+        scheme, _, token = (authorization or "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise InvalidToken("This needs a signed-in caller: send `Authorization: Bearer <access token>`.")
+        token = token.strip()
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.InvalidTokenError as exc:
+            raise InvalidToken("The access token is malformed.") from exc
+        # Pinned before any key is looked at: `none`, HS256 signed with the public key, or any
+        # other algorithm is refused whatever the key id says.
+        if header.get("alg") != ALGORITHM:
+            raise InvalidToken("The access token's algorithm is not accepted.")
+        kid = header.get("kid")
+        if not isinstance(kid, str) or not kid:
+            raise InvalidToken("The access token names no signing key.")
+        key = await self.jwks.key(client, kid)
+        if key is None:
+            raise InvalidToken("The access token was signed with an unknown key.")
+        try:
+            payload = jwt.decode(
+                token,
+                key.key,
+                algorithms=[ALGORITHM],
+                audience=self.settings.jwt_audience,
+                issuer=self.settings.jwt_issuer,
+                leeway=self.settings.jwt_leeway_seconds,
+                options={"require": REQUIRED_CLAIMS},
+            )
+        except jwt.ExpiredSignatureError as exc:
+            raise InvalidToken("The access token has expired; refresh the session.") from exc
+        except jwt.ImmatureSignatureError as exc:
+            raise InvalidToken("The access token is not valid yet.") from exc
+        except jwt.InvalidAudienceError as exc:
+            raise InvalidToken("The access token is not meant for this API.") from exc
+        except jwt.InvalidIssuerError as exc:
+            raise InvalidToken("The access token was not issued by TicketFlower identity.") from exc
+        except jwt.InvalidTokenError as exc:
+            raise InvalidToken("The access token is not valid.") from exc
+        return _claims_of(payload)
+
+
+def _claims_of(payload: dict[str, Any]) -> Claims:
+    try:
+        roles = payload["roles"]
+        company_roles = payload["company_roles"]
+        if not all(isinstance(r, str) for r in [*roles, *company_roles]):
+            raise TypeError("roles must be strings")
+        return Claims(
+            company_id=UUID(str(payload["company_id"])),
+            user_id=UUID(str(payload["sub"])),
+            roles=list(roles),
+            company_roles=list(company_roles),
+            iat=int(time.time()),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InvalidToken("The access token lacks the caller's company or roles.") from exc
