@@ -14,10 +14,10 @@ import pytest
 from sqlalchemy import select
 
 from actions.config import MIGRATIONS_DIR, ActionsSettings
-from actions.consumers import RunnerConsumer, build_consumer
+from actions.consumers import build_consumer
 from actions.runner.guard import Resolver
 from actions.runner.service import ActionRunner
-from common.consumer import Delivery
+from common.consumer import Delivery, EventConsumer
 from common.db import Database
 from common.testing.infra import migrated_settings, rolled_back_database
 from contracts.engine import ActionRequested
@@ -180,7 +180,7 @@ async def results_in(db: Database, request_id: UUID) -> list[dict[str, Any]]:
 @dataclass
 class RunnerHarness:
     runner: ActionRunner
-    consumer: RunnerConsumer
+    consumer: EventConsumer
     settings: ActionsSettings
 
 

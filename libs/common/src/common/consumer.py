@@ -13,7 +13,7 @@ import asyncio
 import base64
 import logging
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -57,11 +57,25 @@ class Delivery:
 class EventConsumer:
     """The handlers of one consumer group, by event type."""
 
-    def __init__(self, db: Database, group: str, *, max_attempts: int = 5, retry_delay: float = 0.2) -> None:
+    def __init__(
+        self,
+        db: Database,
+        group: str,
+        *,
+        max_attempts: int = 5,
+        retry_delay: float = 0.2,
+        workers: int = 1,
+        max_poll_interval_ms: int = 300_000,
+    ) -> None:
         self.db = db
         self.group = group
         self.max_attempts = max_attempts
         self.retry_delay = retry_delay
+        # With several workers the process joins the group as several members; each owns whole
+        # partitions and handles them one message at a time, so every offset is still committed
+        # after its own message's transaction and each key keeps its order.
+        self.workers = max(1, workers)
+        self.max_poll_interval_ms = max_poll_interval_ms
         self._routes: dict[str, _Route] = {}
 
     def on(self, model: type[P]) -> Callable[[Handler[P]], Handler[P]]:
@@ -72,6 +86,14 @@ class EventConsumer:
         return register
 
     def subscribe(self, broker: KafkaBroker, *topics: str) -> None:
+        if self.workers == 1:
+            self._subscribe(broker, topics, None)
+        else:
+            # FastStream's concurrent members take one topic each.
+            for topic in topics:
+                self._subscribe(broker, (topic,), self.workers)
+
+    def _subscribe(self, broker: KafkaBroker, topics: Sequence[str], workers: int | None) -> None:
         consumer = self
 
         @broker.subscriber(
@@ -79,6 +101,8 @@ class EventConsumer:
             group_id=self.group,
             ack_policy=AckPolicy.NACK_ON_ERROR,
             auto_offset_reset="earliest",
+            max_workers=workers,
+            max_poll_interval_ms=self.max_poll_interval_ms,
         )
         async def _deliver(msg: KafkaMessage) -> None:
             raw = msg.raw_message
@@ -88,9 +112,9 @@ class EventConsumer:
                     topic=raw.topic,
                     partition=raw.partition,
                     offset=raw.offset,
-                    key=raw.key.decode() if raw.key else None,
+                    key=raw.key.decode(errors="replace") if raw.key else None,
                     body=raw.value or b"",
-                    headers={k: v.decode(errors="replace") for k, v in raw.headers},
+                    headers={k.lower(): v.decode(errors="replace") for k, v in raw.headers},
                 )
             )
 

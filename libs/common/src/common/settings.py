@@ -40,6 +40,7 @@ class ServiceSettings(BaseSettings):
     claims_max_age_seconds: int = 300
     otel_traces_exporter: Literal["none", "console", "otlp"] = "none"
     consumer_max_attempts: int = 5
+    consumer_workers: int = 1
     outbox_poll_seconds: float = 0.5
     outbox_retention_hours: int = 72
     outbox_replay_on_start: bool = False

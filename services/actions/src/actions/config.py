@@ -38,8 +38,6 @@ class ActionsSettings(ServiceSettings):
     http_max_connections: int = 100
     http_max_keepalive: int = 20
     company_concurrency: int = 4
-    # Consumers of the group inside one process; each owns its own partitions, so commits
-    # stay per partition and in order.
     consumer_workers: int = 2
 
     transform_timeout_ms: int = 1000

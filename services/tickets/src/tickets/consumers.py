@@ -48,8 +48,8 @@ WORKFLOW_EVENTS: tuple[type[WorkflowEvent], ...] = (
 )
 
 
-def event_consumer(db: Database, max_attempts: int = 5) -> EventConsumer:
-    consumer = EventConsumer(db, "tickets", max_attempts=max_attempts)
+def event_consumer(db: Database, max_attempts: int = 5, workers: int = 1) -> EventConsumer:
+    consumer = EventConsumer(db, "tickets", max_attempts=max_attempts, workers=workers)
 
     @consumer.on(TicketDefinitionPublished)
     async def _published(payload: TicketDefinitionPublished, envelope: Envelope, uow: UnitOfWork) -> None:
@@ -73,6 +73,6 @@ def build_consumers(db: Database, settings: ServiceSettings) -> Sequence[tuple[E
         db, KeyPolicy.from_settings(settings), max_attempts=settings.consumer_max_attempts
     )
     return [
-        (event_consumer(db, settings.consumer_max_attempts), TOPICS),
+        (event_consumer(db, settings.consumer_max_attempts, settings.consumer_workers), TOPICS),
         (inbound, (TICKETS_INBOUND,)),
     ]

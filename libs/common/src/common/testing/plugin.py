@@ -1,6 +1,5 @@
 """Pytest fixtures every test suite of the project can use."""
 
-
 import pytest
 
 from common.testing.infra import kafka_bootstrap_servers, postgres_admin_url

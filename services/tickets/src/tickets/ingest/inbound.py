@@ -22,8 +22,6 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from faststream import AckPolicy
-from faststream.kafka import KafkaBroker, KafkaMessage
 from pydantic import ValidationError
 from sqlalchemy.dialects.postgresql import insert
 
@@ -100,29 +98,6 @@ class InboundTicketConsumer(EventConsumer):
     def __init__(self, db: Database, policy: ingest.KeyPolicy, *, max_attempts: int = 5) -> None:
         super().__init__(db, GROUP, max_attempts=max_attempts)
         self.policy = policy
-
-    def subscribe(self, broker: KafkaBroker, *topics: str) -> None:
-        consumer = self
-
-        @broker.subscriber(
-            *topics,
-            group_id=self.group,
-            ack_policy=AckPolicy.NACK_ON_ERROR,
-            auto_offset_reset="earliest",
-        )
-        async def _receive_inbound(msg: KafkaMessage) -> None:
-            raw = msg.raw_message
-            assert not isinstance(raw, tuple)
-            await consumer.handle(
-                Delivery(
-                    topic=raw.topic,
-                    partition=raw.partition,
-                    offset=raw.offset,
-                    key=raw.key.decode(errors="replace") if raw.key else None,
-                    body=raw.value or b"",
-                    headers={k.lower(): v.decode(errors="replace") for k, v in raw.headers},
-                )
-            )
 
     async def handle(self, delivery: Delivery) -> None:
         try:
