@@ -38,3 +38,13 @@ if [ -f frontend/package.json ]; then
     echo "==> npm packages are up to date"
   fi
 fi
+
+# Browser tests drive Debian's Chromium (never a downloaded browser build).
+if [ "${TF_SKIP_BROWSER:-0}" != "1" ] && ! command -v chromium >/dev/null; then
+  echo "==> Installing Chromium for the browser tests"
+  if [ "$(id -u)" = "0" ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  fi
+fi

@@ -10,6 +10,7 @@ from pathlib import Path
 from types import FrameType
 
 from common.embedded import free_port
+from devstack.demo import seed
 from devstack.stack import DEFAULT_PORTS, ROOT, Stack, start_infra
 
 
@@ -41,13 +42,18 @@ def run() -> int:
     stack = Stack(infra=infra, data_dir=data_dir, ports=ports, say=say)
     try:
         stack.migrate()
-        if os.environ.get("TF_DEMO_DATA", "1") == "1":
-            seed = ROOT / "tools" / "demo_data.py"
-            if seed.exists():
-                stack.extra_env["TF_DEMO_SEED"] = str(seed)
+        partner_port = int(os.environ.get("PARTNER_PORT", "9900"))
+        partner_url = f"http://127.0.0.1:{partner_port}"
+        # The demo partner listens on loopback: let this machine's runners call it.
+        stack.extra_env.setdefault("ACTIONS_ALLOW_PRIVATE_TARGETS", "true")
         stack.start()
+        stack.start_partner(partner_port)
         say("Waiting for every service to be ready")
         stack.wait_ready()
+        if os.environ.get("TF_DEMO_DATA", "1") == "1":
+            say("Demo data: the sample IT onboarding workflow, with its actions on " + partner_url)
+            for line in seed(f"http://127.0.0.1:{ports['gateway']}", partner_url):
+                say(line)
         say(f"TicketFlower is up: http://127.0.0.1:{ports['gateway']}  (Ctrl-C stops it)")
         say(f"Logs: {data_dir / 'logs'}   Dev mailbox: {data_dir / 'mailbox'}")
         while not stop.is_set():

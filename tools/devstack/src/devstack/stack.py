@@ -104,6 +104,7 @@ class Stack:
     extra_env: dict[str, str] = field(default_factory=dict)
     say: Say = print
     processes: dict[str, Process] = field(default_factory=dict)
+    partners: list[Process] = field(default_factory=list)
 
     def env(self) -> dict[str, str]:
         env = dict(os.environ)
@@ -178,6 +179,22 @@ class Stack:
         self.processes[process_name] = process
         return process
 
+    def start_partner(self, port: int) -> Process:
+        """The demo stand-in for external systems (not a service: no readiness of its own)."""
+        log = self.data_dir / "logs" / "partner.log"
+        env = dict(self.env(), PARTNER_PORT=str(port))
+        with open(log, "ab") as out:
+            popen = subprocess.Popen(
+                [sys.executable, "-m", "devstack.partner"],
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                preexec_fn=_die_with_parent,
+            )
+        self.partners.append(Process("partner", popen, port, log))
+        wait_for_port(port, 30)
+        return self.partners[-1]
+
     def wait_ready(self, timeout: float = 120.0, names: tuple[str, ...] | None = None) -> None:
         deadline = time.monotonic() + timeout
         pending = {n: p for n, p in self.processes.items() if names is None or n in names}
@@ -201,6 +218,8 @@ class Stack:
         process.popen.wait(30)
 
     def stop(self) -> None:
+        for partner in self.partners:
+            partner.popen.terminate()
         for process in self.processes.values():
             if process.popen.poll() is None:
                 process.popen.send_signal(signal.SIGTERM)
@@ -212,6 +231,9 @@ class Stack:
                 process.popen.kill()
                 process.popen.wait()
         self.processes.clear()
+        for partner in self.partners:
+            partner.popen.wait(10)
+        self.partners.clear()
 
 
 @contextlib.contextmanager
