@@ -15,7 +15,7 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaMessage
@@ -25,6 +25,7 @@ from sqlalchemy.dialects.postgresql import insert
 
 from common.crashpoints import crashpoint
 from common.db import Database, UnitOfWork
+from common.settings import ServiceSettings
 from contracts.envelope import Envelope, EventPayload
 from contracts.topics import dead_letter_topic
 
@@ -66,6 +67,7 @@ class EventConsumer:
         retry_delay: float = 0.2,
         workers: int = 1,
         max_poll_interval_ms: int = 300_000,
+        fetch_max_wait_ms: int = 100,
     ) -> None:
         self.db = db
         self.group = group
@@ -76,7 +78,23 @@ class EventConsumer:
         # after its own message's transaction and each key keeps its order.
         self.workers = max(1, workers)
         self.max_poll_interval_ms = max_poll_interval_ms
+        # How long an idle fetch waits for data. Brokers that do not answer a long poll early
+        # when data arrives (the embedded one) add up to this much latency to every hop.
+        self.fetch_max_wait_ms = fetch_max_wait_ms
         self._routes: dict[str, _Route] = {}
+
+    @classmethod
+    def for_service(
+        cls, db: Database, settings: ServiceSettings, group: str | None = None, **overrides: Any
+    ) -> Self:
+        """A consumer configured from the service's settings (group = the service name)."""
+        options: dict[str, Any] = {
+            "max_attempts": settings.consumer_max_attempts,
+            "workers": settings.consumer_workers,
+            "fetch_max_wait_ms": settings.consumer_fetch_max_wait_ms,
+        }
+        options.update(overrides)
+        return cls(db, group or settings.service_name, **options)
 
     def on(self, model: type[P]) -> Callable[[Handler[P]], Handler[P]]:
         def register(handler: Handler[P]) -> Handler[P]:
@@ -103,6 +121,7 @@ class EventConsumer:
             auto_offset_reset="earliest",
             max_workers=workers,
             max_poll_interval_ms=self.max_poll_interval_ms,
+            fetch_max_wait_ms=self.fetch_max_wait_ms,
         )
         async def _deliver(msg: KafkaMessage) -> None:
             raw = msg.raw_message

@@ -41,6 +41,7 @@ class ServiceSettings(BaseSettings):
     otel_traces_exporter: Literal["none", "console", "otlp"] = "none"
     consumer_max_attempts: int = 5
     consumer_workers: int = 1
+    consumer_fetch_max_wait_ms: int = 100
     outbox_poll_seconds: float = 0.5
     outbox_retention_hours: int = 72
     outbox_replay_on_start: bool = False

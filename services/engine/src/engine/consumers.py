@@ -35,12 +35,7 @@ def _definitions(uow: UnitOfWork) -> DefinitionRepository:
 
 
 def build_engine_consumer(db: Database, settings: EngineSettings) -> EventConsumer:
-    consumer = EventConsumer(
-        db,
-        settings.consumer_group,
-        max_attempts=settings.consumer_max_attempts,
-        workers=settings.consumer_workers,
-    )
+    consumer = EventConsumer.for_service(db, settings, settings.consumer_group)
 
     async def on_user(payload: UserState, envelope: Envelope, uow: UnitOfWork) -> None:
         await apply_user_state(uow, settings, payload)

@@ -13,7 +13,9 @@ class TestSecretTokens:
         assert company_of(first) == company
         assert first != second
 
-    @pytest.mark.parametrize("token", ["", "abc", "nothex.secret", "01a214fcfe0c735c8bb97a0d5eda0ac6.", "x" * 300])
+    @pytest.mark.parametrize(
+        "token", ["", "abc", "nothex.secret", "01a214fcfe0c735c8bb97a0d5eda0ac6.", "x" * 300]
+    )
     def test_malformed_tokens_name_no_company(self, token: str) -> None:
         assert company_of(token) is None
 

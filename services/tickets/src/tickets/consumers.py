@@ -48,8 +48,8 @@ WORKFLOW_EVENTS: tuple[type[WorkflowEvent], ...] = (
 )
 
 
-def event_consumer(db: Database, max_attempts: int = 5, workers: int = 1) -> EventConsumer:
-    consumer = EventConsumer(db, "tickets", max_attempts=max_attempts, workers=workers)
+def event_consumer(db: Database, settings: ServiceSettings | None = None) -> EventConsumer:
+    consumer = EventConsumer.for_service(db, settings) if settings else EventConsumer(db, "tickets")
 
     @consumer.on(TicketDefinitionPublished)
     async def _published(payload: TicketDefinitionPublished, envelope: Envelope, uow: UnitOfWork) -> None:
@@ -69,10 +69,8 @@ def event_consumer(db: Database, max_attempts: int = 5, workers: int = 1) -> Eve
 
 def build_consumers(db: Database, settings: ServiceSettings) -> Sequence[tuple[EventConsumer, Sequence[str]]]:
     assert isinstance(settings, TicketsSettings)
-    inbound = InboundTicketConsumer(
-        db, KeyPolicy.from_settings(settings), max_attempts=settings.consumer_max_attempts
-    )
+    inbound = InboundTicketConsumer.for_service(db, settings, policy=KeyPolicy.from_settings(settings))
     return [
-        (event_consumer(db, settings.consumer_max_attempts, settings.consumer_workers), TOPICS),
+        (event_consumer(db, settings), TOPICS),
         (inbound, (TICKETS_INBOUND,)),
     ]

@@ -42,7 +42,7 @@ class Sender:
 
 @pytest.fixture
 def consumer(db: Database, settings: TicketsSettings) -> InboundTicketConsumer:
-    return InboundTicketConsumer(db, KeyPolicy.from_settings(settings))
+    return InboundTicketConsumer(db, policy=KeyPolicy.from_settings(settings))
 
 
 @pytest.fixture

@@ -95,8 +95,8 @@ def _validation_errors(exc: ValidationError) -> list[dict[str, Any]]:
 class InboundTicketConsumer(EventConsumer):
     """Reuses the event consumer's inbox claims; replaces how records are read and handled."""
 
-    def __init__(self, db: Database, policy: ingest.KeyPolicy, *, max_attempts: int = 5) -> None:
-        super().__init__(db, GROUP, max_attempts=max_attempts)
+    def __init__(self, db: Database, group: str = GROUP, *, policy: ingest.KeyPolicy, **options: Any) -> None:
+        super().__init__(db, group, **options)
         self.policy = policy
 
     async def handle(self, delivery: Delivery) -> None:
