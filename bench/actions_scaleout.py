@@ -91,7 +91,7 @@ class Fleet:
     database_url: str
     kafka: str
     log_dir: Path
-    workers: int = 2
+    workers: int = 1
     processes: dict[int, subprocess.Popen[bytes]] = field(default_factory=dict)
     company_id: UUID = field(default_factory=uuid7)
 
@@ -235,7 +235,7 @@ class Fleet:
 
 
 @contextlib.contextmanager
-def fleet_on_fresh_database(workers: int = 2) -> Iterator[Fleet]:
+def fleet_on_fresh_database(workers: int = 1) -> Iterator[Fleet]:
     admin = postgres_admin_url()
     kafka = kafka_bootstrap_servers()
     asyncio.run(ensure_topics(kafka))
@@ -257,7 +257,7 @@ def main() -> None:
     parser.add_argument("--actions", type=int, default=200)
     parser.add_argument("--delay-ms", type=int, default=200)
     parser.add_argument("--runners", default="1,2,4")
-    parser.add_argument("--workers", type=int, default=2, help="group members per runner process")
+    parser.add_argument("--workers", type=int, default=1, help="group members per runner process")
     args = parser.parse_args()
     endpoint = SlowEndpoint(args.delay_ms)
     print(

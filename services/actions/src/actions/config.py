@@ -38,7 +38,6 @@ class ActionsSettings(ServiceSettings):
     http_max_connections: int = 100
     http_max_keepalive: int = 20
     company_concurrency: int = 4
-    consumer_workers: int = 2
 
     transform_timeout_ms: int = 1000
     transform_max_depth: int = 200
