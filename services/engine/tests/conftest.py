@@ -1,5 +1,4 @@
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -16,17 +15,17 @@ from contracts.envelope import Actor, Envelope, EventPayload, envelope_for
 from contracts.identity import UserCreated, UserUpdated
 from contracts.ids import uuid7
 from contracts.tickets import TicketSubmitted
-from engine.config import EngineSettings
+from engine.config import MIGRATIONS_DIR, EngineSettings
 from engine.consumers import build_engine_consumer
 from engine.main import create_app
 from engine.models import TaskInstance, WorkflowInstance
 
-MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
-
 
 @pytest.fixture(scope="session")
 def settings(pg_admin_url: str, kafka_bootstrap: str) -> EngineSettings:
-    migrated: EngineSettings = migrated_settings(EngineSettings, pg_admin_url, kafka_bootstrap, MIGRATIONS)
+    migrated: EngineSettings = migrated_settings(
+        EngineSettings, pg_admin_url, kafka_bootstrap, MIGRATIONS_DIR
+    )
     return migrated
 
 

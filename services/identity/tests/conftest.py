@@ -8,19 +8,17 @@ from fastapi import FastAPI
 
 from common.db import Database
 from common.testing.infra import migrated_settings, rolled_back_database
-from identity.config import IdentitySettings
+from identity.config import MIGRATIONS_DIR, IdentitySettings
 from identity.mail.adapters import FileMailbox
 from identity.main import create_app
 
 # The suites import their helpers from `identity_testkit` beside this file.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
-
 
 @pytest.fixture(scope="session")
 def settings(pg_admin_url: str, kafka_bootstrap: str) -> IdentitySettings:
-    settings = migrated_settings(IdentitySettings, pg_admin_url, kafka_bootstrap, MIGRATIONS)
+    settings = migrated_settings(IdentitySettings, pg_admin_url, kafka_bootstrap, MIGRATIONS_DIR)
     # Cheap hashing keeps the suite fast; the cost parameters are not what these tests are about.
     return settings.model_copy(update={"argon2_time_cost": 1, "argon2_memory_cost_kib": 1024})
 

@@ -1,10 +1,6 @@
-from pathlib import Path
-
 from common.cli import run
-from engine.config import EngineSettings
+from engine.config import MIGRATIONS_DIR, EngineSettings
 from engine.main import create_app
 
-MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
-
 if __name__ == "__main__":
-    run(EngineSettings, create_app, MIGRATIONS)
+    run(EngineSettings, create_app, MIGRATIONS_DIR)

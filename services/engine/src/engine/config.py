@@ -1,9 +1,12 @@
+from pathlib import Path
 from typing import Annotated, ClassVar
 
 from fastapi import Depends, Request
 from pydantic_settings import SettingsConfigDict
 
 from common.settings import ServiceSettings
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 class EngineSettings(ServiceSettings):

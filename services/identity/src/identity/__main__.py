@@ -1,14 +1,11 @@
 import asyncio
 import sys
-from pathlib import Path
 
 from common.cli import run
 from common.db import Database
-from identity.config import IdentitySettings
+from identity.config import MIGRATIONS_DIR, IdentitySettings
 from identity.keys.service import KeyRing
 from identity.main import create_app
-
-MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 
 async def rotate_signing_key(settings: IdentitySettings) -> str:
@@ -25,7 +22,7 @@ def main() -> None:
         kid = asyncio.run(rotate_signing_key(IdentitySettings()))
         print(f"new signing key {kid}; the previous ones stay published until their tokens expire")
         return
-    run(IdentitySettings, create_app, MIGRATIONS)  # type: ignore[arg-type]
+    run(IdentitySettings, create_app, MIGRATIONS_DIR)  # type: ignore[arg-type]
 
 
 if __name__ == "__main__":

@@ -9,6 +9,9 @@ from common.settings import ServiceSettings
 DEV_KEY_ENCRYPTION_SECRET = "dev-only-signing-key-secret-change-me"
 
 
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
 class IdentitySettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="identity_", extra="ignore")
 
