@@ -94,7 +94,7 @@ class EventConsumer:
             "fetch_max_wait_ms": settings.consumer_fetch_max_wait_ms,
         }
         options.update(overrides)
-        return cls(db, group or settings.service_name, **options)
+        return cls(db, group or settings.group, **options)
 
     def on(self, model: type[P]) -> Callable[[Handler[P]], Handler[P]]:
         def register(handler: Handler[P]) -> Handler[P]:

@@ -26,6 +26,7 @@ from common.outbox import OutboxRelay
 from common.settings import ServiceSettings
 from common.telemetry import setup_telemetry
 from contracts.ids import uuid7
+from contracts.topics import dead_letter_topic, every_topic
 
 log = logging.getLogger(__name__)
 
@@ -82,11 +83,14 @@ def create_service_app(settings: ServiceSettings, parts: ServiceParts, *, title:
             settings.runtime_database_url(), settings.db_schema, pool_size=settings.db_pool_size
         )
         app.state.db = db
-        await ensure_topics(settings.kafka_bootstrap_servers)
+        consumers = list(parts.consumers(db, settings)) if parts.consumers is not None else []
+        await ensure_topics(
+            settings.kafka_bootstrap_servers,
+            every_topic() + tuple(dead_letter_topic(consumer.group) for consumer, _ in consumers),
+        )
         broker = create_broker(settings.kafka_bootstrap_servers, settings.service_name)
-        if parts.consumers is not None:
-            for consumer, topics in parts.consumers(db, settings):
-                consumer.subscribe(broker, *topics)
+        for consumer, topics in consumers:
+            consumer.subscribe(broker, *topics)
         await broker.start()
         app.state.broker = broker
         relay = OutboxRelay(

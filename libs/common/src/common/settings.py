@@ -39,6 +39,7 @@ class ServiceSettings(BaseSettings):
     claims_secret: SecretStr = SecretStr(DEV_CLAIMS_SECRET)
     claims_max_age_seconds: int = 300
     otel_traces_exporter: Literal["none", "console", "otlp"] = "none"
+    consumer_group: str | None = None
     consumer_max_attempts: int = 5
     consumer_workers: int = 1
     consumer_fetch_max_wait_ms: int = 100
@@ -64,6 +65,11 @@ class ServiceSettings(BaseSettings):
             if self.database_url is None and self.db_password is None:
                 raise ValueError(f"{self.service_name.upper()}_DB_PASSWORD must be set in production")
         return self
+
+    @property
+    def group(self) -> str:
+        """The Kafka consumer group: the service name unless set (tests isolate their own)."""
+        return self.consumer_group or self.service_name
 
     @property
     def db_schema(self) -> str:

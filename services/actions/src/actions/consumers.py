@@ -9,16 +9,13 @@ from common.db import Database
 from contracts.engine import ActionRequested
 from contracts.topics import ACTIONS_REQUESTS
 
-GROUP = "actions"
 TOPICS = (ACTIONS_REQUESTS,)
 
 
 def build_consumer(db: Database, settings: ActionsSettings, runner: ActionRunner) -> EventConsumer:
     # The poll interval is raised above the request budget so a long retry never makes a
     # member leave the group mid-request.
-    consumer = EventConsumer.for_service(
-        db, settings, GROUP, max_poll_interval_ms=settings.max_poll_interval_ms
-    )
+    consumer = EventConsumer.for_service(db, settings, max_poll_interval_ms=settings.max_poll_interval_ms)
     consumer.on(ActionRequested)(runner.handle)
     return consumer
 

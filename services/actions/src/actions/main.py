@@ -5,7 +5,7 @@ from fastapi import FastAPI
 from actions.allowlist.router import router as allowlist_router
 from actions.callbacks.router import router as callbacks_router
 from actions.config import ActionsSettings
-from actions.consumers import GROUP, TOPICS, build_consumers
+from actions.consumers import TOPICS, build_consumers
 from actions.runner.guard import Resolver
 from actions.runner.metrics import LagProbe
 from actions.runner.router import ops_router
@@ -45,6 +45,6 @@ def create_app(settings: ServiceSettings, *, resolver: Resolver | None = None) -
     )
     app.state.runner = runner
     app.state.lag_probe = LagProbe(
-        settings.kafka_bootstrap_servers, GROUP, TOPICS[0], settings.lag_cache_seconds
+        settings.kafka_bootstrap_servers, settings.group, TOPICS[0], settings.lag_cache_seconds
     )
     return app

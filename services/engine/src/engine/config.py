@@ -15,7 +15,6 @@ class EngineSettings(ServiceSettings):
     service_name: ClassVar[str] = "engine"
     port: int = 8004
     # One group per deployment; a separate group lets a test or benchmark engine share a broker.
-    consumer_group: str = "engine"
     expression_timeout_ms: int = 250
     expression_max_depth: int = 200
     default_action_timeout_seconds: int = 30

@@ -35,7 +35,7 @@ def _definitions(uow: UnitOfWork) -> DefinitionRepository:
 
 
 def build_engine_consumer(db: Database, settings: EngineSettings) -> EventConsumer:
-    consumer = EventConsumer.for_service(db, settings, settings.consumer_group)
+    consumer = EventConsumer.for_service(db, settings)
 
     async def on_user(payload: UserState, envelope: Envelope, uow: UnitOfWork) -> None:
         await apply_user_state(uow, settings, payload)

@@ -86,7 +86,7 @@ class TestTicketSubmitted:
         async with engine.db.new_session() as session:
             failures = engine.db.tables.consumer_failures
             attempts = await session.scalar(
-                select(failures.c.attempts).where(failures.c.consumer_group == "engine")
+                select(failures.c.attempts).where(failures.c.consumer_group == engine.consumer.group)
             )
         assert attempts == 1
 

@@ -1,8 +1,9 @@
 """The `tickets` consumer group: definitions and engine events, and external ticket events."""
 
 from collections.abc import Sequence
+from typing import Any
 
-from common.consumer import EventConsumer
+from common.consumer import Delivery, EventConsumer
 from common.db import Database, UnitOfWork
 from common.settings import ServiceSettings
 from contracts.definitions import TicketDefinitionArchived, TicketDefinitionPublished
@@ -67,10 +68,28 @@ def event_consumer(db: Database, settings: ServiceSettings | None = None) -> Eve
     return consumer
 
 
+class TicketsConsumer(InboundTicketConsumer):
+    """The one member of the `tickets` group in a process: external submissions on
+    `tickets.inbound`, and every other topic's envelopes through the event handlers."""
+
+    def __init__(self, events: EventConsumer, **options: Any) -> None:
+        super().__init__(events.db, events.group, **options)
+        self.events = events
+
+    async def handle(self, delivery: Delivery) -> None:
+        if delivery.topic == TICKETS_INBOUND:
+            await super().handle(delivery)
+        else:
+            await self.events.handle(delivery)
+
+
 def build_consumers(db: Database, settings: ServiceSettings) -> Sequence[tuple[EventConsumer, Sequence[str]]]:
     assert isinstance(settings, TicketsSettings)
-    inbound = InboundTicketConsumer.for_service(db, settings, policy=KeyPolicy.from_settings(settings))
-    return [
-        (event_consumer(db, settings), TOPICS),
-        (inbound, (TICKETS_INBOUND,)),
-    ]
+    events = event_consumer(db, settings)
+    consumer = TicketsConsumer(
+        events,
+        policy=KeyPolicy.from_settings(settings),
+        max_attempts=settings.consumer_max_attempts,
+        fetch_max_wait_ms=settings.consumer_fetch_max_wait_ms,
+    )
+    return [(consumer, (*TOPICS, TICKETS_INBOUND))]

@@ -17,7 +17,7 @@ from tickets_test_support import create_ingest_key, inbound_body, publish_ticket
 
 from common.db import Database
 from contracts.ids import uuid7
-from contracts.topics import PARTITIONS
+from contracts.topics import PARTITIONS, dead_letter_topic
 from tickets.config import TicketsSettings
 from tickets.ingest.signing import derive_secret, signature_header
 from tickets.main import create_app
@@ -38,13 +38,13 @@ async def count(db: Database, company_id: UUID, model: Any) -> int:
         return int(await uow.session.scalar(select(func.count()).select_from(model)) or 0)
 
 
-async def dead_letters_for(bootstrap: str, marker: str, expected: int) -> list[dict[str, Any]]:
-    """The dead letters of `tickets.dlt` that mention `marker`, read from the beginning."""
+async def dead_letters_for(bootstrap: str, topic: str, marker: str, expected: int) -> list[dict[str, Any]]:
+    """The dead letters of the group's dead-letter topic that mention `marker`, from the start."""
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap.split(","), enable_auto_commit=False)
     await consumer.start()
     found: list[dict[str, Any]] = []
     try:
-        partitions = [TopicPartition("tickets.dlt", p) for p in range(PARTITIONS)]
+        partitions = [TopicPartition(topic, p) for p in range(PARTITIONS)]
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
         loop = asyncio.get_running_loop()
@@ -100,7 +100,9 @@ class TestInboundThroughTheBroker:
         finally:
             await producer.stop()
 
-        letters = await dead_letters_for(kafka_bootstrap, marker, expected=4)
+        letters = await dead_letters_for(
+            kafka_bootstrap, dead_letter_topic(settings.group), marker, expected=4
+        )
         reasons = sorted(letter["reason"] for letter in letters)
         assert reasons == ["invalid_signature", "malformed_body", "malformed_body", "unknown_key"]
 

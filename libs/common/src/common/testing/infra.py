@@ -109,6 +109,8 @@ def migrated_settings(
         database_admin_url=create_database(admin_url, f"t_{service_name}"),
         kafka_bootstrap_servers=kafka,
         claims_secret=DEV_CLAIMS_SECRET,
+        # Tests share one broker: a group of their own keeps them from joining each other's.
+        consumer_group=f"{service_name}-{uuid7().hex[:12]}",
     )
     run_in_thread(migrate, settings, migrations_dir)
     return settings
