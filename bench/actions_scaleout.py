@@ -94,6 +94,8 @@ class Fleet:
     workers: int = 1
     processes: dict[int, subprocess.Popen[bytes]] = field(default_factory=dict)
     company_id: UUID = field(default_factory=uuid7)
+    # A group of its own, so runners of an earlier fleet on the same broker never join it.
+    group: str = field(default_factory=lambda: f"actions-{uuid7().hex[:12]}")
 
     def env(self, port: int) -> dict[str, str]:
         env = dict(os.environ)
@@ -104,6 +106,7 @@ class Fleet:
             ACTIONS_PORT=str(port),
             ACTIONS_ALLOW_PRIVATE_TARGETS="true",
             ACTIONS_CONSUMER_WORKERS=str(self.workers),
+            ACTIONS_CONSUMER_GROUP=self.group,
             ACTIONS_OUTBOX_POLL_SECONDS="0.2",
             PYTHONUNBUFFERED="1",
         )
