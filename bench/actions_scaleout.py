@@ -163,7 +163,7 @@ class Fleet:
         every partition)."""
         producer = AIOKafkaProducer(bootstrap_servers=self.kafka.split(","), linger_ms=5)
         await producer.start()
-        ids = []
+        ids: list[UUID] = []
         try:
             sends = []
             for _ in range(count):

@@ -28,7 +28,7 @@ from contracts.ids import uuid7
 from devstack.stack import start_infra
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "libs" / "common" / "tests"))
-from demo_services import ConsumerSettings, ProducerSettings, create_schemas
+from demo_services import ConsumerSettings, ProducerSettings, create_schemas  # type: ignore[import-not-found]
 
 TOPIC = f"bench.outbox.{uuid7().hex[:10]}"
 

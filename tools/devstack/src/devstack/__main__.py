@@ -11,7 +11,7 @@ from types import FrameType
 
 from common.embedded import free_port
 from devstack.demo import seed
-from devstack.stack import DEFAULT_PORTS, ROOT, Stack, start_infra
+from devstack.stack import DEFAULT_PORTS, ROOT, SERVICES, Stack, start_infra
 
 
 def say(message: str) -> None:
@@ -84,26 +84,9 @@ def test() -> int:
     existing = [d for d in python_dirs if (ROOT / d).exists()]
     failures = 0
     failures += _step("ruff", [sys.executable, "-m", "ruff", "check", *existing]) != 0
-    failures += (
-        _step(
-            "mypy",
-            [
-                sys.executable,
-                "-m",
-                "mypy",
-                "-p",
-                "common",
-                "-p",
-                "contracts",
-                "-p",
-                "devstack",
-                "-p",
-                "gateway",
-                *[a for s in ("identity", "definitions", "tickets", "engine", "actions") for a in ("-p", s)],
-            ],
-        )
-        != 0
-    )
+    packages = ("common", "contracts", "devstack", "gateway", "bench", *SERVICES)
+    mypy = [sys.executable, "-m", "mypy", *[arg for package in packages for arg in ("-p", package)]]
+    failures += _step("mypy", mypy) != 0
 
     data_dir = Path(tempfile.mkdtemp(prefix="tf-test-"))
     infra = start_infra(data_dir, say, pg_port=free_port(), kafka_port=free_port())
