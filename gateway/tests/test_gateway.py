@@ -296,3 +296,14 @@ class TestSpa:
         response = await gateway.get("/tickets/123")
         assert response.status_code == 200
         assert "text/html" in response.headers["content-type"]
+
+
+class TestCallersNeverShareCookies:
+    async def test_a_cookie_set_for_one_caller_never_reaches_another(
+        self, gateway: httpx.AsyncClient, services: FakeServices
+    ) -> None:
+        first = await gateway.post("/api/identity/login", json={})
+        assert "a=1" in first.headers.get_list("set-cookie")[0]
+        gateway.cookies.clear()
+        await gateway.post("/api/identity/refresh", headers={"x-tf-csrf": "1"})
+        assert "cookie" not in services.received[-1]["headers"]

@@ -4,6 +4,7 @@ the services, the aggregated OpenAPI document, the SPA."""
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any
 
 import httpx
@@ -39,6 +40,9 @@ def create_app(settings: GatewaySettings, *, transport: httpx.AsyncBaseTransport
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         setup_telemetry("gateway", settings.otel_traces_exporter, settings.log_level)
         async with httpx.AsyncClient(
+            # One client serves every caller: it must never keep a cookie (a refresh cookie
+            # kept here would sign the next cookieless caller in as someone else).
+            cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),
             timeout=httpx.Timeout(settings.upstream_timeout_seconds, connect=5.0),
             limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
             follow_redirects=False,
