@@ -68,10 +68,41 @@ describe('app routes', () => {
     expect(server.requestsTo('GET', '/api/identity/users')).toHaveLength(0);
   });
 
-  it('shows a placeholder for sections that are not built yet, to the roles they are for', async () => {
-    renderWithProviders(<AppRoutes />, { user: makeUser({ system_roles: ['task_worker'] }), route: '/tasks/mine' });
+  it('opens a section to the roles it is for', async () => {
+    const worker = makeUser({ system_roles: ['task_worker'] });
+    const server = createFakeServer()
+      .on('GET', '/api/engine/tasks/mine', jsonResponse(200, { items: [], total: 0, page: 1, page_size: 20 }))
+      .on(
+        'GET',
+        '/api/engine/workers/me',
+        jsonResponse(200, {
+          user_id: worker.id,
+          email: worker.email,
+          display_name: 'Ada Lovelace',
+          is_active: true,
+          available: true,
+          open_tasks: 0,
+          last_assigned_at: null,
+        }),
+      );
+    renderWithProviders(<AppRoutes />, { user: worker, route: '/tasks/mine', server });
     expect(await screen.findByRole('heading', { level: 1, name: 'My tasks' })).toBeInTheDocument();
-    expect(screen.getByText('Coming soon')).toBeInTheDocument();
+    expect(await screen.findByText('Nothing to do right now')).toBeInTheDocument();
+    expect(screen.getByRole('switch', { name: 'Available for new tasks' })).toBeChecked();
+  });
+
+  it('says "Not found" for a ticket the user cannot see, exactly as for one that does not exist', async () => {
+    const server = createFakeServer().on(
+      'GET',
+      '/api/tickets/tickets/0190a0b0-0000-7000-8000-00000000dead',
+      problemResponse(404, 'Not found', { detail: 'No such ticket.' }),
+    );
+    renderWithProviders(<AppRoutes />, {
+      user: plainUser,
+      route: '/tickets/0190a0b0-0000-7000-8000-00000000dead',
+      server,
+    });
+    expect(await screen.findByRole('heading', { level: 1, name: 'Not found' })).toBeInTheDocument();
   });
 
   it('shows the not-found page for unknown addresses', async () => {

@@ -1,3 +1,4 @@
+import { lazy, Suspense, type ComponentType } from 'react';
 import { Route, Routes } from 'react-router';
 
 import { RedirectIfAuthenticated, RequireAccess, RequireAuth } from '@/app/guards';
@@ -10,20 +11,34 @@ import { LoginRoute } from '@/app/routes/auth/login';
 import { LogoutRoute } from '@/app/routes/auth/logout';
 import { ResetPasswordRoute } from '@/app/routes/auth/reset-password';
 import { SignupRoute } from '@/app/routes/auth/signup';
-import { ComingSoonRoute } from '@/app/routes/coming-soon';
+import { IntegrationsRoute } from '@/app/routes/admin/integrations';
+import { MetricsRoute } from '@/app/routes/admin/metrics';
 import { DashboardRoute } from '@/app/routes/dashboard';
 import { NotFoundRoute } from '@/app/routes/not-found';
 import { ProfileRoute } from '@/app/routes/profile';
+import { MyTasksRoute } from '@/app/routes/tasks/my-tasks';
+import { TaskRoute } from '@/app/routes/tasks/task';
+import { TeamTasksRoute } from '@/app/routes/tasks/team-tasks';
+import { MyTicketsRoute } from '@/app/routes/tickets/my-tickets';
+import { SubmitTicketRoute } from '@/app/routes/tickets/submit-ticket';
+import { TeamTicketsRoute } from '@/app/routes/tickets/team-tickets';
+import { TicketRoute } from '@/app/routes/tickets/ticket';
 import { AppLayout } from '@/components/layouts/app-layout';
 import { LoadingState } from '@/components/ui/states';
-import { NAVIGATION } from '@/config/navigation';
 import { paths } from '@/config/paths';
 import { useAuth } from '@/lib/auth';
 import { ACCESS } from '@/lib/authorization';
 
-// Sections of the navigation whose pages are not built yet answer with a placeholder,
-// behind the same access rule as their link.
-const PLANNED_SECTIONS = NAVIGATION.filter((item) => item.to !== paths.admin);
+/** A route component loaded on first visit: the designer pages bring the graph, YAML and JSONata libraries. */
+function lazyRoute<K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) {
+  return lazy(() => load().then((module) => ({ default: module[name] })));
+}
+
+const DefinitionsRoute = lazyRoute(() => import('@/app/routes/definitions/definitions'), 'DefinitionsRoute');
+const TicketTypeRoute = lazyRoute(() => import('@/app/routes/definitions/ticket-type'), 'TicketTypeRoute');
+const UploadBundleRoute = lazyRoute(() => import('@/app/routes/definitions/upload'), 'UploadBundleRoute');
+const WorkflowRoute = lazyRoute(() => import('@/app/routes/definitions/workflow'), 'WorkflowRoute');
+const InstanceRoute = lazyRoute(() => import('@/app/routes/instances/instance'), 'InstanceRoute');
 
 export function AppRoutes() {
   const { state } = useAuth();
@@ -37,40 +52,54 @@ export function AppRoutes() {
   }
 
   return (
-    <Routes>
-      <Route element={<RedirectIfAuthenticated />}>
-        <Route path={paths.login} element={<LoginRoute />} />
-        <Route path={paths.signup} element={<SignupRoute />} />
-      </Route>
-      <Route path={paths.resetPassword} element={<ResetPasswordRoute />} />
-      <Route path={paths.logout} element={<LogoutRoute />} />
+    <Suspense fallback={<LoadingState label="Loading…" />}>
+      <Routes>
+        <Route element={<RedirectIfAuthenticated />}>
+          <Route path={paths.login} element={<LoginRoute />} />
+          <Route path={paths.signup} element={<SignupRoute />} />
+        </Route>
+        <Route path={paths.resetPassword} element={<ResetPasswordRoute />} />
+        <Route path={paths.logout} element={<LogoutRoute />} />
 
-      <Route element={<RequireAuth />}>
-        <Route element={<AppLayout />}>
-          <Route index element={<DashboardRoute />} />
-          <Route path={paths.profile} element={<ProfileRoute />} />
-          {PLANNED_SECTIONS.map((section) => (
-            <Route
-              key={section.to}
-              path={section.to}
-              element={
-                <RequireAccess access={section.access}>
-                  <ComingSoonRoute section={section} />
-                </RequireAccess>
-              }
-            />
-          ))}
-          <Route element={<RequireAccess access={ACCESS.admin} />}>
-            <Route path={paths.admin} element={<AdminHomeRoute />} />
-            <Route path={paths.adminUsers} element={<UsersRoute />} />
-            <Route path={paths.adminUserNew} element={<NewUserRoute />} />
-            <Route path={paths.adminUser} element={<UserRoute />} />
-            <Route path={paths.adminCompanyRoles} element={<CompanyRolesRoute />} />
+        <Route element={<RequireAuth />}>
+          <Route element={<AppLayout />}>
+            <Route index element={<DashboardRoute />} />
+            <Route path={paths.profile} element={<ProfileRoute />} />
+            <Route path={paths.myTickets} element={<MyTicketsRoute />} />
+            <Route path={paths.submitTicket} element={<SubmitTicketRoute />} />
+            {/* The submitter and the ticket team see a ticket; the service answers 404 to anyone else. */}
+            <Route path={paths.ticket} element={<TicketRoute />} />
+            <Route path={paths.task} element={<TaskRoute />} />
+            <Route element={<RequireAccess access={ACCESS.tickets} />}>
+              <Route path={paths.tickets} element={<TeamTicketsRoute />} />
+              <Route path={paths.instance} element={<InstanceRoute />} />
+            </Route>
+            <Route element={<RequireAccess access={ACCESS.tasks} />}>
+              <Route path={paths.tasks} element={<TeamTasksRoute />} />
+            </Route>
+            <Route element={<RequireAccess access={ACCESS.myTasks} />}>
+              <Route path={paths.myTasks} element={<MyTasksRoute />} />
+            </Route>
+            <Route element={<RequireAccess access={ACCESS.definitions} />}>
+              <Route path={paths.definitions} element={<DefinitionsRoute />} />
+              <Route path={paths.definitionsUpload} element={<UploadBundleRoute />} />
+              <Route path={paths.workflow} element={<WorkflowRoute />} />
+              <Route path={paths.ticketType} element={<TicketTypeRoute />} />
+            </Route>
+            <Route element={<RequireAccess access={ACCESS.admin} />}>
+              <Route path={paths.admin} element={<AdminHomeRoute />} />
+              <Route path={paths.adminUsers} element={<UsersRoute />} />
+              <Route path={paths.adminUserNew} element={<NewUserRoute />} />
+              <Route path={paths.adminUser} element={<UserRoute />} />
+              <Route path={paths.adminCompanyRoles} element={<CompanyRolesRoute />} />
+              <Route path={paths.adminIntegrations} element={<IntegrationsRoute />} />
+              <Route path={paths.adminMetrics} element={<MetricsRoute />} />
+            </Route>
           </Route>
         </Route>
-      </Route>
 
-      <Route path="*" element={<NotFoundRoute />} />
-    </Routes>
+        <Route path="*" element={<NotFoundRoute />} />
+      </Routes>
+    </Suspense>
   );
 }

@@ -16,7 +16,25 @@ export const paths = {
   adminUserNew: '/admin/users/new',
   adminUser: '/admin/users/:userId',
   adminCompanyRoles: '/admin/company-roles',
+  adminIntegrations: '/admin/integrations',
+  adminMetrics: '/admin/metrics',
+  ticket: '/tickets/:ticketId',
+  task: '/tasks/:taskId',
+  instance: '/instances/:instanceId',
+  definitionsUpload: '/definitions/upload',
+  workflow: '/definitions/workflows/:workflowKey',
+  ticketType: '/definitions/ticket-types/:ticketTypeKey',
 } as const;
+
+const segment = (value: string) => encodeURIComponent(value);
+
+export const ticketHref = (ticketId: string) => `/tickets/${segment(ticketId)}`;
+export const taskHref = (taskId: string) => `/tasks/${segment(taskId)}`;
+export const instanceHref = (instanceId: string) => `/instances/${segment(instanceId)}`;
+export const workflowHref = (key: string) => `/definitions/workflows/${segment(key)}`;
+export const ticketTypeHref = (key: string) => `/definitions/ticket-types/${segment(key)}`;
+/** The bundle editor, opened on an existing workflow's latest version to publish an edit. */
+export const editBundleHref = (workflowKey: string) => `/definitions/upload?workflow=${segment(workflowKey)}`;
 
 export function adminUserHref(userId: string): string {
   return `/admin/users/${encodeURIComponent(userId)}`;

@@ -15,6 +15,10 @@ export type RequestOptions = {
   body?: unknown;
   query?: Record<string, QueryValue>;
   headers?: Record<string, string>;
+  /** Sent as-is (a file upload's FormData, or YAML text with its Content-Type header). */
+  rawBody?: BodyInit;
+  /** How to read a successful answer; JSON unless told otherwise. */
+  responseType?: 'json' | 'text' | 'blob';
   signal?: AbortSignal;
   credentials?: RequestCredentials;
   /**
@@ -99,11 +103,12 @@ export function createApiClient(config: ApiClientConfig = {}): ApiClient {
     for (const [name, value] of Object.entries(options.headers ?? {})) headers.set(name, value);
     if (options.body !== undefined) headers.set('Content-Type', 'application/json');
     if (token) headers.set('Authorization', `Bearer ${token}`);
+    const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
     try {
       return await fetchImpl(buildUrl(baseUrl, path, options.query), {
         method: options.method ?? 'GET',
         headers,
-        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        body,
         signal: options.signal,
         credentials: options.credentials ?? 'same-origin',
       });
@@ -178,6 +183,8 @@ export function createApiClient(config: ApiClientConfig = {}): ApiClient {
     }
 
     if (!response.ok) throw await toApiError(response);
+    if (options.responseType === 'blob') return (await response.blob()) as T;
+    if (options.responseType === 'text') return (await response.text()) as T;
     return (await readBody(response)) as T;
   }
 

@@ -15,6 +15,16 @@ const SECTIONS = [
     label: 'Company roles',
     description: 'Group users by what they may submit: create, rename and delete roles.',
   },
+  {
+    to: paths.adminIntegrations,
+    label: 'Integrations and settings',
+    description: 'Ingest keys, action signing secret and allowlist, task assignment strategy.',
+  },
+  {
+    to: paths.adminMetrics,
+    label: 'Metrics',
+    description: 'Open tasks per worker, tickets per day, workflows by status.',
+  },
 ];
 
 export function AdminHomeRoute() {

@@ -3,5 +3,6 @@ import { apiClient } from '@/lib/api-client';
 import type { User } from '@/types/api';
 
 export function createUser(input: UserCreate): Promise<User> {
-  return apiClient.post<User>('/identity/users', input);
+  const { password, ...rest } = input;
+  return apiClient.post<User>('/identity/users', password ? { ...rest, password } : rest);
 }

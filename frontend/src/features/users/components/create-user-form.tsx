@@ -22,6 +22,7 @@ export function CreateUserForm({ companyRoles }: { companyRoles: CompanyRoleOpti
       email: '',
       first_name: '',
       last_name: '',
+      password: '',
       system_roles: ['user'],
       company_roles: [DEFAULT_COMPANY_ROLE],
     },
@@ -69,10 +70,19 @@ export function CreateUserForm({ companyRoles }: { companyRoles: CompanyRoleOpti
         name="email"
         type="email"
         required
-        hint="The new user chooses a password through “Forgot your password?” on the sign-in page."
         value={form.values.email}
         onChange={(value) => form.setValue('email', value)}
         error={form.fieldErrors.email}
+      />
+      <TextField
+        label="Initial password (optional)"
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        hint="Leave empty and the new user chooses a password through “Forgot your password?” on the sign-in page."
+        value={form.values.password}
+        onChange={(value) => form.setValue('password', value)}
+        error={form.fieldErrors.password}
       />
       <CheckboxGroup
         legend="System roles"

@@ -2,6 +2,8 @@ export type UserCreate = {
   email: string;
   first_name: string;
   last_name: string;
+  /** Optional initial password; without one the user sets theirs through the reset mail. */
+  password: string;
   system_roles: string[];
   company_roles: string[];
 };

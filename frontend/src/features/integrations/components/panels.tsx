@@ -1,0 +1,326 @@
+import { useReducer, useState, type ReactNode } from 'react';
+
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { Card } from '@/components/ui/card';
+import { SelectField } from '@/components/ui/select-field';
+import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
+import { TextField } from '@/components/ui/text-field';
+import {
+  addAllowlistEntry,
+  createIngestKey,
+  getAssignmentStrategy,
+  getSigningSecret,
+  listAllowlist,
+  listIngestKeys,
+  listRejections,
+  removeAllowlistEntry,
+  revokeIngestKey,
+  rotateIngestKey,
+  rotateSigningSecret,
+  setAssignmentStrategy,
+} from '@/features/integrations/api/integrations';
+import { actionReducer, idle } from '@/features/integrations/hooks/action-reducer';
+import { ASSIGNMENT_STRATEGIES, type IngestKeySecret } from '@/features/integrations/types/integrations';
+import { useResource } from '@/hooks/use-resource';
+import { errorMessage } from '@/lib/api-error';
+import { formatDateTime, humanize } from '@/lib/format';
+
+function useActions() {
+  const [state, dispatch] = useReducer(actionReducer, idle);
+  const run = async (action: string, work: () => Promise<string | null>) => {
+    dispatch({ type: 'started', action });
+    try {
+      dispatch({ type: 'succeeded', notice: await work() });
+    } catch (error) {
+      dispatch({ type: 'failed', error: errorMessage(error) });
+    }
+  };
+  const feedback: ReactNode = (
+    <>
+      {state.error && <Alert tone="error">{state.error}</Alert>}
+      {state.notice && <Alert tone="success">{state.notice}</Alert>}
+    </>
+  );
+  return { state, run, feedback };
+}
+
+function SecretOnce({ secret }: { secret: IngestKeySecret }) {
+  return (
+    <Alert tone="info" title={`Secret for “${secret.name}” — copy it now, it is not shown again`}>
+      <code className="block break-all select-all">{secret.secret}</code>
+      <span className="block text-xs">
+        Sign messages with it in <code>{secret.signature_header}</code> and send the key id <code>{secret.id}</code> in{' '}
+        <code>{secret.key_id_header}</code>.
+      </span>
+    </Alert>
+  );
+}
+
+export function IngestKeysPanel() {
+  const keys = useResource((signal) => listIngestKeys(signal), []);
+  const [page, setPage] = useState(1);
+  const rejections = useResource((signal) => listRejections(page, signal), [page]);
+  const [name, setName] = useState('');
+  const [secret, setSecret] = useState<IngestKeySecret | null>(null);
+  const { state, run, feedback } = useActions();
+
+  const create = () =>
+    run('create', async () => {
+      if (!name.trim()) throw new Error('Name the key.');
+      setSecret(await createIngestKey(name.trim()));
+      setName('');
+      keys.reload();
+      return null;
+    });
+
+  return (
+    <Card title="Ingest keys" description="External systems sign the tickets they send with one of these keys.">
+      <div className="flex flex-col gap-4">
+        <form
+          className="flex flex-col gap-2 sm:flex-row sm:items-end"
+          onSubmit={(event) => {
+            event.preventDefault();
+            void create();
+          }}
+        >
+          <div className="flex-1">
+            <TextField label="New key name" name="key_name" value={name} onChange={setName} />
+          </div>
+          <Button type="submit" loading={state.running === 'create'}>
+            Create key
+          </Button>
+        </form>
+        {secret && <SecretOnce secret={secret} />}
+        {feedback}
+        {keys.status === 'error' && <ErrorState message={keys.error ?? ''} onRetry={keys.reload} />}
+        {!keys.data && keys.status === 'loading' && <LoadingState label="Loading keys…" />}
+        {keys.data?.length === 0 && <p className="text-sm text-slate-600">No keys yet.</p>}
+        {keys.data && keys.data.length > 0 && (
+          <ul className="divide-y divide-slate-100 rounded-md border border-slate-200 text-sm">
+            {keys.data.map((key) => (
+              <li key={key.id} className="flex flex-wrap items-center justify-between gap-2 px-3 py-2">
+                <span>
+                  <span className="font-medium">{key.name}</span> · generation {key.generation} · fingerprint{' '}
+                  <code>{key.secret_fingerprint}</code>
+                  <span className="block text-xs text-slate-600">
+                    {key.revoked_at
+                      ? `Revoked ${formatDateTime(key.revoked_at)}`
+                      : `Last used ${formatDateTime(key.last_used_at)}`}
+                  </span>
+                </span>
+                {!key.revoked_at && (
+                  <span className="flex gap-2">
+                    <Button
+                      size="small"
+                      variant="secondary"
+                      loading={state.running === `rotate-${key.id}`}
+                      onClick={() =>
+                        void run(`rotate-${key.id}`, async () => {
+                          setSecret(await rotateIngestKey(key.id));
+                          keys.reload();
+                          return null;
+                        })
+                      }
+                    >
+                      Rotate
+                    </Button>
+                    <Button
+                      size="small"
+                      variant="danger"
+                      loading={state.running === `revoke-${key.id}`}
+                      onClick={() =>
+                        void run(`revoke-${key.id}`, async () => {
+                          await revokeIngestKey(key.id);
+                          keys.reload();
+                          return `${key.name} was revoked.`;
+                        })
+                      }
+                    >
+                      Revoke
+                    </Button>
+                  </span>
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+        <h3 className="text-sm font-semibold">Refused inbound tickets</h3>
+        {rejections.status === 'error' && <ErrorState message={rejections.error ?? ''} onRetry={rejections.reload} />}
+        {rejections.data?.items.length === 0 && <p className="text-sm text-slate-600">None refused.</p>}
+        {rejections.data && rejections.data.items.length > 0 && (
+          <>
+            <ul className="flex flex-col gap-2 text-sm">
+              {rejections.data.items.map((r) => (
+                <li key={r.id} className="rounded-md border border-slate-200 p-2">
+                  <span className="font-medium">{humanize(r.reason)}</span> · {formatDateTime(r.received_at)}
+                  <span className="block text-slate-700">{r.detail}</span>
+                  <code className="block truncate text-xs text-slate-500">{r.body_excerpt}</code>
+                </li>
+              ))}
+            </ul>
+            {rejections.data.total > rejections.data.page_size && (
+              <div className="flex gap-2">
+                <Button size="small" variant="secondary" disabled={page <= 1} onClick={() => setPage(page - 1)}>
+                  Previous
+                </Button>
+                <Button
+                  size="small"
+                  variant="secondary"
+                  disabled={page * rejections.data.page_size >= rejections.data.total}
+                  onClick={() => setPage(page + 1)}
+                >
+                  Next
+                </Button>
+              </div>
+            )}
+          </>
+        )}
+      </div>
+    </Card>
+  );
+}
+
+export function SigningSecretPanel() {
+  const secret = useResource((signal) => getSigningSecret(signal), []);
+  const [shown, setShown] = useState(false);
+  const { state, run, feedback } = useActions();
+  return (
+    <Card
+      title="Action signing secret"
+      description="Every outbound action call is signed with this secret (Standard Webhooks), so receiving systems can verify it."
+    >
+      {secret.status === 'error' && <ErrorState message={secret.error ?? ''} onRetry={secret.reload} />}
+      {!secret.data && secret.status === 'loading' && <LoadingState label="Loading the secret…" />}
+      {secret.data && (
+        <div className="flex flex-col gap-3 text-sm">
+          <code className="block break-all rounded bg-slate-50 p-2">{shown ? secret.data.secret : '•'.repeat(24)}</code>
+          <p className="text-slate-600">
+            Headers: {secret.data.signature_headers.join(', ')} · rotated {formatDateTime(secret.data.rotated_at)}
+            {secret.data.previous_valid_until &&
+              ` · previous secret valid until ${formatDateTime(secret.data.previous_valid_until)}`}
+          </p>
+          <div className="flex gap-2">
+            <Button size="small" variant="secondary" onClick={() => setShown(!shown)}>
+              {shown ? 'Hide' : 'Show'}
+            </Button>
+            <Button
+              size="small"
+              variant="danger"
+              loading={state.running === 'rotate'}
+              onClick={() =>
+                void run('rotate', async () => {
+                  secret.replace(await rotateSigningSecret());
+                  return 'The secret was rotated; calls carry both signatures during the grace period.';
+                })
+              }
+            >
+              Rotate
+            </Button>
+          </div>
+          {feedback}
+        </div>
+      )}
+    </Card>
+  );
+}
+
+export function AllowlistPanel() {
+  const entries = useResource((signal) => listAllowlist(signal), []);
+  const [entry, setEntry] = useState('');
+  const [note, setNote] = useState('');
+  const { state, run, feedback } = useActions();
+  return (
+    <Card
+      title="Private targets allowlist"
+      description="Actions may not call private, loopback or link-local addresses unless they are listed here."
+    >
+      <div className="flex flex-col gap-4">
+        <form
+          className="grid gap-2 sm:grid-cols-[1fr_1fr_auto] sm:items-end"
+          onSubmit={(event) => {
+            event.preventDefault();
+            void run('add', async () => {
+              await addAllowlistEntry(entry.trim(), note.trim());
+              setEntry('');
+              setNote('');
+              entries.reload();
+              return 'Added.';
+            });
+          }}
+        >
+          <TextField
+            label="CIDR block or host"
+            name="entry"
+            value={entry}
+            onChange={setEntry}
+            placeholder="10.1.0.0/16"
+          />
+          <TextField label="Note" name="note" value={note} onChange={setNote} />
+          <Button type="submit" loading={state.running === 'add'}>
+            Add
+          </Button>
+        </form>
+        {feedback}
+        {entries.status === 'error' && <ErrorState message={entries.error ?? ''} onRetry={entries.reload} />}
+        {entries.data?.length === 0 && (
+          <EmptyState title="Nothing allowed">Only public addresses can be called.</EmptyState>
+        )}
+        {entries.data && entries.data.length > 0 && (
+          <ul className="divide-y divide-slate-100 rounded-md border border-slate-200 text-sm">
+            {entries.data.map((e) => (
+              <li key={e.id} className="flex items-center justify-between gap-2 px-3 py-2">
+                <span>
+                  <code>{e.entry}</code> ({e.kind}) {e.note && `· ${e.note}`}
+                </span>
+                <Button
+                  size="small"
+                  variant="ghost"
+                  loading={state.running === e.id}
+                  aria-label={`Remove ${e.entry}`}
+                  onClick={() =>
+                    void run(e.id, async () => {
+                      await removeAllowlistEntry(e.id);
+                      entries.reload();
+                      return `${e.entry} was removed.`;
+                    })
+                  }
+                >
+                  Remove
+                </Button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+    </Card>
+  );
+}
+
+export function AssignmentStrategyPanel() {
+  const setting = useResource((signal) => getAssignmentStrategy(signal), []);
+  const { state, run, feedback } = useActions();
+  return (
+    <Card title="Task assignment" description="How new form tasks are handed to task workers.">
+      {setting.status === 'error' && <ErrorState message={setting.error ?? ''} onRetry={setting.reload} />}
+      {setting.data && (
+        <div className="flex flex-col gap-3">
+          <SelectField
+            label="Assignment strategy"
+            name="assignment_strategy"
+            value={setting.data.assignment_strategy}
+            disabled={state.running !== null}
+            options={ASSIGNMENT_STRATEGIES}
+            onChange={(value) =>
+              void run('save', async () => {
+                setting.replace(await setAssignmentStrategy(value));
+                return 'Saved.';
+              })
+            }
+          />
+          {feedback}
+        </div>
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,46 @@
+import type {
+  Attachment,
+  SubmittableTicketType,
+  TeamTicketsQuery,
+  Ticket,
+  TicketDetail,
+  TicketSubmission,
+} from '@/features/tickets/types/tickets';
+import { apiClient } from '@/lib/api-client';
+import type { Page } from '@/types/api';
+
+export function listSubmittableTypes(signal?: AbortSignal): Promise<SubmittableTicketType[]> {
+  return apiClient.get<SubmittableTicketType[]>('/tickets/ticket-types', { signal });
+}
+
+export function submitTicket(submission: TicketSubmission): Promise<TicketDetail> {
+  return apiClient.post<TicketDetail>('/tickets/tickets', submission);
+}
+
+export function getTicket(ticketId: string, signal?: AbortSignal): Promise<TicketDetail> {
+  return apiClient.get<TicketDetail>(`/tickets/tickets/${encodeURIComponent(ticketId)}`, { signal });
+}
+
+export function listMyTickets(page: number, pageSize: number, signal?: AbortSignal): Promise<Page<Ticket>> {
+  return apiClient.get<Page<Ticket>>('/tickets/tickets/mine', { query: { page, page_size: pageSize }, signal });
+}
+
+export function searchTickets(query: TeamTicketsQuery, signal?: AbortSignal): Promise<Page<Ticket>> {
+  return apiClient.get<Page<Ticket>>('/tickets/tickets', { query, signal });
+}
+
+export function uploadAttachment(ticketId: string, file: File): Promise<Attachment> {
+  const form = new FormData();
+  form.append('file', file);
+  return apiClient.request<Attachment>(`/tickets/tickets/${encodeURIComponent(ticketId)}/attachments`, {
+    method: 'POST',
+    rawBody: form,
+  });
+}
+
+export function downloadAttachment(ticketId: string, attachmentId: string): Promise<Blob> {
+  return apiClient.get<Blob>(
+    `/tickets/tickets/${encodeURIComponent(ticketId)}/attachments/${encodeURIComponent(attachmentId)}`,
+    { responseType: 'blob' },
+  );
+}

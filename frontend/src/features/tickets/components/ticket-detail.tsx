@@ -1,0 +1,85 @@
+import { useEffect, type ReactNode } from 'react';
+
+import { DataSections } from '@/components/json-schema-form/data-sections';
+import { Card } from '@/components/ui/card';
+import { DetailsList } from '@/components/ui/details-list';
+import { PageHeader } from '@/components/ui/page-header';
+import { ResourceGate } from '@/components/ui/resource-gate';
+import { StatusBadge } from '@/components/ui/status-badge';
+import { getTicket } from '@/features/tickets/api/tickets';
+import { AttachmentsPanel } from '@/features/tickets/components/attachments-panel';
+import { TicketTimeline } from '@/features/tickets/components/ticket-timeline';
+import { FINISHED_STATUSES } from '@/features/tickets/types/tickets';
+import { useDocumentTitle } from '@/hooks/use-document-title';
+import { useResource } from '@/hooks/use-resource';
+import { formatDateTime } from '@/lib/format';
+
+/** How often an open ticket is read again, so its status follows the workflow. */
+export const TICKET_POLL_MS = 3000;
+
+type TicketDetailViewProps = {
+  ticketId: string;
+  /** More about the ticket for the ticket team (its workflow), composed by the app. */
+  aside?: ReactNode;
+};
+
+export function TicketDetailView({ ticketId, aside }: TicketDetailViewProps) {
+  const ticket = useResource((signal) => getTicket(ticketId, signal), [ticketId]);
+  const status = ticket.data?.status;
+  const { reload } = ticket;
+  useDocumentTitle(ticket.data ? `${ticket.data.number} ${ticket.data.title}` : 'Ticket');
+
+  useEffect(() => {
+    if (!status || FINISHED_STATUSES.includes(status)) return;
+    const timer = window.setInterval(reload, TICKET_POLL_MS);
+    return () => window.clearInterval(timer);
+  }, [status, reload]);
+
+  return (
+    <ResourceGate resource={ticket} loadingLabel="Loading the ticket…" thing="ticket">
+      {(data) => (
+        <>
+          <PageHeader
+            title={`${data.number} · ${data.title}`}
+            description={
+              <span className="flex flex-wrap items-center gap-2">
+                <span data-testid="ticket-status" aria-live="polite">
+                  <StatusBadge status={data.status} />
+                </span>
+                <span>{data.ticket_type_name ?? data.ticket_type_key}</span>
+                {data.current_task_name && <span>· now: {data.current_task_name}</span>}
+              </span>
+            }
+          />
+          <div className="grid gap-6 lg:grid-cols-[1fr_22rem]">
+            <div className="flex min-w-0 flex-col gap-6">
+              <Card title="Request">
+                <DataSections data={data.ticket_data} layout={data.display_layout} />
+              </Card>
+              <Card title="Timeline" description="What the workflow has done with the ticket.">
+                <TicketTimeline entries={data.timeline} />
+              </Card>
+            </div>
+            <div className="flex min-w-0 flex-col gap-6">
+              <Card title="Details">
+                <DetailsList
+                  items={[
+                    ['Submitted by', data.submitted_by_email ?? data.source],
+                    ['Created', formatDateTime(data.created_at)],
+                    ['Updated', formatDateTime(data.updated_at)],
+                    ['Closed', formatDateTime(data.closed_at)],
+                    ['Type version', String(data.ticket_type_version)],
+                  ]}
+                />
+              </Card>
+              <Card title="Attachments">
+                <AttachmentsPanel ticketId={data.id} attachments={data.attachments} onUploaded={reload} />
+              </Card>
+              {aside}
+            </div>
+          </div>
+        </>
+      )}
+    </ResourceGate>
+  );
+}

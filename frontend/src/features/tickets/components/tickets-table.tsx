@@ -1,0 +1,77 @@
+import { Link } from 'react-router';
+
+import { StatusBadge } from '@/components/ui/status-badge';
+import { ticketHref } from '@/config/paths';
+import type { Ticket } from '@/features/tickets/types/tickets';
+import { formatDateTime } from '@/lib/format';
+
+type TicketsTableProps = {
+  tickets: Ticket[];
+  caption: string;
+  busy?: boolean;
+  showSubmitter?: boolean;
+};
+
+export function TicketsTable({ tickets, caption, busy = false, showSubmitter = false }: TicketsTableProps) {
+  return (
+    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+      <table className="min-w-full divide-y divide-slate-200 text-left text-sm" aria-busy={busy || undefined}>
+        <caption className="sr-only">{caption}</caption>
+        <thead className="bg-slate-50 text-xs font-semibold tracking-wide text-slate-600 uppercase">
+          <tr>
+            <th scope="col" className="px-4 py-3">
+              Number
+            </th>
+            <th scope="col" className="px-4 py-3">
+              Title
+            </th>
+            <th scope="col" className="hidden px-4 py-3 md:table-cell">
+              Type
+            </th>
+            <th scope="col" className="px-4 py-3">
+              Status
+            </th>
+            <th scope="col" className="hidden px-4 py-3 lg:table-cell">
+              Current task
+            </th>
+            {showSubmitter && (
+              <th scope="col" className="hidden px-4 py-3 lg:table-cell">
+                Submitted by
+              </th>
+            )}
+            <th scope="col" className="hidden px-4 py-3 sm:table-cell">
+              Created
+            </th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {tickets.map((ticket) => (
+            <tr key={ticket.id} className="hover:bg-slate-50">
+              <td className="px-4 py-3 font-medium whitespace-nowrap">
+                <Link to={ticketHref(ticket.id)} className="text-indigo-700 hover:underline">
+                  {ticket.number}
+                </Link>
+              </td>
+              <td className="px-4 py-3 text-slate-800">{ticket.title}</td>
+              <td className="hidden px-4 py-3 text-slate-700 md:table-cell">
+                {ticket.ticket_type_name ?? ticket.ticket_type_key}
+              </td>
+              <td className="px-4 py-3" data-testid="ticket-status">
+                <StatusBadge status={ticket.status} />
+              </td>
+              <td className="hidden px-4 py-3 text-slate-700 lg:table-cell">{ticket.current_task_name ?? '—'}</td>
+              {showSubmitter && (
+                <td className="hidden px-4 py-3 break-all text-slate-700 lg:table-cell">
+                  {ticket.submitted_by_email ?? ticket.source}
+                </td>
+              )}
+              <td className="hidden px-4 py-3 whitespace-nowrap text-slate-700 sm:table-cell">
+                {formatDateTime(ticket.created_at)}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

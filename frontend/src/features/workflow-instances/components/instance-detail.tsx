@@ -1,0 +1,158 @@
+import { useState } from 'react';
+import { Link } from 'react-router';
+
+import { Card } from '@/components/ui/card';
+import { JsonView } from '@/components/ui/json-view';
+import { PageHeader } from '@/components/ui/page-header';
+import { Pagination } from '@/components/ui/pagination';
+import { ResourceGate } from '@/components/ui/resource-gate';
+import { ErrorState, LoadingState } from '@/components/ui/states';
+import { StatusBadge } from '@/components/ui/status-badge';
+import { WorkflowGraph } from '@/components/workflow-graph/workflow-graph';
+import { taskHref, ticketHref } from '@/config/paths';
+import { getInstance, getInstanceHistory, getWorkflowGraph } from '@/features/workflow-instances/api/instances';
+import { InstanceActions } from '@/features/workflow-instances/components/instance-actions';
+import type { Decision, WorkflowInstanceDetail } from '@/features/workflow-instances/types/instances';
+import { useDocumentTitle } from '@/hooks/use-document-title';
+import { useResource } from '@/hooks/use-resource';
+import { formatDateTime, humanize } from '@/lib/format';
+
+const ENDED = ['COMPLETED', 'CANCELLED'];
+
+function InstanceGraph({ instance }: { instance: WorkflowInstanceDetail }) {
+  const graph = useResource(
+    (signal) => getWorkflowGraph(instance.workflow_key, instance.workflow_version, signal),
+    [instance.workflow_key, instance.workflow_version],
+  );
+  if (graph.status === 'error') return <ErrorState message={graph.error ?? ''} onRetry={graph.reload} />;
+  if (!graph.data) return <LoadingState label="Loading the workflow graph…" />;
+  return (
+    <WorkflowGraph
+      graph={graph.data}
+      path={instance.path.map((step) => step.task_key)}
+      // A finished workflow has no current task, only the path it took.
+      currentTask={ENDED.includes(instance.status) ? null : (instance.current_task?.task_key ?? null)}
+      label={`Workflow ${instance.workflow_key} version ${instance.workflow_version}, with this instance's path`}
+    />
+  );
+}
+
+function Decisions({ decisions }: { decisions: Decision[] }) {
+  if (decisions.length === 0) return <p className="text-sm text-slate-600">No decisions yet.</p>;
+  return (
+    <ol className="flex flex-col gap-3">
+      {decisions.map((decision) => (
+        <li key={`${decision.from_task_instance_id}-${decision.created_at}`} className="text-sm">
+          <p className="font-medium">
+            {decision.from_task_key} → {decision.to_task_key ?? 'end'} <StatusBadge status={decision.outcome} />
+          </p>
+          <p className="text-slate-700">{decision.reason}</p>
+          {decision.tried.length > 0 && (
+            <details>
+              <summary className="cursor-pointer text-xs text-indigo-700">Conditions tried</summary>
+              <JsonView label="Conditions tried" value={decision.tried} />
+            </details>
+          )}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+function InstanceHistory({ instanceId, version }: { instanceId: string; version: string }) {
+  const [page, setPage] = useState(1);
+  const history = useResource((signal) => getInstanceHistory(instanceId, page, signal), [instanceId, page, version]);
+  if (history.status === 'error') return <ErrorState message={history.error ?? ''} onRetry={history.reload} />;
+  if (!history.data) return <LoadingState label="Loading history…" />;
+  return (
+    <>
+      <ol className="flex flex-col divide-y divide-slate-100">
+        {history.data.items.map((entry) => (
+          <li key={entry.id} className="py-2 text-sm">
+            <div className="flex flex-wrap items-baseline justify-between gap-2">
+              <span className="font-medium">{humanize(entry.action)}</span>
+              <time className="text-xs text-slate-500" dateTime={entry.occurred_at}>
+                {formatDateTime(entry.occurred_at)}
+              </time>
+            </div>
+            <p className="text-slate-700">{entry.detail}</p>
+            <p className="text-xs text-slate-500">
+              by {humanize(entry.actor_kind)}
+              {entry.actor_id ? ` ${entry.actor_id}` : ''}
+            </p>
+          </li>
+        ))}
+      </ol>
+      {history.data.total > history.data.page_size && (
+        <Pagination
+          page={page}
+          pageSize={history.data.page_size}
+          total={history.data.total}
+          itemLabel="entries"
+          onPageChange={setPage}
+        />
+      )}
+    </>
+  );
+}
+
+export function InstanceDetailView({ instanceId }: { instanceId: string }) {
+  const instance = useResource((signal) => getInstance(instanceId, signal), [instanceId]);
+  useDocumentTitle(instance.data ? `Workflow of ${instance.data.ticket_number}` : 'Workflow');
+  return (
+    <ResourceGate resource={instance} loadingLabel="Loading the workflow…" thing="workflow">
+      {(data) => (
+        <>
+          <PageHeader
+            title={`Workflow of ${data.ticket_number}`}
+            description={
+              <span className="flex flex-wrap items-center gap-2">
+                <StatusBadge status={data.status} />
+                <span>
+                  {data.workflow_key} v{data.workflow_version} ·{' '}
+                  <Link to={ticketHref(data.ticket_id)} className="text-indigo-700 underline">
+                    {data.ticket_title}
+                  </Link>
+                </span>
+              </span>
+            }
+          />
+          <div className="grid gap-6 lg:grid-cols-[1fr_22rem]">
+            <div className="flex min-w-0 flex-col gap-6">
+              <Card title="Graph">
+                <InstanceGraph instance={data} />
+              </Card>
+              <Card title="Path taken">
+                <ol className="flex flex-col gap-1 text-sm">
+                  {data.path.map((step) => (
+                    <li key={step.task_instance_id} className="flex flex-wrap items-center gap-2">
+                      <span className="text-slate-500">{step.sequence}.</span>
+                      <Link to={taskHref(step.task_instance_id)} className="text-indigo-700 underline">
+                        {step.name}
+                      </Link>
+                      <StatusBadge status={step.status} />
+                    </li>
+                  ))}
+                </ol>
+              </Card>
+              <Card title="Decisions">
+                <Decisions decisions={data.decisions} />
+              </Card>
+              <Card title="History">
+                <InstanceHistory instanceId={data.id} version={`${data.status}-${data.updated_at}`} />
+              </Card>
+            </div>
+            <div className="flex min-w-0 flex-col gap-6">
+              <Card title="Actions">
+                <InstanceActions instance={data} onChanged={instance.replace} />
+              </Card>
+              <Card title="Workflow data">
+                <JsonView label="Workflow data" value={data.workflow_data} />
+              </Card>
+            </div>
+          </div>
+        </>
+      )}
+    </ResourceGate>
+  );
+}
