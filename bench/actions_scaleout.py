@@ -31,8 +31,7 @@ from aiokafka import AIOKafkaProducer
 from sqlalchemy.engine import make_url
 
 from common.embedded import free_port
-from common.kafka import ensure_topics
-from common.testing.infra import create_database, kafka_bootstrap_servers, postgres_admin_url
+from common.testing.infra import create_database, postgres_admin_url, private_kafka
 from contracts.engine import ActionRequested
 from contracts.envelope import Actor, envelope_for
 from contracts.ids import uuid7
@@ -240,19 +239,19 @@ class Fleet:
 @contextlib.contextmanager
 def fleet_on_fresh_database(workers: int = 1) -> Iterator[Fleet]:
     admin = postgres_admin_url()
-    kafka = kafka_bootstrap_servers()
-    asyncio.run(ensure_topics(kafka))
-    fleet = Fleet(
-        create_database(admin, "bench_actions"),
-        kafka,
-        Path(tempfile.mkdtemp(prefix="tf-actions-fleet-")),
-        workers=workers,
-    )
-    fleet.migrate()
-    try:
-        yield fleet
-    finally:
-        fleet.stop()
+    # A broker of its own: the backlog is exactly the requests the fleet is given.
+    with private_kafka() as kafka:
+        fleet = Fleet(
+            create_database(admin, "bench_actions"),
+            kafka,
+            Path(tempfile.mkdtemp(prefix="tf-actions-fleet-")),
+            workers=workers,
+        )
+        fleet.migrate()
+        try:
+            yield fleet
+        finally:
+            fleet.stop()
 
 
 def main() -> None:

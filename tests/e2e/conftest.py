@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from common.embedded import free_port
-from common.testing.infra import create_database
+from common.testing.infra import create_database, private_kafka
 from devstack.stack import DEFAULT_PORTS, Infra, Stack
 
 
@@ -32,21 +32,28 @@ class RunningSystem:
 
 
 @pytest.fixture(scope="session")
-def system(pg_admin_url: str, kafka_bootstrap: str) -> Iterator[RunningSystem]:
+def system(pg_admin_url: str) -> Iterator[RunningSystem]:
     data_dir = Path(os.environ.get("TF_TEST_DATA_DIR") or tempfile.mkdtemp(prefix="tf-e2e-")) / "e2e"
-    infra = Infra(create_database(pg_admin_url, "e2e"), kafka_bootstrap)
     ports = {name: free_port() for name in DEFAULT_PORTS}
-    stack = Stack(infra=infra, data_dir=data_dir, ports=ports, say=lambda m: None)
-    stack.extra_env.update(
-        {"TF_ENV": "test", "IDENTITY_LOGIN_RATE_LIMIT_PER_MINUTE": "1000", "ACTIONS_ALLOW_PRIVATE_TARGETS": "true"}
-    )
-    try:
-        stack.migrate()
-        stack.start()
-        stack.wait_ready(timeout=180)
-        yield RunningSystem(stack, f"http://127.0.0.1:{ports['gateway']}", data_dir)
-    finally:
-        stack.stop()
+    # The services read their topics from the beginning: a broker of their own keeps the other
+    # suites' events out of their way.
+    with private_kafka() as kafka:
+        infra = Infra(create_database(pg_admin_url, "e2e"), kafka)
+        stack = Stack(infra=infra, data_dir=data_dir, ports=ports, say=lambda m: None)
+        stack.extra_env.update(
+            {
+                "TF_ENV": "test",
+                "IDENTITY_LOGIN_RATE_LIMIT_PER_MINUTE": "1000",
+                "ACTIONS_ALLOW_PRIVATE_TARGETS": "true",
+            }
+        )
+        try:
+            stack.migrate()
+            stack.start()
+            stack.wait_ready(timeout=180)
+            yield RunningSystem(stack, f"http://127.0.0.1:{ports['gateway']}", data_dir)
+        finally:
+            stack.stop()
 
 
 @dataclass

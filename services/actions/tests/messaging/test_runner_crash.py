@@ -13,7 +13,7 @@ from bench.actions_scaleout import SlowEndpoint, fleet_on_fresh_database
 def test_a_runner_killed_mid_backlog_loses_no_action_and_duplicates_no_result() -> None:
     endpoint = SlowEndpoint(delay_ms=100)
     try:
-        with fleet_on_fresh_database(workers=2) as fleet:
+        with fleet_on_fresh_database() as fleet:
             fleet.start(2)
             ids = asyncio.run(fleet.enqueue(endpoint.url, 40))
             deadline = time.monotonic() + 120

@@ -8,8 +8,8 @@ import os
 import tempfile
 import threading
 import time
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 from uuid import UUID
@@ -22,6 +22,7 @@ from sqlalchemy.pool import NullPool
 from common.auth import Claims, sign_claims
 from common.db import Database
 from common.embedded import EmbeddedKafka, EmbeddedPostgres, docker_available, free_port
+from common.kafka import ensure_topics
 from common.settings import DEV_CLAIMS_SECRET, ServiceSettings
 from contracts.ids import uuid7
 
@@ -60,6 +61,19 @@ def kafka_bootstrap_servers() -> str:
     kafka.start()
     atexit.register(kafka.stop)
     return kafka.bootstrap_servers
+
+
+@contextmanager
+def private_kafka() -> Iterator[str]:
+    """A broker of one's own (the embedded one, empty, every topic created), for tests whose
+    consumers read a topic from its beginning and must not meet other tests' events there."""
+    kafka = EmbeddedKafka(free_port())
+    kafka.start()
+    try:
+        run_in_thread(asyncio.run, ensure_topics(kafka.bootstrap_servers))
+        yield kafka.bootstrap_servers
+    finally:
+        kafka.stop()
 
 
 def run_in_thread(fn: Callable[..., T], *args: Any) -> T:

@@ -1,8 +1,10 @@
 """Pytest fixtures every test suite of the project can use."""
 
+from collections.abc import Iterator
+
 import pytest
 
-from common.testing.infra import kafka_bootstrap_servers, postgres_admin_url
+from common.testing.infra import kafka_bootstrap_servers, postgres_admin_url, private_kafka
 
 
 @pytest.fixture(scope="session")
@@ -15,3 +17,10 @@ def pg_admin_url() -> str:
 def kafka_bootstrap() -> str:
     """Bootstrap servers of the test Kafka-protocol broker."""
     return kafka_bootstrap_servers()
+
+
+@pytest.fixture
+def private_kafka_bootstrap() -> Iterator[str]:
+    """An empty broker for this test alone (see `common.testing.infra.private_kafka`)."""
+    with private_kafka() as bootstrap:
+        yield bootstrap
