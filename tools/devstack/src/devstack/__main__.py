@@ -6,8 +6,10 @@ import subprocess
 import sys
 import tempfile
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 from types import FrameType
+from xml.etree import ElementTree
 
 from common.embedded import free_port
 from devstack.demo import seed
@@ -103,14 +105,36 @@ def test() -> int:
         ]
         code = _step(
             "pytest: services, libs, gateway",
-            [sys.executable, "-m", "pytest", "-q", "-n", "2", "--dist", "loadfile", *suites],
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-q",
+                "-n",
+                "2",
+                "--dist",
+                "loadfile",
+                f"--junitxml={data_dir / 'junit-suites.xml'}",
+                *suites,
+            ],
             env=env,
         )
         if code == 5:
             say("pytest collected no tests: that is a failure")
         failures += code != 0
         if (ROOT / "tests/e2e").exists():
-            code = _step("pytest: end-to-end", [sys.executable, "-m", "pytest", "-q", "tests/e2e"], env=env)
+            code = _step(
+                "pytest: end-to-end",
+                [
+                    sys.executable,
+                    "-m",
+                    "pytest",
+                    "-q",
+                    f"--junitxml={data_dir / 'junit-e2e.xml'}",
+                    "tests/e2e",
+                ],
+                env=env,
+            )
             if code == 5:
                 say("pytest collected no end-to-end tests: that is a failure")
             failures += code != 0
@@ -120,9 +144,36 @@ def test() -> int:
     frontend = ROOT / "frontend"
     if (frontend / "package.json").exists():
         failures += _step("frontend: typecheck", ["npm", "run", "--silent", "typecheck"], cwd=frontend) != 0
-        failures += _step("frontend: unit tests", ["npm", "test", "--silent"], cwd=frontend) != 0
+        failures += _step("frontend: lint", ["npm", "run", "--silent", "lint"], cwd=frontend) != 0
+        unit = [
+            "npx",
+            "vitest",
+            "run",
+            "--reporter=default",
+            "--reporter=junit",
+            f"--outputFile.junit={data_dir / 'junit-frontend.xml'}",
+        ]
+        failures += _step("frontend: unit tests", unit, cwd=frontend) != 0
+    passed, failed, skipped = _count(data_dir.glob("junit-*.xml"))
     say("all checks passed" if not failures else f"{failures} check(s) failed")
-    return 1 if failures else 0
+    # One closing line over every test runner (pytest and Vitest), in the plain form.
+    print(f"tests: {passed} passed, {failed} failed, {skipped} skipped", flush=True)
+    return 1 if failures or failed else 0
+
+
+def _count(reports: Iterable[Path]) -> tuple[int, int, int]:
+    passed = failed = skipped = 0
+    for report in reports:
+        root = ElementTree.parse(report).getroot()  # noqa: S314 (written by our own test runners)
+        suites = [root] if root.tag == "testsuite" else list(root.iter("testsuite"))
+        for suite in suites:
+            total = int(suite.get("tests", 0))
+            bad = int(suite.get("failures", 0)) + int(suite.get("errors", 0))
+            skip = int(suite.get("skipped", 0))
+            passed += total - bad - skip
+            failed += bad
+            skipped += skip
+    return passed, failed, skipped
 
 
 def main() -> None:
