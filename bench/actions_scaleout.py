@@ -267,8 +267,9 @@ def main() -> None:
         f"{args.workers} consumers per runner, 8 partitions"
     )
     try:
-        with fleet_on_fresh_database(args.workers) as fleet:
-            for count in (int(n) for n in args.runners.split(",")):
+        for count in (int(n) for n in args.runners.split(",")):
+            # Each runner count starts from nothing: its own database, broker and group.
+            with fleet_on_fresh_database(args.workers) as fleet:
                 fleet.start(count)
                 # Let the group settle: a warm-up round touches every partition.
                 warmup = asyncio.run(fleet.enqueue(endpoint.url, 16))
@@ -279,7 +280,6 @@ def main() -> None:
                 print(
                     f"runners={count}: {args.actions / elapsed:6.1f} actions/s ({elapsed:.1f} s)", flush=True
                 )
-                fleet.stop()
     finally:
         endpoint.close()
 

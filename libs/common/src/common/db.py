@@ -9,11 +9,12 @@ rolls back. Services never commit: the entrypoint that opened the unit of work d
 import asyncio
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
 from uuid import UUID
 
-from sqlalchemy import MetaData, text
+from sqlalchemy import DateTime, MetaData, func, text
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -21,6 +22,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import Mapped, mapped_column
 
 from common.messaging_tables import MessagingTables
 from common.telemetry import current_traceparent
@@ -35,6 +37,20 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+class Timestamped:
+    """`created_at` / `updated_at` for a service's models. Server-side defaults are fetched
+    with RETURNING: an expired attribute would need a lazy load, which async sessions cannot do."""
+
+    __mapper_args__: dict[str, Any] = {"eager_defaults": True}
+
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, server_default=func.now()
+    )
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, server_default=func.now(), onupdate=func.now()
+    )
 
 
 def service_metadata(schema: str) -> MetaData:

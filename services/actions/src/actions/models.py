@@ -4,10 +4,10 @@ from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
-from sqlalchemy import DateTime, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy import DateTime, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from common.db import service_metadata
+from common.db import Timestamped, service_metadata
 from contracts.ids import uuid7
 
 metadata = service_metadata("actions")
@@ -15,15 +15,6 @@ metadata = service_metadata("actions")
 
 class Base(DeclarativeBase):
     metadata = metadata
-
-
-class Timestamped:
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), nullable=False, server_default=func.now()
-    )
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), nullable=False, server_default=func.now(), onupdate=func.now()
-    )
 
 
 class AttemptOutcome(StrEnum):

@@ -19,12 +19,11 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    func,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from common.db import service_metadata
+from common.db import Timestamped, service_metadata
 from contracts.ids import uuid7
 
 metadata = service_metadata("definitions")
@@ -34,20 +33,7 @@ class Base(DeclarativeBase):
     metadata = metadata
 
 
-class _Timestamps:
-    # Fetch server-side timestamps with RETURNING: an expired attribute would need a lazy load,
-    # which async sessions cannot do.
-    __mapper_args__ = {"eager_defaults": True}
-
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), nullable=False, server_default=func.now()
-    )
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), nullable=False, server_default=func.now(), onupdate=func.now()
-    )
-
-
-class Workflow(_Timestamps, Base):
+class Workflow(Timestamped, Base):
     __tablename__ = "workflows"
     __table_args__ = (UniqueConstraint("company_id", "key"),)
 
@@ -58,7 +44,7 @@ class Workflow(_Timestamps, Base):
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class WorkflowDefinition(_Timestamps, Base):
+class WorkflowDefinition(Timestamped, Base):
     __tablename__ = "workflow_definitions"
     __table_args__ = (
         UniqueConstraint("company_id", "key", "version"),
@@ -85,7 +71,7 @@ class WorkflowDefinition(_Timestamps, Base):
     )
 
 
-class TaskDefinition(_Timestamps, Base):
+class TaskDefinition(Timestamped, Base):
     __tablename__ = "task_definitions"
     __table_args__ = (
         UniqueConstraint("company_id", "workflow_definition_id", "key"),
@@ -116,7 +102,7 @@ class TaskDefinition(_Timestamps, Base):
     display_layout: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
 
 
-class WorkflowTransition(_Timestamps, Base):
+class WorkflowTransition(Timestamped, Base):
     __tablename__ = "workflow_transitions"
     __table_args__ = (
         ForeignKeyConstraint(
@@ -156,7 +142,7 @@ class WorkflowTransition(_Timestamps, Base):
     priority: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 
 
-class TicketType(_Timestamps, Base):
+class TicketType(Timestamped, Base):
     __tablename__ = "ticket_types"
     __table_args__ = (UniqueConstraint("company_id", "key"),)
 
@@ -170,7 +156,7 @@ class TicketType(_Timestamps, Base):
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class TicketDefinition(_Timestamps, Base):
+class TicketDefinition(Timestamped, Base):
     __tablename__ = "ticket_definitions"
     __table_args__ = (
         UniqueConstraint("company_id", "key", "version"),

@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from common.db import service_metadata
+from common.db import Timestamped, service_metadata
 from contracts.ids import uuid7
 
 metadata = service_metadata("engine")
@@ -28,15 +28,6 @@ metadata = service_metadata("engine")
 
 class Base(DeclarativeBase):
     metadata = metadata
-
-
-class Timestamped:
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), nullable=False, server_default=func.now()
-    )
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), nullable=False, server_default=func.now(), onupdate=func.now()
-    )
 
 
 class Worker(Timestamped, Base):

@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from common.db import service_metadata
+from common.db import Timestamped, service_metadata
 from contracts.ids import uuid7
 
 metadata = service_metadata("tickets")
@@ -39,16 +39,7 @@ class Base(DeclarativeBase):
     metadata = metadata
 
 
-class Timestamps:
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), nullable=False, server_default=func.now()
-    )
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), nullable=False, server_default=func.now(), onupdate=func.now()
-    )
-
-
-class TicketType(Timestamps, Base):
+class TicketType(Timestamped, Base):
     """This service's copy of one published ticket definition version (from definitions events)."""
 
     __tablename__ = "ticket_types"
@@ -81,7 +72,7 @@ class TicketNumberCounter(Base):
     last_number: Mapped[int] = mapped_column(BigInteger, nullable=False)
 
 
-class Ticket(Timestamps, Base):
+class Ticket(Timestamped, Base):
     __tablename__ = "tickets"
     __table_args__ = (
         UniqueConstraint("company_id", "number"),
@@ -146,7 +137,7 @@ class TimelineEntry(Base):
     )
 
 
-class Attachment(Timestamps, Base):
+class Attachment(Timestamped, Base):
     """A stored file of a ticket (or of one of its tasks). Uploading the same filename again
     adds a version; `ext_key` is where the storage adapter keeps the bytes."""
 
@@ -172,7 +163,7 @@ class Attachment(Timestamps, Base):
     uploaded_by: Mapped[UUID | None] = mapped_column(nullable=True)
 
 
-class IngestKey(Timestamps, Base):
+class IngestKey(Timestamped, Base):
     """A company's key for publishing to `tickets.inbound`. No secret is stored: the secret of
     generation N is derived from the server's ingest secret, the company and the key id (HKDF),
     so a database dump alone lets nobody sign messages."""
