@@ -20,7 +20,6 @@ from typing import Any, Self, TypeVar
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaMessage
 from pydantic import ValidationError
-from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 
 from common.crashpoints import crashpoint
@@ -240,16 +239,6 @@ class EventConsumer:
                     record,
                     {"event-type": "dead_letter"},
                 )
-
-    async def was_handled(self, event_id: uuid.UUID) -> bool:
-        inbox = self.db.tables.inbox
-        async with self.db.new_session() as session:
-            found = await session.scalar(
-                select(inbox.c.event_id).where(
-                    inbox.c.consumer_group == self.group, inbox.c.event_id == event_id
-                )
-            )
-        return found is not None
 
 
 def _describe(exc: BaseException) -> str:

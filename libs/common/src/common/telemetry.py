@@ -3,11 +3,9 @@ carry the trace id."""
 
 import logging
 import sys
-from typing import Any
 
-from opentelemetry import context as otel_context
 from opentelemetry import trace
-from opentelemetry.propagate import extract, inject
+from opentelemetry.propagate import inject
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SpanExporter
@@ -53,15 +51,7 @@ def setup_logging(service_name: str, level: str) -> None:
     root.setLevel(level)
 
 
-def tracer(name: str) -> trace.Tracer:
-    return trace.get_tracer(name)
-
-
 def current_traceparent() -> str | None:
     carrier: dict[str, str] = {}
     inject(carrier)
     return carrier.get("traceparent")
-
-
-def context_from_headers(headers: dict[str, Any]) -> otel_context.Context:
-    return extract({k: v.decode() if isinstance(v, bytes) else v for k, v in headers.items()})

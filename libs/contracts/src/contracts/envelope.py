@@ -1,7 +1,7 @@
 """The one envelope every TicketFlower event travels in."""
 
 from datetime import UTC, datetime
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -54,9 +54,6 @@ class EventPayload(BaseModel):
         raise NotImplementedError
 
 
-P = TypeVar("P", bound=EventPayload)
-
-
 def envelope_for(payload: EventPayload, *, company_id: UUID | None, actor: Actor) -> Envelope:
     return Envelope(
         type=payload.event_type,
@@ -65,10 +62,3 @@ def envelope_for(payload: EventPayload, *, company_id: UUID | None, actor: Actor
         actor=actor,
         data=payload.model_dump(mode="json"),
     )
-
-
-class TypedEvent(BaseModel, Generic[P]):
-    """An envelope whose payload has been parsed into its contract."""
-
-    envelope: Envelope
-    payload: P

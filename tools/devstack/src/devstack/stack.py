@@ -14,7 +14,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -234,19 +234,3 @@ class Stack:
         for partner in self.partners:
             partner.popen.wait(10)
         self.partners.clear()
-
-
-@contextlib.contextmanager
-def running_stack(data_dir: Path, infra: Infra, say: Say = print, **kwargs: object) -> Iterator[Stack]:
-    stack = Stack(infra=infra, data_dir=data_dir, say=say, **kwargs)  # type: ignore[arg-type]
-    try:
-        stack.migrate()
-        stack.start()
-        stack.wait_ready()
-        yield stack
-    finally:
-        stack.stop()
-
-
-def wait_for_gateway(port: int, timeout: float = 30.0) -> None:
-    wait_for_port(port, timeout)

@@ -16,7 +16,7 @@ from uuid import UUID
 
 import asyncpg
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
+from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
 from common.auth import Claims, sign_claims
@@ -141,14 +141,6 @@ async def rolled_back_database(settings: ServiceSettings) -> AsyncIterator[Datab
             yield Database.bound_to(connection, settings.db_schema)
         finally:
             await transaction.rollback()
-    await engine.dispose()
-
-
-@asynccontextmanager
-async def app_connection(settings: ServiceSettings) -> AsyncIterator[AsyncConnection]:
-    engine = create_async_engine(settings.runtime_database_url(), poolclass=NullPool)
-    async with engine.connect() as connection:
-        yield connection
     await engine.dispose()
 
 
