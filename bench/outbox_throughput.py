@@ -53,7 +53,7 @@ async def run(admin_url: str, kafka: str, events: int) -> None:
     consumer_db = Database.connect(consumer_settings.runtime_database_url(), consumer_settings.db_schema)
     latencies: list[float] = []
     done = asyncio.Event()
-    consumer = EventConsumer(consumer_db, "demo_consumer", workers=4)
+    consumer = EventConsumer(consumer_db, "demo_consumer")
 
     @consumer.on(Ping)
     async def apply(payload: Ping, envelope: Envelope, uow: UnitOfWork) -> None:

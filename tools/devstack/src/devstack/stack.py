@@ -151,22 +151,14 @@ class Stack:
         for name in names:
             self.start_one(name, env, logs)
 
-    def start_one(
-        self,
-        name: str,
-        env: Mapping[str, str] | None = None,
-        logs: Path | None = None,
-        process_name: str | None = None,
-        port: int | None = None,
-    ) -> Process:
+    def start_one(self, name: str, env: Mapping[str, str] | None = None, logs: Path | None = None) -> Process:
         env = dict(env or self.env())
         logs = logs or self.data_dir / "logs"
         logs.mkdir(parents=True, exist_ok=True)
-        process_name = process_name or name
-        port = port or self.ports[name]
+        port = self.ports[name]
         env[f"{name.upper()}_PORT"] = str(port)
-        log = logs / f"{process_name}.log"
-        self.say(f"Starting {process_name} on 127.0.0.1:{port} (log: {log})")
+        log = logs / f"{name}.log"
+        self.say(f"Starting {name} on 127.0.0.1:{port} (log: {log})")
         with open(log, "ab") as out:
             popen = subprocess.Popen(
                 [sys.executable, "-m", name, "serve"],
@@ -175,8 +167,8 @@ class Stack:
                 stderr=subprocess.STDOUT,
                 preexec_fn=_die_with_parent,
             )
-        process = Process(process_name, popen, port, log)
-        self.processes[process_name] = process
+        process = Process(name, popen, port, log)
+        self.processes[name] = process
         return process
 
     def start_partner(self, port: int) -> Process:
@@ -211,11 +203,6 @@ class Stack:
                 if time.monotonic() > deadline:
                     raise TimeoutError(f"not ready after {timeout}s: {', '.join(pending)}")
                 time.sleep(0.2)
-
-    def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
-        process = self.processes.pop(name)
-        process.popen.send_signal(sig)
-        process.popen.wait(30)
 
     def stop(self) -> None:
         for partner in self.partners:
