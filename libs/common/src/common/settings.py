@@ -1,6 +1,6 @@
 """Settings from the environment: `<SERVICE>_<SETTING>`, plus the few names the whole system
-shares (`DATABASE_URL`, `KAFKA_BOOTSTRAP_SERVERS`, `GATEWAY_CLAIMS_SECRET`, `TF_ENV`,
-`OTEL_TRACES_EXPORTER`)."""
+shares (`DATABASE_URL`, `KAFKA_BOOTSTRAP_SERVERS`, `TF_BROKER`, `GATEWAY_CLAIMS_SECRET`,
+`TF_ENV`, `OTEL_TRACES_EXPORTER`)."""
 
 import os
 from typing import Any, ClassVar, Literal, Self
@@ -14,6 +14,7 @@ DEV_CLAIMS_SECRET = "dev-only-claims-secret-change-me"
 _SHARED = {
     "database_admin_url": "DATABASE_URL",
     "kafka_bootstrap_servers": "KAFKA_BOOTSTRAP_SERVERS",
+    "broker": "TF_BROKER",
     "claims_secret": "GATEWAY_CLAIMS_SECRET",
     "env": "TF_ENV",
     "otel_traces_exporter": "OTEL_TRACES_EXPORTER",
@@ -36,6 +37,10 @@ class ServiceSettings(BaseSettings):
     db_password: SecretStr | None = None
     db_pool_size: int = 10
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    # What speaks Kafka at that address: Apache Kafka (compose, Kubernetes, `TF_BROKER=kafka`) or
+    # the embedded Tansu broker, whose quirks (memory only, no idempotent producer, no early
+    # answer to a long poll, one group member per process) some settings are shaped around.
+    broker: Literal["kafka", "embedded"] = "kafka"
     claims_secret: SecretStr = SecretStr(DEV_CLAIMS_SECRET)
     claims_max_age_seconds: int = 300
     otel_traces_exporter: Literal["none", "console", "otlp"] = "none"

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from types import FrameType
@@ -39,6 +40,8 @@ def run() -> int:
         say,
         pg_port=int(os.environ.get("TF_PG_PORT", "55432")),
         kafka_port=int(os.environ.get("TF_KAFKA_PORT", "19092")),
+        # Throwaway runs may trade durability for speed; by default what was acknowledged stays.
+        durable=os.environ.get("TF_PG_DURABLE", "1") != "0",
     )
     ports = {name: _port(name) for name in DEFAULT_PORTS}
     stack = Stack(infra=infra, data_dir=data_dir, ports=ports, say=say)
@@ -46,8 +49,10 @@ def run() -> int:
         stack.migrate()
         partner_port = int(os.environ.get("PARTNER_PORT", "9900"))
         partner_url = f"http://127.0.0.1:{partner_port}"
-        # The demo partner listens on loopback: let this machine's runners call it.
-        stack.extra_env.setdefault("ACTIONS_ALLOW_PRIVATE_TARGETS", "true")
+        # The demo partner listens on loopback: let this machine's runners call it, unless the
+        # operator said otherwise.
+        if "ACTIONS_ALLOW_PRIVATE_TARGETS" not in os.environ:
+            stack.extra_env["ACTIONS_ALLOW_PRIVATE_TARGETS"] = "true"
         stack.start()
         stack.start_partner(partner_port)
         say("Waiting for every service to be ready")
@@ -58,12 +63,7 @@ def run() -> int:
                 say(line)
         say(f"TicketFlower is up: http://127.0.0.1:{ports['gateway']}  (Ctrl-C stops it)")
         say(f"Logs: {data_dir / 'logs'}   Dev mailbox: {data_dir / 'mailbox'}")
-        while not stop.is_set():
-            for process in stack.processes.values():
-                if process.popen.poll() is not None:
-                    say(f"{process.name} exited with {process.popen.returncode}; see {process.log}")
-                    stop.set()
-            stop.wait(1.0)
+        supervise(stack, stop)
     finally:
         say("Stopping services")
         stack.stop()
@@ -71,6 +71,34 @@ def run() -> int:
         infra.stop()
         say("Stopped")
     return 0
+
+
+def supervise(stack: Stack, stop: threading.Event) -> None:
+    """Restart a service that exits, with backoff, until Ctrl-C or SIGTERM; a service that
+    stays up for a minute earns its backoff back."""
+    backoff: dict[str, float] = {}
+    restart_at: dict[str, float] = {}
+    started_at = {name: time.monotonic() for name in stack.processes}
+    while not stop.is_set():
+        now = time.monotonic()
+        for name, process in list(stack.processes.items()):
+            if name in restart_at:
+                if now >= restart_at[name]:
+                    del restart_at[name]
+                    say(f"Restarting {name}")
+                    stack.start_one(name)
+                    started_at[name] = now
+                continue
+            code = process.popen.poll()
+            if code is None:
+                if now - started_at[name] > 60:
+                    backoff.pop(name, None)
+                continue
+            delay = min(30.0, backoff.get(name, 0.5) * 2)
+            backoff[name] = delay
+            restart_at[name] = now + delay
+            say(f"{name} exited with {code}; restarting in {delay:.0f} s (log: {process.log})")
+        stop.wait(0.5)
 
 
 def _step(title: str, cmd: list[str], cwd: Path = ROOT, env: dict[str, str] | None = None) -> int:

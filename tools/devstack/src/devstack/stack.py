@@ -1,7 +1,8 @@
 """Start and stop the whole system on one machine.
 
 Postgres and Kafka are the embedded ones unless `DATABASE_URL` / `KAFKA_BOOTSTRAP_SERVERS`
-name real servers. Every service and the gateway run as their own processes, each logging to
+name real servers; `TF_BROKER=kafka` starts Apache Kafka (KRaft, from Maven Central jars)
+instead of the embedded Tansu broker. Every service and the gateway run as their own processes, each logging to
 `<data>/logs/<name>.log`.
 """
 
@@ -20,7 +21,15 @@ from pathlib import Path
 
 import httpx
 
-from common.embedded import EmbeddedKafka, EmbeddedPostgres, wait_for_port
+from common.embedded import (
+    ApacheKafka,
+    BrokerKind,
+    EmbeddedKafka,
+    EmbeddedPostgres,
+    broker_kind,
+    kafka_version,
+    wait_for_port,
+)
 from common.kafka import ensure_topics
 
 SERVICES = ("identity", "definitions", "tickets", "engine", "actions")
@@ -49,7 +58,8 @@ class Infra:
     database_url: str
     kafka_bootstrap_servers: str
     postgres: EmbeddedPostgres | None = None
-    kafka: EmbeddedKafka | None = None
+    kafka: EmbeddedKafka | ApacheKafka | None = None
+    broker: BrokerKind = "kafka"
 
     def stop(self) -> None:
         if self.kafka is not None:
@@ -58,23 +68,45 @@ class Infra:
             self.postgres.stop()
 
 
-def start_infra(data_dir: Path, say: Say, *, pg_port: int, kafka_port: int) -> Infra:
+def start_infra(
+    data_dir: Path,
+    say: Say,
+    *,
+    pg_port: int,
+    kafka_port: int,
+    broker: BrokerKind | None = None,
+    durable: bool = True,
+) -> Infra:
+    """Postgres and a broker: the ones the environment names, else started here. `broker`
+    chooses what is started (default: `TF_BROKER`); `durable=False` runs Postgres without
+    fsync, for throwaway test databases only."""
     database_url = os.environ.get("DATABASE_URL")
     kafka = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
-    infra = Infra(database_url or "", kafka or "")
+    if kafka:
+        # A broker named by the environment is taken to be Apache Kafka unless TF_BROKER says not.
+        kind: BrokerKind = "embedded" if os.environ.get("TF_BROKER") == "embedded" else "kafka"
+    else:
+        kind = broker or broker_kind()
+    infra = Infra(database_url or "", kafka or "", broker=kind)
     try:
         if database_url:
             say(f"Postgres: using DATABASE_URL ({database_url.split('@')[-1]})")
         else:
-            say(f"Postgres: starting the embedded server on 127.0.0.1:{pg_port}")
-            infra.postgres = EmbeddedPostgres(data_dir / "postgres", pg_port)
+            mode = "durable" if durable else "without fsync (throwaway)"
+            say(f"Postgres: starting the embedded server on 127.0.0.1:{pg_port}, {mode}")
+            infra.postgres = EmbeddedPostgres(data_dir / "postgres", pg_port, durable=durable)
             infra.postgres.start()
             infra.database_url = infra.postgres.url
+        (data_dir / "logs").mkdir(parents=True, exist_ok=True)
         if kafka:
             say(f"Kafka: using KAFKA_BOOTSTRAP_SERVERS ({kafka})")
+        elif kind == "kafka":
+            say(f"Kafka: starting Apache Kafka {kafka_version()} (KRaft) on 127.0.0.1:{kafka_port}")
+            infra.kafka = ApacheKafka(data_dir / "kafka", kafka_port)
+            infra.kafka.start()
+            infra.kafka_bootstrap_servers = infra.kafka.bootstrap_servers
         else:
             say(f"Kafka: starting the embedded Tansu broker on 127.0.0.1:{kafka_port}")
-            (data_dir / "logs").mkdir(parents=True, exist_ok=True)
             infra.kafka = EmbeddedKafka(kafka_port, data_dir / "logs" / "kafka.log")
             infra.kafka.start()
             infra.kafka_bootstrap_servers = infra.kafka.bootstrap_servers
@@ -112,13 +144,14 @@ class Stack:
             DATABASE_URL=self.infra.database_url,
             KAFKA_BOOTSTRAP_SERVERS=self.infra.kafka_bootstrap_servers,
             GATEWAY_CLAIMS_SECRET=self._claims_secret(),
+            TF_BROKER=self.infra.broker,
             PYTHONUNBUFFERED="1",
         )
         for name, port in self.ports.items():
             env[f"{name.upper()}_PORT"] = str(port)
             env[f"{name.upper()}_URL"] = f"http://127.0.0.1:{port}"
-        if self.infra.kafka is not None:
-            # The embedded broker forgets everything on restart: the outbox replays its window.
+        if self.infra.broker == "embedded":
+            # Tansu forgets everything on restart: the outbox replays what it lacks at start.
             for name in SERVICES:
                 env[f"{name.upper()}_OUTBOX_REPLAY_ON_START"] = "true"
         env["IDENTITY_MAILBOX_DIR"] = str(self.data_dir / "mailbox")

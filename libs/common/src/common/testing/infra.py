@@ -1,6 +1,7 @@
 """Where tests get their Postgres and Kafka: the ones the environment names
 (`TEST_DATABASE_URL` / `DATABASE_URL`, `KAFKA_BOOTSTRAP_SERVERS`), else testcontainers when a
-Docker engine answers, else the embedded ones."""
+Docker engine answers, else the embedded ones: Postgres from its wheel and, by `TF_BROKER`,
+Apache Kafka from Maven Central jars (`kafka`) or the Tansu broker (`embedded`, the default)."""
 
 import asyncio
 import atexit
@@ -21,7 +22,14 @@ from sqlalchemy.pool import NullPool
 
 from common.auth import Claims, sign_claims
 from common.db import Database
-from common.embedded import EmbeddedKafka, EmbeddedPostgres, docker_available, free_port
+from common.embedded import (
+    ApacheKafka,
+    EmbeddedKafka,
+    EmbeddedPostgres,
+    broker_kind,
+    docker_available,
+    free_port,
+)
 from common.kafka import ensure_topics
 from common.settings import DEV_CLAIMS_SECRET, ServiceSettings
 from contracts.ids import uuid7
@@ -40,7 +48,8 @@ def postgres_admin_url() -> str:
         container.start()
         atexit.register(container.stop)
         return str(container.get_connection_url())
-    pg = EmbeddedPostgres(Path(tempfile.mkdtemp(prefix="tf-test-pg-")), free_port())
+    # Test databases are throwaway: no fsync (the fault suite starts a durable server of its own).
+    pg = EmbeddedPostgres(Path(tempfile.mkdtemp(prefix="tf-test-pg-")), free_port(), durable=False)
     pg.start()
     atexit.register(pg.stop)
     return pg.url
@@ -57,17 +66,25 @@ def kafka_bootstrap_servers() -> str:
         container.start()
         atexit.register(container.stop)
         return str(container.get_bootstrap_server())
-    kafka = EmbeddedKafka(free_port())
+    kafka = new_broker()
     kafka.start()
     atexit.register(kafka.stop)
     return kafka.bootstrap_servers
 
 
+def new_broker() -> EmbeddedKafka | ApacheKafka:
+    """An empty broker of the kind `TF_BROKER` names, not started yet."""
+    if broker_kind() == "kafka":
+        return ApacheKafka(Path(tempfile.mkdtemp(prefix="tf-test-kafka-")))
+    return EmbeddedKafka(free_port())
+
+
 @contextmanager
 def private_kafka() -> Iterator[str]:
-    """A broker of one's own (the embedded one, empty, every topic created), for tests whose
-    consumers read a topic from its beginning and must not meet other tests' events there."""
-    kafka = EmbeddedKafka(free_port())
+    """A broker of one's own (empty, every topic created, of the kind `TF_BROKER` names), for
+    tests whose consumers read a topic from its beginning and must not meet other tests'
+    events there."""
+    kafka = new_broker()
     kafka.start()
     try:
         run_in_thread(asyncio.run, ensure_topics(kafka.bootstrap_servers))
