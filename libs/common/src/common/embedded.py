@@ -145,6 +145,35 @@ class EmbeddedPostgres:
         with contextlib.suppress(subprocess.CalledProcessError, FileNotFoundError):
             self._run(self.bin / "pg_ctl", "-D", self.pgdata, "-m", "fast", "-w", "stop")
 
+    def kill(self) -> None:
+        """SIGKILL the postmaster and every backend at once (a crash: the restart replays the
+        WAL, and only what was flushed survives)."""
+        pid_file = self.pgdata / "postmaster.pid"
+        if not pid_file.exists():
+            return
+        postmaster = int(pid_file.read_text().split()[0])
+        children = [
+            int(stat.parent.name)
+            for stat in Path("/proc").glob("[0-9]*/stat")
+            if _parent_pid(stat) == postmaster
+        ]
+        for pid in (postmaster, *children):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and any(
+            Path(f"/proc/{pid}").exists() for pid in (postmaster, *children)
+        ):
+            time.sleep(0.05)
+
+
+def _parent_pid(stat: Path) -> int:
+    try:
+        # The command name may hold spaces: the parent pid is the second field after ')'.
+        return int(stat.read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return -1
+
 
 class EmbeddedKafka:
     """Tansu keeps its data in memory: a restart starts empty (the outbox replays)."""

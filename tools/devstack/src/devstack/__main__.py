@@ -1,5 +1,6 @@
 """`python -m devstack run` starts the whole system; `python -m devstack test` runs every check."""
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -12,7 +13,8 @@ from pathlib import Path
 from types import FrameType
 from xml.etree import ElementTree
 
-from common.embedded import free_port
+from common.embedded import ApacheKafka, BrokerUnavailable, free_port, java_missing, kafka_version
+from common.kafka import ensure_topics
 from devstack.demo import seed
 from devstack.stack import DEFAULT_PORTS, ROOT, SERVICES, Stack, start_infra
 
@@ -109,6 +111,25 @@ def _step(title: str, cmd: list[str], cwd: Path = ROOT, env: dict[str, str] | No
     return code
 
 
+# The suites whose behaviour is the broker's: they run on both brokers.
+BROKER_SUITES = (
+    "services/*/tests/messaging",
+    "services/*/tests/crash",
+    "libs/common/tests/integration",
+    "tests/e2e",
+    "tests/faults",
+)
+# Fault tests that need Apache Kafka itself (a 3-node cluster, a broker restarted with its data).
+KAFKA_ONLY_SUITES = ("tests/faults_kafka",)
+
+
+def _pytest(title: str, args: list[str], junit: Path, env: dict[str, str]) -> int:
+    code = _step(title, [sys.executable, "-m", "pytest", "-q", f"--junitxml={junit}", *args], env=env)
+    if code == 5:
+        say(f"pytest collected no tests for '{title}': that is a failure")
+    return code
+
+
 def test() -> int:
     python_dirs = ["libs", "services", "gateway", "tools", "tests", "bench"]
     existing = [d for d in python_dirs if (ROOT / d).exists()]
@@ -119,11 +140,15 @@ def test() -> int:
     failures += _step("mypy", mypy) != 0
 
     data_dir = Path(tempfile.mkdtemp(prefix="tf-test-"))
-    infra = start_infra(data_dir, say, pg_port=free_port(), kafka_port=free_port())
+    not_run: list[str] = []
+    # Test databases are throwaway: no fsync. The fault suites start durable servers of their own.
+    infra = start_infra(
+        data_dir, say, pg_port=free_port(), kafka_port=free_port(), broker="embedded", durable=False
+    )
     env = dict(os.environ)
     env["TEST_DATABASE_URL"] = infra.database_url
-    env["KAFKA_BOOTSTRAP_SERVERS"] = infra.kafka_bootstrap_servers
     env["TF_TEST_DATA_DIR"] = str(data_dir)
+    embedded_env = dict(env, KAFKA_BOOTSTRAP_SERVERS=infra.kafka_bootstrap_servers, TF_BROKER="embedded")
     try:
         suites = [str(p) for p in sorted((ROOT / "services").glob("*/tests"))]
         suites += [
@@ -131,41 +156,19 @@ def test() -> int:
             for p in (ROOT / "libs/common/tests", ROOT / "gateway/tests", ROOT / "tests/deploy")
             if p.exists()
         ]
-        code = _step(
-            "pytest: services, libs, gateway",
-            [
-                sys.executable,
-                "-m",
-                "pytest",
-                "-q",
-                "-n",
-                "2",
-                "--dist",
-                "loadfile",
-                f"--junitxml={data_dir / 'junit-suites.xml'}",
-                *suites,
-            ],
-            env=env,
+        code = _pytest(
+            "pytest on the embedded broker: services, libs, gateway",
+            ["-n", "2", "--dist", "loadfile", *suites],
+            data_dir / "junit-suites.xml",
+            embedded_env,
         )
-        if code == 5:
-            say("pytest collected no tests: that is a failure")
         failures += code != 0
-        if (ROOT / "tests/e2e").exists():
-            code = _step(
-                "pytest: end-to-end",
-                [
-                    sys.executable,
-                    "-m",
-                    "pytest",
-                    "-q",
-                    f"--junitxml={data_dir / 'junit-e2e.xml'}",
-                    "tests/e2e",
-                ],
-                env=env,
-            )
-            if code == 5:
-                say("pytest collected no end-to-end tests: that is a failure")
-            failures += code != 0
+        for suite in ("tests/e2e", "tests/faults"):
+            if (ROOT / suite).exists():
+                junit = data_dir / f"junit-embedded-{Path(suite).name}.xml"
+                code = _pytest(f"pytest on the embedded broker: {suite}", [suite], junit, embedded_env)
+                failures += code != 0
+        failures += _kafka_lane(data_dir, env, not_run)
     finally:
         infra.stop()
 
@@ -183,10 +186,51 @@ def test() -> int:
         ]
         failures += _step("frontend: unit tests", unit, cwd=frontend) != 0
     passed, failed, skipped = _count(data_dir.glob("junit-*.xml"))
+    for line in not_run:
+        say(f"NOT RUN: {line}")
     say("all checks passed" if not failures else f"{failures} check(s) failed")
     # One closing line over every test runner (pytest and Vitest), in the plain form.
-    print(f"tests: {passed} passed, {failed} failed, {skipped} skipped", flush=True)
+    print(
+        f"tests: {passed} passed, {failed} failed, {skipped} skipped"
+        + (f", {len(not_run)} suite(s) not run" if not_run else ""),
+        flush=True,
+    )
     return 1 if failures or failed else 0
+
+
+def _kafka_lane(data_dir: Path, env: dict[str, str], not_run: list[str]) -> int:
+    """The broker suites again, on Apache Kafka, and the faults that need Apache Kafka itself."""
+    suites = [str(p.relative_to(ROOT)) for pattern in BROKER_SUITES for p in sorted(ROOT.glob(pattern))]
+    kafka_only = [s for s in KAFKA_ONLY_SUITES if (ROOT / s).exists()]
+    reason = java_missing()
+    if reason:
+        not_run.extend(f"{suite} on Apache Kafka ({reason})" for suite in (*suites, *kafka_only))
+        return 0
+    say(f"Apache Kafka {kafka_version()}: starting for the broker suites")
+    try:
+        kafka = ApacheKafka(data_dir / "kafka")
+        kafka.start()
+    except BrokerUnavailable as exc:
+        say(f"FAILED: Apache Kafka did not start: {exc}")
+        return 1
+    failures = 0
+    try:
+        asyncio.run(ensure_topics(kafka.bootstrap_servers))
+        kafka_env = dict(env, KAFKA_BOOTSTRAP_SERVERS=kafka.bootstrap_servers, TF_BROKER="kafka")
+        in_process = [s for s in suites if not s.startswith("tests/")]
+        code = _pytest(
+            "pytest on Apache Kafka: messaging, crash and integration suites",
+            ["-n", "2", "--dist", "loadfile", *in_process],
+            data_dir / "junit-kafka-suites.xml",
+            kafka_env,
+        )
+        failures += code != 0
+        for suite in [s for s in suites if s.startswith("tests/")] + kafka_only:
+            junit = data_dir / f"junit-kafka-{Path(suite).name}.xml"
+            failures += _pytest(f"pytest on Apache Kafka: {suite}", [suite], junit, kafka_env) != 0
+    finally:
+        kafka.stop()
+    return failures
 
 
 def _count(reports: Iterable[Path]) -> tuple[int, int, int]:

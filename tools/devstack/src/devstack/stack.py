@@ -184,17 +184,27 @@ class Stack:
         for name in names:
             self.start_one(name, env, logs)
 
-    def start_one(self, name: str, env: Mapping[str, str] | None = None, logs: Path | None = None) -> Process:
+    def start_one(
+        self,
+        name: str,
+        env: Mapping[str, str] | None = None,
+        logs: Path | None = None,
+        *,
+        service: str | None = None,
+    ) -> Process:
+        """Start one process called `name`, running `service` (default: the same name), so a
+        second replica of a service can run beside the first under a name of its own."""
+        service = service or name
         env = dict(env or self.env())
         logs = logs or self.data_dir / "logs"
         logs.mkdir(parents=True, exist_ok=True)
         port = self.ports[name]
-        env[f"{name.upper()}_PORT"] = str(port)
+        env[f"{service.upper()}_PORT"] = str(port)
         log = logs / f"{name}.log"
         self.say(f"Starting {name} on 127.0.0.1:{port} (log: {log})")
         with open(log, "ab") as out:
             popen = subprocess.Popen(
-                [sys.executable, "-m", name, "serve"],
+                [sys.executable, "-m", service, "serve"],
                 env=env,
                 stdout=out,
                 stderr=subprocess.STDOUT,
