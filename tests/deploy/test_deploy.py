@@ -446,3 +446,22 @@ class TestKubernetes:
 
         assert set(topics) == every_topic()
         assert {t["spec"]["partitions"] for t in topics.values()} == {8}
+
+
+class TestOneKafkaVersion:
+    """Compose, Kubernetes and the tests (the Maven pom devstack fetches the broker with) run
+    the same Apache Kafka."""
+
+    def test_compose_and_kubernetes_pin_the_version_the_tests_run(self) -> None:
+        from common.embedded import kafka_version
+
+        tested = kafka_version()
+        compose_images = {
+            s["image"] for s in compose_services().values() if str(s.get("image", "")).startswith("apache/kafka:")
+        }
+        strimzi = yaml.safe_load_all((ROOT / "deploy/k8s/components/platform/kafka.yaml").read_text())
+        kafka_specs = [doc["spec"]["kafka"] for doc in strimzi if doc and doc.get("kind") == "Kafka"]
+
+        assert tested.startswith("4.")
+        assert compose_images == {f"apache/kafka:{tested}"}
+        assert [spec["version"] for spec in kafka_specs] == [tested]

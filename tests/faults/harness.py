@@ -190,6 +190,21 @@ class Company:
                 raise AssertionError(f"submit {n} got no answer within {give_up_after}s")
             time.sleep(0.25)
 
+    def submit_until(self, stop: threading.Event, rate: float) -> int:
+        """Submit tickets 0, 1, 2, ... at about `rate` per second until `stop` is set; every
+        submit begun is seen through to its answer. Returns how many were submitted."""
+        with ThreadPoolExecutor(max_workers=16) as pool:
+            futures = []
+            started = time.monotonic()
+            n = 0
+            while not stop.is_set():
+                futures.append(pool.submit(self.submit, n))
+                n += 1
+                stop.wait(max(0.0, started + n / rate - time.monotonic()))
+            for future in futures:
+                future.result()
+        return n
+
     def submit_many(
         self, numbers: range, rate: float, on_submitted: Callable[[int], None] | None = None
     ) -> None:
