@@ -169,7 +169,7 @@ class Company:
         while True:
             attempts += 1
             try:
-                with self.client(timeout=15.0) as client:
+                with self.client(timeout=60.0) as client:
                     response = client.post(
                         "/api/tickets/tickets", json=body, headers={"idempotency-key": key}
                     )
