@@ -22,6 +22,7 @@ class GatewaySettings(BaseSettings):
     spa_dir: Path = Path(__file__).resolve().parents[3] / "frontend" / "dist"
     max_body_bytes: int = 25 * 1024 * 1024
     upstream_timeout_seconds: float = 60.0
+    upstream_keepalive_seconds: float = 4.0
     cors_origins: list[str] = []
     identity_url: str = f"http://127.0.0.1:{DEFAULT_PORTS['identity']}"
     definitions_url: str = f"http://127.0.0.1:{DEFAULT_PORTS['definitions']}"

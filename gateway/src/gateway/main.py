@@ -22,7 +22,7 @@ from gateway.auth import TokenVerifier, is_public
 from gateway.config import GatewaySettings
 from gateway.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from gateway.openapi import OpenApiAggregator
-from gateway.proxy import forward
+from gateway.proxy import forward, upstream_url
 from gateway.spa import spa_response
 
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
@@ -44,7 +44,13 @@ def create_app(settings: GatewaySettings, *, transport: httpx.AsyncBaseTransport
             # kept here would sign the next cookieless caller in as someone else).
             cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),
             timeout=httpx.Timeout(settings.upstream_timeout_seconds, connect=5.0),
-            limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
+            # Idle connections are dropped before the services' own keep-alive timeout (uvicorn:
+            # 5 s) would close them under a request just sent.
+            limits=httpx.Limits(
+                max_connections=200,
+                max_keepalive_connections=50,
+                keepalive_expiry=settings.upstream_keepalive_seconds,
+            ),
             follow_redirects=False,
             transport=transport,
         ) as client:
@@ -121,6 +127,9 @@ def create_app(settings: GatewaySettings, *, transport: httpx.AsyncBaseTransport
                 type_slug="not-found",
                 instance=request.url.path,
             )
+        url = upstream_url(upstream, request)
+        if isinstance(url, Response):
+            return url
         client: httpx.AsyncClient = request.app.state.http
         extra = {
             "x-forwarded-for": request.client.host if request.client else "unknown",
@@ -132,7 +141,7 @@ def create_app(settings: GatewaySettings, *, transport: httpx.AsyncBaseTransport
         if not is_public(request.method, request.url.path):
             claims = await verifier.verify(client, request.headers.get("authorization"))
             extra.update(sign_claims(claims, claims_secret))
-        return await forward(client, upstream, request, extra)
+        return await forward(client, url, request, extra)
 
     @app.get("/{path:path}", include_in_schema=False)
     async def spa(path: str) -> Response:

@@ -1,16 +1,22 @@
 """Errors as RFC 9457 problem details. Services raise these; one set of handlers maps them."""
 
 import logging
+import traceback
 from typing import Any
 
+import asyncpg
+import sqlalchemy.exc
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
+# What a client is told to wait before trying again while the database is away.
+DATABASE_RETRY_AFTER_SECONDS = 5
 
 
 class ProblemError(Exception):
@@ -152,7 +158,102 @@ _STATUS_TITLES = {
 }
 
 
+_ASYNCPG_UNAVAILABLE = (
+    asyncpg.PostgresConnectionError,  # class 08: connection exceptions
+    asyncpg.CannotConnectNowError,  # the server is starting up or shutting down
+    asyncpg.AdminShutdownError,
+    asyncpg.CrashShutdownError,
+    asyncpg.TooManyConnectionsError,
+    asyncpg.ConnectionDoesNotExistError,
+)
+
+
+def _raised_by_the_driver(exc: BaseException) -> bool:
+    return any(
+        "/asyncpg/" in frame.filename or "/sqlalchemy/" in frame.filename
+        for frame in traceback.extract_tb(exc.__traceback__)
+    )
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether `exc` means the database cannot be reached (down, restarting, refusing
+    connections, or a connection that died under us), as opposed to a bug or a bad statement."""
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and len(chain) < 10:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    for error in chain:
+        if isinstance(error, sqlalchemy.exc.DBAPIError) and error.connection_invalidated:
+            return True
+        if isinstance(error, (sqlalchemy.exc.TimeoutError, *_ASYNCPG_UNAVAILABLE)):
+            return True
+        if isinstance(error, asyncpg.InterfaceError) and "connection is closed" in str(error):
+            return True
+        if isinstance(error, OSError | TimeoutError) and _raised_by_the_driver(error):
+            return True
+    return False
+
+
+def unexpected_error_response(exc: Exception, method: str, path: str) -> JSONResponse:
+    """503 with Retry-After while the database is away (the request may simply be repeated),
+    else a 500 that says nothing of the internals; the details go to the log."""
+    if database_unavailable(exc):
+        log.warning("database unavailable on %s %s: %r", method, path, exc)
+        return problem_response(
+            503,
+            "Service unavailable",
+            "The service's database cannot be reached right now; try again shortly.",
+            type_slug="service-unavailable",
+            instance=path,
+            headers={"retry-after": str(DATABASE_RETRY_AFTER_SECONDS)},
+        )
+    log.error("unhandled error on %s %s", method, path, exc_info=exc)
+    return problem_response(
+        500,
+        "Internal error",
+        "Something went wrong on our side. It has been logged.",
+        type_slug="internal-error",
+        instance=path,
+    )
+
+
+class UnexpectedErrorMiddleware:
+    """Answers an exception no handler took, and lets the server keep the connection.
+
+    Starlette's own last-resort handler re-raises after answering, and uvicorn then closes the
+    kept-alive connection, which a proxy in front may already be reusing for someone else's
+    request. Here the error is answered and swallowed. An error after the answer started leaves
+    it unfinished, so the server drops the connection and the client sees it was cut."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            if started:
+                log.error("error after the response started on %s", scope["path"], exc_info=exc)
+                return
+            response = unexpected_error_response(exc, scope["method"], scope["path"])
+            await response(scope, receive, send)
+
+
 def install_problem_handlers(app: FastAPI) -> None:
+    app.add_middleware(UnexpectedErrorMiddleware)
+
     @app.exception_handler(ProblemError)
     async def _problem(request: Request, exc: ProblemError) -> JSONResponse:
         return problem_response(
@@ -192,11 +293,5 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return problem_response(
-            500,
-            "Internal error",
-            "Something went wrong on our side. It has been logged.",
-            type_slug="internal-error",
-            instance=request.url.path,
-        )
+        # Reached only for an error raised by a middleware outside UnexpectedErrorMiddleware.
+        return unexpected_error_response(exc, request.method, request.url.path)

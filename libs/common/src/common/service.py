@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, FastAPI
 from opentelemetry import trace
 from opentelemetry.propagate import extract
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from common.consumer import EventConsumer
 from common.db import Database
@@ -47,32 +47,64 @@ class ServiceParts:
     openapi_tags: list[dict[str, str]] = field(default_factory=list)
 
 
-class RequestContextMiddleware(BaseHTTPMiddleware):
-    """A request id on every response, a server span continuing the caller's trace, and an
-    access log line carrying both."""
+_access_log = logging.getLogger("access")
+_QUIET_PATHS = frozenset(("/healthz", "/readyz"))
+_tracer = trace.get_tracer("http")
 
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        request_id = request.headers.get("x-request-id") or str(uuid7())
-        tracer = trace.get_tracer("http")
+
+class RequestContextMiddleware:
+    """A request id on every response, a server span continuing the caller's trace, and an
+    access log line carrying both.
+
+    Pure ASGI: the response passes through untouched (no re-buffering, no re-chunking, and a
+    response the app leaves unfinished stays unfinished)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = ""
+        carrier: dict[str, str] = {}
+        for key, value in scope["headers"]:
+            if key == b"x-request-id":
+                request_id = value.decode("latin-1")
+            elif key in (b"traceparent", b"tracestate"):
+                carrier[key.decode()] = value.decode("latin-1")
+        request_id = request_id or str(uuid7())
+        encoded_id = request_id.encode("latin-1")
+        status = 500
         started = time.perf_counter()
-        with tracer.start_as_current_span(
-            f"{request.method} {request.url.path}",
-            context=extract(dict(request.headers)),
-            kind=trace.SpanKind.SERVER,
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = [(k, v) for k, v in message.get("headers", ()) if k.lower() != b"x-request-id"]
+                headers.append((b"x-request-id", encoded_id))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        method, path = scope["method"], scope["path"]
+        with _tracer.start_as_current_span(
+            f"{method} {path}", context=extract(carrier) if carrier else None, kind=trace.SpanKind.SERVER
         ) as span:
-            response = await call_next(request)
-            span.set_attribute("http.status_code", response.status_code)
-            response.headers["x-request-id"] = request_id
-            if request.url.path not in ("/healthz", "/readyz"):
-                logging.getLogger("access").info(
-                    "%s %s %d %.1fms request_id=%s",
-                    request.method,
-                    request.url.path,
-                    response.status_code,
-                    (time.perf_counter() - started) * 1000,
-                    request_id,
-                )
-        return response
+            try:
+                await self.app(scope, receive, send_with_id)
+            finally:
+                if span.is_recording():
+                    span.set_attribute("http.status_code", status)
+                if path not in _QUIET_PATHS and _access_log.isEnabledFor(logging.INFO):
+                    _access_log.info(
+                        "%s %s %d %.1fms request_id=%s",
+                        method,
+                        path,
+                        status,
+                        (time.perf_counter() - started) * 1000,
+                        request_id,
+                    )
 
 
 def create_service_app(settings: ServiceSettings, parts: ServiceParts, *, title: str) -> FastAPI:

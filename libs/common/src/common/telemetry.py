@@ -9,17 +9,21 @@ from opentelemetry.propagate import inject
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SpanExporter
+from opentelemetry.sdk.trace.sampling import ALWAYS_OFF
 
 _configured = False
 
 
 def setup_telemetry(service_name: str, exporter: str, log_level: str = "INFO") -> None:
-    """Install the tracer provider (once per process) and structured logging."""
+    """Install the tracer provider (once per process) and structured logging.
+
+    Without an exporter nothing would ever read a span, so none is recorded: spans are the
+    SDK's non-recording ones, which still carry a trace id into logs, outgoing calls and Kafka
+    headers but cost no attributes, events or processor work."""
     global _configured
     if _configured:
         return
     _configured = True
-    provider = TracerProvider(resource=Resource.create({"service.name": service_name}))
     span_exporter: SpanExporter | None = None
     if exporter == "console":
         span_exporter = ConsoleSpanExporter()
@@ -27,7 +31,11 @@ def setup_telemetry(service_name: str, exporter: str, log_level: str = "INFO") -
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
         span_exporter = OTLPSpanExporter()
-    if span_exporter is not None:
+    resource = Resource.create({"service.name": service_name})
+    if span_exporter is None:
+        provider = TracerProvider(resource=resource, sampler=ALWAYS_OFF)
+    else:
+        provider = TracerProvider(resource=resource)
         provider.add_span_processor(BatchSpanProcessor(span_exporter))
     trace.set_tracer_provider(provider)
     setup_logging(service_name, log_level)
