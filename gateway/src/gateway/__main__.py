@@ -19,6 +19,8 @@ def main() -> None:
         port=settings.port,
         log_config=None,
         access_log=False,
+        loop="uvloop",
+        http="httptools",
         proxy_headers=settings.trust_proxy_headers,
         forwarded_allow_ips=settings.forwarded_allow_ips,
         timeout_graceful_shutdown=10,
