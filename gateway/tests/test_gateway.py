@@ -1,5 +1,7 @@
 """The gateway in front of fake services: token checks, claims injection, routing, limits."""
 
+import base64
+import hashlib
 import time
 from typing import Any
 
@@ -307,3 +309,43 @@ class TestCallersNeverShareCookies:
         gateway.cookies.clear()
         await gateway.post("/api/identity/refresh", headers={"x-tf-csrf": "1"})
         assert "cookie" not in services.received[-1]["headers"]
+
+
+class TestSecurityHeaders:
+    @pytest.mark.parametrize("path", ["/", "/tickets/123", "/api/identity/me", "/api/nowhere/x", "/healthz"])
+    async def test_every_response_forbids_framing_sniffing_and_referrers(
+        self, gateway: httpx.AsyncClient, path: str
+    ) -> None:
+        response = await gateway.get(path)
+        assert response.headers["x-frame-options"] == "DENY"
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["referrer-policy"] == "no-referrer"
+        assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+
+    async def test_the_app_may_run_only_its_own_scripts(self, gateway: httpx.AsyncClient) -> None:
+        policy = dict(
+            part.strip().split(" ", 1)
+            for part in (await gateway.get("/tickets/1")).headers["content-security-policy"].split(";")
+        )
+        assert policy["default-src"] == "'self'"
+        assert "'unsafe-inline'" not in policy["script-src"]
+        assert policy["object-src"] == "'none'"
+
+    async def test_api_answers_run_nothing_even_when_opened_directly(
+        self, gateway: httpx.AsyncClient, key: SigningKey
+    ) -> None:
+        response = await gateway.get("/api/tickets/attachments/1", headers=bearer(key.token()))
+        assert response.status_code == 200
+        policy = response.headers["content-security-policy"]
+        assert "default-src 'none'" in policy
+        assert "sandbox" in policy
+
+    async def test_the_docs_page_allows_its_inline_script_by_hash_only(
+        self, gateway: httpx.AsyncClient
+    ) -> None:
+        page = await gateway.get("/api/docs")
+        script = page.text.split("<script>", 1)[1].split("</script>", 1)[0]
+        digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+        policy = page.headers["content-security-policy"]
+        assert f"'sha256-{digest}'" in policy
+        assert "'unsafe-inline'" not in policy.split("script-src", 1)[1].split(";", 1)[0]

@@ -2,6 +2,9 @@
 the services, the aggregated OpenAPI document, the SPA."""
 
 import asyncio
+import base64
+import hashlib
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from http.cookiejar import CookieJar, DefaultCookiePolicy
@@ -20,12 +23,32 @@ from common.service import RequestContextMiddleware
 from common.telemetry import current_traceparent, setup_telemetry
 from gateway.auth import TokenVerifier, is_public
 from gateway.config import GatewaySettings
-from gateway.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
+from gateway.middleware import BodySizeLimitMiddleware, RequestIdMiddleware, SecurityHeadersMiddleware
 from gateway.openapi import OpenApiAggregator
 from gateway.proxy import forward, upstream_url
 from gateway.spa import spa_response
 
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+SWAGGER_ORIGIN = "https://cdn.jsdelivr.net"
+
+
+def docs_csp(html: str) -> str:
+    """The API docs page loads Swagger UI from its CDN and starts it with one inline script,
+    allowed by its hash alone."""
+    hashes = " ".join(
+        f"'sha256-{base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()}'"
+        for script in re.findall(r"<script>(.*?)</script>", html, flags=re.DOTALL)
+    )
+    return "; ".join(
+        (
+            "default-src 'none'",
+            f"script-src {SWAGGER_ORIGIN} {hashes}",
+            f"style-src {SWAGGER_ORIGIN} 'unsafe-inline'",
+            "img-src 'self' data: https://fastapi.tiangolo.com",
+            "connect-src 'self'",
+            "frame-ancestors 'none'",
+        )
+    )
 
 
 def create_app(settings: GatewaySettings, *, transport: httpx.AsyncBaseTransport | None = None) -> FastAPI:
@@ -80,6 +103,7 @@ def create_app(settings: GatewaySettings, *, transport: httpx.AsyncBaseTransport
             expose_headers=["x-request-id", "retry-after", "location"],
             max_age=600,
         )
+    app.add_middleware(SecurityHeadersMiddleware)
 
     @app.get("/healthz", tags=["health"])
     async def healthz() -> dict[str, str]:
@@ -111,9 +135,12 @@ def create_app(settings: GatewaySettings, *, transport: httpx.AsyncBaseTransport
         """Every service's API in one OpenAPI document."""
         return await openapi.document(request.app.state.http)
 
+    docs = get_swagger_ui_html(openapi_url="/api/openapi.json", title="TicketFlower API")
+    docs.headers["content-security-policy"] = docs_csp(bytes(docs.body).decode())
+
     @app.get("/api/docs", include_in_schema=False)
     async def api_docs() -> HTMLResponse:
-        return get_swagger_ui_html(openapi_url="/api/openapi.json", title="TicketFlower API")
+        return docs
 
     @app.api_route("/api/{service}/{path:path}", methods=METHODS, include_in_schema=False)
     async def to_service(service: str, path: str, request: Request) -> Response:

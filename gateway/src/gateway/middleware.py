@@ -98,3 +98,59 @@ class BodySizeLimitMiddleware:
             }
         )
         await send({"type": "http.response.body", "body": body})
+
+
+# The built SPA: its own scripts and styles only. 'unsafe-eval' because the form renderer's
+# JSON Schema validator (ajv, in @rjsf/validator-ajv8) compiles each form's schema into a
+# function at run time; inline and injected scripts stay refused. Inline styles are allowed
+# for the libraries that set style attributes (the workflow graph, the form renderer).
+SPA_CSP = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self' 'unsafe-eval'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
+# API answers are data, never a page: nothing in one may run, even an uploaded HTML file
+# opened straight from its download URL.
+API_CSP = "default-src 'none'; frame-ancestors 'none'; sandbox"
+SECURITY_HEADERS = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    # Reset and invitation links carry their token in the URL: never pass it on.
+    (b"referrer-policy", b"no-referrer"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+)
+
+
+class SecurityHeadersMiddleware:
+    """Security headers on every response; a Content-Security-Policy unless the response
+    brings its own (the API docs page does, naming the hashes of its inline script)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        csp = (API_CSP if scope["path"].startswith("/api/") else SPA_CSP).encode()
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                names = {name for name, _ in SECURITY_HEADERS}
+                headers = [(k, v) for k, v in message.get("headers", ()) if k.lower() not in names]
+                headers.extend(SECURITY_HEADERS)
+                if not any(k.lower() == b"content-security-policy" for k, _ in headers):
+                    headers.append((b"content-security-policy", csp))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
