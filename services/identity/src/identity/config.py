@@ -1,5 +1,6 @@
+import os
 from pathlib import Path
-from typing import ClassVar, Self
+from typing import Any, ClassVar, Self
 
 from pydantic import SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
@@ -40,6 +41,8 @@ class IdentitySettings(ServiceSettings):
     reset_token_ttl_minutes: int = 30
     invitation_token_ttl_hours: int = 72
 
+    # Where people reach the system (the gateway): the base of every link in an email.
+    # IDENTITY_PUBLIC_URL, else the gateway's own GATEWAY_URL.
     public_url: str = "http://127.0.0.1:8000"
     mailbox_dir: Path = Path(".data/mailbox")
     smtp_host: str | None = None
@@ -49,6 +52,15 @@ class IdentitySettings(ServiceSettings):
     smtp_starttls: bool = False
     smtp_timeout_seconds: float = 10.0
     mail_from: str = "TicketFlower <no-reply@ticketflower.local>"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _public_url_from_the_gateway(cls, values: Any) -> Any:
+        if isinstance(values, dict) and "public_url" not in values:
+            gateway = os.environ.get("GATEWAY_URL")
+            if not os.environ.get("IDENTITY_PUBLIC_URL") and gateway:
+                values["public_url"] = gateway
+        return values
 
     @model_validator(mode="after")
     def _refuse_default_key_secret(self) -> Self:

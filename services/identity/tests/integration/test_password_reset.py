@@ -11,6 +11,9 @@ from identity_testkit import STRONG_PASSWORD, create_member, read_mailbox, sign_
 from sqlalchemy import update
 
 from common.db import Database
+from identity.config import IdentitySettings
+from identity.mail.adapters import FileMailbox
+from identity.main import create_app
 from identity.models import PasswordResetToken
 
 NEW_PASSWORD = "Fresh-Start-Password-1"
@@ -43,6 +46,19 @@ class TestRequestReset:
         assert mail["to"].lower() == account.email.lower()
         assert "reset-password?token=" in mail["text"]
         assert mail["id"]
+
+    async def test_the_link_points_at_the_public_url(
+        self, settings: IdentitySettings, db: Database, mailbox_dir: Path
+    ) -> None:
+        public = settings.model_copy(update={"public_url": "https://tickets.example.com:8443/"})
+        app = create_app(public, mailer=FileMailbox(mailbox_dir, public.mail_from))
+        app.state.db = db
+        transport = httpx.ASGITransport(app=app, client=("203.0.113.8", 50000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            account = await sign_up(client)
+            await request_reset(client, account.email)
+        [mail] = await read_mailbox(app, mailbox_dir)
+        assert "https://tickets.example.com:8443/reset-password?token=" in mail["text"]
 
     async def test_unknown_address_gets_the_same_answer_and_no_mail(
         self, app: FastAPI, client: httpx.AsyncClient, mailbox_dir: Path

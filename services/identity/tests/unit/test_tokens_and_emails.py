@@ -1,6 +1,7 @@
 import pytest
 
 from contracts.ids import uuid7
+from identity.config import IdentitySettings
 from identity.emails import email_key, normalize_email
 from identity.secret_tokens import company_of, new_token, token_hash
 from identity.users.service import with_base_role
@@ -41,3 +42,17 @@ class TestBaseRole:
     def test_user_is_always_held_once_and_first(self) -> None:
         assert with_base_role(["admin", "user", "admin"]) == ["user", "admin"]
         assert with_base_role([]) == ["user"]
+
+
+class TestPublicUrl:
+    def test_links_follow_the_gateway_url_when_no_public_url_is_set(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.delenv("IDENTITY_PUBLIC_URL", raising=False)
+        monkeypatch.setenv("GATEWAY_URL", "http://127.0.0.1:18080")
+        assert IdentitySettings().public_url == "http://127.0.0.1:18080"
+
+    def test_the_public_url_wins(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("IDENTITY_PUBLIC_URL", "https://tickets.example.com")
+        monkeypatch.setenv("GATEWAY_URL", "http://127.0.0.1:18080")
+        assert IdentitySettings().public_url == "https://tickets.example.com"

@@ -154,6 +154,10 @@ class Stack:
             # Tansu forgets everything on restart: the outbox replays what it lacks at start.
             for name in SERVICES:
                 env[f"{name.upper()}_OUTBOX_REPLAY_ON_START"] = "true"
+        if "gateway" in self.ports:
+            # Emailed links point at the gateway this stack runs, unless the operator names
+            # the public address.
+            env.setdefault("IDENTITY_PUBLIC_URL", f"http://127.0.0.1:{self.ports['gateway']}")
         env["IDENTITY_MAILBOX_DIR"] = str(self.data_dir / "mailbox")
         env["TICKETS_STORAGE_DIR"] = str(self.data_dir / "attachments")
         env.update(self.extra_env)
