@@ -1,5 +1,6 @@
 """Events of the identity service (topic `identity.events`, keyed by company or user id)."""
 
+from datetime import datetime
 from typing import ClassVar
 from uuid import UUID
 
@@ -30,6 +31,9 @@ class UserState(EventPayload):
     is_active: bool
     system_roles: list[str]
     company_roles: list[str]
+    # Access tokens of this user issued (`iat`) before this instant are refused. Set when the
+    # user loses a role or is deactivated; None when it never happened.
+    tokens_valid_after: datetime | None = None
 
     def aggregate_key(self) -> str:
         return str(self.user_id)

@@ -73,6 +73,9 @@ class User(Timestamps, Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     system_roles: Mapped[list[str]] = mapped_column(ARRAY(String(32)))
     deactivated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Access tokens issued before this instant are no longer honoured (set when the user loses
+    # a role or is deactivated; the gateway learns it from the user's events).
+    tokens_valid_after: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class CompanyRole(Timestamps, Base):

@@ -6,6 +6,7 @@ out. Each replica caches the keys for `key_cache_seconds`, and only ever caches 
 committed transaction read or wrote.
 """
 
+import math
 import time
 import uuid
 from dataclasses import dataclass
@@ -128,8 +129,15 @@ class KeyRing:
         return LoadedKey(row.kid, private_key, dict(row.public_jwk), row.retired_at is not None)
 
 
-def sign_access_token(key: LoadedKey, settings: IdentitySettings, claims: dict[str, Any]) -> str:
+def sign_access_token(
+    key: LoadedKey, settings: IdentitySettings, claims: dict[str, Any], *, valid_after: datetime | None = None
+) -> str:
+    """`valid_after`: the user's tokens_valid_after. The gateway refuses a token whose `iat`
+    (whole seconds) is before it rounded up, so a token issued in the same second is dated at
+    that rounded-up second (a fraction of a second ahead, well inside the verifiers' leeway)."""
     now = int(time.time())
+    if valid_after is not None:
+        now = max(now, math.ceil(valid_after.timestamp()))
     payload = {
         "iss": settings.jwt_issuer,
         "aud": settings.jwt_audience,

@@ -76,6 +76,7 @@ async def _issue(uow: UnitOfWork, runtime: IdentityRuntime, user: User, family_i
             "roles": view.system_roles,
             "company_roles": view.company_roles,
         },
+        valid_after=user.tokens_valid_after,
     )
     return IssuedSession(access, settings.access_token_ttl_seconds, refresh, expires_at, view)
 

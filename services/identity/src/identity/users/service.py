@@ -47,8 +47,9 @@ def to_read(user: User, company_roles: list[str]) -> UserRead:
     )
 
 
-def state_of(user: UserRead) -> dict[str, object]:
+def state_of(user: UserRead, tokens_valid_after: datetime | None = None) -> dict[str, object]:
     return {
+        "tokens_valid_after": tokens_valid_after,
         "user_id": user.id,
         "email": user.email,
         "first_name": user.first_name,
@@ -161,8 +162,16 @@ async def update(uow: UnitOfWork, company_id: UUID, user_id: UUID, changes: User
     await uow.session.flush()
     updated = await read(uow, user)
     if changed:
-        await uow.publish(UserUpdated.model_validate(state_of(updated)), company_id=company_id)
+        await uow.publish(
+            UserUpdated.model_validate(state_of(updated, user.tokens_valid_after)), company_id=company_id
+        )
     return updated
+
+
+def revoke_issued_tokens(user: User) -> None:
+    """The user's access tokens issued until now stop working (within seconds, at the gateway)
+    instead of living out their lifetime."""
+    user.tokens_valid_after = datetime.now(UTC)
 
 
 async def _ensure_an_admin_remains(uow: UnitOfWork, user: User) -> None:
@@ -182,10 +191,13 @@ async def deactivate(uow: UnitOfWork, company_id: UUID, user_id: UUID, acting_us
     await _ensure_an_admin_remains(uow, user)
     user.is_active = False
     user.deactivated_at = datetime.now(UTC)
+    revoke_issued_tokens(user)
     await sessions_repository.revoke_user_sessions(uow.session, company_id, user.id, except_family=None)
     await uow.session.flush()
     deactivated = await read(uow, user)
-    await uow.publish(UserDeactivated.model_validate(state_of(deactivated)), company_id=company_id)
+    await uow.publish(
+        UserDeactivated.model_validate(state_of(deactivated, user.tokens_valid_after)), company_id=company_id
+    )
     return deactivated
 
 
@@ -200,11 +212,19 @@ async def replace_roles(uow: UnitOfWork, company_id: UUID, user_id: UUID, roles:
     await repository.replace_company_roles(uow.session, company_id, user.id, role_ids)
     await uow.session.flush()
     after = await read(uow, user)
+    if not (set(before.system_roles) <= set(after.system_roles)) or not (
+        set(before.company_roles) <= set(after.company_roles)
+    ):
+        # A token names the roles it was issued with: one that lost a role must not outlive it.
+        revoke_issued_tokens(user)
+        await uow.session.flush()
     if (set(before.system_roles), set(before.company_roles)) != (
         set(after.system_roles),
         set(after.company_roles),
     ):
-        await uow.publish(UserRolesChanged.model_validate(state_of(after)), company_id=company_id)
+        await uow.publish(
+            UserRolesChanged.model_validate(state_of(after, user.tokens_valid_after)), company_id=company_id
+        )
     return after
 
 
@@ -213,8 +233,14 @@ async def publish_roles_changed(uow: UnitOfWork, company_id: UUID, user_ids: Seq
     users = await repository.get_many(uow.session, company_id, user_ids)
     names = await repository.company_role_names(uow.session, company_id, [u.id for u in users])
     for user in users:
+        # The tokens they hold name the old role.
+        revoke_issued_tokens(user)
+    await uow.session.flush()
+    for user in users:
         state = to_read(user, names[user.id])
-        await uow.publish(UserRolesChanged.model_validate(state_of(state)), company_id=company_id)
+        await uow.publish(
+            UserRolesChanged.model_validate(state_of(state, user.tokens_valid_after)), company_id=company_id
+        )
 
 
 async def create_by_admin(
