@@ -18,6 +18,7 @@ from jwt import PyJWK
 from common.auth import Claims
 from common.errors import ServiceUnavailable, Unauthorized
 from gateway.config import GatewaySettings
+from gateway.revocations import TokenCutoffs
 
 log = logging.getLogger(__name__)
 
@@ -102,8 +103,9 @@ def _parse_jwks(document: Any) -> dict[str, PyJWK]:
 
 
 class TokenVerifier:
-    def __init__(self, settings: GatewaySettings) -> None:
+    def __init__(self, settings: GatewaySettings, cutoffs: TokenCutoffs | None = None) -> None:
         self.settings = settings
+        self.cutoffs = cutoffs or TokenCutoffs(settings.token_revocation_window_seconds)
         self.jwks = JwksCache(
             settings.identity_url.rstrip("/") + JWKS_PATH,
             settings.jwks_cache_seconds,
@@ -150,6 +152,10 @@ class TokenVerifier:
             raise InvalidToken("The access token was not issued by TicketFlower identity.") from exc
         except jwt.InvalidTokenError as exc:
             raise InvalidToken("The access token is not valid.") from exc
+        if self.cutoffs.refuses(str(payload["sub"]), float(payload["iat"])):
+            raise InvalidToken(
+                "The access token was issued before a change to this account's access; refresh the session."
+            )
         return _claims_of(payload)
 
 

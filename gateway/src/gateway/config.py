@@ -38,6 +38,11 @@ class GatewaySettings(BaseSettings):
     jwks_cache_seconds: float = 300.0
     jwks_min_refresh_seconds: float = 10.0
     openapi_cache_seconds: float = 60.0
+    # Where the gateway reads identity's user events to refuse access tokens a role change or
+    # a deactivation made stale (KAFKA_BOOTSTRAP_SERVERS); required outside development.
+    kafka_bootstrap_servers: str | None = None
+    # Longer than any access token lives (identity: 15 minutes) plus the clock leeway.
+    token_revocation_window_seconds: float = 3600.0
     # Only behind a load balancer that sets X-Forwarded-For itself: the gateway then takes the
     # client address from it (uvicorn's proxy headers, from `forwarded_allow_ips`).
     trust_proxy_headers: bool = False
@@ -53,6 +58,7 @@ class GatewaySettings(BaseSettings):
                 "claims_secret": "GATEWAY_CLAIMS_SECRET",
                 "env": "TF_ENV",
                 "otel_traces_exporter": "OTEL_TRACES_EXPORTER",
+                "kafka_bootstrap_servers": "KAFKA_BOOTSTRAP_SERVERS",
             }
             shared.update({f"{s}_url": f"{s.upper()}_URL" for s in SERVICES})
             for field, env_name in shared.items():
@@ -64,6 +70,8 @@ class GatewaySettings(BaseSettings):
     def _refuse_default_secrets(self) -> "GatewaySettings":
         if self.env == "production" and self.claims_secret.get_secret_value() == DEV_CLAIMS_SECRET:
             raise ValueError("GATEWAY_CLAIMS_SECRET must be set outside development")
+        if self.env == "production" and not self.kafka_bootstrap_servers:
+            raise ValueError("KAFKA_BOOTSTRAP_SERVERS must be set outside development (token revocations)")
         return self
 
     def upstreams(self) -> dict[str, str]:

@@ -3,6 +3,7 @@ the services, the aggregated OpenAPI document, the SPA."""
 
 import asyncio
 import base64
+import contextlib
 import hashlib
 import re
 from collections.abc import AsyncIterator
@@ -26,6 +27,7 @@ from gateway.config import GatewaySettings
 from gateway.middleware import BodySizeLimitMiddleware, RequestIdMiddleware, SecurityHeadersMiddleware
 from gateway.openapi import OpenApiAggregator
 from gateway.proxy import forward, upstream_url
+from gateway.revocations import RevocationFeed, TokenCutoffs
 from gateway.spa import spa_response
 
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
@@ -55,7 +57,13 @@ def create_app(settings: GatewaySettings, *, transport: httpx.AsyncBaseTransport
     """`transport` replaces the network under the upstream client (tests use it to put fake
     services behind the gateway)."""
     upstreams = settings.upstreams()
-    verifier = TokenVerifier(settings)
+    cutoffs = TokenCutoffs(settings.token_revocation_window_seconds)
+    verifier = TokenVerifier(settings, cutoffs)
+    feed = (
+        RevocationFeed(settings.kafka_bootstrap_servers, cutoffs)
+        if settings.kafka_bootstrap_servers
+        else None
+    )
     openapi = OpenApiAggregator(upstreams, settings.openapi_cache_seconds)
     claims_secret = settings.claims_secret.get_secret_value()
 
@@ -78,7 +86,14 @@ def create_app(settings: GatewaySettings, *, transport: httpx.AsyncBaseTransport
             transport=transport,
         ) as client:
             app.state.http = client
-            yield
+            reader = asyncio.create_task(feed.run()) if feed is not None else None
+            try:
+                yield
+            finally:
+                if reader is not None:
+                    reader.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await reader
 
     app = FastAPI(
         title="TicketFlower gateway",
@@ -124,6 +139,9 @@ def create_app(settings: GatewaySettings, *, transport: httpx.AsyncBaseTransport
 
         results = await asyncio.gather(*(check(url) for url in upstreams.values()))
         checks = dict(zip(upstreams, results, strict=True))
+        if feed is not None:
+            # Until the recent user events are read, a revoked token could pass.
+            checks["token_revocations"] = "ok" if feed.caught_up else "catching up"
         ready = all(v == "ok" for v in checks.values())
         return JSONResponse(
             {"status": "ready" if ready else "not ready", "checks": checks},
