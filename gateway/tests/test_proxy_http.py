@@ -12,6 +12,7 @@ import httpx
 import pytest
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
+from gateway_testkit import SigningKey
 from http_servers import RawRequest, RawUpstream, free_port, response, uvicorn_server
 
 from gateway.config import GatewaySettings
@@ -281,3 +282,12 @@ class TestUnreachable:
         assert answer.status_code == 503
         assert int(answer.headers["retry-after"]) > 0
         assert answer.json()["detail"]
+
+    async def test_an_unreachable_identity_is_503_with_retry_after_for_signed_in_calls(
+        self, tmp_path: Path
+    ) -> None:
+        token = SigningKey.generate().token()
+        async with gateway_before(f"http://127.0.0.1:{free_port()}", tmp_path) as client:
+            answer = await client.get("/api/tickets/tickets", headers={"authorization": f"Bearer {token}"})
+        assert answer.status_code == 503
+        assert int(answer.headers["retry-after"]) > 0

@@ -83,7 +83,8 @@ class JwksCache:
                 log.warning("fetching the JWKS from %s failed: %s", self.url, exc)
                 if not self._keys:
                     raise ServiceUnavailable(
-                        "Sign-in cannot be checked right now; try again shortly."
+                        "Sign-in cannot be checked right now; try again shortly.",
+                        headers={"retry-after": "5"},
                     ) from exc
                 return
             self._keys = _parse_jwks(document)
