@@ -104,8 +104,9 @@ def create_app(settings: GatewaySettings, *, transport: httpx.AsyncBaseTransport
         openapi_url=None,
     )
     app.state.settings = settings
-    install_problem_handlers(app)
+    # Inside the problem handlers' last resort, so its 413 is never mistaken for a crash.
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    install_problem_handlers(app)
     app.add_middleware(RequestContextMiddleware)
     app.add_middleware(RequestIdMiddleware)
     if settings.cors_origins:
