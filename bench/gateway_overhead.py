@@ -18,7 +18,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -34,6 +34,18 @@ class Target:
     gateway_url: str
     identity_url: str
     claims_secret: str
+    # Process ids of the stack this script started: CPU time per request is read from them (a
+    # figure that depends far less on what else the machine is doing than throughput does).
+    pids: dict[str, int] = field(default_factory=dict)
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_snapshot(target: Target) -> dict[str, float]:
+    return {name: cpu_seconds(pid) for name, pid in target.pids.items()}
 
 
 @dataclass
@@ -83,6 +95,7 @@ def stack_target() -> Iterator[Target]:
             f"http://127.0.0.1:{ports['gateway']}",
             f"http://127.0.0.1:{ports['identity']}",
             (data_dir / "claims-secret").read_text().strip(),
+            {name: stack.processes[name].popen.pid for name in ("gateway", "identity")},
         )
     finally:
         stack.stop()
@@ -140,6 +153,7 @@ async def bench(target: Target, requests: int, concurrency: int) -> None:
         warmup = min(200, requests)
         await measure("warm-up", client, target.gateway_url + path, through_gateway, warmup, concurrency)
         await measure("warm-up", client, target.identity_url + path, direct_headers(), warmup, concurrency)
+        before = cpu_snapshot(target)
         direct = await measure(
             "straight to identity",
             client,
@@ -148,9 +162,11 @@ async def bench(target: Target, requests: int, concurrency: int) -> None:
             requests,
             concurrency,
         )
+        between = cpu_snapshot(target)
         gateway = await measure(
             "through the gateway", client, target.gateway_url + path, through_gateway, requests, concurrency
         )
+        after = cpu_snapshot(target)
     print(f"\nGET {path}, {requests} requests, {concurrency} concurrent, keep-alive\n")
     print(direct.line())
     print(gateway.line())
@@ -159,6 +175,16 @@ async def bench(target: Target, requests: int, concurrency: int) -> None:
         f"p99 x{gateway.percentile(0.99) / direct.percentile(0.99):.2f} "
         f"(+{gateway.percentile(0.99) - direct.percentile(0.99):.1f} ms)"
     )
+    if target.pids:
+
+        def per_request(name: str, start: dict[str, float], end: dict[str, float]) -> float:
+            return (end[name] - start[name]) / requests * 1000
+
+        print(
+            f"CPU per request: straight, identity {per_request('identity', before, between):.2f} ms; "
+            f"through the gateway, gateway {per_request('gateway', between, after):.2f} ms "
+            f"+ identity {per_request('identity', between, after):.2f} ms"
+        )
 
 
 def main() -> None:
