@@ -25,6 +25,7 @@ from common.kafka import create_broker, ensure_topics
 from common.outbox import OutboxRelay
 from common.settings import ServiceSettings
 from common.telemetry import setup_telemetry
+from common.text_guard import TextGuardMiddleware
 from contracts.ids import uuid7
 from contracts.topics import dead_letter_topic, every_topic
 
@@ -153,6 +154,7 @@ def create_service_app(settings: ServiceSettings, parts: ServiceParts, *, title:
     app = FastAPI(title=title, version="0.1.0", lifespan=lifespan, openapi_tags=parts.openapi_tags or None)
     app.state.settings = settings
     install_problem_handlers(app)
+    app.add_middleware(TextGuardMiddleware)
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health_router)
     for router in parts.routers:

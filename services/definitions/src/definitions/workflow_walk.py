@@ -7,14 +7,18 @@ Outputs given for a task are merged into the workflow data when the walk reaches
 engine merges a completed task's output.
 """
 
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from definitions import expressions
+from common import expressions
 
 MAX_STEPS = 100
+# What one walk may spend on expressions in all: each is bounded on its own, but a looping
+# walk of many conditions would otherwise hold a worker thread for many bounds in a row.
+WALK_BUDGET_MS = 2000
 
 
 class WalkOutcome(StrEnum):
@@ -71,6 +75,23 @@ class WalkResult:
 Evaluator = Callable[[str, Any], Any]
 
 
+def budgeted_evaluator(budget_ms: int = WALK_BUDGET_MS) -> Evaluator:
+    """An evaluator whose expressions share one time budget, starting now."""
+    deadline = time.monotonic() + budget_ms / 1000
+    per_expression = expressions.DEFAULT_LIMITS
+
+    def evaluate(expression: str, data: Any) -> Any:
+        remaining_ms = int((deadline - time.monotonic()) * 1000)
+        if remaining_ms <= 0:
+            raise expressions.ExpressionError(f"the walk ran past its {budget_ms} ms budget")
+        limits = expressions.ExpressionLimits(
+            timeout_ms=min(per_expression.timeout_ms, remaining_ms), max_depth=per_expression.max_depth
+        )
+        return expressions.evaluate_text(expression, data, limits)
+
+    return evaluate
+
+
 def outgoing_in_order(transitions: Sequence[WalkTransition], task_key: str) -> list[WalkTransition]:
     """The transitions leaving `task_key` in the order they are tried."""
     leaving = [t for t in transitions if t.from_task == task_key]
@@ -84,9 +105,10 @@ def walk(
     ticket_data: Mapping[str, Any],
     task_outputs: Mapping[str, Mapping[str, Any]] | None = None,
     *,
-    evaluate: Evaluator = expressions.evaluate,
+    evaluate: Evaluator | None = None,
     max_steps: int = MAX_STEPS,
 ) -> WalkResult:
+    evaluate = evaluate or budgeted_evaluator()
     by_key = {task.key: task for task in tasks}
     outputs = task_outputs or {}
     data: dict[str, Any] = dict(ticket_data)

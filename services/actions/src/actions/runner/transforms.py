@@ -1,25 +1,21 @@
-"""JSONata transforms of action input and output, bounded in time and recursion depth."""
+"""Action input and output transforms: what an action's JSONata expression means here (none is
+the identity, a non-object result is kept under `result`). Compiling, bounds and safe regexes
+are `common.expressions`'."""
 
 from typing import Any
 
-import jsonata
+from common import expressions
 
-
-class TransformError(Exception):
-    """An expression that does not parse, runs out of bounds, or fails on its input."""
+# Callers name the failure of a transform; it is the shared expression failure.
+TransformError = expressions.ExpressionError
 
 
 def apply_transform(expression: str | None, data: Any, *, timeout_ms: int, max_depth: int) -> Any:
     """`expression(data)`; identity when there is no expression."""
     if expression is None or not expression.strip():
         return data
-    try:
-        compiled = jsonata.Jsonata(expression, timeout=timeout_ms, stack=max_depth)
-        return compiled.evaluate(data)
-    except RecursionError as exc:
-        raise TransformError("the expression recursed too deeply") from exc
-    except Exception as exc:
-        raise TransformError(str(exc) or type(exc).__name__) from exc
+    limits = expressions.ExpressionLimits(timeout_ms=timeout_ms, max_depth=max_depth)
+    return expressions.evaluate(expressions.compile(expression), data, limits)
 
 
 def as_output(value: Any) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.validators import validator_for
 from pydantic import ValidationError
 
-from definitions import expressions
+from common import expressions, json_schema
 from definitions.bundles.schemas import Bundle, Problem, TaskSpec, TaskType, TicketTypeSpec, WorkflowSpec
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_-]*$")
@@ -248,10 +248,11 @@ def _check_regex(pattern: str, loc: Loc, findings: Findings) -> None:
     if len(pattern) > MAX_REGEX_LENGTH:
         findings.error(loc, f"pattern longer than {MAX_REGEX_LENGTH} characters", "pattern_too_long")
         return
-    try:
-        re.compile(pattern)
-    except re.error as exc:
-        findings.error(loc, f"pattern does not compile: {exc}", "invalid_pattern")
+    # Checked by the engine the pattern will run in (RE2, linear time), so a pattern that
+    # publishes is one the services can match safely.
+    problem = json_schema.pattern_problem(pattern)
+    if problem is not None:
+        findings.error(loc, f"pattern does not compile: {problem}", "invalid_pattern")
 
 
 def _schema_keywords(node: Any, loc: list[str | int]) -> Iterator[tuple[list[str | int], str, Any]]:

@@ -2,8 +2,9 @@
 
 from typing import Any
 
-from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
+
+from common.json_schema import validator_for
 
 
 def output_problems(
@@ -15,7 +16,7 @@ def output_problems(
             return []
         return [{"loc": [*loc_prefix], "msg": "output must be an object", "type": "type"}]
     try:
-        validator = Draft202012Validator(output_schema)
+        validator = validator_for(output_schema)
     except SchemaError as exc:
         return [
             {

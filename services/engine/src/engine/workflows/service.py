@@ -14,6 +14,7 @@ from uuid import UUID
 
 from common.db import UnitOfWork
 from common.errors import Conflict, Forbidden, NotFound, ValidationProblem
+from common.expressions import ExpressionError, ExpressionLimits, evaluate_text, holds, run_bounded
 from contracts.actions import ActionAwaitingCallback, ActionFailed, ActionSucceeded
 from contracts.engine import (
     ActionRequested,
@@ -35,7 +36,6 @@ from contracts.tickets import TicketSubmitted
 from engine.config import EngineSettings
 from engine.definitions.repository import DefinitionRepository
 from engine.definitions.service import WorkflowPlan
-from engine.expressions import ExpressionError, ExpressionLimits, evaluate, run_bounded, truthy
 from engine.models import Decision, HistoryEntry, TaskInstance, Timer, WorkflowInstance
 from engine.tasks.data import merge, output_problems
 from engine.tasks.repository import TaskRepository
@@ -369,7 +369,7 @@ class WorkflowRuntime:
 
         def decide() -> TransitionChoice:
             return choose_transition(
-                task.task_key, plan.transitions, lambda e: evaluate(e, data, limits), truthy
+                task.task_key, plan.transitions, lambda e: evaluate_text(e, data, limits), holds
             )
 
         try:

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from engine.expressions import ExpressionError
+from common.expressions import ExpressionError
 
 
 class DecisionOutcome(StrEnum):

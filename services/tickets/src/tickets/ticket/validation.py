@@ -2,7 +2,9 @@
 
 from typing import Any
 
-from jsonschema import Draft202012Validator, ValidationError
+from jsonschema import ValidationError
+
+from common.json_schema import validator_for
 
 TITLE_MAX_LENGTH = 300
 
@@ -26,7 +28,7 @@ def title_problems(title: str) -> list[Problem]:
 def ticket_data_problems(schema: dict[str, Any], data: dict[str, Any]) -> list[Problem]:
     """Every way `data` breaks `schema` (JSON Schema 2020-12), each located by its path under
     `ticket_data`; a missing property is located at the property itself."""
-    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    validator = validator_for(schema, check_formats=True)
     problems: list[Problem] = []
     for error in sorted(validator.iter_errors(data), key=_order):
         loc = ["body", "ticket_data", *(str(part) for part in error.absolute_path)]
