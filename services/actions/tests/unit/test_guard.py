@@ -90,3 +90,15 @@ class TestCheckTarget:
         await check_target("http://10.1.9.9/", allow, allow_private=False, resolver=_no_dns)
         with pytest.raises(TargetRefused):
             await check_target("http://10.2.0.1/", allow, allow_private=False, resolver=_no_dns)
+
+    async def test_with_private_targets_on_a_company_allowlist_still_decides(self) -> None:
+        allow = Allowlist.parse(["127.0.0.1/32"])
+        target = await check_target("http://127.0.0.1:9900/", allow, allow_private=True, resolver=_no_dns)
+        assert target.address == "127.0.0.1"
+        for url in ("http://[::1]:9900/", "http://127.0.0.2/", "http://10.0.0.1/"):
+            with pytest.raises(TargetRefused):
+                await check_target(url, allow, allow_private=True, resolver=_no_dns)
+
+    async def test_with_private_targets_on_and_no_allowlist_loopback_is_reachable(self) -> None:
+        for url in ("http://127.0.0.1:9900/", "http://[::1]:9900/"):
+            await check_target(url, Allowlist(), allow_private=True, resolver=_no_dns)

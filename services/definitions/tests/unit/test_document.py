@@ -25,6 +25,31 @@ class TestParseDocument:
         with pytest.raises(BadRequest):
             parse_document(b"[" * 500 + b"]" * 500, "json")
 
+    @pytest.mark.parametrize(
+        "text",
+        [
+            b"[" * 10_000 + b"]" * 10_000,
+            b"{a: " * 5_000 + b"1" + b"}" * 5_000,
+            b"a:\n" + b"".join(b"  " * i + b"k:\n" for i in range(1, 100)) + b"  " * 100 + b"x: 1\n",
+        ],
+        ids=["flow-sequences", "flow-mappings", "block-mappings"],
+    )
+    def test_deep_yaml_is_refused_while_scanning(self, text: bytes) -> None:
+        with pytest.raises(BadRequest, match="nested deeper than 64"):
+            parse_document(text, "yaml")
+
+    def test_yaml_at_the_depth_limit_is_read(self) -> None:
+        text = b"[" * 60 + b"1" + b"]" * 60
+        value = parse_document(text, "yaml")
+        for _ in range(60):
+            assert isinstance(value, list)
+            value = value[0]
+        assert value == 1
+
+    def test_deep_json_is_refused(self) -> None:
+        with pytest.raises(BadRequest):
+            parse_document(b"[" * 100_000 + b"]" * 100_000, "json")
+
     def test_not_utf8(self) -> None:
         with pytest.raises(BadRequest):
             parse_document(b"\xff\xfe", "json")

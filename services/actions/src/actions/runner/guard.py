@@ -45,6 +45,10 @@ class Allowlist:
     def permits_address(self, address: IPAddress) -> bool:
         return any(address in network for network in self.networks)
 
+    @property
+    def is_empty(self) -> bool:
+        return not self.networks and not self.hosts
+
 
 @dataclass(frozen=True)
 class Target:
@@ -101,7 +105,11 @@ async def system_resolver(host: str, port: int) -> list[str]:
 async def check_target(
     raw_url: str, allowlist: Allowlist, *, allow_private: bool, resolver: Resolver
 ) -> Target:
-    """The URL and the one address it may be called at; `TargetRefused` otherwise."""
+    """The URL and the one address it may be called at; `TargetRefused` otherwise.
+
+    `allow_private` (a development setting) opens non-public addresses only to a company that
+    has no allowlist: a company that lists what it may reach gets exactly that, so
+    `127.0.0.1/32` does not also open `::1` or the rest of loopback."""
     try:
         url = httpx.URL(raw_url)
     except (httpx.InvalidURL, ValueError) as exc:
@@ -127,7 +135,7 @@ async def check_target(
             raise TargetRefused(f"the host {host!r} does not resolve") from exc
         if not addresses:
             raise TargetRefused(f"the host {host!r} does not resolve")
-    host_allowed = allow_private or allowlist.permits_host(host)
+    host_allowed = (allow_private and allowlist.is_empty) or allowlist.permits_host(host)
     for candidate in addresses:
         address = ipaddress.ip_address(candidate.split("%", 1)[0])
         if not (host_allowed or is_public(address) or allowlist.permits_address(address)):

@@ -24,6 +24,14 @@ YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yam
 
 
 class _JsonCompatibleLoader(yaml.SafeLoader):
+    def fetch_more_tokens(self) -> None:
+        # Checked as the text is scanned, before anything is built: the scanner's work per
+        # token grows with the nesting (10,000 nested `[` cost seconds of CPU), so a document
+        # is refused as soon as it opens one level too many.
+        if self.flow_level + len(self.indents) > MAX_DEPTH:
+            raise BadRequest(f"The bundle is nested deeper than {MAX_DEPTH} levels.")
+        super().fetch_more_tokens()  # type: ignore[no-untyped-call]
+
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()  # type: ignore[no-untyped-call]
