@@ -131,7 +131,38 @@ class TestReplaceRoles:
         )
         assert response.status_code == 200, response.text
         assert response.json()["system_roles"] == ["user", "workflow_creator"]
-        assert response.json()["company_roles"] == ["HR"]
+        assert response.json()["company_roles"] == ["HR", "user"]
+
+
+class TestDefaultCompanyRole:
+    async def test_a_user_created_with_other_company_roles_keeps_the_default(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        admin = await sign_up(client)
+        await client.post("/api/identity/company-roles", json={"name": "finance"}, headers=admin.headers())
+        response = await client.post(
+            "/api/identity/users",
+            json={
+                "email": "fin@example.com",
+                "first_name": "Fi",
+                "last_name": "Nance",
+                "company_roles": ["finance"],
+            },
+            headers=admin.headers(),
+        )
+        assert response.status_code == 201, response.text
+        assert response.json()["company_roles"] == ["finance", "user"]
+
+    async def test_replacing_roles_with_none_keeps_the_default(self, client: httpx.AsyncClient) -> None:
+        admin = await sign_up(client)
+        member = await create_member(client, admin)
+        response = await client.put(
+            f"/api/identity/users/{member.user_id}/roles",
+            json={"system_roles": [], "company_roles": []},
+            headers=admin.headers(),
+        )
+        assert response.status_code == 200, response.text
+        assert response.json()["company_roles"] == ["user"]
 
 
 class TestAdminOnly:

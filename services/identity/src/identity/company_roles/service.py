@@ -12,7 +12,7 @@ from identity.models import CompanyRole
 from identity.users import repository as users_repository
 from identity.users import service as users_service
 
-DEFAULT_ROLE = "user"
+DEFAULT_ROLE = users_service.DEFAULT_COMPANY_ROLE
 
 
 def to_read(role: CompanyRole) -> CompanyRoleRead:

@@ -28,6 +28,19 @@ from identity.users.schemas import RolesUpdate, UserCreate, UserRead, UserUpdate
 EMAIL_TAKEN = "An account with this email address already exists."
 
 
+# Every user holds this company role (it gates the ticket types open to everyone); it cannot be
+# renamed or deleted, so the name identifies it.
+DEFAULT_COMPANY_ROLE = "user"
+
+
+def with_default_company_role(names: Sequence[str]) -> list[str]:
+    """The company roles asked for, plus the default one whatever was asked."""
+    if any(name.lower() == DEFAULT_COMPANY_ROLE for name in names):
+        return list(names)
+    # Last, so a problem with a name given still points at its index in the request.
+    return [*names, DEFAULT_COMPANY_ROLE]
+
+
 def with_base_role(roles: Sequence[str]) -> list[str]:
     """Every account holds the system role `user`; the others come on top, each once."""
     ordered = [SystemRole.USER.value, *(str(role) for role in roles)]
@@ -101,7 +114,7 @@ async def create(
     company_roles: Sequence[str],
     password_hash: str | None,
 ) -> UserRead:
-    role_ids = await resolve_company_roles(uow, company_id, company_roles)
+    role_ids = await resolve_company_roles(uow, company_id, with_default_company_role(company_roles))
     user = User(
         company_id=company_id,
         email=email,
@@ -206,7 +219,7 @@ async def replace_roles(uow: UnitOfWork, company_id: UUID, user_id: UUID, roles:
     system_roles = with_base_role(roles.system_roles)
     if SystemRole.ADMIN.value not in system_roles:
         await _ensure_an_admin_remains(uow, user)
-    role_ids = await resolve_company_roles(uow, company_id, roles.company_roles)
+    role_ids = await resolve_company_roles(uow, company_id, with_default_company_role(roles.company_roles))
     before = await read(uow, user)
     user.system_roles = system_roles
     await repository.replace_company_roles(uow.session, company_id, user.id, role_ids)
