@@ -117,6 +117,12 @@ class TimelineEntry(Base):
         Index(
             "ix_timeline_entries_company_id_ticket_id_occurred_at", "company_id", "ticket_id", "occurred_at"
         ),
+        Index(
+            "ix_timeline_entries_company_id_ticket_id_task_instance_id",
+            "company_id",
+            "ticket_id",
+            "task_instance_id",
+        ),
     )
 
     company_id: Mapped[UUID] = mapped_column(primary_key=True)
@@ -129,6 +135,8 @@ class TimelineEntry(Base):
     task_key: Mapped[str | None] = mapped_column(String(100), nullable=True)
     task_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
     task_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    # The engine's task instance the event is about: what an attachment's task is checked against.
+    task_instance_id: Mapped[UUID | None] = mapped_column(nullable=True)
     assignee_id: Mapped[UUID | None] = mapped_column(nullable=True)
     detail: Mapped[str] = mapped_column(Text, nullable=False, default="")
     occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
@@ -180,6 +188,19 @@ class IngestKey(Timestamped, Base):
     rotated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class IngestKeyDirectory(Base):
+    """Which company an ingest key id belongs to, and nothing else (no secret, no name).
+
+    Not a company table (no row-level security): a record on `tickets.inbound` whose body is
+    too broken to name its company is still signed with a key, and this is how its company is
+    found, so the record can be verified under that company's key and listed for its admin."""
+
+    __tablename__ = "ingest_key_directory"
+
+    key_id: Mapped[UUID] = mapped_column(primary_key=True)
+    company_id: Mapped[UUID] = mapped_column(nullable=False)
 
 
 class InboundRejection(Base):

@@ -2,12 +2,17 @@
 
 from collections.abc import Callable
 from typing import Any
+from uuid import UUID
 
 import httpx
 import pytest
 from tickets_test_support import VALID_LEAVE, Caller, PublishType
 
+from common.consumer import Delivery
+from contracts.engine import TaskCreated
+from contracts.envelope import Actor, envelope_for
 from contracts.ids import uuid7
+from tickets.consumers import event_consumer
 
 
 @pytest.fixture
@@ -145,3 +150,73 @@ class TestDownloadAttachment:
         colleague = make_caller()
         url = f"/api/tickets/tickets/{ticket['id']}/attachments/{attachment['id']}"
         assert (await client.get(url, headers=colleague.headers)).status_code == 404
+
+
+class TestAttachmentTask:
+    """An attachment may name one of its ticket's tasks, as the engine's events told tickets."""
+
+    async def _task_of(self, db: Any, ticket: Any) -> Any:
+        """A task the engine created for `ticket`, as its event reaches the tickets consumer."""
+        task_id = uuid7()
+        company_id = ticket["owner"].company_id
+        payload = TaskCreated(
+            workflow_instance_id=uuid7(),
+            ticket_id=UUID(ticket["id"]),
+            workflow_status="RUNNING",
+            task_instance_id=task_id,
+            task_key="review",
+            task_name="Review",
+            task_status="PENDING",
+        )
+        built = envelope_for(payload, company_id=company_id, actor=Actor.system("engine"))
+        await event_consumer(db).handle(
+            Delivery("engine.events", 0, 0, None, built.model_dump_json().encode(), {})
+        )
+        return task_id
+
+    def _upload_for_task(
+        self, client: httpx.AsyncClient, ticket: Any, task_id: Any, caller: Any = None
+    ) -> Any:
+        return client.post(
+            f"/api/tickets/tickets/{ticket['id']}/attachments",
+            files={"file": ("note.pdf", b"%PDF-1.7 task", "application/pdf")},
+            data={"task_instance_id": str(task_id)},
+            headers=(caller or ticket["owner"]).headers,
+        )
+
+    async def test_a_task_of_the_ticket_is_accepted(
+        self, client: httpx.AsyncClient, db: Any, ticket: Any
+    ) -> None:
+        task_id = await self._task_of(db, ticket)
+        response = await self._upload_for_task(client, ticket, task_id)
+        assert response.status_code == 201, response.text
+        assert response.json()["task_instance_id"] == str(task_id)
+
+    async def test_a_random_task_id_is_refused_and_nothing_is_stored(
+        self, client: httpx.AsyncClient, ticket: Any
+    ) -> None:
+        response = await self._upload_for_task(client, ticket, uuid7())
+        assert response.status_code == 422
+        assert [e["loc"] for e in response.json()["errors"]] == [["body", "task_instance_id"]]
+        detail = (
+            await client.get(f"/api/tickets/tickets/{ticket['id']}", headers=ticket["owner"].headers)
+        ).json()
+        assert detail["attachments"] == []
+
+    async def test_another_tickets_task_is_refused(
+        self,
+        client: httpx.AsyncClient,
+        db: Any,
+        ticket: Any,
+        make_caller: Callable[..., Caller],
+    ) -> None:
+        other = (
+            await client.post(
+                "/api/tickets/tickets",
+                json={"ticket_type_key": "leave", "title": "Other", "ticket_data": VALID_LEAVE},
+                headers=ticket["owner"].headers,
+            )
+        ).json()
+        other_task = await self._task_of(db, {"owner": ticket["owner"], **other})
+        response = await self._upload_for_task(client, ticket, other_task)
+        assert response.status_code == 422

@@ -197,6 +197,31 @@ class TestRefusedInboundTicket:
         await consumer.handle(delivery(inbound_body(sender.company_id)))
         await self.assert_refused(db, sender.company_id, "missing_key")
 
+    @pytest.mark.parametrize(
+        "body",
+        [b"[1, 2]", b'{"company_id": 5, "title": "x"}', b"\xffnot json"],
+        ids=["not-an-object", "company-not-an-id", "not-json"],
+    )
+    async def test_a_body_naming_no_company_signed_with_a_live_key_is_listed_for_the_key_company(
+        self, consumer: InboundTicketConsumer, sender: Sender, db: Database, body: bytes
+    ) -> None:
+        await consumer.handle(sender.signed(body))
+        await self.assert_refused(db, sender.company_id, "malformed_body")
+
+    async def test_a_body_naming_no_company_with_a_bad_signature_is_not_listed(
+        self, consumer: InboundTicketConsumer, sender: Sender, db: Database
+    ) -> None:
+        await consumer.handle(delivery(b"[1, 2]", sender.key_id, "v1=00"))
+        assert await rejections_of(db, sender.company_id) == []
+
+    async def test_text_that_cannot_be_stored_is_malformed(
+        self, consumer: InboundTicketConsumer, sender: Sender, db: Database
+    ) -> None:
+        await consumer.handle(sender.signed(inbound_body(sender.company_id, title="a\u0000b")))
+        await self.assert_refused(db, sender.company_id, "malformed_body")
+        [rejection] = await rejections_of(db, sender.company_id)
+        assert [e["loc"] for e in rejection.errors or []] == [["body", "title"]]
+
     async def test_not_json_is_dead_lettered_without_a_company(
         self, consumer: InboundTicketConsumer, db: Database
     ) -> None:

@@ -16,6 +16,7 @@ from contracts.ids import uuid7
 from tickets.attachment.repository import AttachmentRepository
 from tickets.models import Attachment
 from tickets.storage.port import AttachmentStorage, StoredObjectMissing
+from tickets.ticket.repository import TicketRepository
 from tickets.ticket.service import visible_ticket
 
 READ_CHUNK = 64 * 1024
@@ -90,6 +91,21 @@ async def upload(
     """Attach a file to a ticket the caller can see. The same filename again becomes the next
     version (the ticket row is locked, so two uploads of one name cannot take one version)."""
     ticket = await visible_ticket(uow, claims, ticket_id, for_update=True)
+    # The ticket's own tasks are known from the engine's events on its timeline; any other id
+    # (another ticket's, another company's, or none at all) is refused the same way.
+    if task_instance_id is not None and not await TicketRepository(uow.session).has_task(
+        claims.company_id, ticket.id, task_instance_id
+    ):
+        raise ValidationProblem(
+            "The task is not one of this ticket's.",
+            errors=[
+                {
+                    "loc": ["body", "task_instance_id"],
+                    "msg": "not a task of this ticket",
+                    "type": "unknown_task",
+                }
+            ],
+        )
     content_type = media_type(file.content_type)
     if content_type not in limits.allowed_types:
         raise UnsupportedMediaType(

@@ -28,6 +28,7 @@ from sqlalchemy.dialects.postgresql import insert
 from common.consumer import Delivery, EventConsumer
 from common.db import Database
 from common.errors import Conflict, ProblemError
+from common.text_guard import json_problems
 from contracts.envelope import Actor
 from contracts.tickets import INBOUND_KEY_ID_HEADER, INBOUND_SIGNATURE_HEADER, InboundTicket
 from contracts.topics import dead_letter_topic
@@ -131,7 +132,7 @@ class InboundTicketConsumer(EventConsumer):
             raise InboundRejected(
                 RejectionReason.MALFORMED_BODY,
                 "The body is not a JSON object naming a company_id.",
-                company_id=None,
+                company_id=await self._signer_company(delivery),
                 sender_event_id=sender_event_id,
             )
 
@@ -171,6 +172,13 @@ class InboundTicketConsumer(EventConsumer):
                         "The body does not follow the InboundTicket schema.",
                         _validation_errors(exc),
                     ) from exc
+                unstorable = json_problems(document, ["body"])
+                if unstorable:
+                    raise refuse(
+                        RejectionReason.MALFORMED_BODY,
+                        "The body holds text that cannot be stored.",
+                        unstorable,
+                    )
                 if not await self._claim(uow, inbound_claim_id(company_id, message.event_id), "handled"):
                     return
                 try:
@@ -203,6 +211,27 @@ class InboundTicketConsumer(EventConsumer):
         except Conflict:
             # Already a ticket of this sender event: the redelivery has nothing left to do.
             return
+
+    async def _signer_company(self, delivery: Delivery) -> UUID | None:
+        """The company whose live key signed these exact bytes, for a body that does not name
+        one; None when the key or the signature does not hold up (nobody can have junk listed
+        for a company without its key)."""
+        try:
+            key_id = UUID(delivery.headers.get(INBOUND_KEY_ID_HEADER, ""))
+        except ValueError:
+            return None
+        async with self.db.unit_of_work() as uow:
+            company_id = await ingest.company_of_key(uow, key_id)
+        if company_id is None:
+            return None
+        async with self.db.unit_of_work(company_id) as uow:
+            key = await ingest.signing_key(uow, company_id, key_id)
+            if key is None or key.revoked_at is not None:
+                return None
+            secrets = ingest.accepted_secrets(key, self.policy, datetime.now(UTC))
+        if not signature_matches(secrets, delivery.body, delivery.headers.get(INBOUND_SIGNATURE_HEADER)):
+            return None
+        return company_id
 
     async def reject(self, delivery: Delivery, rejected: InboundRejected) -> None:
         """Dead-letter the record (through the outbox) and list it for the company, in one

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tickets.models import InboundRejection, IngestKey
+from tickets.models import InboundRejection, IngestKey, IngestKeyDirectory
 
 
 class IngestKeyRepository:
@@ -14,6 +14,7 @@ class IngestKeyRepository:
 
     async def add(self, key: IngestKey) -> IngestKey:
         self.session.add(key)
+        self.session.add(IngestKeyDirectory(key_id=key.id, company_id=key.company_id))
         await self.session.flush()
         await self.session.refresh(key)
         return key
@@ -23,6 +24,13 @@ class IngestKeyRepository:
         if for_update:
             stmt = stmt.with_for_update()
         return await self.session.scalar(stmt)
+
+    async def company_of(self, key_id: UUID) -> UUID | None:
+        """The company a key id belongs to (the directory is not a company table)."""
+        company_id: UUID | None = await self.session.scalar(
+            select(IngestKeyDirectory.company_id).where(IngestKeyDirectory.key_id == key_id)
+        )
+        return company_id
 
     async def for_company(self, company_id: UUID) -> list[IngestKey]:
         rows = await self.session.scalars(

@@ -96,6 +96,10 @@ def accepted_secrets(key: IngestKey, policy: KeyPolicy, now: datetime) -> list[s
     return secrets
 
 
+async def company_of_key(uow: UnitOfWork, key_id: UUID) -> UUID | None:
+    return await IngestKeyRepository(uow.session).company_of(key_id)
+
+
 async def signing_key(uow: UnitOfWork, company_id: UUID, key_id: UUID) -> IngestKey | None:
     return await IngestKeyRepository(uow.session).get(company_id, key_id)
 

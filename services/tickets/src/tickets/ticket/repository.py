@@ -137,6 +137,19 @@ class TicketRepository:
         )
         return added is not None
 
+    async def has_task(self, company_id: UUID, ticket_id: UUID, task_instance_id: UUID) -> bool:
+        """Whether an engine event about this task instance reached this ticket's timeline."""
+        found = await self.session.scalar(
+            select(TimelineEntry.id)
+            .where(
+                TimelineEntry.company_id == company_id,
+                TimelineEntry.ticket_id == ticket_id,
+                TimelineEntry.task_instance_id == task_instance_id,
+            )
+            .limit(1)
+        )
+        return found is not None
+
     async def timeline(self, company_id: UUID, ticket_id: UUID) -> list[TimelineEntry]:
         rows = await self.session.scalars(
             select(TimelineEntry)

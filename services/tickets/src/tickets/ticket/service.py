@@ -200,6 +200,7 @@ async def record_workflow_event(uow: UnitOfWork, event: WorkflowEvent, envelope:
             "task_key": event.task_key,
             "task_name": event.task_name,
             "task_status": event.task_status,
+            "task_instance_id": event.task_instance_id,
             "assignee_id": event.assignee_id,
             "detail": event.detail,
             "occurred_at": envelope.occurred_at,
