@@ -4,11 +4,27 @@ from uuid import UUID
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from common.auth import SystemRole
+from identity.emails import MAX_LENGTH as EMAIL_MAX_LENGTH
 from identity.emails import normalize_email
+from identity.passwords import MAX_LENGTH as PASSWORD_MAX_LENGTH
+from identity.passwords import MIN_LENGTH as PASSWORD_MIN_LENGTH
 from identity.passwords import password_problems
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-Email = Annotated[str, Field(max_length=320), AfterValidator(normalize_email)]
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+    Field(description="1 to 100 characters, surrounding blanks removed."),
+]
+Email = Annotated[
+    str,
+    Field(
+        max_length=320,
+        description=f"An email address (name@example.com, at most {EMAIL_MAX_LENGTH} characters once "
+        "surrounding blanks are removed); compared case-insensitively.",
+        json_schema_extra={"format": "email"},
+    ),
+    AfterValidator(normalize_email),
+]
 
 
 def check_new_password(password: str) -> str:
@@ -18,7 +34,17 @@ def check_new_password(password: str) -> str:
     return password
 
 
-NewPassword = Annotated[str, AfterValidator(check_new_password)]
+# The rule is enforced by `check_new_password` (one message listing every problem); the schema
+# states the same rule so a client can check it before sending.
+NewPassword = Annotated[
+    str,
+    AfterValidator(check_new_password),
+    Field(
+        description=f"{PASSWORD_MIN_LENGTH} to {PASSWORD_MAX_LENGTH} characters, mixing at least two of: "
+        "lower-case letters, upper-case letters, digits, symbols; not the email address.",
+        json_schema_extra={"minLength": PASSWORD_MIN_LENGTH, "maxLength": PASSWORD_MAX_LENGTH},
+    ),
+]
 
 
 class UserRead(BaseModel):

@@ -7,12 +7,19 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tickets.attachment.schemas import AttachmentRead
 from tickets.ticket.status import TicketStatus
+from tickets.ticket.validation import TITLE_MAX_LENGTH
 
 
 class TicketCreate(BaseModel):
     ticket_type_key: str = Field(min_length=1, max_length=100)
-    title: str
-    ticket_data: dict[str, Any] = Field(default_factory=dict)
+    # Checked by the service (every problem of a submission is listed at once); stated here.
+    title: str = Field(
+        description=f"1 to {TITLE_MAX_LENGTH} characters, not only blanks.",
+        json_schema_extra={"minLength": 1, "maxLength": TITLE_MAX_LENGTH},
+    )
+    ticket_data: dict[str, Any] = Field(
+        default_factory=dict, description="Checked against the ticket type's JSON Schema (`fields`)."
+    )
 
 
 class TicketRead(BaseModel):

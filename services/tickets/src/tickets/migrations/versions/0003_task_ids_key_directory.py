@@ -33,12 +33,12 @@ def upgrade() -> None:
     )
     # The keys that exist already. Row-level security is forced on ingest_keys even for its
     # owner, so it is lifted for this one statement, inside the migration's transaction.
-    op.execute(f"ALTER TABLE {SCHEMA}.ingest_keys NO FORCE ROW LEVEL SECURITY")
+    op.execute("ALTER TABLE tickets.ingest_keys NO FORCE ROW LEVEL SECURITY")
     op.execute(
-        f"INSERT INTO {SCHEMA}.ingest_key_directory (key_id, company_id) "
-        f"SELECT id, company_id FROM {SCHEMA}.ingest_keys"
+        "INSERT INTO tickets.ingest_key_directory (key_id, company_id) "
+        "SELECT id, company_id FROM tickets.ingest_keys"
     )
-    op.execute(f"ALTER TABLE {SCHEMA}.ingest_keys FORCE ROW LEVEL SECURITY")
+    op.execute("ALTER TABLE tickets.ingest_keys FORCE ROW LEVEL SECURITY")
 
 
 def downgrade() -> None:
