@@ -22,6 +22,7 @@ from common.db import Database
 from common.errors import install_problem_handlers
 from common.health import router as health_router
 from common.kafka import create_broker, ensure_topics
+from common.openapi import document_problems
 from common.outbox import OutboxRelay
 from common.settings import ServiceSettings
 from common.telemetry import setup_telemetry
@@ -159,4 +160,5 @@ def create_service_app(settings: ServiceSettings, parts: ServiceParts, *, title:
     app.include_router(health_router)
     for router in parts.routers:
         app.include_router(router)
+    document_problems(app)
     return app
