@@ -30,7 +30,7 @@ class _JsonCompatibleLoader(yaml.SafeLoader):
         # is refused as soon as it opens one level too many.
         if self.flow_level + len(self.indents) > MAX_DEPTH:
             raise BadRequest(f"The bundle is nested deeper than {MAX_DEPTH} levels.")
-        super().fetch_more_tokens()  # type: ignore[no-untyped-call]
+        super().fetch_more_tokens()
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
