@@ -29,6 +29,19 @@ def eventually(check: Callable[[], T | None], what: str, timeout: float = 90.0) 
         time.sleep(0.3)
 
 
+def merged_openapi(base_url: str) -> dict[str, Any]:
+    """The gateway's merged document once every service is in it (a service building its own
+    document for the first time, on a loaded machine, can miss the gateway's fetch)."""
+
+    def complete() -> dict[str, Any] | None:
+        document: dict[str, Any] = httpx.get(f"{base_url}/api/openapi.json", timeout=30).json()
+        if "Services missing from this document: none" in document["info"]["description"]:
+            return document
+        return None
+
+    return eventually(complete, "every service in the OpenAPI document", timeout=120)
+
+
 def workflow_spec(key: str) -> dict[str, Any]:
     return {
         "key": key,

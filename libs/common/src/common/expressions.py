@@ -27,6 +27,14 @@ from jsonata.regex_engine import CompiledPattern, RegexFlags
 T = TypeVar("T")
 
 MAX_EXPRESSION_LENGTH = 4000
+# What one step may build. The timebox is checked between steps, so a single step that makes
+# ten million numbers ([1..10000000]) or a 50 MB string ($pad) would run past it; ranges and
+# padding are refused before they are built, and any bigger value as soon as it is made.
+MAX_SEQUENCE_LENGTH = 2_000_000
+MAX_STRING_LENGTH = 1_000_000
+MAX_SPLIT_PIECES = 100_000
+# $pad builds its padding a character at a time; real formatting pads to a few dozen.
+MAX_PAD_WIDTH = 10_000
 # Compiled expressions kept per process; a workflow has a handful, a company a few hundred.
 CACHE_SIZE = 2048
 
@@ -47,6 +55,59 @@ class ExpressionLimits:
 
 
 DEFAULT_LIMITS = ExpressionLimits()
+
+
+class _BoundedJsonata(jsonata.Jsonata):  # type: ignore[misc]
+    """JSONata whose range operator refuses a sequence too long to be worth building."""
+
+    def evaluate_range_expression(self, lhs: Any, rhs: Any) -> Any:
+        if (
+            isinstance(lhs, int)
+            and isinstance(rhs, int)
+            and not isinstance(lhs, bool)
+            and not isinstance(rhs, bool)
+            and rhs - lhs + 1 > MAX_SEQUENCE_LENGTH
+        ):
+            raise ExpressionError(f"a range of more than {MAX_SEQUENCE_LENGTH} numbers")
+        return super().evaluate_range_expression(lhs, rhs)
+
+
+class _BoundedPad(jsonata.Jsonata.JNativeFunction):  # type: ignore[misc]
+    def __init__(self) -> None:
+        super().__init__("pad", "<s-ns?:s>", jsonata.functions.Functions, "pad")
+
+    def call(self, input: Any, args: Any) -> Any:
+        width = args[1] if args and len(args) > 1 else None
+        if isinstance(width, int | float) and abs(width) > MAX_PAD_WIDTH:
+            raise ExpressionError(f"$pad to more than {MAX_PAD_WIDTH} characters")
+        return super().call(input, args)
+
+
+class _BoundedSplit(jsonata.Jsonata.JNativeFunction):  # type: ignore[misc]
+    def __init__(self) -> None:
+        super().__init__("split", "<s-(sf)n?:a<s>>", jsonata.functions.Functions, "split")
+
+    def call(self, input: Any, args: Any) -> Any:
+        text = args[0] if args else None
+        separator = args[1] if args and len(args) > 1 else None
+        if isinstance(text, str) and len(text) > MAX_SPLIT_PIECES:
+            # The pieces are counted before any is made: exactly for a plain separator, and for
+            # a regex by the most it could make.
+            pieces = (
+                (text.count(separator) if separator else len(text))
+                if isinstance(separator, str)
+                else len(text)
+            )
+            if pieces > MAX_SPLIT_PIECES:
+                raise ExpressionError(f"$split into more than {MAX_SPLIT_PIECES} pieces")
+        return super().call(input, args)
+
+
+def _check_size(value: Any) -> None:
+    if isinstance(value, str) and len(value) > MAX_STRING_LENGTH:
+        raise ExpressionError(f"a string of more than {MAX_STRING_LENGTH} characters")
+    if isinstance(value, list) and len(value) > MAX_SEQUENCE_LENGTH:
+        raise ExpressionError(f"a sequence of more than {MAX_SEQUENCE_LENGTH} values")
 
 
 @dataclass(frozen=True)
@@ -97,7 +158,9 @@ def compile(expression: str) -> CompiledExpression:
 @functools.lru_cache(maxsize=CACHE_SIZE)
 def _compile_cached(expression: str) -> CompiledExpression:
     try:
-        program = jsonata.Jsonata(expression, safe_regex)
+        program = _BoundedJsonata(expression, safe_regex)
+        program.environment.bind("pad", _BoundedPad())
+        program.environment.bind("split", _BoundedSplit())
     except ExpressionError:
         raise
     except RecursionError as exc:
@@ -121,6 +184,13 @@ def evaluate(compiled: CompiledExpression, data: Any, limits: ExpressionLimits =
     # concurrent evaluations of one cached expression never share a timebox.
     frame = program.create_frame(program.environment)
     frame.set_runtime_bounds(limits.timeout_ms, limits.max_depth)
+    timebox_exit = frame.lookup("__evaluate_exit")
+
+    def on_exit(expr: Any, input: Any, environment: Any, result: Any) -> None:
+        timebox_exit(expr, input, environment, result)
+        _check_size(result)
+
+    frame.bind("__evaluate_exit", on_exit)
     try:
         return program.evaluate(data, frame)
     except ExpressionError:

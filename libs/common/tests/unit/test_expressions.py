@@ -31,6 +31,33 @@ class TestBoundedEvaluation:
             expressions.compile("1 + " * 2000 + "1")
 
 
+class TestSingleStepBounds:
+    """Steps the timebox cannot interrupt are refused before (or as soon as) they build too much."""
+
+    def test_a_huge_range_is_refused_before_it_is_built(self) -> None:
+        with pytest.raises(ExpressionError, match="range of more than"):
+            evaluate_text("$count([1..100000000])", {}, LIMITS)
+
+    def test_a_modest_range_is_fine(self) -> None:
+        assert evaluate_text("$count([1..1000])", {}, LIMITS) == 1000
+
+    def test_a_huge_pad_is_refused(self) -> None:
+        with pytest.raises(ExpressionError, match=r"\$pad to more than"):
+            evaluate_text('$length($pad("", 50000000))', {}, LIMITS)
+        assert evaluate_text('$pad("ab", 5, "-")', {}, LIMITS) == "ab---"
+
+    def test_a_split_into_too_many_pieces_is_refused(self) -> None:
+        with pytest.raises(ExpressionError, match=r"\$split into more than"):
+            evaluate_text('$count($split(text, ""))', {"text": "x" * 200_000}, LIMITS)
+        assert evaluate_text('$split("a,b", ",")', {}, LIMITS) == ["a", "b"]
+
+    def test_a_value_too_large_is_refused_when_it_is_made(self) -> None:
+        with pytest.raises(ExpressionError, match="string of more than"):
+            evaluate_text(
+                "text & text", {"text": "x" * 600_000}, ExpressionLimits(timeout_ms=5000, max_depth=100)
+            )
+
+
 class TestCompileCache:
     def test_the_same_text_compiles_once(self) -> None:
         assert expressions.compile("amount > 10") is expressions.compile("amount > 10")
