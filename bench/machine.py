@@ -30,3 +30,20 @@ def percentile(values: list[float], fraction: float) -> float:
         return float("nan")
     index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
     return ordered[index]
+
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def busy_jiffies() -> int:
+    """Whole-machine CPU time spent working (user, nice, system, irq, softirq, steal), in
+    clock ticks since boot, from the first line of /proc/stat. Guest time is already inside
+    user and nice, so it is not added again."""
+    with open("/proc/stat") as stat:
+        fields = stat.readline().split()
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(value) for value in fields[1:9])
+    return user + nice + system + irq + softirq + steal
+
+
+def cpu_ms(jiffies: int) -> float:
+    return jiffies * 1000 / CLK_TCK

@@ -1,0 +1,663 @@
+"""TicketFlower against DBOS, the same workflow on the same machine in one run.
+
+The workflow is three steps, each POSTing small JSON to one shared local endpoint:
+
+- on DBOS (pinned below, installed into its own virtualenv under `.data/bench/`), a durable
+  workflow of three steps on the embedded Postgres (durable, a database of its own), driven
+  in DBOS's own process;
+- on TicketFlower, every service and the gateway as real processes on the chosen broker,
+  driven through the gateway only: sign-up, bundle upload (a workflow of three SYNC_ACTION
+  steps), tickets submitted over HTTP, completion read from the API.
+
+For each: N workflows submitted at concurrency C (workflows/s = N / wall time from the first
+submit to the last completion; whole-machine CPU per workflow from /proc/stat over the same
+span), then workflows one at a time, submit → completed, p50/p99. The ratios are
+TicketFlower / DBOS.
+
+    python -m bench.compare [--workflows 300] [--concurrency 32] [--broker embedded|kafka]
+
+Every wait is bounded: a phase that runs past its time limit stops the run with an error.
+"""
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import queue
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bench import infra as bench_infra
+from bench.endpoint import Endpoint
+from bench.machine import busy_jiffies, cpu_ms, describe, percentile
+from common.embedded import BrokerKind, EmbeddedPostgres, free_port
+from common.testing.infra import create_database
+from devstack.stack import DEFAULT_PORTS, Stack
+
+DBOS_VERSION = "3.4.0"
+ROOT = Path(__file__).resolve().parents[1]
+BENCH_DIR = ROOT / ".data" / "bench"
+DBOS_VENV = BENCH_DIR / "dbos-venv"
+STEPS = ("a", "b", "c")
+WARMUP = 3
+PASSWORD = "Bench-Password-2026"
+TICKET_TYPE = "bench_compare"
+SETUP_LIMIT = 300.0
+PER_WORKFLOW_LIMIT = 30.0
+
+# Executed by the DBOS virtualenv's interpreter, never imported here: the project's checks
+# know nothing of DBOS. It reads its settings from argv, reports JSON lines on stdout and
+# starts each measured phase when a line arrives on stdin, so the CPU figures are taken by
+# the parent around exactly that phase.
+DBOS_DRIVER = """
+import asyncio
+import json
+import sys
+import time
+
+import httpx
+from dbos import DBOS
+
+settings = json.loads(sys.argv[1])
+STEPS = ("a", "b", "c")
+client = None
+
+DBOS(config={
+    "name": "bench_compare",
+    "system_database_url": settings["database_url"],
+    "log_level": "WARNING",
+})
+
+
+@DBOS.step()
+async def call(n, step):
+    response = await client.post(f"{settings['endpoint']}/step/{step}", json={"n": n, "step": step})
+    response.raise_for_status()
+    return response.json()
+
+
+@DBOS.workflow()
+async def flow(n):
+    for step in STEPS:
+        await call(n, step)
+    return n
+
+
+def say(event, **fields):
+    print(json.dumps({"event": event, **fields}), flush=True)
+
+
+async def wait_for_go():
+    line = await asyncio.to_thread(sys.stdin.readline)
+    if not line:
+        raise SystemExit("the benchmark went away")
+
+
+async def run_one(n):
+    handle = await DBOS.start_workflow_async(flow, n)
+    return await handle.get_result()
+
+
+async def main():
+    global client
+    client = httpx.AsyncClient(timeout=10.0, limits=httpx.Limits(max_connections=256))
+    DBOS.launch()
+    for n in range(settings["warmup"]):
+        await run_one(-1 - n)
+    say("ready")
+
+    await wait_for_go()
+    workflows, gate = settings["workflows"], asyncio.Semaphore(settings["concurrency"])
+
+    async def submit(n):
+        async with gate:
+            return await DBOS.start_workflow_async(flow, n)
+
+    began = time.perf_counter()
+    handles = await asyncio.gather(*(submit(n) for n in range(workflows)))
+    results = await asyncio.wait_for(
+        asyncio.gather(*(handle.get_result() for handle in handles)), settings["time_limit"]
+    )
+    say("throughput", seconds=time.perf_counter() - began, completed=len(results))
+
+    await wait_for_go()
+    latencies = []
+    for n in range(settings["sequential"]):
+        started = time.perf_counter()
+        await asyncio.wait_for(run_one(workflows + n), settings["per_workflow_limit"])
+        latencies.append(time.perf_counter() - started)
+    say("latency", latencies=latencies)
+    await client.aclose()
+
+
+asyncio.run(main())
+DBOS.destroy()
+"""
+
+
+@dataclass
+class Figures:
+    system: str
+    workflows: int
+    completed: int
+    seconds: float
+    jiffies: int
+    endpoint_calls: int
+    latencies: list[float]
+
+    @property
+    def per_second(self) -> float:
+        return self.completed / self.seconds if self.seconds > 0 else float("nan")
+
+    @property
+    def cpu_ms_per_workflow(self) -> float:
+        return cpu_ms(self.jiffies) / self.completed if self.completed else float("nan")
+
+    def latency_ms(self, fraction: float) -> float:
+        return percentile(self.latencies, fraction) * 1000
+
+
+class PhaseTimeout(RuntimeError):
+    """A phase ran past its time limit."""
+
+
+def throughput_limit(workflows: int) -> float:
+    return 60.0 + 2.0 * workflows
+
+
+def pinned(name: str) -> str:
+    """The project's pin of a package, so the DBOS side uses the same HTTP client."""
+    for line in (ROOT / "constraints.txt").read_text().splitlines():
+        if line.lower().startswith(f"{name}=="):
+            return line.strip()
+    raise RuntimeError(f"{name} is not pinned in constraints.txt")
+
+
+def dbos_python() -> Path:
+    """The DBOS virtualenv's interpreter, created or repaired when DBOS is missing or at
+    another version."""
+    python = DBOS_VENV / "bin" / "python"
+    httpx_pin = pinned("httpx")
+    wanted = f"{DBOS_VERSION} {httpx_pin.split('==', 1)[1]}"
+    check = "import importlib.metadata as m; print(m.version('dbos'), m.version('httpx'))"
+    if python.exists():
+        found = subprocess.run([python, "-c", check], capture_output=True, text=True, timeout=60)
+        if found.returncode == 0 and found.stdout.strip() == wanted:
+            return python
+    print(f"installing DBOS {DBOS_VERSION} into {DBOS_VENV} ...", flush=True)
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", DBOS_VENV], check=True, timeout=300)
+    installed = subprocess.run(
+        [
+            python,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--disable-pip-version-check",
+            f"dbos=={DBOS_VERSION}",
+            httpx_pin,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    if installed.returncode != 0:
+        raise RuntimeError(f"installing DBOS {DBOS_VERSION} failed:\n{installed.stderr[-3000:]}")
+    return python
+
+
+class Driver:
+    """The DBOS driver process: JSON lines out, a line in to start each phase."""
+
+    def __init__(self, python: Path, script: Path, settings: dict[str, Any], log: Path) -> None:
+        self.log = log
+        with open(log, "wb") as err:
+            self.popen = subprocess.Popen(
+                [python, script, json.dumps(settings)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=err,
+                text=True,
+            )
+        self.lines: queue.Queue[str | None] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.popen.stdout is not None
+        for line in self.popen.stdout:
+            self.lines.put(line)
+        self.lines.put(None)
+
+    def expect(self, event: str, timeout: float) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                line = self.lines.get(timeout=max(0.01, deadline - time.monotonic()))
+            except queue.Empty:
+                raise PhaseTimeout(f"DBOS: no {event!r} within {timeout:.0f}s") from None
+            if line is None:
+                self.popen.wait(10)
+                tail = self.log.read_text(errors="replace")[-3000:]
+                raise RuntimeError(f"the DBOS driver exited with {self.popen.returncode}:\n{tail}")
+            with contextlib.suppress(json.JSONDecodeError):
+                message: dict[str, Any] = json.loads(line)
+                if message.get("event") == event:
+                    return message
+
+    def go(self) -> None:
+        assert self.popen.stdin is not None
+        self.popen.stdin.write("go\n")
+        self.popen.stdin.flush()
+
+    def stop(self) -> None:
+        if self.popen.poll() is None:
+            self.popen.kill()
+        self.popen.wait(10)
+
+
+def run_dbos(run_dir: Path, endpoint: Endpoint, workflows: int, concurrency: int, sequential: int) -> Figures:
+    python = dbos_python()
+    script = BENCH_DIR / "dbos_driver.py"
+    script.write_text(DBOS_DRIVER)
+    postgres = EmbeddedPostgres(run_dir / "dbos-postgres", free_port(), durable=True)
+    postgres.start()
+    driver: Driver | None = None
+    try:
+        database_url = create_database(postgres.url, "dbos_bench")
+        driver = Driver(
+            python,
+            script,
+            {
+                "database_url": database_url,
+                "endpoint": endpoint.url,
+                "workflows": workflows,
+                "concurrency": concurrency,
+                "sequential": sequential,
+                "warmup": WARMUP,
+                "time_limit": throughput_limit(workflows),
+                "per_workflow_limit": PER_WORKFLOW_LIMIT,
+            },
+            run_dir / "dbos-driver.log",
+        )
+        driver.expect("ready", SETUP_LIMIT)
+        calls = endpoint.calls()
+        jiffies = busy_jiffies()
+        driver.go()
+        throughput = driver.expect("throughput", throughput_limit(workflows) + 30)
+        jiffies = busy_jiffies() - jiffies
+        calls = endpoint.calls() - calls
+        driver.go()
+        latency = driver.expect("latency", PER_WORKFLOW_LIMIT * sequential + 30)
+        return Figures(
+            f"DBOS {DBOS_VERSION}",
+            workflows,
+            int(throughput["completed"]),
+            float(throughput["seconds"]),
+            jiffies,
+            calls,
+            [float(value) for value in latency["latencies"]],
+        )
+    finally:
+        if driver is not None:
+            driver.stop()
+        postgres.stop()
+
+
+@dataclass
+class Client:
+    """One company's admin, through the gateway only."""
+
+    http: httpx.AsyncClient
+    email: str
+    completion: str
+    token: str = ""
+
+    async def sign_up(self) -> None:
+        response = await self.http.post(
+            "/api/identity/signup",
+            json={
+                "company_name": f"Bench {uuid.uuid4().hex[:6]}",
+                "email": self.email,
+                "password": PASSWORD,
+                "first_name": "Bench",
+                "last_name": "Mark",
+                "cookie": False,
+            },
+        )
+        if response.status_code != 201:
+            raise RuntimeError(f"sign-up refused: {response.status_code} {response.text[:300]}")
+        self.token = response.json()["access_token"]
+
+    async def log_in(self) -> None:
+        response = await self.http.post(
+            "/api/identity/login", json={"email": self.email, "password": PASSWORD, "cookie": False}
+        )
+        response.raise_for_status()
+        self.token = response.json()["access_token"]
+
+    async def request(self, method: str, url: str, deadline: float, **kwargs: Any) -> httpx.Response:
+        """Retried on what a client retries (a lost connection, 429, 5xx, an expired token)
+        until the deadline; any other answer is returned."""
+        while True:
+            try:
+                response = await self.http.request(
+                    method,
+                    url,
+                    headers={"authorization": f"Bearer {self.token}", **kwargs.pop("headers", {})},
+                    **kwargs,
+                )
+                if response.status_code == 401:
+                    await self.log_in()
+                elif response.status_code != 429 and response.status_code < 500:
+                    return response
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise PhaseTimeout(f"{method} {url}: no answer before the time limit")
+            await asyncio.sleep(0.1)
+
+    async def upload(self, endpoint: Endpoint) -> None:
+        response = await self.request(
+            "POST", "/api/definitions/bundles", time.monotonic() + 60, json=bundle(endpoint.url)
+        )
+        if response.status_code != 201:
+            raise RuntimeError(f"bundle refused: {response.status_code} {response.text[:500]}")
+
+    async def submit(self, n: int, deadline: float) -> str:
+        key = str(uuid.uuid4())
+        body = {"ticket_type_key": TICKET_TYPE, "title": f"bench {n}", "ticket_data": {"n": n}}
+        while True:
+            response = await self.request(
+                "POST", "/api/tickets/tickets", deadline, json=body, headers={"idempotency-key": key}
+            )
+            if response.status_code == 201:
+                return str(response.json()["id"])
+            # Until the definitions event reaches the tickets service, the type is unknown.
+            if response.status_code != 422 or "unknown_ticket_type" not in response.text:
+                raise RuntimeError(f"submit refused: {response.status_code} {response.text[:300]}")
+            if time.monotonic() > deadline:
+                raise PhaseTimeout("the ticket type never reached the tickets service")
+            await asyncio.sleep(0.1)
+
+    async def completed_total(self, deadline: float) -> int:
+        if self.completion == "ticket":
+            url = "/api/tickets/tickets"
+            params = {"type": TICKET_TYPE, "status": "COMPLETED", "page_size": "1"}
+        else:
+            url = "/api/engine/instances"
+            params = {"workflow_key": TICKET_TYPE, "status": "COMPLETED", "page_size": "1"}
+        response = await self.request("GET", url, deadline, params=params)
+        response.raise_for_status()
+        return int(response.json()["total"])
+
+    async def wait_completed(self, ticket_id: str, poll: float, deadline: float) -> None:
+        while True:
+            if self.completion == "ticket":
+                response = await self.request("GET", f"/api/tickets/tickets/{ticket_id}", deadline)
+                response.raise_for_status()
+                status = response.json()["status"]
+                if status == "COMPLETED":
+                    return
+                if status in ("ERROR", "CANCELLED"):
+                    raise RuntimeError(f"ticket {ticket_id} ended {status}")
+            else:
+                response = await self.request(
+                    "GET", "/api/engine/instances", deadline, params={"ticket_id": ticket_id}
+                )
+                response.raise_for_status()
+                items = response.json()["items"]
+                if items and items[0]["status"] == "COMPLETED":
+                    return
+            if time.monotonic() > deadline:
+                raise PhaseTimeout(f"ticket {ticket_id} not completed before the time limit")
+            await asyncio.sleep(poll)
+
+
+def bundle(endpoint_url: str) -> dict[str, Any]:
+    """Three SYNC_ACTION steps posting `{"n": n, "step": s}`, the DBOS workflow's calls."""
+
+    def step(name: str) -> dict[str, Any]:
+        return {
+            "key": name,
+            "name": f"Step {name}",
+            "task_type": "SYNC_ACTION",
+            "action_url": f"{endpoint_url}/step/{name}",
+            "timeout_seconds": 10,
+            "max_retries": 5,
+            "input_transform": f'{{"n": n, "step": "{name}"}}',
+        }
+
+    return {
+        "workflow": {
+            "key": TICKET_TYPE,
+            "name": "Bench compare",
+            "start_task": STEPS[0],
+            "tasks": [step(name) for name in STEPS],
+            "transitions": [
+                {"from": STEPS[i], "to": STEPS[i + 1], "condition": None, "priority": 0}
+                for i in range(len(STEPS) - 1)
+            ],
+        },
+        "ticket_types": [
+            {
+                "key": TICKET_TYPE,
+                "name": "Bench compare",
+                "prefix": "BC",
+                "fields": {"type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"]},
+                "company_role_access": ["user"],
+            }
+        ],
+    }
+
+
+async def drive_ticketflower(
+    gateway_url: str,
+    endpoint: Endpoint,
+    workflows: int,
+    concurrency: int,
+    sequential: int,
+    poll: float,
+    completion: str,
+) -> Figures:
+    limits = httpx.Limits(max_connections=concurrency + 4, max_keepalive_connections=concurrency + 4)
+    async with httpx.AsyncClient(base_url=gateway_url, timeout=30.0, limits=limits) as http:
+        client = Client(http, f"bench-{uuid.uuid4().hex[:8]}@example.com", completion)
+        await client.sign_up()
+        await client.upload(endpoint)
+        setup_deadline = time.monotonic() + SETUP_LIMIT
+        for n in range(WARMUP):
+            ticket_id = await client.submit(-1 - n, setup_deadline)
+            await client.wait_completed(ticket_id, poll, setup_deadline)
+        baseline = await client.completed_total(setup_deadline)
+
+        deadline = time.monotonic() + throughput_limit(workflows)
+        numbers = iter(range(workflows))
+
+        async def submitter() -> None:
+            for n in numbers:
+                await client.submit(n, deadline)
+
+        calls = (await http.get(endpoint.calls_url)).json()["calls"]
+        jiffies = busy_jiffies()
+        began = time.perf_counter()
+        submitters = asyncio.gather(*(submitter() for _ in range(concurrency)))
+        completed = 0
+        while completed < workflows:
+            if submitters.done():
+                submitters.result()  # a refused submit stops the run here
+            if time.monotonic() > deadline:
+                submitters.cancel()
+                raise PhaseTimeout(f"TicketFlower: {completed}/{workflows} completed within the time limit")
+            await asyncio.sleep(0.1)
+            completed = await client.completed_total(deadline) - baseline
+        seconds = time.perf_counter() - began
+        jiffies = busy_jiffies() - jiffies
+        await submitters
+        calls = (await http.get(endpoint.calls_url)).json()["calls"] - calls
+
+        latencies: list[float] = []
+        for n in range(sequential):
+            one_deadline = time.monotonic() + PER_WORKFLOW_LIMIT
+            started = time.perf_counter()
+            ticket_id = await client.submit(workflows + n, one_deadline)
+            await client.wait_completed(ticket_id, poll, one_deadline)
+            latencies.append(time.perf_counter() - started)
+    return Figures("TicketFlower", workflows, completed, seconds, jiffies, calls, latencies)
+
+
+def run_ticketflower(
+    run_dir: Path,
+    endpoint: Endpoint,
+    broker: BrokerKind,
+    workflows: int,
+    concurrency: int,
+    sequential: int,
+    poll: float,
+    completion: str,
+) -> tuple[Figures, str]:
+    data_dir = run_dir / "ticketflower"
+    infra = bench_infra.start(data_dir, broker)
+    ports = {name: free_port() for name in DEFAULT_PORTS}
+    stack = Stack(infra=infra, data_dir=data_dir, ports=ports, say=lambda m: None)
+    stack.extra_env.update(
+        {
+            "TF_ENV": "test",
+            "IDENTITY_LOGIN_RATE_LIMIT_PER_MINUTE": "100000",
+            "ACTIONS_ALLOW_PRIVATE_TARGETS": "true",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    try:
+        stack.migrate()
+        stack.start()
+        stack.wait_ready(timeout=SETUP_LIMIT)
+        figures = asyncio.run(
+            drive_ticketflower(
+                f"http://127.0.0.1:{ports['gateway']}",
+                endpoint,
+                workflows,
+                concurrency,
+                sequential,
+                poll,
+                completion,
+            )
+        )
+        return figures, bench_infra.describe(infra)
+    finally:
+        stack.stop()
+        infra.stop()
+
+
+@contextlib.contextmanager
+def run_directory() -> Iterator[Path]:
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    path = BENCH_DIR / f"run-{os.getpid()}-{int(time.time())}"
+    path.mkdir()
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def ratio(ours: float, theirs: float) -> str:
+    return f"{ours / theirs:.2f}x" if theirs else "n/a"
+
+
+def report(tf: Figures, dbos: Figures, concurrency: int) -> None:
+    rows = [
+        (
+            f"workflows/s ({tf.workflows} at concurrency {concurrency})",
+            f"{tf.per_second:.1f}",
+            f"{dbos.per_second:.1f}",
+            ratio(tf.per_second, dbos.per_second),
+        ),
+        (
+            "whole-machine CPU-ms per workflow",
+            f"{tf.cpu_ms_per_workflow:.0f}",
+            f"{dbos.cpu_ms_per_workflow:.0f}",
+            ratio(tf.cpu_ms_per_workflow, dbos.cpu_ms_per_workflow),
+        ),
+        (
+            f"one at a time p50 ms ({len(tf.latencies)} workflows)",
+            f"{tf.latency_ms(0.5):.0f}",
+            f"{dbos.latency_ms(0.5):.0f}",
+            ratio(tf.latency_ms(0.5), dbos.latency_ms(0.5)),
+        ),
+        (
+            "one at a time p99 ms",
+            f"{tf.latency_ms(0.99):.0f}",
+            f"{dbos.latency_ms(0.99):.0f}",
+            ratio(tf.latency_ms(0.99), dbos.latency_ms(0.99)),
+        ),
+        (
+            "completed / endpoint calls",
+            f"{tf.completed}/{tf.endpoint_calls}",
+            f"{dbos.completed}/{dbos.endpoint_calls}",
+            "",
+        ),
+    ]
+    print(f"\n{'measure':<44}{'TicketFlower':>14}{dbos.system:>14}{'TF/DBOS':>10}")
+    for label, ours, theirs, times in rows:
+        print(f"{label:<44}{ours:>14}{theirs:>14}{times:>10}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--workflows", type=int, default=300, help="workflows in the throughput phase")
+    parser.add_argument("--concurrency", type=int, default=32, help="submits in flight")
+    parser.add_argument("--sequential", type=int, default=30, help="workflows run one at a time")
+    parser.add_argument(
+        "--poll-ms",
+        type=float,
+        default=5.0,
+        help="how often TicketFlower's completion is read, one at a time",
+    )
+    parser.add_argument(
+        "--completion",
+        choices=("ticket", "workflow"),
+        default="ticket",
+        help="ticket: the ticket's status reads COMPLETED (tickets API); "
+        "workflow: the workflow instance does (engine API)",
+    )
+    bench_infra.add_broker_argument(parser)
+    args = parser.parse_args()
+    workflows = max(1, min(args.workflows, 10_000))
+    concurrency = max(1, min(args.concurrency, 256))
+    sequential = max(1, min(args.sequential, 1_000))
+    poll = max(0.001, args.poll_ms / 1000)
+
+    print(f"Machine: {describe()}", flush=True)
+    with run_directory() as run_dir, Endpoint() as endpoint:
+        print(
+            f"Endpoint: {endpoint.url}, one POST answered in {endpoint.answer_time_ms():.2f} ms (median round trip)"
+        )
+        print(f"DBOS {DBOS_VERSION} on the embedded Postgres (durable) ...", flush=True)
+        dbos = run_dbos(run_dir, endpoint, workflows, concurrency, sequential)
+        print(f"TicketFlower on the {args.broker} broker ...", flush=True)
+        tf, broker = run_ticketflower(
+            run_dir, endpoint, args.broker, workflows, concurrency, sequential, poll, args.completion
+        )
+    print(f"Broker: {broker}")
+    print(
+        f"Workflow: {len(STEPS)} steps, each POSTing small JSON to the endpoint; TicketFlower driven "
+        f"through the gateway, completion = the {args.completion} reads COMPLETED, polled every {args.poll_ms:g} ms"
+    )
+    report(tf, dbos, concurrency)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,104 @@
+"""A partner system that answers every POST at once with small JSON, counting the calls, so
+the benchmarks can check that every step really reached it. It runs in a process of its own
+(`Endpoint`), so its work never shares an interpreter lock with a load generator.
+
+    python -m bench.endpoint PORT
+"""
+
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+import httpx
+import uvicorn
+
+from common.embedded import free_port, wait_for_port
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+
+ANSWER = b'{"ok":true}'
+calls = 0
+
+
+async def app(
+    scope: Scope, receive: Callable[[], Awaitable[Message]], send: Callable[[Message], Awaitable[None]]
+) -> None:
+    """Pure ASGI: the least work per request that still reads the whole body."""
+    global calls
+    if scope["type"] != "http":
+        return
+    more = True
+    while more:
+        message = await receive()
+        more = bool(message.get("more_body"))
+    if scope["method"] == "POST":
+        calls += 1
+        body = ANSWER
+    else:
+        body = json.dumps({"calls": calls}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+class Endpoint:
+    """The endpoint as a child process on a free port, for `with`."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def calls_url(self) -> str:
+        return f"{self.url}/calls"
+
+    def __enter__(self) -> "Endpoint":
+        self.process = subprocess.Popen([sys.executable, "-m", "bench.endpoint", str(self.port)])
+        wait_for_port(self.port, 30)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def calls(self) -> int:
+        """POSTs answered so far."""
+        return int(httpx.get(self.calls_url, timeout=5.0).json()["calls"])
+
+    def answer_time_ms(self, samples: int = 200) -> float:
+        """Median round trip of one POST over a kept-alive connection."""
+        times: list[float] = []
+        with httpx.Client(timeout=5.0) as client:
+            for _ in range(samples):
+                started = time.perf_counter()
+                client.post(f"{self.url}/probe", json={"n": 0})
+                times.append(time.perf_counter() - started)
+        return sorted(times)[len(times) // 2] * 1000
+
+
+def main() -> None:
+    uvicorn.run(
+        app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning", access_log=False, lifespan="off"
+    )
+
+
+if __name__ == "__main__":
+    main()
