@@ -40,10 +40,18 @@ import httpx
 
 from bench import infra as bench_infra
 from bench.endpoint import Endpoint
-from bench.machine import busy_jiffies, cpu_ms, describe, percentile
-from common.embedded import BrokerKind, EmbeddedPostgres, free_port
+from bench.machine import (
+    ProcessTicks,
+    busy_jiffies,
+    cpu_ms,
+    describe,
+    percentile,
+    postmaster_pid,
+    tree_deltas,
+)
+from common.embedded import ApacheKafka, BrokerKind, EmbeddedKafka, EmbeddedPostgres, free_port
 from common.testing.infra import create_database
-from devstack.stack import DEFAULT_PORTS, Stack
+from devstack.stack import DEFAULT_PORTS, Infra, Stack
 
 DBOS_VERSION = "3.4.0"
 ROOT = Path(__file__).resolve().parents[1]
@@ -153,6 +161,7 @@ class Figures:
     completed: int
     seconds: float
     jiffies: int
+    breakdown: dict[str, int]
     endpoint_calls: int
     latencies: list[float]
 
@@ -163,6 +172,13 @@ class Figures:
     @property
     def cpu_ms_per_workflow(self) -> float:
         return cpu_ms(self.jiffies) / self.completed if self.completed else float("nan")
+
+    @property
+    def own_cpu_ms_per_workflow(self) -> float:
+        return self.cpu_ms_of(sum(self.breakdown.values()))
+
+    def cpu_ms_of(self, jiffies: int) -> float:
+        return cpu_ms(jiffies) / self.completed if self.completed else float("nan")
 
     def latency_ms(self, fraction: float) -> float:
         return percentile(self.latencies, fraction) * 1000
@@ -292,11 +308,17 @@ def run_dbos(run_dir: Path, endpoint: Endpoint, workflows: int, concurrency: int
             run_dir / "dbos-driver.log",
         )
         driver.expect("ready", SETUP_LIMIT)
+        trees = {
+            "DBOS process": driver.popen.pid,
+            "Postgres": postmaster_pid(postgres.pgdata),
+            "endpoint": endpoint.pid,
+        }
         calls = endpoint.calls()
-        jiffies = busy_jiffies()
+        jiffies, before = busy_jiffies(), ProcessTicks()
         driver.go()
         throughput = driver.expect("throughput", throughput_limit(workflows) + 30)
-        jiffies = busy_jiffies() - jiffies
+        jiffies, after = busy_jiffies() - jiffies, ProcessTicks()
+        breakdown = tree_deltas(before, after, trees, {"benchmark": os.getpid()})
         calls = endpoint.calls() - calls
         driver.go()
         latency = driver.expect("latency", PER_WORKFLOW_LIMIT * sequential + 30)
@@ -306,6 +328,7 @@ def run_dbos(run_dir: Path, endpoint: Endpoint, workflows: int, concurrency: int
             int(throughput["completed"]),
             float(throughput["seconds"]),
             jiffies,
+            breakdown,
             calls,
             [float(value) for value in latency["latencies"]],
         )
@@ -470,6 +493,7 @@ async def drive_ticketflower(
     sequential: int,
     poll: float,
     completion: str,
+    trees: dict[str, int],
 ) -> Figures:
     limits = httpx.Limits(max_connections=concurrency + 4, max_keepalive_connections=concurrency + 4)
     async with httpx.AsyncClient(base_url=gateway_url, timeout=30.0, limits=limits) as http:
@@ -490,7 +514,7 @@ async def drive_ticketflower(
                 await client.submit(n, deadline)
 
         calls = (await http.get(endpoint.calls_url)).json()["calls"]
-        jiffies = busy_jiffies()
+        jiffies, before = busy_jiffies(), ProcessTicks()
         began = time.perf_counter()
         submitters = asyncio.gather(*(submitter() for _ in range(concurrency)))
         completed = 0
@@ -503,7 +527,8 @@ async def drive_ticketflower(
             await asyncio.sleep(0.1)
             completed = await client.completed_total(deadline) - baseline
         seconds = time.perf_counter() - began
-        jiffies = busy_jiffies() - jiffies
+        jiffies, after = busy_jiffies() - jiffies, ProcessTicks()
+        breakdown = tree_deltas(before, after, trees, {"benchmark": os.getpid()})
         await submitters
         calls = (await http.get(endpoint.calls_url)).json()["calls"] - calls
 
@@ -514,7 +539,7 @@ async def drive_ticketflower(
             ticket_id = await client.submit(workflows + n, one_deadline)
             await client.wait_completed(ticket_id, poll, one_deadline)
             latencies.append(time.perf_counter() - started)
-    return Figures("TicketFlower", workflows, completed, seconds, jiffies, calls, latencies)
+    return Figures("TicketFlower", workflows, completed, seconds, jiffies, breakdown, calls, latencies)
 
 
 def run_ticketflower(
@@ -543,6 +568,12 @@ def run_ticketflower(
         stack.migrate()
         stack.start()
         stack.wait_ready(timeout=SETUP_LIMIT)
+        trees = {name: process.popen.pid for name, process in stack.processes.items()}
+        trees["endpoint"] = endpoint.pid
+        if infra.postgres is not None:
+            trees["Postgres"] = postmaster_pid(infra.postgres.pgdata)
+        for i, pid in enumerate(broker_pids(infra)):
+            trees[f"broker {i + 1}" if i else "broker"] = pid
         figures = asyncio.run(
             drive_ticketflower(
                 f"http://127.0.0.1:{ports['gateway']}",
@@ -552,12 +583,21 @@ def run_ticketflower(
                 sequential,
                 poll,
                 completion,
+                trees,
             )
         )
         return figures, bench_infra.describe(infra)
     finally:
         stack.stop()
         infra.stop()
+
+
+def broker_pids(infra: Infra) -> list[int]:
+    if isinstance(infra.kafka, EmbeddedKafka) and infra.kafka.process is not None:
+        return [infra.kafka.process.pid]
+    if isinstance(infra.kafka, ApacheKafka):
+        return [node.process.pid for node in infra.kafka.nodes if node.process is not None]
+    return []
 
 
 @contextlib.contextmanager
@@ -590,6 +630,12 @@ def report(tf: Figures, dbos: Figures, concurrency: int) -> None:
             ratio(tf.cpu_ms_per_workflow, dbos.cpu_ms_per_workflow),
         ),
         (
+            "CPU-ms per workflow, this run's processes only",
+            f"{tf.own_cpu_ms_per_workflow:.0f}",
+            f"{dbos.own_cpu_ms_per_workflow:.0f}",
+            ratio(tf.own_cpu_ms_per_workflow, dbos.own_cpu_ms_per_workflow),
+        ),
+        (
             f"one at a time p50 ms ({len(tf.latencies)} workflows)",
             f"{tf.latency_ms(0.5):.0f}",
             f"{dbos.latency_ms(0.5):.0f}",
@@ -611,6 +657,12 @@ def report(tf: Figures, dbos: Figures, concurrency: int) -> None:
     print(f"\n{'measure':<44}{'TicketFlower':>14}{dbos.system:>14}{'TF/DBOS':>10}")
     for label, ours, theirs, times in rows:
         print(f"{label:<44}{ours:>14}{theirs:>14}{times:>10}")
+    for figures in (tf, dbos):
+        parts = sorted(figures.breakdown.items(), key=lambda item: -item[1])
+        print(
+            f"\nCPU-ms per workflow by process, {figures.system}: "
+            + ", ".join(f"{name} {figures.cpu_ms_of(ticks):.0f}" for name, ticks in parts)
+        )
 
 
 def main() -> None:
@@ -642,9 +694,8 @@ def main() -> None:
 
     print(f"Machine: {describe()}", flush=True)
     with run_directory() as run_dir, Endpoint() as endpoint:
-        print(
-            f"Endpoint: {endpoint.url}, one POST answered in {endpoint.answer_time_ms():.2f} ms (median round trip)"
-        )
+        fastest, median = endpoint.answer_times_ms()
+        print(f"Endpoint: one POST round trip fastest {fastest:.2f} ms, median {median:.2f} ms")
         print(f"DBOS {DBOS_VERSION} on the embedded Postgres (durable) ...", flush=True)
         dbos = run_dbos(run_dir, endpoint, workflows, concurrency, sequential)
         print(f"TicketFlower on the {args.broker} broker ...", flush=True)

@@ -1,14 +1,15 @@
 """The workflow engine end to end: the engine and the action runners as real processes on the
-embedded stack (or DATABASE_URL / KAFKA_BOOTSTRAP_SERVERS), tickets injected as `ticket
-submitted` events, three SYNC_ACTION steps against a local HTTP endpoint.
+embedded Postgres and the chosen broker (or DATABASE_URL / KAFKA_BOOTSTRAP_SERVERS), tickets
+injected as `ticket submitted` events, three SYNC_ACTION steps against a local HTTP endpoint.
 
 Prints workflows per second (ticket submitted → workflow completed) and the p50/p99 latency
 from ticket submitted to first task assigned (a FORM workflow with one available worker).
 
-`python -m bench.engine_throughput [workflows]` — bounded: it stops once every workflow has
-completed or after a time limit.
+`python -m bench.engine_throughput [workflows] [--broker embedded|kafka]` — bounded: it stops
+once every workflow has completed or after a time limit.
 """
 
+import argparse
 import asyncio
 import json
 import subprocess
@@ -24,6 +25,7 @@ from uuid import UUID
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
+from bench import infra as bench_infra
 from bench.machine import describe, percentile
 from common.embedded import free_port
 from common.testing.infra import create_database
@@ -33,7 +35,7 @@ from contracts.identity import UserCreated
 from contracts.ids import uuid7
 from contracts.tickets import TicketSubmitted
 from contracts.topics import ENGINE_EVENTS
-from devstack.stack import Infra, Stack, start_infra
+from devstack.stack import Infra, Stack
 
 TIME_LIMIT = 300.0
 
@@ -80,7 +82,7 @@ def ticket(workflow_key: str, n: int) -> TicketSubmitted:
     )
 
 
-async def measure(kafka: str, port: int, workflows: int) -> None:
+async def measure(kafka: str, port: int, workflows: int, broker: str) -> None:
     company_id = uuid7()
     producer = AIOKafkaProducer(bootstrap_servers=kafka, acks="all", linger_ms=2)
     await producer.start()
@@ -181,6 +183,7 @@ async def measure(kafka: str, port: int, workflows: int) -> None:
     await producer.stop()
 
     print(f"Machine: {describe()}")
+    print(f"Broker: {broker}")
     print(
         f"Workflows (3 sync actions each) completed: {len(completed)}/{workflows} in {elapsed:.1f}s"
         f" = {len(completed) / elapsed:.1f} workflows/s"
@@ -192,13 +195,23 @@ async def measure(kafka: str, port: int, workflows: int) -> None:
 
 
 def main() -> None:
-    workflows = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("workflows", nargs="?", type=int, default=200)
+    bench_infra.add_broker_argument(parser)
+    args = parser.parse_args()
+    workflows = max(1, min(args.workflows, 10_000))
     data_dir = Path(tempfile.mkdtemp(prefix="tf-bench-engine-"))
-    infra = start_infra(data_dir, lambda m: None, pg_port=free_port(), kafka_port=free_port())
+    infra = bench_infra.start(data_dir, args.broker)
     server = ThreadingHTTPServer(("127.0.0.1", 0), Endpoint)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     stack = Stack(
-        infra=Infra(create_database(infra.database_url, "bench_engine"), infra.kafka_bootstrap_servers),
+        infra=Infra(
+            create_database(infra.database_url, "bench_engine"),
+            infra.kafka_bootstrap_servers,
+            broker=infra.broker,
+        ),
         data_dir=data_dir,
         ports={"engine": free_port(), "actions": free_port()},
         say=lambda m: None,
@@ -216,7 +229,14 @@ def main() -> None:
                 raise RuntimeError(f"migrating {name} failed:\n{result.stderr[-2000:]}")
             stack.start_one(name)
         stack.wait_ready(120)
-        asyncio.run(measure(infra.kafka_bootstrap_servers, server.server_address[1], workflows))
+        asyncio.run(
+            measure(
+                infra.kafka_bootstrap_servers,
+                server.server_address[1],
+                workflows,
+                bench_infra.describe(infra),
+            )
+        )
     finally:
         stack.stop()
         server.shutdown()

@@ -2,9 +2,9 @@
 gateway (token verified, claims signed, proxied) against the same request sent straight to the
 identity service with self-signed claims headers.
 
-    python -m bench.gateway_overhead [--requests 2000] [--concurrency 16]
+    python -m bench.gateway_overhead [--requests 2000] [--concurrency 16] [--broker embedded|kafka]
 
-Starts the whole stack (embedded Postgres and Kafka unless DATABASE_URL /
+Starts the whole stack (embedded Postgres and the chosen broker unless DATABASE_URL /
 KAFKA_BOOTSTRAP_SERVERS name real ones) in a temporary folder, or measures a running one when
 TF_BENCH_GATEWAY_URL, TF_BENCH_IDENTITY_URL and GATEWAY_CLAIMS_SECRET are set.
 """
@@ -23,7 +23,8 @@ from pathlib import Path
 
 import httpx
 
-from common.embedded import free_port
+from bench import infra as bench_infra
+from common.embedded import BrokerKind, free_port
 from common.testing.infra import claims_headers
 
 PASSWORD = "Bench-Password-2024"
@@ -71,7 +72,7 @@ class Figures:
 
 
 @contextlib.contextmanager
-def stack_target() -> Iterator[Target]:
+def stack_target(broker: BrokerKind) -> Iterator[Target]:
     if os.environ.get("TF_BENCH_GATEWAY_URL"):
         yield Target(
             os.environ["TF_BENCH_GATEWAY_URL"].rstrip("/"),
@@ -79,11 +80,12 @@ def stack_target() -> Iterator[Target]:
             os.environ["GATEWAY_CLAIMS_SECRET"],
         )
         return
-    from devstack.stack import DEFAULT_PORTS, Stack, start_infra
+    from devstack.stack import DEFAULT_PORTS, Stack
 
     data_dir = Path(tempfile.mkdtemp(prefix="tf-bench-"))
     print(f"starting the stack in {data_dir} ...", flush=True)
-    infra = start_infra(data_dir, lambda m: None, pg_port=free_port(), kafka_port=free_port())
+    infra = bench_infra.start(data_dir, broker)
+    print(f"Broker: {bench_infra.describe(infra)}", flush=True)
     ports = {name: free_port() for name in DEFAULT_PORTS}
     stack = Stack(infra=infra, data_dir=data_dir, ports=ports, say=lambda m: None)
     stack.extra_env.update({"TF_ENV": "test", "IDENTITY_LOGIN_RATE_LIMIT_PER_MINUTE": "100000"})
@@ -193,8 +195,9 @@ def main() -> None:
     )
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=16)
+    bench_infra.add_broker_argument(parser)
     args = parser.parse_args()
-    with stack_target() as target:
+    with stack_target(args.broker) as target:
         asyncio.run(bench(target, max(1, min(args.requests, 50_000)), max(1, min(args.concurrency, 256))))
 
 
