@@ -183,6 +183,13 @@ class Figures:
     def latency_ms(self, fraction: float) -> float:
         return percentile(self.latencies, fraction) * 1000
 
+    def summary(self) -> str:
+        return (
+            f"  {self.completed}/{self.workflows} in {self.seconds:.1f}s = {self.per_second:.1f} workflows/s, "
+            f"{self.cpu_ms_per_workflow:.0f} CPU-ms per workflow; one at a time p50 "
+            f"{self.latency_ms(0.5):.0f} ms, p99 {self.latency_ms(0.99):.0f} ms"
+        )
+
 
 class PhaseTimeout(RuntimeError):
     """A phase ran past its time limit."""
@@ -699,10 +706,12 @@ def main() -> None:
         print(f"Endpoint: one POST round trip fastest {fastest:.2f} ms, median {median:.2f} ms")
         print(f"DBOS {DBOS_VERSION} on the embedded Postgres (durable) ...", flush=True)
         dbos = run_dbos(run_dir, endpoint, workflows, concurrency, sequential)
+        print(dbos.summary(), flush=True)
         print(f"TicketFlower on the {args.broker} broker ...", flush=True)
         tf, broker = run_ticketflower(
             run_dir, endpoint, args.broker, workflows, concurrency, sequential, poll, args.completion
         )
+        print(tf.summary(), flush=True)
     print(f"Broker: {broker}")
     print(
         f"Workflow: {len(STEPS)} steps, each POSTing small JSON to the endpoint; TicketFlower driven "
