@@ -1,5 +1,7 @@
-"""A partner system that answers every POST at once with small JSON, counting the calls, so
-the benchmarks can check that every step really reached it. It runs in a process of its own
+"""A partner system that answers every POST at once with small JSON, counting the calls and
+the distinct bodies (a retry repeats its body), so the benchmarks can check that every step
+really reached it, and how often twice. `GET /calls` reads the counts, `DELETE /calls` resets
+them. It runs in a process of its own
 (`Endpoint`), so its work never shares an interpreter lock with a load generator.
 
     python -m bench.endpoint PORT
@@ -22,6 +24,7 @@ Message = MutableMapping[str, Any]
 
 ANSWER = b'{"ok":true}'
 calls = 0
+bodies: set[bytes] = set()
 
 
 async def app(
@@ -31,15 +34,21 @@ async def app(
     global calls
     if scope["type"] != "http":
         return
+    received = b""
     more = True
     while more:
         message = await receive()
+        received += message.get("body", b"")
         more = bool(message.get("more_body"))
     if scope["method"] == "POST":
         calls += 1
+        bodies.add(received)
         body = ANSWER
     else:
-        body = json.dumps({"calls": calls}).encode()
+        if scope["method"] == "DELETE":
+            calls = 0
+            bodies.clear()
+        body = json.dumps({"calls": calls, "distinct": len(bodies)}).encode()
     await send(
         {
             "type": "http.response.start",
@@ -84,9 +93,13 @@ class Endpoint:
                 self.process.kill()
                 self.process.wait()
 
-    def calls(self) -> int:
-        """POSTs answered so far."""
-        return int(httpx.get(self.calls_url, timeout=5.0).json()["calls"])
+    def reset(self) -> None:
+        httpx.delete(self.calls_url, timeout=5.0).raise_for_status()
+
+    def counts(self) -> tuple[int, int]:
+        """POSTs answered since the last reset, and how many distinct bodies they carried."""
+        answer = httpx.get(self.calls_url, timeout=5.0).json()
+        return int(answer["calls"]), int(answer["distinct"])
 
     def answer_times_ms(self, samples: int = 200) -> tuple[float, float]:
         """The fastest and the median round trip of one POST over a kept-alive connection
