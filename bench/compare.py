@@ -358,6 +358,7 @@ class Client:
     completion: str
     token: str = ""
     reads: list[float] = field(default_factory=list)
+    ambiguous: int = 0
 
     async def sign_up(self) -> None:
         response = await self.http.post(
@@ -384,21 +385,23 @@ class Client:
 
     async def request(self, method: str, url: str, deadline: float, **kwargs: Any) -> httpx.Response:
         """Retried on what a client retries (a lost connection, 429, 5xx, an expired token)
-        until the deadline; any other answer is returned."""
+        until the deadline; any other answer is returned. A POST retried after a lost
+        connection or a 5xx is counted: it may have landed the first time."""
+        headers = kwargs.pop("headers", {})
         while True:
             try:
                 response = await self.http.request(
-                    method,
-                    url,
-                    headers={"authorization": f"Bearer {self.token}", **kwargs.pop("headers", {})},
-                    **kwargs,
+                    method, url, headers={"authorization": f"Bearer {self.token}", **headers}, **kwargs
                 )
                 if response.status_code == 401:
                     await self.log_in()
                 elif response.status_code != 429 and response.status_code < 500:
                     return response
+                elif response.status_code >= 500 and method == "POST":
+                    self.ambiguous += 1
             except httpx.TransportError:
-                pass
+                if method == "POST":
+                    self.ambiguous += 1
             if time.monotonic() > deadline:
                 raise PhaseTimeout(f"{method} {url}: no answer before the time limit")
             await asyncio.sleep(0.1)
@@ -567,7 +570,9 @@ async def drive_ticketflower(
         int(counts["calls"]),
         int(counts["distinct"]),
         latencies,
-        f"one at a time: {len(client.reads)} completion reads, p50 {percentile(client.reads, 0.5) * 1000:.0f} ms each",
+        f"one at a time: {len(client.reads)} completion reads, p50 {percentile(client.reads, 0.5) * 1000:.0f} ms"
+        f" each; submits retried after a lost answer: {client.ambiguous} (the tickets API takes no"
+        " Idempotency-Key, so each may have made a second ticket)",
     )
 
 
