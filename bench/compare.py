@@ -288,9 +288,15 @@ class Driver:
         self.popen.stdin.flush()
 
     def stop(self) -> None:
-        if self.popen.poll() is None:
+        """Closing its stdin lets a finished driver shut DBOS down; one that hangs is killed."""
+        assert self.popen.stdin is not None
+        with contextlib.suppress(OSError):
+            self.popen.stdin.close()
+        try:
+            self.popen.wait(15)
+        except subprocess.TimeoutExpired:
             self.popen.kill()
-        self.popen.wait(10)
+            self.popen.wait(10)
 
 
 def run_dbos(run_dir: Path, endpoint: Endpoint, workflows: int, concurrency: int, sequential: int) -> Figures:
