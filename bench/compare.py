@@ -694,9 +694,9 @@ def report(tf: Figures, dbos: Figures, concurrency: int) -> None:
             "",
         ),
     ]
-    print(f"\n{'measure':<48}{'TicketFlower':>14}{dbos.system:>14}{'TF/DBOS':>10}")
+    print(f"\n{'measure':<48}{'TicketFlower':>17}{dbos.system:>17}{'TF/DBOS':>10}")
     for label, ours, theirs, times in rows:
-        print(f"{label:<48}{ours:>14}{theirs:>14}{times:>10}")
+        print(f"{label:<48}{ours:>17}{theirs:>17}{times:>10}")
     for figures in (tf, dbos):
         parts = sorted(figures.breakdown.items(), key=lambda item: -item[1])
         print(
