@@ -732,7 +732,7 @@ def main() -> None:
     sequential = max(1, min(args.sequential, 1_000))
     poll = max(0.001, args.poll_ms / 1000)
 
-    print(f"Machine: {describe()}", flush=True)
+    print(f"Machine: {describe()}; load average {os.getloadavg()[0]:.1f} at start", flush=True)
     with run_directory() as run_dir, Endpoint() as endpoint:
         fastest, median = endpoint.answer_times_ms()
         print(f"Endpoint: one POST round trip fastest {fastest:.2f} ms, median {median:.2f} ms")
@@ -744,7 +744,9 @@ def main() -> None:
             run_dir, endpoint, args.broker, workflows, concurrency, sequential, poll, args.completion
         )
         print(tf.summary(), flush=True)
-    print(f"Broker: {broker}")
+    print(
+        f"Broker: {broker}; load average {os.getloadavg()[0]:.1f} at the end (other work shares the machine)"
+    )
     print(
         f"Workflow: {len(STEPS)} steps, each POSTing small JSON to the endpoint; TicketFlower driven "
         f"through the gateway, completion = the {args.completion} reads COMPLETED, polled every {args.poll_ms:g} ms"
