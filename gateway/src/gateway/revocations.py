@@ -19,6 +19,7 @@ import time
 from datetime import datetime
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
 from pydantic import ValidationError
 
@@ -109,13 +110,25 @@ class RevocationFeed:
                 await consumer.stop()
 
     async def _partitions(self, consumer: AIOKafkaConsumer) -> list[TopicPartition]:
-        """The topic's partitions, once identity has created it."""
-        while True:
-            await consumer.topics()
-            numbers = consumer.partitions_for_topic(IDENTITY_EVENTS)
-            if numbers:
-                return [TopicPartition(IDENTITY_EVENTS, n) for n in sorted(numbers)]
-            await asyncio.sleep(self.retry_seconds)
+        """The topic's partitions, once identity has created it. Asked of the cluster through
+        the admin API: a consumer that has not subscribed keeps no metadata of the topic, and
+        Apache Kafka (unlike the embedded broker) sends none unasked."""
+        admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap_servers.split(","))
+        await admin.start()
+        try:
+            while True:
+                described = await admin.describe_topics([IDENTITY_EVENTS])
+                numbers = [
+                    int(partition["partition"])
+                    for topic in described
+                    if topic.get("topic") == IDENTITY_EVENTS and not topic.get("error_code")
+                    for partition in topic.get("partitions", [])
+                ]
+                if numbers:
+                    return [TopicPartition(IDENTITY_EVENTS, n) for n in sorted(numbers)]
+                await asyncio.sleep(self.retry_seconds)
+        finally:
+            await admin.close()
 
     async def _seek_to_window(self, consumer: AIOKafkaConsumer, partitions: list[TopicPartition]) -> None:
         since_ms = int((time.time() - self.cutoffs.window_seconds) * 1000)
