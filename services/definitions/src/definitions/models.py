@@ -61,6 +61,7 @@ class WorkflowDefinition(Timestamped, Base):
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     description: Mapped[str] = mapped_column(Text, nullable=False, default="")
     start_task: Mapped[str] = mapped_column(String(100), nullable=False)
+    display_layout: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     created_by: Mapped[str | None] = mapped_column(String(100))
 
     tasks: Mapped[list["TaskDefinition"]] = relationship(

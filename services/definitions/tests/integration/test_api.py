@@ -148,6 +148,60 @@ class TestUploadBundle:
         assert [p["path"] for p in response.json()["errors"]] == ["ticket_types[0].workflow_version"]
 
 
+class TestComponentLayouts:
+    async def test_broken_layout_is_a_422_with_line_and_column_beside_other_problems(
+        self, client, db, company_a, sample_bundle
+    ) -> None:
+        tasks = sample_bundle["workflow"]["tasks"]
+        tasks[0]["edit_layout"] = {
+            "language": "tsx",
+            "source": "import { Field } from '@ticketflower/layout';\n\nexport default function L() {\n"
+            "  return <Field name=approved />;\n}\n",
+        }
+        tasks[1]["action_url"] = None
+
+        response = await upload(client, company_a, sample_bundle)
+
+        assert response.status_code == 422
+        errors = {problem["path"]: problem for problem in response.json()["errors"]}
+        layout = errors["workflow.tasks[0].edit_layout.source"]
+        assert (layout["type"], layout["line"], layout["column"]) == ("layout_syntax_error", 4, 21)
+        assert "workflow.tasks[1].action_url" in errors
+        assert "line" not in errors["workflow.tasks[1].action_url"]
+        assert await count_rows(db, company_a, WorkflowDefinition) == 0
+
+    async def test_workflow_display_layout_is_stored_shown_with_the_graph_and_exported(
+        self, client, company_a, sample_bundle
+    ) -> None:
+        assert (await upload(client, company_a, sample_bundle)).status_code == 201
+
+        graph = (
+            await client.get("/api/definitions/workflows/it_onboarding/graph", headers=member(company_a))
+        ).json()
+        exported = (
+            await client.get("/api/definitions/workflows/it_onboarding/export", headers=member(company_a))
+        ).json()
+
+        assert graph["display_layout"] == sample_bundle["workflow"]["display_layout"]
+        assert "export default function Onboarding" in graph["display_layout"]["source"]
+        assert exported["workflow"]["display_layout"] == sample_bundle["workflow"]["display_layout"]
+        assert (
+            exported["workflow"]["tasks"][0]["edit_layout"]
+            == sample_bundle["workflow"]["tasks"][0]["edit_layout"]
+        )
+
+    async def test_changing_only_the_display_layout_publishes_a_new_version(
+        self, client, company_a, sample_bundle
+    ) -> None:
+        await upload(client, company_a, sample_bundle)
+        sample_bundle["workflow"]["display_layout"] = {"sections": [{"title": "Data", "fields": ["laptop"]}]}
+
+        response = await upload(client, company_a, sample_bundle)
+
+        assert response.status_code == 201
+        assert response.json()["workflow"] == {"key": "it_onboarding", "version": 2, "created": True}
+
+
 class TestEditWorkflow:
     async def test_edit_publishes_version_two_and_keeps_version_one(
         self, client, company_a, sample_bundle

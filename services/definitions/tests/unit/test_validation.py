@@ -210,6 +210,126 @@ class TestLayouts:
         assert parsed.workflow.tasks[0].display_layout == layout
 
 
+def component(source: str, **extra: Any) -> dict[str, Any]:
+    return {"language": "tsx", "source": source, **extra}
+
+
+GOOD_LAYOUT = """import { Field, Section } from '@ticketflower/layout';
+
+export default function Review(): JSX.Element {
+  return <Section title="Decision"><Field name="approved" /></Section>;
+}
+"""
+
+
+class TestComponentLayouts:
+    def test_the_samples_components_are_valid(self, bundle) -> None:
+        assert layouts_in(bundle) == ["workflow.display_layout", "workflow.tasks[0].edit_layout"]
+        assert check(bundle).errors == []
+
+    def test_tsx_with_types_and_an_aliased_default_export_is_valid(self, bundle) -> None:
+        source = (
+            "type P = { value: Record<string, unknown> };\nconst L = (p: P) => <b>{String(p.value.a)}</b>;\n"
+        )
+        bundle["workflow"]["tasks"][0]["edit_layout"] = component(source + "export { L as default };\n")
+        bundle["ticket_types"][0]["display_layout"] = component(GOOD_LAYOUT)
+
+        assert check(bundle).errors == []
+
+    def test_syntax_error_is_a_problem_with_its_line_and_column(self, bundle) -> None:
+        source = "export default function L() {\n  const x = ;\n  return <div/>;\n}\n"
+        bundle["workflow"]["tasks"][0]["edit_layout"] = component(source)
+        bundle["workflow"]["tasks"][1]["timeout_seconds"] = 0  # listed with the bundle's other problems
+
+        errors = check(bundle).errors
+
+        assert [(e.path, e.type) for e in errors] == [
+            ("workflow.tasks[0].edit_layout.source", "layout_syntax_error"),
+            ("workflow.tasks[1].timeout_seconds", "out_of_range"),
+        ]
+        assert (errors[0].line, errors[0].column) == (2, 11)
+        assert "line 2, column 11" in errors[0].msg
+
+    def test_unclosed_jsx_element_is_a_syntax_error(self, bundle) -> None:
+        bundle["ticket_types"][0]["edit_layout"] = component(
+            "export default function L() {\n  return <div><span></div>;\n}\n"
+        )
+
+        (error,) = check(bundle).errors
+        assert (error.path, error.type, error.line) == (
+            "ticket_types[0].edit_layout.source",
+            "layout_syntax_error",
+            2,
+        )
+
+    def test_type_annotations_are_refused_in_jsx(self, bundle) -> None:
+        bundle["workflow"]["display_layout"] = component(
+            "export default function L(p: { a: string }) {\n  return <b/>;\n}\n", language="jsx"
+        )
+
+        (error,) = check(bundle).errors
+        assert (error.type, error.line) == ("layout_syntax_error", 1)
+
+    def test_default_export_is_required(self, bundle) -> None:
+        bundle["workflow"]["tasks"][0]["display_layout"] = component("export function L() { return <b/>; }\n")
+
+        (error,) = check(bundle).errors
+        assert (error.path, error.type) == (
+            "workflow.tasks[0].display_layout.source",
+            "layout_no_default_export",
+        )
+
+    def test_only_react_and_the_kit_may_be_imported(self, bundle) -> None:
+        source = "import React from 'react';\nimport axios from 'axios';\nexport default () => <b/>;\n"
+        bundle["workflow"]["tasks"][0]["edit_layout"] = component(source)
+
+        (error,) = check(bundle).errors
+        assert (error.type, error.line, error.column) == ("layout_forbidden_import", 2, 19)
+        assert "'axios'" in error.msg
+
+    def test_re_export_from_elsewhere_is_refused(self, bundle) -> None:
+        source = "export { x } from 'https://evil.example/x.js';\nexport default () => <b/>;\n"
+        bundle["workflow"]["tasks"][0]["edit_layout"] = component(source)
+
+        assert [e.type for e in check(bundle).errors] == ["layout_forbidden_import"]
+
+    def test_source_size_is_bounded(self, bundle) -> None:
+        padding = "// " + "x" * 60 + "\n"
+        bundle["workflow"]["tasks"][0]["edit_layout"] = component(GOOD_LAYOUT + padding * 800)
+
+        (error,) = check(bundle).errors
+        assert error.type in ("too_large", "layout_too_large")
+
+    def test_unknown_keys_and_languages_are_refused(self, bundle) -> None:
+        bundle["workflow"]["tasks"][0]["edit_layout"] = component(GOOD_LAYOUT, compiled="var x")
+        bundle["workflow"]["tasks"][0]["display_layout"] = component(GOOD_LAYOUT, language="vue")
+        bundle["ticket_types"][0]["edit_layout"] = {"source": 42}
+
+        assert [(e.path, e.type) for e in check(bundle).errors] == [
+            ("workflow.tasks[0].edit_layout", "layout_unknown_key"),
+            ("workflow.tasks[0].display_layout", "layout_invalid_language"),
+            ("ticket_types[0].edit_layout", "layout_invalid_source"),
+        ]
+
+    def test_line_and_column_count_characters_not_bytes(self, bundle) -> None:
+        source = "const é = 'ü';\nexport default () => <b>{é}</b>;\nimport x from 'ü-lib';\n"
+        bundle["workflow"]["tasks"][0]["edit_layout"] = component(source)
+
+        (error,) = check(bundle).errors
+        assert (error.line, error.column) == (3, 15)
+
+
+def layouts_in(bundle: dict[str, Any]) -> list[str]:
+    found = []
+    if (bundle["workflow"].get("display_layout") or {}).get("source"):
+        found.append("workflow.display_layout")
+    for index, task in enumerate(bundle["workflow"]["tasks"]):
+        for name in ("edit_layout", "display_layout"):
+            if (task.get(name) or {}).get("source"):
+                found.append(f"workflow.tasks[{index}].{name}")
+    return found
+
+
 class TestTicketTypes:
     def test_prefix_format_and_duplicates(self, bundle) -> None:
         second = copy.deepcopy(bundle["ticket_types"][0])

@@ -55,6 +55,7 @@ class WorkflowSpec(_Spec):
     start_task: str = Field(min_length=1, max_length=100)
     tasks: list[TaskSpec] = Field(min_length=1, max_length=MAX_TASKS)
     transitions: list[TransitionSpec] = Field(default_factory=list, max_length=MAX_TRANSITIONS)
+    display_layout: dict[str, Any] | None = Field(None, description="how a workflow instance is shown")
 
 
 class TicketTypeSpec(_Spec):
@@ -85,6 +86,8 @@ class Problem(BaseModel):
     path: str
     msg: str
     type: str
+    line: int | None = Field(None, description="for a layout's source: the 1-based line in it")
+    column: int | None = Field(None, description="for a layout's source: the 1-based column")
 
 
 class PublishedVersion(BaseModel):

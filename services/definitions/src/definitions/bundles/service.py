@@ -180,7 +180,7 @@ def _relocate(problems: list[Problem], prefix: list[str], to: list[str]) -> list
     for problem in problems:
         if problem.loc[: len(prefix)] == prefix:
             loc = [*to, *problem.loc[len(prefix) :]]
-            moved.append(Problem(loc=loc, path=path_of(loc[1:]), msg=problem.msg, type=problem.type))
+            moved.append(problem.model_copy(update={"loc": loc, "path": path_of(loc[1:])}))
     return moved
 
 

@@ -16,6 +16,7 @@ from jsonschema.validators import validator_for
 from pydantic import ValidationError
 
 from common import expressions, json_schema
+from definitions import layouts
 from definitions.bundles.schemas import Bundle, Problem, TaskSpec, TaskType, TicketTypeSpec, WorkflowSpec
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_-]*$")
@@ -52,8 +53,10 @@ class Findings:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
 
-    def error(self, loc: Loc, msg: str, kind: str) -> None:
-        self.errors.append(_problem(loc, msg, kind))
+    def error(
+        self, loc: Loc, msg: str, kind: str, line: int | None = None, column: int | None = None
+    ) -> None:
+        self.errors.append(_problem(loc, msg, kind, line, column))
 
     def warn(self, loc: Loc, msg: str, kind: str) -> None:
         self.warnings.append(_problem(loc, msg, kind))
@@ -63,8 +66,10 @@ class Findings:
         self.warnings.extend(other.warnings)
 
 
-def _problem(loc: Loc, msg: str, kind: str) -> Problem:
-    return Problem(loc=[str(part) for part in loc], path=path_of(loc), msg=msg, type=kind)
+def _problem(loc: Loc, msg: str, kind: str, line: int | None = None, column: int | None = None) -> Problem:
+    return Problem(
+        loc=[str(part) for part in loc], path=path_of(loc), msg=msg, type=kind, line=line, column=column
+    )
 
 
 def parse_bundle(document: Any) -> tuple[Bundle | None, Findings]:
@@ -117,6 +122,7 @@ def _check_workflow(workflow: WorkflowSpec, findings: Findings) -> None:
             edges.append((transition.from_task, transition.to_task))
     if workflow.start_task in seen:
         _check_graph(workflow, seen, edges, findings)
+    _check_layout(workflow.display_layout, [*base, "display_layout"], findings)
 
 
 def _check_task(task: TaskSpec, loc: list[str | int], findings: Findings) -> None:
@@ -199,8 +205,18 @@ def _check_expression(expression: str, loc: Loc, findings: Findings) -> None:
 
 
 def _check_layout(layout: dict[str, Any] | None, loc: Loc, findings: Findings) -> None:
-    if layout is not None and len(json.dumps(layout)) > MAX_LAYOUT_BYTES:
+    """Declarative sections are kept as given; React component source must parse, have a
+    default export and import only what the sandbox provides."""
+    if layout is None:
+        return
+    if len(json.dumps(layout)) > MAX_LAYOUT_BYTES:
         findings.error(loc, f"larger than {MAX_LAYOUT_BYTES} bytes", "too_large")
+        return
+    if not layouts.is_component(layout):
+        return
+    for problem in layouts.check_component(layout):
+        where = [*loc, "source"] if problem.line is not None or problem.kind == "no_default_export" else loc
+        findings.error(where, problem.msg, f"layout_{problem.kind}", problem.line, problem.column)
 
 
 def _is_http_url(url: str) -> bool:
@@ -428,4 +444,4 @@ def _declared(schema: dict[str, Any]) -> set[str]:
 
 
 def problems_as_dicts(problems: Iterable[Problem]) -> list[dict[str, Any]]:
-    return [problem.model_dump() for problem in problems]
+    return [problem.model_dump(exclude_none=True) for problem in problems]

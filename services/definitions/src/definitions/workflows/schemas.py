@@ -1,4 +1,5 @@
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -28,6 +29,7 @@ class WorkflowVersionRead(WorkflowVersionSummary):
     key: str
     description: str
     start_task: str
+    display_layout: dict[str, Any] | None
     tasks: list[TaskRead]
     transitions: list[TransitionRead]
 
@@ -84,3 +86,4 @@ class WorkflowGraph(BaseModel):
     version: int
     nodes: list[GraphNode]
     edges: list[GraphEdge]
+    display_layout: dict[str, Any] | None = Field(description="the workflow's layout for an instance view")

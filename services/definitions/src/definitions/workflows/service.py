@@ -37,6 +37,7 @@ def workflow_spec(definition: WorkflowDefinition) -> WorkflowSpec:
         name=definition.name,
         description=definition.description,
         start_task=definition.start_task,
+        display_layout=definition.display_layout,
         tasks=[_task_spec(task) for task in definition.tasks],
         transitions=[
             TransitionSpec(
@@ -67,6 +68,7 @@ async def publish_version(
         name=spec.name,
         description=spec.description,
         start_task=spec.start_task,
+        display_layout=spec.display_layout,
         created_by=uow.actor.id,
         tasks=[
             TaskDefinition(
@@ -216,6 +218,7 @@ async def graph(uow: UnitOfWork, key: str, version: int | None) -> WorkflowGraph
     return WorkflowGraph(
         key=definition.key,
         version=definition.version,
+        display_layout=definition.display_layout,
         nodes=[
             GraphNode(
                 id=task.key,
@@ -272,6 +275,7 @@ def version_read(definition: WorkflowDefinition) -> WorkflowVersionRead:
         key=definition.key,
         description=definition.description,
         start_task=definition.start_task,
+        display_layout=definition.display_layout,
         tasks=[
             TaskRead(id=task.id, position=task.position, **_task_spec(task).model_dump())
             for task in definition.tasks
