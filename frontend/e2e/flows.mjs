@@ -10,13 +10,12 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { launchBrowser } from './browser.mjs';
+import { flowKit, SLOW } from './helpers.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const BASE_URL = process.env.TF_BASE_URL;
 const BUNDLE = process.env.TF_BUNDLE;
 const SHOTS = resolve(process.env.TF_SCREENSHOTS ?? join(here, '..', '..', 'artifacts', 'screenshots'));
-const PASSWORD = 'Correct-Horse-Battery-9';
-const SLOW = 90_000;
 
 if (!BASE_URL || !BUNDLE) {
   console.error('Set TF_BASE_URL (the gateway) and TF_BUNDLE (the bundle to upload).');
@@ -24,86 +23,8 @@ if (!BASE_URL || !BUNDLE) {
 }
 mkdirSync(SHOTS, { recursive: true });
 
-const suffix = Math.random().toString(16).slice(2, 8);
-const email = (who) => `${who}-${suffix}@example.com`;
-let passed = 0;
-
-async function step(name, body) {
-  const started = Date.now();
-  await body();
-  passed += 1;
-  console.log(`ok - ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-async function expectVisible(locator, timeout = 15_000) {
-  await locator.first().waitFor({ state: 'visible', timeout });
-}
-
-/** Reloads until `locator` shows: for data that arrives through events a moment later. */
-async function reloadUntil(page, locator, what, timeout = SLOW) {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    try {
-      await locator.first().waitFor({ state: 'visible', timeout: 2_000 });
-      return;
-    } catch {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await page.reload();
-    }
-  }
-}
-
-const pages = [];
-
-async function newPage(browser) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  pages.push(page);
-  page.setDefaultTimeout(15_000);
-  page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
-  return page;
-}
-
-async function signUp(page, company, adminEmail) {
-  await page.goto(`${BASE_URL}/signup`);
-  await page.getByLabel('Company name').fill(company);
-  await page.getByLabel('First name').fill('Ada');
-  await page.getByLabel('Last name').fill('Admin');
-  await page.getByLabel('Work email').fill(adminEmail);
-  await page.getByLabel(/^Password/).fill(PASSWORD);
-  await page.getByRole('button', { name: 'Create company' }).click();
-  await expectVisible(page.getByRole('heading', { level: 1, name: 'Welcome, Ada' }));
-}
-
-async function signIn(page, userEmail) {
-  await page.goto(`${BASE_URL}/login`);
-  // A new browser has no session: the sign-in form must show, not someone else's dashboard.
-  const form = page.getByRole('heading', { level: 1, name: 'Sign in' });
-  const someoneElse = page.getByRole('heading', { level: 1, name: /^Welcome/ });
-  await expectVisible(form.or(someoneElse));
-  if (await someoneElse.isVisible()) {
-    throw new Error('a new browser without any cookie was signed in as another user (session restored by /refresh)');
-  }
-  await page.getByLabel('Email').fill(userEmail);
-  await page.getByLabel(/^Password/).fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expectVisible(page.getByRole('heading', { level: 1, name: /^Welcome/ }));
-}
-
-async function createUser(page, userEmail, firstName, roleName) {
-  await page.goto(`${BASE_URL}/admin/users/new`);
-  await page.getByLabel('First name').fill(firstName);
-  await page.getByLabel('Last name').fill('Example');
-  await page.getByLabel('Email').fill(userEmail);
-  await page.getByLabel('Initial password (optional)').fill(PASSWORD);
-  if (roleName) await page.getByRole('checkbox', { name: new RegExp(`^${roleName}`) }).check();
-  await page.getByRole('button', { name: 'Create user' }).click();
-  await expectVisible(page.getByText(`${firstName} Example has been created.`));
-}
+const { suffix, email, counter, step, shot, expectVisible, reloadUntil, pages, newPage, signUp, signIn, createUser } =
+  flowKit(BASE_URL, SHOTS);
 
 const INVALID_BUNDLE = `workflow:
   key: broken
@@ -201,9 +122,13 @@ try {
     await worker.getByRole('link', { name: 'Review request' }).first().click();
     await expectVisible(worker.getByRole('heading', { level: 2, name: 'Your answer' }));
     await expectVisible(worker.getByText('Grace Hopper'));
-    await worker.getByLabel(/^Approved/).check();
-    await worker.getByLabel(/^Laptop/).selectOption('none');
-    await worker.getByLabel(/^Comment/).fill('Welcome aboard');
+    // The review form is the sample's custom edit layout, drawn in its sandboxed frame.
+    const form = worker.frameLocator('iframe[title="Review request form"]');
+    await expectVisible(form.getByRole('heading', { name: 'Decision' }));
+    await expectVisible(form.getByText('Grace Hopper'));
+    await form.getByLabel(/^Approve this request/).check();
+    await form.getByLabel('None', { exact: true }).check();
+    await form.getByLabel(/^Comment/).fill('Welcome aboard');
     await shot(worker, '08-task-execution');
     await worker.getByRole('button', { name: 'Complete task' }).click();
     await expectVisible(worker.getByRole('heading', { level: 2, name: 'Output' }));
@@ -228,6 +153,10 @@ try {
     await admin.getByRole('link', { name: 'Open the workflow' }).click();
     await expectVisible(admin.getByRole('heading', { level: 1, name: /^Workflow of IT-\d+$/ }));
     await expectVisible(admin.locator('[data-state="visited"]').filter({ hasText: 'Send welcome mail' }));
+    // The workflow's custom display layout lists the steps taken with their status.
+    const overview = admin.frameLocator('iframe[title^="Workflow of IT-"]');
+    await expectVisible(overview.getByRole('cell', { name: 'Send welcome mail' }));
+    await expectVisible(overview.getByText('Grace Hopper'));
     await shot(admin, '12-workflow-instance');
     await admin.goto(`${BASE_URL}/tasks`);
     await admin.getByRole('tab', { name: 'Archive' }).click();
@@ -249,10 +178,10 @@ try {
     await shot(outsider, '16-other-company-not-found');
   });
 
-  console.log(`browser flows: ${passed} passed, 0 failed`);
+  console.log(`browser flows: ${counter.passed} passed, 0 failed`);
 } catch (error) {
   console.error(`not ok - ${error instanceof Error ? error.stack : String(error)}`);
-  console.log(`browser flows: ${passed} passed, 1 failed`);
+  console.log(`browser flows: ${counter.passed} passed, 1 failed`);
   process.exitCode = 1;
   // What each browser showed when the step failed.
   for (const [index, page] of pages.entries()) {

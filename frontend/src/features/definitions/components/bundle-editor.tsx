@@ -10,8 +10,10 @@ import { workflowHref } from '@/config/paths';
 import { exportWorkflow, publishBundle, validateBundle } from '@/features/definitions/api/definitions';
 import { AnnotatedSource } from '@/features/definitions/components/annotated-source';
 import { DryRunPanel } from '@/features/definitions/components/dry-run-panel';
+import { LayoutPreviewPanel } from '@/features/definitions/components/layout-preview-panel';
 import { bundleEditorReducer, initialBundleEditorState } from '@/features/definitions/hooks/bundle-editor-reducer';
 import { bundleGraph, parseBundle, pathOf, problemsByLine } from '@/features/definitions/hooks/bundle-locations';
+import { previewTargets } from '@/features/definitions/hooks/layout-preview';
 import type { Problem } from '@/features/definitions/types/definitions';
 import { ApiError, errorMessage } from '@/lib/api-error';
 
@@ -163,6 +165,14 @@ export function BundleEditor({ editKey }: { editKey: string | null }) {
       {graph && graph.nodes.length > 0 && (
         <Card title="Graph preview">
           <WorkflowGraph graph={graph} label="Graph of the bundle being edited" />
+        </Card>
+      )}
+      {current.data !== null && previewTargets(current.data).length > 0 && (
+        <Card
+          title="Layout preview"
+          description="Custom layouts of this bundle, drawn in their sandbox with sample data beside their source."
+        >
+          <LayoutPreviewPanel bundle={current.data} />
         </Card>
       )}
       {current.data !== null && graph && (

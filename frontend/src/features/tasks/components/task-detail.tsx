@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 
+import { LayoutView } from '@/components/custom-layout/custom-layout';
 import { DataSections } from '@/components/json-schema-form/data-sections';
 import { Alert } from '@/components/ui/alert';
 import { Card } from '@/components/ui/card';
@@ -67,7 +68,12 @@ export function TaskDetailView({ taskId, userId, canManage, instanceLink }: Task
                 </Alert>
               )}
               <Card title="Input" description="The workflow data this task works on.">
-                <DataSections data={data.data} layout={data.display_layout} schema={data.input_schema} />
+                <LayoutView
+                  title={`${data.name} input`}
+                  data={data.data}
+                  layout={data.display_layout}
+                  schema={data.input_schema}
+                />
               </Card>
               {isMine(data, userId) ? (
                 <Card title="Your answer">

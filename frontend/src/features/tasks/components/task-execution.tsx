@@ -1,6 +1,6 @@
 import { useReducer } from 'react';
 
-import { JsonSchemaForm } from '@/components/json-schema-form/json-schema-form';
+import { LayoutForm } from '@/components/custom-layout/custom-layout';
 import { Button } from '@/components/ui/button';
 import { FormError } from '@/components/ui/form-error';
 import { completeTask, startTask } from '@/features/tasks/api/tasks';
@@ -76,8 +76,10 @@ export function TaskExecution({ task, onChanged, onReload }: TaskExecutionProps)
           </Button>
         </div>
       )}
-      <JsonSchemaForm
+      <LayoutForm
         idPrefix="output"
+        title={`${task.name} form`}
+        data={task.data}
         schema={task.output_schema}
         layout={task.edit_layout}
         formData={state.output}
@@ -89,7 +91,7 @@ export function TaskExecution({ task, onChanged, onReload }: TaskExecutionProps)
         <Button type="submit" loading={state.submitting}>
           Complete task
         </Button>
-      </JsonSchemaForm>
+      </LayoutForm>
     </div>
   );
 }

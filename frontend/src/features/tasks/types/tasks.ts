@@ -12,7 +12,9 @@ export const TASK_STATUSES = [
 export const ACTIVE_TASK_STATUSES: readonly string[] = ['PENDING', 'ASSIGNED', 'IN_PROGRESS', 'ERROR'];
 export const TASK_TYPES = ['FORM', 'SYNC_ACTION', 'ASYNC_ACTION'] as const;
 
-export type Layout = { sections?: Array<{ title?: string; fields?: string[] }> } | null;
+/** Declarative sections, or React component source run in a sandboxed frame (components/custom-layout). */
+export type Layout =
+  { sections?: Array<{ title?: string; fields?: string[] }> } | { source: string; language?: 'tsx' | 'jsx' } | null;
 
 export type Task = {
   id: string;

@@ -1,6 +1,6 @@
 import { useEffect, useReducer } from 'react';
 
-import { JsonSchemaForm } from '@/components/json-schema-form/json-schema-form';
+import { LayoutForm } from '@/components/custom-layout/custom-layout';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { FormError } from '@/components/ui/form-error';
@@ -118,8 +118,9 @@ export function SubmitTicket({ onSubmitted }: { onSubmitted: (ticket: TicketDeta
               onChange={(title) => dispatch({ type: 'titleChanged', title })}
             />
             <FormError message={state.formError} />
-            <JsonSchemaForm
+            <LayoutForm
               key={selected.key}
+              title={`${selected.name} form`}
               idPrefix="ticket"
               schema={selected.fields}
               layout={selected.edit_layout}
@@ -132,7 +133,7 @@ export function SubmitTicket({ onSubmitted }: { onSubmitted: (ticket: TicketDeta
               <Button type="submit" loading={state.submitting}>
                 Submit ticket
               </Button>
-            </JsonSchemaForm>
+            </LayoutForm>
           </div>
         </Card>
       ) : (

@@ -1,6 +1,6 @@
 import { useEffect, type ReactNode } from 'react';
 
-import { DataSections } from '@/components/json-schema-form/data-sections';
+import { LayoutView } from '@/components/custom-layout/custom-layout';
 import { Card } from '@/components/ui/card';
 import { DetailsList } from '@/components/ui/details-list';
 import { PageHeader } from '@/components/ui/page-header';
@@ -54,7 +54,12 @@ export function TicketDetailView({ ticketId, aside }: TicketDetailViewProps) {
           <div className="grid gap-6 lg:grid-cols-[1fr_22rem]">
             <div className="flex min-w-0 flex-col gap-6">
               <Card title="Request">
-                <DataSections data={data.ticket_data} layout={data.display_layout} />
+                <LayoutView
+                  title={`${data.number} request`}
+                  data={data.ticket_data}
+                  layout={data.display_layout}
+                  context={{ number: data.number, title: data.title, status: data.status }}
+                />
               </Card>
               <Card title="Timeline" description="What the workflow has done with the ticket.">
                 <TicketTimeline entries={data.timeline} />

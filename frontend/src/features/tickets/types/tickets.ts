@@ -6,7 +6,9 @@ export type TicketStatus = (typeof TICKET_STATUSES)[number];
 /** Tickets in these statuses are done: nothing will change them any more. */
 export const FINISHED_STATUSES: readonly string[] = ['COMPLETED', 'CANCELLED'];
 
-export type Layout = { sections?: Array<{ title?: string; fields?: string[] }> } | null;
+/** Declarative sections, or React component source run in a sandboxed frame (components/custom-layout). */
+export type Layout =
+  { sections?: Array<{ title?: string; fields?: string[] }> } | { source: string; language?: 'tsx' | 'jsx' } | null;
 
 export type SubmittableTicketType = {
   key: string;

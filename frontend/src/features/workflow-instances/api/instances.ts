@@ -53,9 +53,17 @@ export function getTaskOutputSchema(taskId: string, signal?: AbortSignal): Promi
     .then((task) => task.output_schema);
 }
 
-export function getWorkflowGraph(key: string, version: number, signal?: AbortSignal): Promise<WorkflowGraphData> {
-  return apiClient.get<WorkflowGraphData>(`/definitions/workflows/${encodeURIComponent(key)}/graph`, {
-    query: { version },
-    signal,
-  });
+/** The graph of a workflow version, with the workflow's own display layout. */
+export function getWorkflowGraph(
+  key: string,
+  version: number,
+  signal?: AbortSignal,
+): Promise<WorkflowGraphData & { display_layout?: unknown }> {
+  return apiClient.get<WorkflowGraphData & { display_layout?: unknown }>(
+    `/definitions/workflows/${encodeURIComponent(key)}/graph`,
+    {
+      query: { version },
+      signal,
+    },
+  );
 }

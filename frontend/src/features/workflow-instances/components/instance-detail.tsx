@@ -1,6 +1,7 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
 
+import { LayoutView } from '@/components/custom-layout/custom-layout';
 import { Card } from '@/components/ui/card';
 import { JsonView } from '@/components/ui/json-view';
 import { PageHeader } from '@/components/ui/page-header';
@@ -19,21 +20,55 @@ import { formatDateTime, humanize } from '@/lib/format';
 
 const ENDED = ['COMPLETED', 'CANCELLED'];
 
+/** What a workflow's display layout is given: the instance's data and where it stands. */
+function layoutContext(instance: WorkflowInstanceDetail): Record<string, unknown> {
+  return {
+    status: instance.status,
+    ticket_number: instance.ticket_number,
+    current_task: instance.current_task?.name ?? null,
+    path: instance.path.map((step) => ({
+      sequence: step.sequence,
+      task_key: step.task_key,
+      name: step.name,
+      status: step.status,
+    })),
+  };
+}
+
+/** The workflow's own display layout (when it has one) and the graph with this instance's path. */
 function InstanceGraph({ instance }: { instance: WorkflowInstanceDetail }) {
   const graph = useResource(
     (signal) => getWorkflowGraph(instance.workflow_key, instance.workflow_version, signal),
     [instance.workflow_key, instance.workflow_version],
   );
-  if (graph.status === 'error') return <ErrorState message={graph.error ?? ''} onRetry={graph.reload} />;
-  if (!graph.data) return <LoadingState label="Loading the workflow graph…" />;
+  const context = useMemo(() => layoutContext(instance), [instance]);
+  let body;
+  if (graph.status === 'error') body = <ErrorState message={graph.error ?? ''} onRetry={graph.reload} />;
+  else if (!graph.data) body = <LoadingState label="Loading the workflow graph…" />;
+  else
+    body = (
+      <WorkflowGraph
+        graph={graph.data}
+        path={instance.path.map((step) => step.task_key)}
+        // A finished workflow has no current task, only the path it took.
+        currentTask={ENDED.includes(instance.status) ? null : (instance.current_task?.task_key ?? null)}
+        label={`Workflow ${instance.workflow_key} version ${instance.workflow_version}, with this instance's path`}
+      />
+    );
   return (
-    <WorkflowGraph
-      graph={graph.data}
-      path={instance.path.map((step) => step.task_key)}
-      // A finished workflow has no current task, only the path it took.
-      currentTask={ENDED.includes(instance.status) ? null : (instance.current_task?.task_key ?? null)}
-      label={`Workflow ${instance.workflow_key} version ${instance.workflow_version}, with this instance's path`}
-    />
+    <>
+      {graph.data?.display_layout ? (
+        <Card title="Overview">
+          <LayoutView
+            title={`Workflow of ${instance.ticket_number}`}
+            layout={graph.data.display_layout}
+            data={instance.workflow_data}
+            context={context}
+          />
+        </Card>
+      ) : null}
+      <Card title="Graph">{body}</Card>
+    </>
   );
 }
 
@@ -119,9 +154,7 @@ export function InstanceDetailView({ instanceId }: { instanceId: string }) {
           />
           <div className="grid gap-6 lg:grid-cols-[1fr_22rem]">
             <div className="flex min-w-0 flex-col gap-6">
-              <Card title="Graph">
-                <InstanceGraph instance={data} />
-              </Card>
+              <InstanceGraph instance={data} />
               <Card title="Path taken">
                 <ol className="flex flex-col gap-1 text-sm">
                   {data.path.map((step) => (
