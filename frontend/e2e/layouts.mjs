@@ -350,17 +350,23 @@ try {
     await expectVisible(frame.getByRole('heading', { name: 'Your check' }));
     await frame.getByLabel(/^Laptop/).selectOption({ label: 'Standard' });
     await expectVisible(preview.getByText(/"laptop": "standard"/));
-    await shot(admin, 'layouts-06-editor-preview');
+    // A sandboxed frame is drawn by its own process: it shows in a picture of the viewport.
+    await preview.scrollIntoViewIfNeeded();
+    await admin.screenshot({ path: join(SHOTS, 'layouts-06-editor-preview.png') });
     await preview
       .getByLabel('Layout', { exact: true })
       .selectOption({ label: 'workflow.tasks[0].display_layout (display)' });
     await expectVisible(preview.getByText(/boom from the layout/));
     await admin
       .getByLabel('Bundle (YAML or JSON)')
-      .fill(BUNDLE.replace('<Field name="laptop" />', '<Field name=laptop />'));
+      .fill(BUNDLE.replace('const { value, setValue } = useLayout();', 'const { value, setValue } = useLayout(;'));
     await preview.getByLabel('Layout', { exact: true }).selectOption({ label: 'workflow.tasks[0].edit_layout (edit)' });
-    await expectVisible(preview.getByText(/^line \d+, column \d+: /));
-    await shot(admin, 'layouts-07-editor-preview-error');
+    await expectVisible(preview.getByText(/^line 4, column \d+: /));
+    if ((await preview.locator('[data-line="4"]').getAttribute('class')) !== 'bg-red-100') {
+      throw new Error('the failing line is not marked in the source');
+    }
+    await preview.scrollIntoViewIfNeeded();
+    await admin.screenshot({ path: join(SHOTS, 'layouts-07-editor-preview-error.png') });
   });
 
   console.log(`layout flows: ${counter.passed} passed, 0 failed`);

@@ -7,6 +7,11 @@ The flows are the Node script `frontend/e2e/flows.mjs`; this test builds the SPA
 older than its sources (the gateway serves `frontend/dist`), runs a local HTTP server standing
 in for the systems the sample's actions call, and runs the script. Screenshots land in
 `artifacts/screenshots/`.
+
+`frontend/e2e/layouts.mjs` covers custom layouts under a strict page policy: a ticket submitted
+and a task completed through component layouts in their sandboxed frames, an invalid value
+refused, a layout that throws replaced by the standard view, the bundle editor's preview, and a
+hostile layout whose every attempt at the network, cookies, storage and the app fails.
 """
 
 import os
@@ -94,3 +99,37 @@ def test_ticket_to_completion_in_the_browser(
     # The approved request without a laptop went through the account and welcome actions.
     assert external.paths() == ["/accounts", "/welcome"], external.paths()
     assert (screenshots / "09-ticket-completed.png").exists()
+
+
+@pytest.mark.slow
+@needs_browser
+def test_custom_layouts_in_the_browser(system: RunningSystem) -> None:
+    ensure_built()
+    screenshots = ROOT / "artifacts" / "screenshots"
+
+    run = subprocess.run(
+        ["node", "e2e/layouts.mjs"],
+        cwd=FRONTEND,
+        env={
+            **os.environ,
+            "TF_BASE_URL": system.base_url,
+            "TF_SCREENSHOTS": str(screenshots),
+            "CHROMIUM_PATH": CHROMIUM,
+        },
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    output = run.stdout + run.stderr
+    assert run.returncode == 0, output
+    for name in (
+        "a requester submits the ticket through its custom edit layout",
+        "a hostile display layout gets nothing: no network, cookie, storage, or app",
+        "a layout that throws falls back to the standard view with a notice",
+        "an invalid value from a custom edit layout is refused",
+        "a custom edit layout edits and submits a valid value",
+        "the bundle editor previews a layout with sample data and shows its errors",
+    ):
+        assert f"ok - {name}" in output, output
+    assert "layout flows: 8 passed, 0 failed" in output, output
+    assert (screenshots / "layouts-03-invalid-value.png").exists()

@@ -79,7 +79,7 @@ export function LayoutPreviewPanel({ bundle }: { bundle: unknown }) {
   const frameKey = `${target.path}|${target.mode}|${target.layout.source}|${text}`;
   // A failure belongs to the source and sample it happened with; an edit tries again.
   const failure = failed?.key === frameKey ? failed.failure : null;
-  const checked = target.mode === 'edit' ? checkValue(target.schema, value) : null;
+  const checked = target.mode === 'edit' && !failure ? checkValue(target.schema, value) : null;
 
   return (
     <section aria-label="Layout preview" className="flex flex-col gap-4">
