@@ -4,6 +4,9 @@ export type ProblemFieldError = {
   loc: Array<string | number>;
   msg: string;
   type: string;
+  /** For a problem inside a piece of source (a custom layout): its 1-based line and column there. */
+  line?: number;
+  column?: number;
 };
 
 export type ProblemDetails = {
@@ -53,7 +56,14 @@ function toFieldErrors(value: unknown): ProblemFieldError[] {
     const loc = Array.isArray(entry.loc)
       ? entry.loc.filter((part): part is string | number => typeof part === 'string' || typeof part === 'number')
       : [];
-    return [{ loc, msg: entry.msg, type: typeof entry.type === 'string' ? entry.type : 'unknown' }];
+    const found: ProblemFieldError = {
+      loc,
+      msg: entry.msg,
+      type: typeof entry.type === 'string' ? entry.type : 'unknown',
+    };
+    if (typeof entry.line === 'number') found.line = entry.line;
+    if (typeof entry.column === 'number') found.column = entry.column;
+    return [found];
   });
 }
 

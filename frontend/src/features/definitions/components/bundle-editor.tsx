@@ -21,7 +21,7 @@ function problemsFrom(error: unknown): Problem[] | null {
   if (!(error instanceof ApiError) || error.status !== 422 || error.problem.errors.length === 0) return null;
   return error.problem.errors.map((entry) => {
     const loc = entry.loc.map(String);
-    return { loc, path: pathOf(loc), msg: entry.msg, type: entry.type };
+    return { loc, path: pathOf(loc), msg: entry.msg, type: entry.type, line: entry.line, column: entry.column };
   });
 }
 

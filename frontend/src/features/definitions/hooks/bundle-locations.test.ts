@@ -55,6 +55,27 @@ describe('parseBundle', () => {
     ]);
     expect(byLine.get(19)?.map((p) => p.msg)).toEqual(['unknown task', 'second']);
   });
+
+  it('places a problem inside a layout source at its own line of the bundle', () => {
+    const text = `workflow:
+  key: demo
+  tasks:
+    - key: review
+      edit_layout:
+        language: tsx
+        source: |
+          export default function L() {
+            const x = ;
+          }
+`;
+    const parsed = parseBundle(text);
+    const loc = ['workflow', 'tasks', '0', 'edit_layout', 'source'];
+    const byLine = problemsByLine(parsed, [{ loc, path: '', msg: 'syntax error', type: 'x', line: 2, column: 13 }]);
+    expect([...byLine.keys()]).toEqual([9]);
+    expect(text.split('\n')[8]).toContain('const x = ;');
+    // Without a position, or in a one-line string, the problem sits at the key.
+    expect(parsed.lineWithin(['workflow', 'key'], 3)).toBe(2);
+  });
 });
 
 describe('pathOf', () => {

@@ -9,6 +9,11 @@ export type ParsedBundle = {
   syntaxErrors: Array<{ line: number; msg: string }>;
   /** 1-based line of the place a problem's `loc` points at (the nearest existing ancestor). */
   lineOf: (loc: readonly string[]) => number;
+  /**
+   * The bundle line of line `line` of the text at `loc`: inside a block scalar (`source: |`)
+   * the text starts on the line after its indicator; elsewhere it is the value's own line.
+   */
+  lineWithin: (loc: readonly string[], line: number) => number;
 };
 
 /** Parses a bundle (YAML, or JSON, which is YAML too) keeping where each part sits in the text. */
@@ -38,6 +43,14 @@ export function parseBundle(text: string): ParsedBundle {
     return lines.linePos(offset).line;
   };
 
+  const lineWithin = (loc: readonly string[], line: number): number => {
+    const node = doc.getIn(loc, true);
+    if (isScalar(node) && (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') && node.range) {
+      return lines.linePos(node.range[0]).line + line;
+    }
+    return lineOf(loc);
+  };
+
   let data: unknown = null;
   if (syntaxErrors.length === 0) {
     try {
@@ -46,14 +59,14 @@ export function parseBundle(text: string): ParsedBundle {
       data = null;
     }
   }
-  return { data, syntaxErrors, lineOf };
+  return { data, syntaxErrors, lineOf, lineWithin };
 }
 
 /** Problems grouped by the line they point at, for showing each one at its place. */
 export function problemsByLine(parsed: ParsedBundle, problems: readonly Problem[]): Map<number, Problem[]> {
   const byLine = new Map<number, Problem[]>();
   for (const problem of problems) {
-    const line = parsed.lineOf(problem.loc);
+    const line = problem.line ? parsed.lineWithin(problem.loc, problem.line) : parsed.lineOf(problem.loc);
     byLine.set(line, [...(byLine.get(line) ?? []), problem]);
   }
   return byLine;

@@ -1,6 +1,7 @@
 // Shapes of the definitions service (services/definitions: bundles, workflows, ticket_types).
 
-export type Problem = { loc: string[]; path: string; msg: string; type: string };
+/** A bundle problem; `line`/`column` locate it inside a custom layout's source. */
+export type Problem = { loc: string[]; path: string; msg: string; type: string; line?: number; column?: number };
 
 export type ValidationReport = { valid: boolean; errors: Problem[]; warnings: Problem[] };
 
