@@ -2,14 +2,14 @@
 //
 //   TF_BASE_URL=http://127.0.0.1:8000 node e2e/layouts.mjs
 //
-// Every page is served with the Content-Security-Policy the gateway is to send (SPA_CSP below),
-// so the sandboxed layout frames are shown to work under it. A company publishes a bundle whose
+// Pages come from the gateway with its Content-Security-Policy (checked below), so the sandboxed
+// layout frames are shown to work under the policy the app is really served with. A company publishes a bundle whose
 // ticket type and FORM task have custom layouts; a requester submits through one; a worker edits
 // and completes the task through another (an invalid value is refused first); a layout that
 // throws gives way to the standard view with a notice; a hostile layout tries to reach the
 // network, cookies, storage and the app, and each attempt fails without anything leaving.
 import { mkdirSync } from 'node:fs';
-import { createServer, request as httpRequest } from 'node:http';
+import { createServer } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,53 +17,13 @@ import { launchBrowser } from './browser.mjs';
 import { flowKit } from './helpers.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const GATEWAY_URL = process.env.TF_BASE_URL;
+const BASE_URL = process.env.TF_BASE_URL;
 const SHOTS = resolve(process.env.TF_SCREENSHOTS ?? join(here, '..', '..', 'artifacts', 'screenshots'));
-if (!GATEWAY_URL) {
+if (!BASE_URL) {
   console.error('Set TF_BASE_URL (the gateway).');
   process.exit(2);
 }
 mkdirSync(SHOTS, { recursive: true });
-
-/**
- * A strict policy for the SPA with what it needs: `blob:` in script-src for the layout frames
- * (a srcdoc frame inherits its parent's policy) and 'unsafe-eval' for the JSON Schema
- * validator (AJV compiles each schema to a function).
- */
-const SPA_CSP = [
-  "default-src 'self'",
-  "script-src 'self' 'unsafe-eval' blob:",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "frame-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
-
-// The app is reached through a small proxy that adds SPA_CSP to every page, as the gateway
-// would. (A real server, not request interception: Chromium treats an intercepted page as from
-// another address space and refuses the frame's script on loopback.)
-const proxy = createServer((request, response) => {
-  const target = new URL(request.url ?? '/', GATEWAY_URL);
-  const upstream = httpRequest(
-    target,
-    { method: request.method, headers: { ...request.headers, host: target.host } },
-    (answer) => {
-      const headers = { ...answer.headers };
-      if (String(headers['content-type'] ?? '').startsWith('text/html')) headers['content-security-policy'] = SPA_CSP;
-      response.writeHead(answer.statusCode ?? 502, headers);
-      answer.pipe(response);
-    },
-  );
-  upstream.on('error', () => response.destroy());
-  request.pipe(upstream);
-});
-await new Promise((done) => proxy.listen(0, '127.0.0.1', done));
-const BASE_URL = `http://127.0.0.1:${proxy.address().port}`;
 
 const kit = flowKit(BASE_URL, SHOTS);
 const { email, counter, step, shot, expectVisible, reloadUntil, pages, newPage, signUp, signIn, createUser } = kit;
@@ -220,6 +180,12 @@ const browser = await launchBrowser();
 try {
   const admin = await newPage(browser);
   await step('a designer publishes a bundle with custom layouts', async () => {
+    const page = await admin.goto(`${BASE_URL}/signup`);
+    const policy = (await page?.allHeaders())?.['content-security-policy'] ?? '';
+    console.log(`   page policy: ${policy || '(none)'}`);
+    if (!/script-src [^;]*'self'/.test(policy)) {
+      throw new Error(`the app is served without a script-src policy: ${policy}`);
+    }
     await signUp(admin, `Layout Co ${kit.suffix}`, email('admin'));
     await admin.goto(`${BASE_URL}/definitions/upload`);
     await admin.getByLabel('Bundle (YAML or JSON)').fill(BUNDLE);
@@ -380,5 +346,4 @@ try {
 } finally {
   await browser.close();
   collector.close();
-  proxy.close();
 }

@@ -91,17 +91,18 @@ describe('plainJsonObject', () => {
 describe('sandboxPolicy and sandboxDocument', () => {
   const runtime = 'http://127.0.0.1:8000/assets/main-abc.js';
 
-  it('allows only the runtime script and blobs, and no network', () => {
+  it('allows only the runtime script and the layout’s own code, and no network', () => {
     const policy = sandboxPolicy(runtime);
     const directives = Object.fromEntries(
       policy.split('; ').map((d) => [d.split(' ')[0], d.split(' ').slice(1).join(' ')]),
     );
     expect(directives['default-src']).toBe("'none'");
-    expect(directives['script-src']).toBe(`${runtime} blob:`);
+    expect(directives['script-src']).toBe(`${runtime} 'unsafe-eval' blob:`);
     expect(directives['connect-src']).toBe("'none'");
     expect(directives['img-src']).toBe('data:');
     expect(directives['form-action']).toBe("'none'");
-    expect(policy).not.toMatch(/unsafe-eval|\*|https?:\/\/(?!127\.0\.0\.1:8000\/assets\/main-abc\.js)/);
+    expect(policy).not.toMatch(/unsafe-inline'; (?!img)|\*|https?:\/\/(?!127\.0\.0\.1:8000\/assets\/main-abc\.js)/);
+    expect(directives['script-src']).not.toContain("'unsafe-inline'");
   });
 
   it('puts the policy first and loads the runtime by its URL, escaped', () => {

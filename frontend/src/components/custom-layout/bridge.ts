@@ -100,13 +100,14 @@ export function readFrameMessage(
 
 /**
  * The frame's Content Security Policy: the bundled runtime script and the layout's own code
- * (a blob the frame makes from what the app posts) may run; nothing may be fetched, framed,
- * submitted or navigated to a base. Styles come as constructed style sheets.
+ * (evaluated, or as a blob the frame makes, whichever the app page's inherited policy allows)
+ * may run; nothing may be fetched, framed, submitted or navigated to a base. Styles come as
+ * constructed style sheets.
  */
 export function sandboxPolicy(runtimeUrl: string): string {
   return [
     "default-src 'none'",
-    `script-src ${runtimeUrl} blob:`,
+    `script-src ${runtimeUrl} 'unsafe-eval' blob:`,
     "style-src 'unsafe-inline'",
     'img-src data:',
     'font-src data:',

@@ -1,6 +1,6 @@
 // The sandboxed frame's runtime: React, the component kit and the bridge to the app. It is
 // bundled as one classic script (a `?worker&url` asset) and loaded by the frame's srcdoc; the
-// layout's compiled code arrives by postMessage and runs as a blob script inside the frame.
+// layout's compiled code arrives by postMessage and runs inside the frame.
 import * as React from 'react';
 import { Component, type ErrorInfo, type ReactNode } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
@@ -100,18 +100,37 @@ function draw() {
   );
 }
 
+function component(factory: Factory): React.ComponentType<kit.LayoutApi> {
+  const module = { exports: {} as Record<string, unknown> };
+  factory(modules, module.exports, module, React);
+  const exported = module.exports.default;
+  if (typeof exported !== 'function' && (typeof exported !== 'object' || exported === null)) {
+    throw new Error('The layout has no default export of a component.');
+  }
+  return exported as React.ComponentType<kit.LayoutApi>;
+}
+
+/**
+ * Runs the compiled layout. The frame inherits the app page's policy, so this takes whichever
+ * of the two ways that policy allows: `new Function` ('unsafe-eval', which the app's own form
+ * validator needs too) or a blob script (`blob:`).
+ */
 function load(code: string): Promise<React.ComponentType<kit.LayoutApi>> {
+  try {
+    // The layout's code runs here by design: this frame is its sandbox.
+    const factory = new Function('require', 'exports', 'module', 'React', code) as Factory;
+    return Promise.resolve().then(() => component(factory));
+  } catch (error) {
+    if (!(error instanceof EvalError)) return Promise.reject(error);
+  }
   return new Promise((resolve, reject) => {
     window.__tfLayoutDefine = (factory) => {
       window.__tfLayoutDefine = undefined;
-      const module = { exports: {} as Record<string, unknown> };
-      factory(modules, module.exports, module, React);
-      const exported = module.exports.default;
-      if (typeof exported !== 'function' && (typeof exported !== 'object' || exported === null)) {
-        reject(new Error('The layout has no default export of a component.'));
-        return;
+      try {
+        resolve(component(factory));
+      } catch (error) {
+        reject(error);
       }
-      resolve(exported as React.ComponentType<kit.LayoutApi>);
     };
     // The wrapper shares the first line with the code so the line numbers of errors match.
     const blob = new Blob([`window.__tfLayoutDefine(function (require, exports, module, React) {${code}\n});`], {
