@@ -40,13 +40,15 @@ describe('readFrameMessage', () => {
     expect(from(frame, { ...change, nonce: 'stale' })).toBeNull();
     expect(from(frame, { channel: CHANNEL, type: 'navigate', nonce: NONCE, url: '/admin' })).toBeNull();
     expect(from(frame, 'change')).toBeNull();
+    // Only the app's own button submits: a layout cannot send the form by itself.
+    expect(from(frame, { channel: CHANNEL, type: 'submit', nonce: NONCE, value: { a: 1 } })).toBeNull();
   });
 
   it('copies the value as plain JSON and refuses what is not an object', () => {
     const value = { when: new Date(Date.UTC(2030, 0, 6)), nested: { list: [1, 'two'] }, dropped: undefined };
-    const message = from(frame, { channel: CHANNEL, type: 'submit', nonce: NONCE, value });
+    const message = from(frame, { channel: CHANNEL, type: 'change', nonce: NONCE, value });
     expect(message).toEqual({
-      type: 'submit',
+      type: 'change',
       nonce: NONCE,
       value: { when: '2030-01-06T00:00:00.000Z', nested: { list: [1, 'two'] } },
     });

@@ -37,11 +37,14 @@ export type ToFrame =
   | { channel: typeof CHANNEL; type: 'render'; nonce: string; code: string; props: LayoutProps }
   | { channel: typeof CHANNEL; type: 'update'; nonce: string; props: LayoutProps };
 
+/**
+ * What the frame may say. There is no "submit": only the app's own button, outside the frame,
+ * sends a form, so a layout cannot complete a task or submit a ticket by itself.
+ */
 export type FromFrame =
   | { type: 'ready' }
   | { type: 'rendered'; nonce: string }
   | { type: 'change'; nonce: string; value: Record<string, unknown> }
-  | { type: 'submit'; nonce: string; value: Record<string, unknown> }
   | { type: 'error'; nonce: string; message: string }
   | { type: 'resize'; nonce: string; height: number };
 
@@ -79,11 +82,10 @@ export function readFrameMessage(
   switch (data.type) {
     case 'rendered':
       return { type: 'rendered', nonce };
-    case 'change':
-    case 'submit': {
+    case 'change': {
       const value = plainJsonObject(data.value);
       return value
-        ? { type: data.type, nonce, value }
+        ? { type: 'change', nonce, value }
         : { type: 'error', nonce, message: 'The layout posted a value that is not a JSON object.' };
     }
     case 'error':

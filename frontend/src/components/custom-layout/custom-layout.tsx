@@ -132,10 +132,6 @@ export function LayoutForm(props: LayoutFormProps) {
           setChecked(null);
           onChange(value);
         }}
-        onSubmit={(value) => {
-          onChange(value);
-          if (!disabled) submit(value);
-        }}
         onFailure={setFailure}
       />
       {messages.length > 0 && (

@@ -22,7 +22,6 @@ type LayoutFrameProps = {
   props: LayoutProps;
   title: string;
   onChange?: (value: Record<string, unknown>) => void;
-  onSubmit?: (value: Record<string, unknown>) => void;
   onFailure: (failure: LayoutFailure) => void;
   onRendered?: () => void;
 };
@@ -32,15 +31,15 @@ type LayoutFrameProps = {
  * the code and the props by postMessage, and what it posts back is accepted only from its own
  * window, for this render, as plain JSON.
  */
-export function LayoutFrame({ layout, props, title, onChange, onSubmit, onFailure, onRendered }: LayoutFrameProps) {
+export function LayoutFrame({ layout, props, title, onChange, onFailure, onRendered }: LayoutFrameProps) {
   const frame = useRef<HTMLIFrameElement>(null);
   const [height, setHeight] = useState(120);
   const [compiled, setCompiled] = useState<CompileResult | null>(null);
   const nonce = useMemo(() => newNonce(), []);
   const srcDoc = useMemo(() => sandboxDocument(sandboxRuntimeUrl()), []);
-  const latest = useRef({ props, onChange, onSubmit, onFailure, onRendered });
+  const latest = useRef({ props, onChange, onFailure, onRendered });
   useLayoutEffect(() => {
-    latest.current = { props, onChange, onSubmit, onFailure, onRendered };
+    latest.current = { props, onChange, onFailure, onRendered };
   });
   const state = useRef({ started: false, rendered: false, failed: false, loads: 0 });
 
@@ -84,9 +83,6 @@ export function LayoutFrame({ layout, props, title, onChange, onSubmit, onFailur
           break;
         case 'change':
           latest.current.onChange?.(message.value);
-          break;
-        case 'submit':
-          latest.current.onSubmit?.(message.value);
           break;
         case 'error':
           fail(message.message);

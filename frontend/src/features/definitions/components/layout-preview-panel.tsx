@@ -125,7 +125,6 @@ export function LayoutPreviewPanel({ bundle }: { bundle: unknown }) {
                   props={props}
                   title="Layout preview"
                   onChange={setValue}
-                  onSubmit={setValue}
                   onFailure={(next) => setFailed({ key: frameKey, failure: next })}
                 />
               </div>
