@@ -50,6 +50,7 @@ class OutboxRelay:
         retention: timedelta = timedelta(hours=72),
         batch_size: int = 1000,
         broker: Literal["embedded", "kafka"] = "embedded",
+        idempotent: bool | None = None,
     ) -> None:
         self.db = db
         self.bootstrap_servers = bootstrap_servers
@@ -57,26 +58,28 @@ class OutboxRelay:
         self.retention = retention
         self.batch_size = batch_size
         self.broker = broker
+        # Tansu refuses the idempotent producer; Apache Kafka gets it (no duplicates or
+        # reordering from the producer's own retries).
+        self.idempotent = broker == "kafka" if idempotent is None else idempotent
         self._producer: AIOKafkaProducer | None = None
         self._task: asyncio.Task[None] | None = None
         self._lock_key = zlib.crc32(f"outbox:{db.schema}".encode())
 
-    async def start(self, *, replay: bool = False) -> None:
+    async def start(self, *, replay: bool = False) -> int:
         """Start relaying. `replay` asks for what the broker is missing to be sent again (the
-        embedded broker's restart); on Apache Kafka nothing is missing and nothing is replayed."""
+        embedded broker's restart); on Apache Kafka nothing is missing and nothing is replayed.
+        Returns how many rows were queued again."""
         self._producer = AIOKafkaProducer(
             bootstrap_servers=self.bootstrap_servers.split(","),
             acks="all",
-            # Tansu refuses the idempotent producer; Apache Kafka gets it (no duplicates or
-            # reordering from the producer's own retries).
-            enable_idempotence=self.broker == "kafka",
+            enable_idempotence=self.idempotent,
             linger_ms=1,
             max_batch_size=256 * 1024,
         )
         await self._producer.start()
-        if replay and self.broker == "embedded":
-            await self.replay_missing()
+        replayed = await self.replay_missing() if replay and self.broker == "embedded" else 0
         self._task = asyncio.create_task(self._run(), name=f"outbox-relay-{self.db.schema}")
+        return replayed
 
     async def stop(self) -> None:
         if self._task is not None:
