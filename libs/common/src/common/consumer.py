@@ -230,10 +230,12 @@ class EventConsumer:
                 continue
             if outcome.offset > records[0].offset:
                 offsets[tp] = outcome.offset
-            # The partition waits out its backoff; the member keeps fetching the others.
-            member.pause(tp)
-            member.seek(tp, outcome.offset)
-            loop.call_later(outcome.delay, _resume, member, tp)
+            # The partition waits out its backoff; the member keeps fetching the others. A
+            # rebalance may have taken it away meanwhile: its new owner reads it from the offset.
+            with contextlib.suppress(IllegalStateError):
+                member.pause(tp)
+                member.seek(tp, outcome.offset)
+                loop.call_later(outcome.delay, _resume, member, tp)
         if offsets:
             try:
                 await member.commit(offsets)
