@@ -23,7 +23,7 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaError
@@ -34,6 +34,7 @@ from sqlalchemy import text
 
 from common.crashpoints import crashpoint
 from common.db import Database, UnitOfWork
+from common.embedded import BrokerKind, broker_kind
 from common.settings import ServiceSettings
 from contracts.envelope import Actor, Envelope, EventPayload
 from contracts.topics import dead_letter_topic
@@ -42,8 +43,6 @@ log = logging.getLogger(__name__)
 
 P = TypeVar("P", bound=EventPayload)
 Handler = Callable[[P, Envelope, UnitOfWork], Awaitable[None]]
-
-BrokerKind = Literal["embedded", "kafka"]
 
 
 class PoisonMessage(Exception):
@@ -125,8 +124,9 @@ class EventConsumer:
         max_poll_interval_ms: int = 300_000,
         fetch_max_wait_ms: int = 100,
         max_batch: int = 500,
-        broker: BrokerKind = "embedded",
+        broker: BrokerKind | None = None,
     ) -> None:
+        broker = broker or broker_kind()
         self.db = db
         self.group = group
         self.max_attempts = max_attempts

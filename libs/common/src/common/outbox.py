@@ -25,13 +25,13 @@ import logging
 import time
 import zlib
 from datetime import UTC, datetime, timedelta
-from typing import Literal
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from sqlalchemy import func, select, text, update
 
 from common.crashpoints import crashpoint
 from common.db import Database
+from common.embedded import BrokerKind, broker_kind
 from common.kafka import ensure_topics
 from contracts.ids import uuid7
 
@@ -49,18 +49,19 @@ class OutboxRelay:
         poll_seconds: float = 0.5,
         retention: timedelta = timedelta(hours=72),
         batch_size: int = 1000,
-        broker: Literal["embedded", "kafka"] = "embedded",
+        broker: BrokerKind | None = None,
         idempotent: bool | None = None,
     ) -> None:
+        """`broker` defaults to the one `TF_BROKER` names (services pass their setting)."""
         self.db = db
         self.bootstrap_servers = bootstrap_servers
         self.poll_seconds = poll_seconds
         self.retention = retention
         self.batch_size = batch_size
-        self.broker = broker
+        self.broker = broker or broker_kind()
         # Tansu refuses the idempotent producer; Apache Kafka gets it (no duplicates or
         # reordering from the producer's own retries).
-        self.idempotent = broker == "kafka" if idempotent is None else idempotent
+        self.idempotent = self.broker == "kafka" if idempotent is None else idempotent
         self._producer: AIOKafkaProducer | None = None
         self._task: asyncio.Task[None] | None = None
         self._lock_key = zlib.crc32(f"outbox:{db.schema}".encode())
