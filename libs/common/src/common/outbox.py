@@ -217,18 +217,16 @@ class OutboxRelay:
         assert self._producer is not None, "relay not started"
         schema = self.db.schema
         async with self.db.new_session() as session, session.begin():
-            locked = await session.scalar(
-                text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": self._lock_key}
-            )
-            if not locked:
-                return 0
+            # The lock and the batch in one round trip: no rows when another relay holds it.
             rows = (
                 await session.execute(
                     text(
-                        f"SELECT position, topic, key, payload::text AS payload, headers::text AS headers "  # noqa: S608
-                        f'FROM "{schema}".outbox WHERE published_at IS NULL ORDER BY position LIMIT :n'
+                        "WITH relay AS (SELECT pg_try_advisory_xact_lock(:key) AS locked) "  # noqa: S608
+                        "SELECT position, topic, key, payload::text AS payload, headers::text AS headers "
+                        f'FROM relay, "{schema}".outbox WHERE relay.locked AND published_at IS NULL '
+                        "ORDER BY position LIMIT :n"
                     ),
-                    {"n": self.batch_size},
+                    {"key": self._lock_key, "n": self.batch_size},
                 )
             ).all()
             if not rows:
