@@ -15,6 +15,7 @@ from uuid import UUID
 
 import asyncpg
 import pytest
+from aiokafka import AIOKafkaProducer
 from sqlalchemy.engine import make_url
 
 from common.consumer import Delivery, EventConsumer
@@ -237,3 +238,75 @@ async def test_a_consumer_killed_inside_a_batch_applies_every_event_exactly_once
         await fetchval(admin_url, "SELECT count(*) FROM demo_consumer.inbox WHERE consumer_group = $1", GROUP)
         == NOTES
     )
+
+
+async def test_a_failing_event_holds_only_its_key_while_other_keys_and_partitions_flow(
+    admin_url: str, kafka_bootstrap: str
+) -> None:
+    topic = f"demo.notes.{uuid7().hex[:12]}"
+    await ensure_topics(kafka_bootstrap, [topic])
+    settings = ConsumerSettings(database_admin_url=admin_url)
+    db = Database.connect(settings.runtime_database_url(), settings.db_schema)
+    consumer = build_consumer(db, max_attempts=3)
+    consumer.group = f"demo-{uuid7().hex[:12]}"
+    # Two backoffs of 2 s and 4 s before the poison event is dead-lettered.
+    consumer.retry_delay = 2.0
+    company = uuid7()
+    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap.split(","))
+    await producer.start()
+    try:
+
+        async def send(body: str, key: str, partition: int) -> None:
+            note = NoteCreated(note_id=uuid7(), body=body)
+            envelope = envelope_for(note, company_id=company, actor=Actor.system("test"))
+            await producer.send_and_wait(
+                topic, envelope.model_dump_json().encode(), key=key.encode(), partition=partition
+            )
+
+        await send("poison pill", "held", 0)
+        await send("behind the poison", "held", 0)
+        for n in range(4):
+            await send(f"beside the poison {n}", f"k{n}", 0)
+        for n in range(14):
+            await send(f"elsewhere {n}", f"e{n}", 1 + n % 7)
+    finally:
+        await producer.stop()
+
+    async def applied() -> set[str]:
+        conn = await asyncpg.connect(plain(admin_url))
+        try:
+            return {r["body"] for r in await conn.fetch("SELECT body FROM demo_consumer.note_copies")}
+        finally:
+            await conn.close()
+
+    others = {f"beside the poison {n}" for n in range(4)} | {f"elsewhere {n}" for n in range(14)}
+    await consumer.start(kafka_bootstrap, [topic])
+    try:
+        deadline = time.monotonic() + 60
+        while not others <= (seen := await applied()):
+            assert time.monotonic() < deadline, f"still missing {others - seen}"
+            await asyncio.sleep(0.1)
+        dead_lettered = await fetchval(
+            admin_url,
+            "SELECT count(*) FROM demo_consumer.inbox WHERE consumer_group = $1 AND outcome = 'dead_lettered'",
+            consumer.group,
+        )
+        # Everything else was applied while the poison event was still being retried, and the
+        # event of its key still waits behind it.
+        assert dead_lettered == 0
+        assert "behind the poison" not in seen
+
+        while "behind the poison" not in await applied():
+            assert time.monotonic() < deadline, "the held key never moved on"
+            await asyncio.sleep(0.1)
+        assert (
+            await fetchval(
+                admin_url,
+                "SELECT attempts FROM demo_consumer.consumer_failures WHERE consumer_group = $1",
+                consumer.group,
+            )
+            == 3
+        )
+    finally:
+        await consumer.stop()
+        await db.dispose()
