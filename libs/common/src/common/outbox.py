@@ -170,22 +170,24 @@ class OutboxRelay:
 
     async def _first_epoch_record(self) -> tuple[str, str] | None:
         tp = TopicPartition(BROKER_EPOCH_TOPIC, 0)
+        # Subscribed without a group: the reader learns the (maybe just created) topic's leader
+        # from metadata and reads it from the beginning.
         reader = AIOKafkaConsumer(
-            bootstrap_servers=self.bootstrap_servers.split(","), enable_auto_commit=False
+            BROKER_EPOCH_TOPIC,
+            bootstrap_servers=self.bootstrap_servers.split(","),
+            auto_offset_reset="earliest",
+            enable_auto_commit=False,
         )
         await reader.start()
         try:
-            reader.assign([tp])
-            end = (await reader.end_offsets([tp]))[tp]
-            if end == 0:
-                return None
-            await reader.seek_to_beginning(tp)
-            deadline = time.monotonic() + 10
+            deadline = time.monotonic() + 30
             while time.monotonic() < deadline:
-                for records in (await reader.getmany(tp, timeout_ms=500, max_records=1)).values():
+                for records in (await reader.getmany(timeout_ms=200, max_records=1)).values():
                     for record in records:
                         body = json.loads(record.value or b"{}")
                         return str(body["epoch"]), str(body["began"])
+                if tp in reader.assignment() and (await reader.end_offsets([tp]))[tp] == 0:
+                    return None
             raise TimeoutError("the broker epoch record could not be read")
         finally:
             await reader.stop()

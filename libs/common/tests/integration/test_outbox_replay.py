@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from common.db import Database
+from common.kafka import ensure_topics
 from common.outbox import OutboxRelay
 from common.testing.infra import create_database, private_kafka, run_in_thread
 from contracts.ids import uuid7
@@ -39,8 +40,10 @@ async def write_notes(db: Database, count: int) -> None:
 
 
 async def restart(db: Database, bootstrap: str, **options: Any) -> int:
-    """A relay started as a service starts it; returns how many rows it queued again."""
-    relay = OutboxRelay(db, bootstrap, poll_seconds=0.05, **options)
+    """A relay started as a service starts it; returns how many rows it queued again. The
+    broker kind is the embedded one unless given (whatever broker the lane runs)."""
+    await ensure_topics(bootstrap, [TOPIC])
+    relay = OutboxRelay(db, bootstrap, poll_seconds=0.05, **{"broker": "embedded", **options})
     replayed = await relay.start(replay=True)
     await drained(db)
     await relay.stop()
@@ -87,7 +90,8 @@ async def test_the_embedded_broker_gets_back_only_what_it_lacks(db: Database) ->
 async def test_apache_kafka_gets_nothing_again_at_start(db: Database) -> None:
     await write_notes(db, 2)
     with private_kafka() as bootstrap:
-        relay = OutboxRelay(db, bootstrap, poll_seconds=0.05)
+        await ensure_topics(bootstrap, [TOPIC])
+        relay = OutboxRelay(db, bootstrap, poll_seconds=0.05, broker="embedded")
         await relay.start()
         await drained(db)
         await relay.stop()
