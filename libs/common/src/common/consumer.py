@@ -208,6 +208,12 @@ class EventConsumer:
                 except KafkaError as exc:
                     log.warning("%s: broker error, fetching again: %s", self.group, exc)
                     await asyncio.sleep(1.0)
+                except Exception:
+                    # Every transaction of the batch has ended by now (each partition catches
+                    # its own failures), so at worst an offset commit was lost: redelivery, which
+                    # the inbox absorbs. The member must not die of it.
+                    log.exception("%s: fetch loop failed; going on", self.group)
+                    await asyncio.sleep(1.0)
         finally:
             await member.stop()
 
