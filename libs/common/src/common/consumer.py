@@ -143,6 +143,8 @@ class EventConsumer:
         self.max_batch = max_batch
         self._routes: dict[str, _Route] = {}
         self._members: list[asyncio.Task[None]] = []
+        # Failures so far of records `handle_each` is retrying, for their backoff.
+        self._failed_records: dict[tuple[str, int, int], int] = {}
         self._tracer = trace.get_tracer("consumer")
 
     @classmethod
@@ -286,10 +288,13 @@ class EventConsumer:
         """For records that are not envelopes: one transaction per record, in order; a record
         whose `handle` raises is read again after a backoff."""
         for delivery in deliveries:
+            position = (delivery.topic, delivery.partition, delivery.offset)
             try:
                 await handle(delivery)
             except Exception as exc:
-                return Rewind(delivery.offset, self.retry_delay, exc)
+                failures = self._failed_records[position] = self._failed_records.get(position, 0) + 1
+                return Rewind(delivery.offset, min(self.retry_delay * 2 ** (failures - 1), 5.0), exc)
+            self._failed_records.pop(position, None)
         return None
 
     def _parse(self, delivery: Delivery) -> _Item:
