@@ -27,6 +27,7 @@ import zlib
 from datetime import UTC, datetime, timedelta
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.errors import KafkaError
 from sqlalchemy import func, select, text, update
 
 from common.crashpoints import crashpoint
@@ -70,17 +71,34 @@ class OutboxRelay:
         """Start relaying. `replay` asks for what the broker is missing to be sent again (the
         embedded broker's restart); on Apache Kafka nothing is missing and nothing is replayed.
         Returns how many rows were queued again."""
-        self._producer = AIOKafkaProducer(
-            bootstrap_servers=self.bootstrap_servers.split(","),
-            acks="all",
-            enable_idempotence=self.idempotent,
-            linger_ms=1,
-            max_batch_size=256 * 1024,
-        )
-        await self._producer.start()
+        try:
+            self._producer = await self._start_producer(self.idempotent)
+        except KafkaError as exc:
+            if not self.idempotent:
+                raise
+            # A broker named Apache Kafka that refuses the idempotent producer is Tansu after
+            # all (TF_BROKER not set to match): relay with the plain producer rather than not.
+            log.warning("the idempotent producer could not start (%s); trying the plain one", exc)
+            self.idempotent = False
+            self._producer = await self._start_producer(False)
         replayed = await self.replay_missing() if replay and self.broker == "embedded" else 0
         self._task = asyncio.create_task(self._run(), name=f"outbox-relay-{self.db.schema}")
         return replayed
+
+    async def _start_producer(self, idempotent: bool) -> AIOKafkaProducer:
+        producer = AIOKafkaProducer(
+            bootstrap_servers=self.bootstrap_servers.split(","),
+            acks="all",
+            enable_idempotence=idempotent,
+            linger_ms=1,
+            max_batch_size=256 * 1024,
+        )
+        try:
+            await producer.start()
+        except BaseException:
+            await producer.stop()
+            raise
+        return producer
 
     async def stop(self) -> None:
         if self._task is not None:

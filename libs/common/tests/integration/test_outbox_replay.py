@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from common.db import Database
+from common.embedded import broker_kind
 from common.kafka import ensure_topics
 from common.outbox import OutboxRelay
 from common.testing.infra import create_database, private_kafka, run_in_thread
@@ -100,3 +101,17 @@ async def test_apache_kafka_gets_nothing_again_at_start(db: Database) -> None:
         # whole window, never having had an epoch.
         assert await restart(db, bootstrap, broker="kafka", idempotent=False) == 0
         assert await restart(db, bootstrap) == 2
+
+
+async def test_a_broker_refusing_the_idempotent_producer_still_gets_the_outbox(db: Database) -> None:
+    await write_notes(db, 2)
+    with private_kafka() as bootstrap:
+        await ensure_topics(bootstrap, [TOPIC])
+        # Named Apache Kafka; on the embedded lane it is Tansu, which refuses the idempotent producer.
+        relay = OutboxRelay(db, bootstrap, poll_seconds=0.05, broker="kafka")
+        await relay.start()
+        try:
+            await drained(db)
+        finally:
+            await relay.stop()
+    assert relay.idempotent is (broker_kind() == "kafka")
