@@ -30,7 +30,7 @@ from sqlalchemy import text
 from bench.machine import describe, percentile
 from common.consumer import EventConsumer
 from common.db import Database, UnitOfWork
-from common.embedded import ApacheKafka, BrokerKind, free_port
+from common.embedded import ApacheKafka, BrokerKind, broker_kind, free_port
 from common.kafka import ensure_topics
 from common.outbox import OutboxRelay
 from common.settings import EMBEDDED_FETCH_WAIT_MS, KAFKA_FETCH_WAIT_MS
@@ -194,7 +194,7 @@ def broker_pid(infra: Infra) -> int | None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0] if __doc__ else None)
-    parser.add_argument("--broker", choices=("embedded", "kafka"), default="embedded")
+    parser.add_argument("--broker", choices=("embedded", "kafka"), default=broker_kind())
     parser.add_argument("--events", type=int, default=5000)
     args = parser.parse_args()
     broker: BrokerKind = args.broker
