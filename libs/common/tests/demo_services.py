@@ -21,7 +21,7 @@ from sqlalchemy.pool import NullPool
 
 from common.consumer import EventConsumer
 from common.db import Database, UnitOfWork
-from common.kafka import create_broker, ensure_topics
+from common.kafka import ensure_topics
 from common.messaging_tables import MessagingTables
 from common.migrations import prepare_schema, tenant_policy_sql
 from common.outbox import OutboxRelay
@@ -133,14 +133,13 @@ async def run_consumer(admin_url: str, kafka: str) -> None:
     settings = ConsumerSettings(database_admin_url=admin_url)
     db = Database.connect(settings.runtime_database_url(), settings.db_schema)
     await ensure_topics(kafka, [NOTES_TOPIC, f"{CONSUMER_GROUP}.dlt"])
-    broker = create_broker(kafka, "demo-consumer")
-    build_consumer(db, int(os.environ.get("DEMO_MAX_ATTEMPTS", "3"))).subscribe(broker, NOTES_TOPIC)
-    await broker.start()
+    consumer = build_consumer(db, int(os.environ.get("DEMO_MAX_ATTEMPTS", "3")))
+    await consumer.start(kafka, [NOTES_TOPIC])
     # Dead letters leave through the consumer's own outbox.
     relay = OutboxRelay(db, kafka, poll_seconds=0.1)
     await relay.start()
     await _wait_for_term()
-    await broker.stop()
+    await consumer.stop()
     await relay.stop()
     await db.dispose()
 

@@ -1,31 +1,42 @@
-"""Idempotent event consumers.
+"""Idempotent event consumers that work in batches.
 
-Each handled event id is recorded in the inbox in the same transaction as the handler's effect,
-so a redelivered event changes nothing. The Kafka offset is committed only after that
-transaction (FastStream `AckPolicy.NACK_ON_ERROR` with auto-commit off): a crash in between
-redelivers the event and the inbox makes the redelivery a no-op. A handler that fails is
-retried (the partition rewinds to the event) and its attempts are counted; past the limit the
-event goes to the group's dead-letter topic, with its error, through the outbox, and the
-partition moves on. An event that cannot be parsed is dead-lettered at once.
+A member fetches many records at once. Each partition's share of the fetch is applied in one
+transaction: one multi-row inbox claim (event ids already handled are left out, so a
+redelivered event changes nothing), the handlers in offset order, and the outbox rows the
+handlers raised, written in one statement before the commit. The partitions of a fetch are
+applied concurrently, each in its own order; the offsets are committed once, after every one
+of those transactions. A crash anywhere before the offset commit redelivers the batch and the
+inbox turns the redelivery into a no-op.
+
+A handler that raises is isolated: its partition's transaction is run again without it (and
+without the later events of the same key, which must wait behind it), so the rest of the batch
+is still applied. Its attempt is counted in that transaction; the partition is rewound to it
+and paused for a backoff while the other partitions go on. Past the attempt limit the event
+goes to the group's dead-letter topic, with its error, through the outbox, and the partition
+moves on. An event that cannot be parsed is dead-lettered at once.
 """
 
 import asyncio
 import base64
+import contextlib
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Self, TypeVar
 
-from faststream import AckPolicy
-from faststream.kafka import KafkaBroker, KafkaMessage
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaError
+from opentelemetry import trace
+from opentelemetry.propagate import extract
 from pydantic import ValidationError
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import text
 
 from common.crashpoints import crashpoint
 from common.db import Database, UnitOfWork
+from common.embedded import BrokerKind, broker_kind
 from common.settings import ServiceSettings
-from contracts.envelope import Envelope, EventPayload
+from contracts.envelope import Actor, Envelope, EventPayload
 from contracts.topics import dead_letter_topic
 
 log = logging.getLogger(__name__)
@@ -53,9 +64,54 @@ class Delivery:
     body: bytes
     headers: dict[str, str]
 
+    @classmethod
+    def of(cls, record: ConsumerRecord[bytes, bytes]) -> Self:
+        return cls(
+            topic=record.topic,
+            partition=record.partition,
+            offset=record.offset,
+            key=record.key.decode(errors="replace") if record.key else None,
+            body=record.value or b"",
+            headers={k.lower(): v.decode(errors="replace") for k, v in record.headers},
+        )
+
+
+@dataclass(frozen=True)
+class Rewind:
+    """A partition must be read again from `offset` (an event to retry) after `delay` seconds."""
+
+    offset: int
+    delay: float
+    error: BaseException
+
+
+@dataclass
+class _Item:
+    delivery: Delivery
+    envelope: Envelope | None = None
+    route: _Route | None = None
+    payload: EventPayload | None = None
+    poison: str | None = None
+
+    @property
+    def event_id(self) -> uuid.UUID:
+        if self.envelope is not None:
+            return self.envelope.event_id
+        # An unparseable message has no event id: name it by its position, so a redelivery of
+        # the same message is recognised and not dead-lettered twice.
+        d = self.delivery
+        return uuid.uuid5(uuid.NAMESPACE_URL, f"kafka:{d.topic}/{d.partition}/{d.offset}")
+
+
+class _HandlerFailed(Exception):
+    def __init__(self, index: int, error: Exception) -> None:
+        super().__init__(str(error))
+        self.index = index
+        self.error = error
+
 
 class EventConsumer:
-    """The handlers of one consumer group, by event type."""
+    """The handlers of one consumer group, by event type, and the members that feed them."""
 
     def __init__(
         self,
@@ -67,20 +123,29 @@ class EventConsumer:
         workers: int = 1,
         max_poll_interval_ms: int = 300_000,
         fetch_max_wait_ms: int = 100,
+        max_batch: int = 500,
+        broker: BrokerKind | None = None,
     ) -> None:
+        broker = broker or broker_kind()
         self.db = db
         self.group = group
         self.max_attempts = max_attempts
         self.retry_delay = retry_delay
-        # With several workers the process joins the group as several members; each owns whole
-        # partitions and handles them one message at a time, so every offset is still committed
-        # after its own message's transaction and each key keeps its order.
-        self.workers = max(1, workers)
+        # Group members in this process. Tansu rebalances in a loop with two members of one
+        # group in one process, so the embedded broker gets one; its partitions still run
+        # concurrently inside that member.
+        self.workers = max(1, workers) if broker == "kafka" else 1
         self.max_poll_interval_ms = max_poll_interval_ms
-        # How long an idle fetch waits for data. Brokers that do not answer a long poll early
-        # when data arrives (the embedded one) add up to this much latency to every hop.
+        # How long an idle fetch waits for data. Apache Kafka answers as soon as data arrives,
+        # so a long wait costs no latency there; Tansu answers only when the wait ends, so on
+        # the embedded broker this is the latency added to every hop (traded against idle CPU).
         self.fetch_max_wait_ms = fetch_max_wait_ms
+        self.max_batch = max_batch
         self._routes: dict[str, _Route] = {}
+        self._members: list[asyncio.Task[None]] = []
+        # Failures so far of records `handle_each` is retrying, for their backoff.
+        self._failed_records: dict[tuple[str, int, int], int] = {}
+        self._tracer = trace.get_tracer("consumer")
 
     @classmethod
     def for_service(
@@ -90,7 +155,9 @@ class EventConsumer:
         options: dict[str, Any] = {
             "max_attempts": settings.consumer_max_attempts,
             "workers": settings.consumer_workers,
-            "fetch_max_wait_ms": settings.consumer_fetch_max_wait_ms,
+            "fetch_max_wait_ms": settings.fetch_wait_ms,
+            "max_batch": settings.consumer_max_batch,
+            "broker": settings.broker,
         }
         options.update(overrides)
         return cls(db, group or settings.group, **options)
@@ -102,143 +169,309 @@ class EventConsumer:
 
         return register
 
-    def subscribe(self, broker: KafkaBroker, *topics: str) -> None:
-        if self.workers == 1:
-            self._subscribe(broker, topics, None)
-        else:
-            # FastStream's concurrent members take one topic each.
-            for topic in topics:
-                self._subscribe(broker, (topic,), self.workers)
+    # -- the members --------------------------------------------------------------------------
 
-    def _subscribe(self, broker: KafkaBroker, topics: Sequence[str], workers: int | None) -> None:
-        consumer = self
-
-        @broker.subscriber(
-            *topics,
-            group_id=self.group,
-            ack_policy=AckPolicy.NACK_ON_ERROR,
-            auto_offset_reset="earliest",
-            max_workers=workers,
-            max_poll_interval_ms=self.max_poll_interval_ms,
-            fetch_max_wait_ms=self.fetch_max_wait_ms,
-        )
-        async def _deliver(msg: KafkaMessage) -> None:
-            raw = msg.raw_message
-            assert not isinstance(raw, tuple)
-            await consumer.handle(
-                Delivery(
-                    topic=raw.topic,
-                    partition=raw.partition,
-                    offset=raw.offset,
-                    key=raw.key.decode(errors="replace") if raw.key else None,
-                    body=raw.value or b"",
-                    headers={k.lower(): v.decode(errors="replace") for k, v in raw.headers},
-                )
+    async def start(self, bootstrap_servers: str, topics: Sequence[str]) -> None:
+        """Join the group with this process's members and start consuming `topics`."""
+        for n in range(self.workers):
+            member = AIOKafkaConsumer(
+                *topics,
+                bootstrap_servers=bootstrap_servers.split(","),
+                group_id=self.group,
+                client_id=f"{self.group}-{n}",
+                enable_auto_commit=False,
+                auto_offset_reset="earliest",
+                fetch_max_wait_ms=self.fetch_max_wait_ms,
+                max_poll_interval_ms=self.max_poll_interval_ms,
             )
+            await member.start()
+            self._members.append(
+                asyncio.create_task(self._consume(member), name=f"consumer-{self.group}-{n}")
+            )
+
+    async def stop(self) -> None:
+        for task in self._members:
+            task.cancel()
+        for task in self._members:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._members.clear()
+
+    async def _consume(self, member: AIOKafkaConsumer) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            while True:
+                try:
+                    batch = await member.getmany(timeout_ms=1000, max_records=self.max_batch)
+                    if batch:
+                        await self._apply_fetch(member, batch, loop)
+                except asyncio.CancelledError:
+                    raise
+                except KafkaError as exc:
+                    log.warning("%s: broker error, fetching again: %s", self.group, exc)
+                    await asyncio.sleep(1.0)
+                except Exception:
+                    # Every transaction of the batch has ended by now (each partition catches
+                    # its own failures), so at worst an offset commit was lost: redelivery, which
+                    # the inbox absorbs. The member must not die of it.
+                    log.exception("%s: fetch loop failed; going on", self.group)
+                    await asyncio.sleep(1.0)
+        finally:
+            await member.stop()
+
+    async def _apply_fetch(
+        self,
+        member: AIOKafkaConsumer,
+        batch: dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]],
+        loop: asyncio.AbstractEventLoop,
+    ) -> None:
+        partitions = list(batch)
+        outcomes = await asyncio.gather(
+            *(self._partition(tp, [Delivery.of(r) for r in batch[tp]]) for tp in partitions)
+        )
+        crashpoint(f"consumer.{self.group}.before_offset_commit")
+        offsets: dict[TopicPartition, int] = {}
+        for tp, outcome in zip(partitions, outcomes, strict=True):
+            records = batch[tp]
+            if outcome is None:
+                offsets[tp] = records[-1].offset + 1
+                continue
+            if outcome.offset > records[0].offset:
+                offsets[tp] = outcome.offset
+            # The partition waits out its backoff; the member keeps fetching the others. A
+            # rebalance may have taken it away meanwhile: its new owner reads it from the offset.
+            with contextlib.suppress(IllegalStateError):
+                member.pause(tp)
+                member.seek(tp, outcome.offset)
+                loop.call_later(outcome.delay, _resume, member, tp)
+        if offsets:
+            try:
+                await member.commit(offsets)
+            except (CommitFailedError, IllegalStateError) as exc:
+                # The group rebalanced while the batch ran: the new owner reads from the last
+                # committed offset and the inbox skips what this member already applied.
+                log.info("%s: offsets not committed after a rebalance: %s", self.group, exc)
+
+    async def _partition(self, tp: TopicPartition, deliveries: list[Delivery]) -> Rewind | None:
+        try:
+            return await self.handle_partition(deliveries)
+        except Exception as exc:
+            # The transaction itself failed (the database is away, say): read it all again.
+            log.warning(
+                "%s: %s[%d] batch failed, retrying: %s", self.group, tp.topic, tp.partition, _describe(exc)
+            )
+            return Rewind(deliveries[0].offset, min(self.retry_delay * 8, 5.0), exc)
+
+    # -- applying a partition's share --------------------------------------------------------
 
     async def handle(self, delivery: Delivery) -> None:
-        try:
-            envelope = Envelope.model_validate_json(delivery.body)
-        except ValidationError as exc:
-            await self._dead_letter(delivery, None, f"not an event envelope: {exc}", attempts=1)
-            return
-        route = self._routes.get(envelope.type)
-        if route is None:
-            return
-        try:
-            await self._apply(route, envelope)
-        except PoisonMessage as exc:
-            await self._dead_letter(delivery, envelope, str(exc), attempts=1)
-            return
-        except Exception as exc:
-            attempts = await self._count_failure(envelope, exc)
-            if attempts >= self.max_attempts:
-                log.error("%s: %s failed %d times; dead-lettered", self.group, envelope.event_id, attempts)
-                await self._dead_letter(delivery, envelope, _describe(exc), attempts=attempts)
-                return
-            log.warning(
-                "%s: %s failed (attempt %d): %s", self.group, envelope.event_id, attempts, _describe(exc)
-            )
-            await asyncio.sleep(min(self.retry_delay * 2 ** (attempts - 1), 5.0))
-            raise
-        crashpoint(f"consumer.{self.group}.after_commit")
+        """Apply one delivery as a batch of one; raise its handler's error when it is to be
+        retried (what a direct caller, such as a test, sees)."""
+        outcome = await self.handle_partition([delivery])
+        if outcome is not None:
+            raise outcome.error
 
-    async def _apply(self, route: _Route, envelope: Envelope) -> None:
+    async def handle_partition(self, deliveries: Sequence[Delivery]) -> Rewind | None:
+        """Apply one partition's records (in offset order) in one transaction, isolating the
+        events whose handler fails. Returns where to read again, if an event is to be retried."""
+        items = [self._parse(d) for d in deliveries]
+        failed: dict[int, Exception] = {}
+        while True:
+            try:
+                return await self._apply(items, failed)
+            except _HandlerFailed as failure:
+                failed[failure.index] = failure.error
+
+    async def handle_each(
+        self, deliveries: Sequence[Delivery], handle: Callable[[Delivery], Awaitable[None]]
+    ) -> Rewind | None:
+        """For records that are not envelopes: one transaction per record, in order; a record
+        whose `handle` raises is read again after a backoff."""
+        for delivery in deliveries:
+            position = (delivery.topic, delivery.partition, delivery.offset)
+            try:
+                await handle(delivery)
+            except Exception as exc:
+                failures = self._failed_records[position] = self._failed_records.get(position, 0) + 1
+                return Rewind(delivery.offset, min(self.retry_delay * 2 ** (failures - 1), 5.0), exc)
+            self._failed_records.pop(position, None)
+        return None
+
+    def _parse(self, delivery: Delivery) -> _Item:
+        item = _Item(delivery)
         try:
-            payload = route.model.model_validate(envelope.data)
+            item.envelope = Envelope.model_validate_json(delivery.body)
         except ValidationError as exc:
-            raise PoisonMessage(f"{envelope.type} v{envelope.version} payload invalid: {exc}") from exc
-        async with self.db.unit_of_work(envelope.company_id, envelope.actor) as uow:
-            if not await self._claim(uow, envelope.event_id, "handled"):
-                return
-            await route.handler(payload, envelope, uow)
-            crashpoint(f"consumer.{self.group}.before_commit")
+            item.poison = f"not an event envelope: {exc}"
+            return item
+        item.route = self._routes.get(item.envelope.type)
+        if item.route is None:
+            return item
+        try:
+            item.payload = item.route.model.model_validate(item.envelope.data)
+        except ValidationError as exc:
+            item.poison = f"{item.envelope.type} v{item.envelope.version} payload invalid: {exc}"
+        return item
+
+    async def _apply(self, items: list[_Item], failed: dict[int, Exception]) -> Rewind | None:
+        applied: list[_Item] = []
+        rewind: Rewind | None = None
+        async with self.db.unit_of_work() as uow:
+            attempts = await self._count_failures(
+                uow, {items[i].event_id: e for i, e in failed.items() if not isinstance(e, PoisonMessage)}
+            )
+            # Which events this transaction runs: a retried event holds back the later events of
+            # its key, so every key keeps its order.
+            held_keys: set[str | None] = set()
+            runnable: list[int] = []
+            dead: list[tuple[_Item, str, int]] = []
+            for i, item in enumerate(items):
+                key = item.delivery.key
+                if key in held_keys:
+                    continue
+                if i in failed:
+                    error = failed[i]
+                    count = 1 if isinstance(error, PoisonMessage) else attempts[item.event_id]
+                    if isinstance(error, PoisonMessage) or count >= self.max_attempts:
+                        if count >= self.max_attempts:
+                            log.error(
+                                "%s: %s failed %d times; dead-lettered", self.group, item.event_id, count
+                            )
+                        dead.append(
+                            (
+                                item,
+                                str(error) if isinstance(error, PoisonMessage) else _describe(error),
+                                count,
+                            )
+                        )
+                        continue
+                    log.warning(
+                        "%s: %s failed (attempt %d): %s", self.group, item.event_id, count, _describe(error)
+                    )
+                    held_keys.add(key)
+                    if rewind is None:
+                        rewind = Rewind(
+                            item.delivery.offset, min(self.retry_delay * 2 ** (count - 1), 5.0), error
+                        )
+                    continue
+                if item.poison is not None:
+                    dead.append((item, item.poison, 1))
+                elif item.route is not None:
+                    runnable.append(i)
+            claimed = await self._claim_all(uow, [items[i].event_id for i in runnable])
+            crashpoint(f"consumer.{self.group}.after_claim")
+            for n, i in enumerate(runnable):
+                item = items[i]
+                if item.event_id not in claimed:
+                    continue
+                # The same event twice in one batch (a replay beside the original) runs once.
+                claimed.discard(item.event_id)
+                await self._run_handler(uow, i, item)
+                applied.append(item)
+                crashpoint(f"consumer.{self.group}.before_commit")
+                if n < len(runnable) - 1:
+                    crashpoint(f"consumer.{self.group}.mid_batch")
+            for item, reason, count in dead:
+                await self._dead_letter(uow, item, reason, attempts=count)
+        for _ in applied:
+            crashpoint(f"consumer.{self.group}.after_commit")
+        return rewind
+
+    async def _run_handler(self, uow: UnitOfWork, index: int, item: _Item) -> None:
+        assert item.envelope is not None
+        assert item.route is not None
+        envelope = item.envelope
+        await uow.set_company(envelope.company_id)
+        uow.actor = envelope.actor or Actor.system(self.db.schema)
+        try:
+            if "traceparent" in item.delivery.headers:
+                with self._tracer.start_as_current_span(
+                    f"{item.delivery.topic} process",
+                    context=extract(item.delivery.headers),
+                    kind=trace.SpanKind.CONSUMER,
+                ):
+                    await item.route.handler(item.payload, envelope, uow)
+            else:
+                await item.route.handler(item.payload, envelope, uow)
+        except Exception as exc:
+            raise _HandlerFailed(index, exc) from exc
+
+    async def _claim_all(self, uow: UnitOfWork, event_ids: list[uuid.UUID]) -> set[uuid.UUID]:
+        """Record the events as handled in one statement; returns those not handled before."""
+        if not event_ids:
+            return set()
+        rows = await uow.session.execute(
+            text(
+                f'INSERT INTO "{self.db.schema}".inbox (consumer_group, event_id, outcome) '
+                "SELECT :group, unnest(CAST(:ids AS uuid[])), 'handled' "
+                "ON CONFLICT DO NOTHING RETURNING event_id"
+            ),
+            {"group": self.group, "ids": event_ids},
+        )
+        return {row[0] for row in rows}
 
     async def _claim(self, uow: UnitOfWork, event_id: uuid.UUID, outcome: str) -> bool:
-        """Record the event as handled; False when it already was (a redelivery)."""
-        inbox = self.db.tables.inbox
+        """Record one event with its outcome; False when it already was (a redelivery)."""
         claimed = await uow.session.scalar(
-            insert(inbox)
-            .values(consumer_group=self.group, event_id=event_id, outcome=outcome)
-            .on_conflict_do_nothing()
-            .returning(inbox.c.event_id)
+            text(
+                f'INSERT INTO "{self.db.schema}".inbox (consumer_group, event_id, outcome) '  # noqa: S608
+                "VALUES (:group, :id, :outcome) ON CONFLICT DO NOTHING RETURNING event_id"
+            ),
+            {"group": self.group, "id": event_id, "outcome": outcome},
         )
         return claimed is not None
 
-    async def _count_failure(self, envelope: Envelope, exc: Exception) -> int:
-        failures = self.db.tables.consumer_failures
-        async with self.db.unit_of_work() as uow:
-            stmt = insert(failures).values(
-                consumer_group=self.group,
-                event_id=envelope.event_id,
-                attempts=1,
-                last_error=_describe(exc),
-            )
-            attempts = await uow.session.scalar(
-                stmt.on_conflict_do_update(
-                    index_elements=[failures.c.consumer_group, failures.c.event_id],
-                    set_={"attempts": failures.c.attempts + 1, "last_error": stmt.excluded.last_error},
-                ).returning(failures.c.attempts)
-            )
-        return int(attempts or 0)
-
-    async def _dead_letter(
-        self, delivery: Delivery, envelope: Envelope | None, error: str, *, attempts: int
-    ) -> None:
-        # An unparseable message has no event id: name it by its position, so a redelivery of
-        # the same message is recognised and not dead-lettered twice.
-        event_id = (
-            envelope.event_id
-            if envelope is not None
-            else uuid.uuid5(
-                uuid.NAMESPACE_URL, f"kafka:{delivery.topic}/{delivery.partition}/{delivery.offset}"
-            )
+    async def _count_failures(
+        self, uow: UnitOfWork, errors: dict[uuid.UUID, Exception]
+    ) -> dict[uuid.UUID, int]:
+        if not errors:
+            return {}
+        rows = await uow.session.execute(
+            text(
+                f'INSERT INTO "{self.db.schema}".consumer_failures AS f '  # noqa: S608
+                "(consumer_group, event_id, attempts, last_error) "
+                "SELECT :group, e, 1, m FROM unnest(CAST(:ids AS uuid[]), CAST(:errors AS text[])) AS r(e, m) "
+                "ON CONFLICT (consumer_group, event_id) DO UPDATE "
+                "SET attempts = f.attempts + 1, last_error = excluded.last_error, updated_at = now() "
+                "RETURNING event_id, attempts"
+            ),
+            {"group": self.group, "ids": list(errors), "errors": [_describe(e) for e in errors.values()]},
         )
+        return {row[0]: int(row[1]) for row in rows}
+
+    async def _dead_letter(self, uow: UnitOfWork, item: _Item, error: str, *, attempts: int) -> None:
+        delivery, envelope = item.delivery, item.envelope
+        event_id = item.event_id
         try:
             body: Any = envelope.model_dump(mode="json") if envelope else delivery.body.decode()
         except UnicodeDecodeError:
             body = base64.b64encode(delivery.body).decode()
-        record = {
-            "consumer_group": self.group,
-            "event_id": str(event_id),
-            "company_id": str(envelope.company_id) if envelope and envelope.company_id else None,
-            "source_topic": delivery.topic,
-            "partition": delivery.partition,
-            "offset": delivery.offset,
-            "attempts": attempts,
-            "error": error[:4000],
-            "message": body,
-            "headers": delivery.headers,
-        }
-        async with self.db.unit_of_work() as uow:
-            if await self._claim(uow, event_id, "dead_lettered"):
-                await uow.publish_record(
-                    dead_letter_topic(self.group),
-                    delivery.key or str(event_id),
-                    uuid.uuid5(uuid.NAMESPACE_URL, f"dlt:{self.group}:{event_id}"),
-                    record,
-                    {"event-type": "dead_letter"},
-                )
+        if await self._claim(uow, event_id, "dead_lettered"):
+            await uow.publish_record(
+                dead_letter_topic(self.group),
+                delivery.key or str(event_id),
+                uuid.uuid5(uuid.NAMESPACE_URL, f"dlt:{self.group}:{event_id}"),
+                {
+                    "consumer_group": self.group,
+                    "event_id": str(event_id),
+                    "company_id": str(envelope.company_id) if envelope and envelope.company_id else None,
+                    "source_topic": delivery.topic,
+                    "partition": delivery.partition,
+                    "offset": delivery.offset,
+                    "attempts": attempts,
+                    "error": error[:4000],
+                    "message": body,
+                    "headers": delivery.headers,
+                },
+                {"event-type": "dead_letter"},
+            )
+
+
+def _resume(member: AIOKafkaConsumer, tp: TopicPartition) -> None:
+    # A rebalance may have taken the partition away meanwhile; its new owner is not paused.
+    with contextlib.suppress(IllegalStateError):
+        if tp in member.assignment():
+            member.resume(tp)
 
 
 def _describe(exc: BaseException) -> str:

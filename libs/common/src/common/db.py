@@ -4,9 +4,13 @@ A unit of work is one transaction. It sets the caller's company for that transac
 (`set_config('app.company_id', ..., true)`; a session-level SET would leak through the pool),
 collects the events the change raises into the outbox in the same transaction, and commits or
 rolls back. Services never commit: the entrypoint that opened the unit of work does.
+
+Outbox rows are collected in memory and written in one statement just before the commit, so a
+transaction that raises many events (a consumer batch) pays one round trip for all of them.
 """
 
 import asyncio
+import json
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -29,6 +33,10 @@ from common.telemetry import current_traceparent
 from contracts.envelope import Actor, Envelope, EventPayload, envelope_for
 
 log = logging.getLogger(__name__)
+
+# Stands for "no company" in `app.company_id` once a transaction has named one: no company has
+# it (ids are UUIDv7), so row-level security matches no row, as when the setting is unset.
+NO_COMPANY = UUID(int=0)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -120,7 +128,9 @@ class UnitOfWork:
         self.company_id = company_id
         self.actor = actor
         self._session: AsyncSession | None = None
-        self._published = 0
+        self.published = 0
+        self._outbox_rows: list[tuple[UUID, str, str, str, str]] = []
+        self._scoped_to: UUID | None = None
         self._after_commit: list[Callable[[], Any]] = []
 
     @property
@@ -136,13 +146,46 @@ class UnitOfWork:
             await self.set_company(self.company_id)
         return self
 
-    async def set_company(self, company_id: UUID) -> None:
-        """Scope the rest of this transaction to a company (row-level security reads it)."""
+    async def set_company(self, company_id: UUID | None) -> None:
+        """Scope the rest of this transaction to a company (row-level security reads it); None
+        scopes it to no company. A consumer batch calls this per event; an unchanged company
+        costs no round trip."""
         self.company_id = company_id
+        scope = company_id if company_id is not None else NO_COMPANY
+        if scope == self._scoped_to:
+            return
+        if company_id is None and self._scoped_to is None:
+            return
         await self.session.execute(
             text("SELECT set_config('app.company_id', :company_id, true)"),
-            {"company_id": str(company_id)},
+            {"company_id": str(scope)},
         )
+        self._scoped_to = scope
+
+    async def flush_outbox(self) -> None:
+        """Write the collected outbox rows, all in one statement (done before every commit)."""
+        if not self._outbox_rows:
+            return
+        event_ids, topics, keys, payloads, headers = (
+            list(column) for column in zip(*self._outbox_rows, strict=True)
+        )
+        await self.session.execute(
+            text(
+                f'INSERT INTO "{self.db.schema}".outbox (event_id, topic, key, payload, headers) '  # noqa: S608
+                "SELECT e, t, k, p::jsonb, h::jsonb FROM unnest("
+                "CAST(:event_ids AS uuid[]), CAST(:topics AS text[]), CAST(:keys AS text[]), "
+                "CAST(:payloads AS text[]), CAST(:headers AS text[])) AS r(e, t, k, p, h)"
+            ),
+            {
+                "event_ids": event_ids,
+                "topics": topics,
+                "keys": keys,
+                "payloads": payloads,
+                "headers": headers,
+            },
+        )
+        self.published += len(self._outbox_rows)
+        self._outbox_rows.clear()
 
     async def __aexit__(
         self,
@@ -153,6 +196,7 @@ class UnitOfWork:
         session = self.session
         try:
             if exc_type is None:
+                await self.flush_outbox()
                 await session.commit()
             else:
                 await session.rollback()
@@ -160,7 +204,7 @@ class UnitOfWork:
             await session.close()
             self._session = None
         if exc_type is None:
-            if self._published:
+            if self.published:
                 self.db.outbox_written.set()
             for callback in self._after_commit:
                 callback()
@@ -185,24 +229,20 @@ class UnitOfWork:
         return envelope
 
     async def publish_envelope(self, topic: str, key: str, envelope: Envelope) -> None:
-        await self.publish_record(
-            topic,
-            key,
-            envelope.event_id,
-            envelope.model_dump(mode="json"),
-            {"event-type": envelope.type},
+        self._collect(
+            topic, key, envelope.event_id, envelope.model_dump_json(), {"event-type": envelope.type}
         )
 
     async def publish_record(
         self, topic: str, key: str, record_id: UUID, body: dict[str, Any], headers: dict[str, str]
     ) -> None:
         """Record any message (an envelope, or a dead letter) in the outbox."""
+        self._collect(topic, key, record_id, json.dumps(body, separators=(",", ":")), headers)
+
+    def _collect(self, topic: str, key: str, record_id: UUID, body: str, headers: dict[str, str]) -> None:
+        if self._session is None:
+            raise RuntimeError("unit of work used outside its `async with` block")
         traceparent = current_traceparent()
         if traceparent:
             headers = {**headers, "traceparent": traceparent}
-        await self.session.execute(
-            self.db.tables.outbox.insert().values(
-                event_id=record_id, topic=topic, key=key, payload=body, headers=headers
-            )
-        )
-        self._published += 1
+        self._outbox_rows.append((record_id, topic, key, body, json.dumps(headers)))

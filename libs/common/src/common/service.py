@@ -123,8 +123,6 @@ def create_service_app(settings: ServiceSettings, parts: ServiceParts, *, title:
             every_topic() + tuple(dead_letter_topic(consumer.group) for consumer, _ in consumers),
         )
         broker = create_broker(settings.kafka_bootstrap_servers, settings.service_name)
-        for consumer, topics in consumers:
-            consumer.subscribe(broker, *topics)
         await broker.start()
         app.state.broker = broker
         relay = OutboxRelay(
@@ -132,9 +130,12 @@ def create_service_app(settings: ServiceSettings, parts: ServiceParts, *, title:
             settings.kafka_bootstrap_servers,
             poll_seconds=settings.outbox_poll_seconds,
             retention=timedelta(hours=settings.outbox_retention_hours),
+            broker=settings.broker,
         )
         await relay.start(replay=settings.outbox_replay_on_start)
         app.state.relay = relay
+        for consumer, topics in consumers:
+            await consumer.start(settings.kafka_bootstrap_servers, topics)
         for hook in parts.on_startup:
             await hook(app)
         tasks: list[asyncio.Task[None]] = [asyncio.create_task(worker(app)) for worker in parts.workers]
@@ -148,6 +149,8 @@ def create_service_app(settings: ServiceSettings, parts: ServiceParts, *, title:
                     await task
             for hook in parts.on_shutdown:
                 await hook(app)
+            for consumer, _ in consumers:
+                await consumer.stop()
             await broker.stop()
             await relay.stop()
             await db.dispose()

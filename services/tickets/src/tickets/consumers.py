@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from typing import Any
 
-from common.consumer import Delivery, EventConsumer
+from common.consumer import Delivery, EventConsumer, Rewind
 from common.db import Database, UnitOfWork
 from common.settings import ServiceSettings
 from contracts.definitions import TicketDefinitionArchived, TicketDefinitionPublished
@@ -82,6 +82,12 @@ class TicketsConsumer(InboundTicketConsumer):
         else:
             await self.events.handle(delivery)
 
+    async def handle_partition(self, deliveries: Sequence[Delivery]) -> Rewind | None:
+        # A partition belongs to one topic.
+        if deliveries and deliveries[0].topic == TICKETS_INBOUND:
+            return await super().handle_partition(deliveries)
+        return await self.events.handle_partition(deliveries)
+
 
 def build_consumers(db: Database, settings: ServiceSettings) -> Sequence[tuple[EventConsumer, Sequence[str]]]:
     assert isinstance(settings, TicketsSettings)
@@ -90,6 +96,8 @@ def build_consumers(db: Database, settings: ServiceSettings) -> Sequence[tuple[E
         events,
         policy=KeyPolicy.from_settings(settings),
         max_attempts=settings.consumer_max_attempts,
-        fetch_max_wait_ms=settings.consumer_fetch_max_wait_ms,
+        fetch_max_wait_ms=settings.fetch_wait_ms,
+        max_batch=settings.consumer_max_batch,
+        broker=settings.broker,
     )
     return [(consumer, (*TOPICS, TICKETS_INBOUND))]

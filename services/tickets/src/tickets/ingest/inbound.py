@@ -14,10 +14,10 @@ table is read across companies: a record signed with company A's key that names 
 refused as an unknown key of B.
 """
 
-import asyncio
 import json
 import logging
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -25,7 +25,7 @@ from uuid import UUID
 from pydantic import ValidationError
 from sqlalchemy.dialects.postgresql import insert
 
-from common.consumer import Delivery, EventConsumer
+from common.consumer import Delivery, EventConsumer, Rewind
 from common.db import Database
 from common.errors import Conflict, ProblemError
 from common.text_guard import json_problems
@@ -121,8 +121,11 @@ class InboundTicketConsumer(EventConsumer):
                     ),
                 )
                 return
-            await asyncio.sleep(min(self.retry_delay * 2 ** (attempts - 1), 5.0))
             raise
+
+    async def handle_partition(self, deliveries: Sequence[Delivery]) -> Rewind | None:
+        # The partition is paused for the backoff before the failed record is read again.
+        return await self.handle_each(deliveries, self.handle)
 
     async def accept(self, delivery: Delivery) -> None:
         document = _loads(delivery.body)
