@@ -385,7 +385,10 @@ class ApacheKafka:
             # A Kafka cluster id: 16 random bytes, base64url without padding.
             import base64
 
-            cluster_id_file.write_text(base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("="))
+            cluster_id = "-"
+            while cluster_id.startswith("-"):  # the storage tool would read it as an option
+                cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+            cluster_id_file.write_text(cluster_id)
         cluster_id = cluster_id_file.read_text().strip()
         for node in self.nodes:
             node.data_dir.mkdir(parents=True, exist_ok=True)

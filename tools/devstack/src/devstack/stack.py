@@ -59,7 +59,8 @@ class Infra:
     kafka_bootstrap_servers: str
     postgres: EmbeddedPostgres | None = None
     kafka: EmbeddedKafka | ApacheKafka | None = None
-    broker: BrokerKind = "kafka"
+    # What the broker is, told to every service: by default what `TF_BROKER` names.
+    broker: BrokerKind = field(default_factory=broker_kind)
 
     def stop(self) -> None:
         if self.kafka is not None:
