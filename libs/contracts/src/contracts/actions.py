@@ -1,6 +1,7 @@
 """Results the action runners send back to the engine (topic `actions.results`, keyed by
 workflow instance id)."""
 
+from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -18,6 +19,16 @@ class ActionResult(EventPayload):
 
     def aggregate_key(self) -> str:
         return str(self.workflow_instance_id)
+
+
+class ActionStarted(ActionResult):
+    """A runner took the attempt later than the request's `deadline_at` allows for (it waited in
+    a queue, or the runner that held it died), and will answer by `answer_by`: every call and
+    backoff of the attempt fits before it. Not a result: the task keeps waiting."""
+
+    event_type: ClassVar[str] = "action.started"
+
+    answer_by: datetime
 
 
 class ActionSucceeded(ActionResult):

@@ -1,6 +1,7 @@
 """Events of the engine (topic `engine.events`, keyed by workflow instance id) and the action
 requests it sends to the runners (topic `actions.requests`)."""
 
+from datetime import datetime
 from typing import Any, ClassVar, Literal
 from uuid import UUID
 
@@ -92,6 +93,10 @@ class ActionRequested(EventPayload):
     input_transform: str | None = None
     output_transform: str | None = None
     workflow_data: dict[str, Any]
+    # When the engine sends the request again unless a result, or an `action.started` notice
+    # moving it, has arrived. A runner that takes the request so late that its own budget would
+    # outlast this tells the engine so. Absent from requests of engines before it was added.
+    deadline_at: datetime | None = None
 
     def aggregate_key(self) -> str:
         return str(self.workflow_instance_id)

@@ -19,8 +19,9 @@ class EngineSettings(ServiceSettings):
     expression_max_depth: int = 200
     default_action_timeout_seconds: int = 30
     default_max_retries: int = 2
-    # The runner retries a call itself before it answers; the engine's deadline waits for that
-    # (and for the queue in front of the runner) before it declares the attempt lost.
+    # An attempt's deadline is every call of it with its timeout plus this grace (the runner's
+    # backoff, and transit). Past it the request is sent again, never expired; a runner that
+    # takes the attempt later announces when it will answer, and the deadline moves there.
     action_deadline_grace_seconds: int = 60
     timer_poll_seconds: float = 1.0
     timer_batch_size: int = 100

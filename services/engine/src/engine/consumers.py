@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from common.consumer import EventConsumer
 from common.db import Database, UnitOfWork
 from common.settings import ServiceSettings
-from contracts.actions import ActionAwaitingCallback, ActionFailed, ActionSucceeded
+from contracts.actions import ActionAwaitingCallback, ActionFailed, ActionStarted, ActionSucceeded
 from contracts.definitions import (
     TicketDefinitionPublished,
     WorkflowDefinitionArchived,
@@ -64,6 +64,10 @@ def build_engine_consumer(db: Database, settings: EngineSettings) -> EventConsum
     @consumer.on(TicketSubmitted)
     async def on_ticket_submitted(payload: TicketSubmitted, envelope: Envelope, uow: UnitOfWork) -> None:
         await WorkflowRuntime(uow, settings).start(payload)
+
+    @consumer.on(ActionStarted)
+    async def on_action_started(payload: ActionStarted, envelope: Envelope, uow: UnitOfWork) -> None:
+        await WorkflowRuntime(uow, settings).action_started(payload)
 
     @consumer.on(ActionSucceeded)
     async def on_action_succeeded(payload: ActionSucceeded, envelope: Envelope, uow: UnitOfWork) -> None:

@@ -1,10 +1,14 @@
 """The engine's handlers fed contract events directly, through the idempotent consumer."""
 
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
 import pytest
 from sqlalchemy import select
 
-from contracts.actions import ActionAwaitingCallback, ActionFailed, ActionSucceeded
-from engine.models import Decision, HistoryEntry, Timer, WorkflowInstance
+from contracts.actions import ActionAwaitingCallback, ActionFailed, ActionStarted, ActionSucceeded
+from contracts.ids import uuid7
+from engine.models import Decision, HistoryEntry, TaskInstance, Timer, WorkflowInstance
 from engine.timers.service import fire_due_timers
 from engine.workflows.service import DefinitionNotHeld
 
@@ -228,39 +232,218 @@ class TestTransitions:
         assert (await engine.outbox_types())[-1] == "workflow.completed"
 
 
-class TestTimers:
+class TestDeadlines:
     async def expire(self, engine: EngineHarness) -> int:
         from sqlalchemy import text
 
         async with engine.db.new_session() as session, session.begin():
             await session.execute(text("UPDATE engine.timers SET due_at = now() - interval '1 second'"))
+            await session.execute(
+                text(
+                    "UPDATE engine.task_instances SET deadline_at = now() - interval '1 second' "
+                    "WHERE deadline_at IS NOT NULL"
+                )
+            )
         return await fire_due_timers(engine.db, engine.settings)
 
-    async def test_a_missed_deadline_retries_then_raises_an_incident(self, engine: EngineHarness) -> None:
+    async def requests_sent(self, engine: EngineHarness) -> list[dict[str, Any]]:
+        async with engine.db.new_session() as session:
+            rows = await session.execute(
+                select(engine.db.tables.outbox.c.payload)
+                .where(engine.db.tables.outbox.c.topic == "actions.requests")
+                .order_by(engine.db.tables.outbox.c.position)
+            )
+            return [r.payload["data"] for r in rows if r.payload["company_id"] == str(engine.company_id)]
+
+    async def history(self, engine: EngineHarness) -> list[str]:
+        async with engine.db.unit_of_work(engine.company_id) as uow:
+            return list((await uow.session.scalars(select(HistoryEntry.action))).all())
+
+    async def awaiting(self, engine: EngineHarness, task: TaskInstance) -> None:
+        assert task.request_id is not None
+        await engine.feed(
+            ActionAwaitingCallback(
+                request_id=task.request_id,
+                workflow_instance_id=task.workflow_instance_id,
+                task_instance_id=task.id,
+                attempt=task.attempt,
+                expires_at=datetime.now(UTC).isoformat(),
+            )
+        )
+
+    async def test_a_request_carries_a_deadline_covering_every_call_of_the_attempt(
+        self, engine: EngineHarness
+    ) -> None:
+        await engine.publish_workflow([action("call", max_retries=3)], [])
+        before = datetime.now(UTC)
+        ticket_id = await engine.submit({})
+        task = await engine.current_task(ticket_id)
+
+        [request] = await self.requests_sent(engine)
+        deadline = datetime.fromisoformat(request["deadline_at"])
+        # 4 calls of 5 s each, and the grace.
+        assert deadline >= before + timedelta(seconds=4 * 5 + engine.settings.action_deadline_grace_seconds)
+        assert task.deadline_at == deadline
+
+    async def test_a_passed_deadline_sends_the_same_request_again_and_spends_no_retry(
+        self, engine: EngineHarness
+    ) -> None:
         await engine.publish_workflow([action("call", max_retries=1)], [])
         ticket_id = await engine.submit({})
         first = await engine.current_task(ticket_id)
 
         assert await self.expire(engine) == 1
-        second = await engine.current_task(ticket_id)
-        assert (second.status, second.attempt, second.retries) == ("IN_PROGRESS", 2, 1)
-        assert second.request_id != first.request_id
+        assert await self.expire(engine) == 1
 
+        task = await engine.current_task(ticket_id)
+        assert (task.status, task.attempt, task.retries, task.request_id) == (
+            "IN_PROGRESS",
+            1,
+            0,
+            first.request_id,
+        )
+        assert (await engine.instance_of(ticket_id)).status == "RUNNING"
+        sent = await self.requests_sent(engine)
+        assert [(r["request_id"], r["attempt"]) for r in sent] == [(str(first.request_id), 1)] * 3
+        assert (await self.history(engine)).count("action.resent") == 2
+
+    async def test_a_late_take_moves_the_deadline_to_the_runners_promise(self, engine: EngineHarness) -> None:
+        await engine.publish_workflow([action("call")], [])
+        ticket_id = await engine.submit({})
+        task = await engine.current_task(ticket_id)
+        assert task.request_id is not None
+        answer_by = datetime(2099, 1, 1, tzinfo=UTC)
+
+        await engine.feed(
+            ActionStarted(
+                request_id=task.request_id,
+                workflow_instance_id=task.workflow_instance_id,
+                task_instance_id=task.id,
+                attempt=1,
+                answer_by=answer_by,
+            )
+        )
+
+        after = await engine.current_task(ticket_id)
+        grace = timedelta(seconds=engine.settings.action_deadline_grace_seconds)
+        assert after.deadline_at == answer_by + grace
+        async with engine.db.new_session() as session:
+            due = await session.scalar(select(Timer.due_at).where(Timer.task_instance_id == task.id))
+        assert due == answer_by + grace
+        assert await self.expire(engine) == 1
+        assert (await engine.current_task(ticket_id)).attempt == 1
+
+    async def test_a_missed_callback_retries_under_the_same_task_then_raises_an_incident(
+        self, engine: EngineHarness
+    ) -> None:
+        await engine.publish_workflow([action("call", "ASYNC_ACTION", max_retries=1)], [])
+        ticket_id = await engine.submit({})
+        first = await engine.current_task(ticket_id)
+        await self.awaiting(engine, first)
+
+        assert await self.expire(engine) == 1
+        second = await engine.current_task(ticket_id)
+        assert (second.id, second.status, second.attempt, second.retries) == (first.id, "IN_PROGRESS", 2, 1)
+        assert second.request_id != first.request_id
+        assert [r["task_instance_id"] for r in await self.requests_sent(engine)] == [str(first.id)] * 2
+
+        await self.awaiting(engine, second)
         assert await self.expire(engine) == 1
         instance = await engine.instance_of(ticket_id)
         assert (await engine.current_task(ticket_id)).status == "ERROR"
         assert instance.status == "INCIDENT"
         assert instance.incident is not None
         assert instance.incident["kind"] == "timeout"
-        async with engine.db.unit_of_work(engine.company_id) as uow:
-            actions = list((await uow.session.scalars(select(HistoryEntry.action))).all())
-        assert actions.count("action.timed_out") == 1
+        assert (await self.history(engine)).count("action.timed_out") == 1
 
-    async def test_a_late_result_of_the_timed_out_attempt_is_ignored(self, engine: EngineHarness) -> None:
-        await engine.publish_workflow([action("call", max_retries=2)], [])
+    async def test_a_late_result_of_an_earlier_attempt_is_taken_when_no_newer_one_answered(
+        self, engine: EngineHarness
+    ) -> None:
+        await engine.publish_workflow([action("call", "ASYNC_ACTION", max_retries=2)], [])
         ticket_id = await engine.submit({})
         first = await engine.current_task(ticket_id)
+        await self.awaiting(engine, first)
         await self.expire(engine)
+        assert (await engine.current_task(ticket_id)).attempt == 2
+
         await engine.succeed(first, {"late": True})
+
+        assert (await engine.current_task(ticket_id)).status == "COMPLETED"
+        instance = await engine.instance_of(ticket_id)
+        assert (instance.status, instance.workflow_data) == ("COMPLETED", {"late": True})
+
+    async def test_a_late_failure_of_an_earlier_attempt_is_ignored(self, engine: EngineHarness) -> None:
+        await engine.publish_workflow([action("call", "ASYNC_ACTION", max_retries=2)], [])
+        ticket_id = await engine.submit({})
+        first = await engine.current_task(ticket_id)
+        await self.awaiting(engine, first)
+        await self.expire(engine)
+        assert first.request_id is not None
+
+        await engine.feed(
+            ActionFailed(
+                request_id=first.request_id,
+                workflow_instance_id=first.workflow_instance_id,
+                task_instance_id=first.id,
+                attempt=1,
+                error="the callback said no",
+            )
+        )
+
         assert (await engine.current_task(ticket_id)).status == "IN_PROGRESS"
         assert (await engine.instance_of(ticket_id)).status == "RUNNING"
+
+    async def test_a_late_success_resolves_the_timeout_incident_it_caused(
+        self, engine: EngineHarness
+    ) -> None:
+        await engine.publish_workflow([action("call", "ASYNC_ACTION", max_retries=0)], [])
+        ticket_id = await engine.submit({})
+        first = await engine.current_task(ticket_id)
+        await self.awaiting(engine, first)
+        await self.expire(engine)
+        assert (await engine.instance_of(ticket_id)).status == "INCIDENT"
+
+        await engine.succeed(first, {"late": True})
+
+        instance = await engine.instance_of(ticket_id)
+        assert (instance.status, instance.incident, instance.workflow_data) == (
+            "COMPLETED",
+            None,
+            {"late": True},
+        )
+        assert "incident.resolved" in await self.history(engine)
+
+    async def test_a_result_of_an_attempt_never_sent_is_ignored(self, engine: EngineHarness) -> None:
+        await engine.publish_workflow([action("call", "ASYNC_ACTION", max_retries=2)], [])
+        ticket_id = await engine.submit({})
+        first = await engine.current_task(ticket_id)
+        await self.awaiting(engine, first)
+        await self.expire(engine)
+
+        await engine.feed(
+            ActionSucceeded(
+                request_id=uuid7(),
+                workflow_instance_id=first.workflow_instance_id,
+                task_instance_id=first.id,
+                attempt=1,
+                output={"forged": True},
+            )
+        )
+
+        assert (await engine.current_task(ticket_id)).status == "IN_PROGRESS"
+
+    async def test_a_deadline_passed_while_held_fires_on_resume(self, engine: EngineHarness) -> None:
+        await engine.publish_workflow([action("call", "ASYNC_ACTION", max_retries=1)], [])
+        ticket_id = await engine.submit({})
+        first = await engine.current_task(ticket_id)
+        await self.awaiting(engine, first)
+        instance = await engine.instance_of(ticket_id)
+        async with engine.admin() as client:
+            assert (await client.post(f"/api/engine/instances/{instance.id}/hold")).status_code == 200
+            assert await self.expire(engine) == 1
+            assert (await engine.current_task(ticket_id)).attempt == 1
+
+            assert (await client.post(f"/api/engine/instances/{instance.id}/resume")).status_code == 200
+        assert await fire_due_timers(engine.db, engine.settings) == 1
+
+        assert (await engine.current_task(ticket_id)).attempt == 2

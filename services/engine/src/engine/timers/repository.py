@@ -1,7 +1,7 @@
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -40,6 +40,14 @@ class TimerRepository:
             delete(Timer).where(
                 Timer.company_id == self.company_id, Timer.task_instance_id == task_instance_id
             )
+        )
+
+    async def fire_now(self, task_instance_id: UUID) -> None:
+        assert self.company_id is not None
+        await self.session.execute(
+            update(Timer)
+            .where(Timer.company_id == self.company_id, Timer.task_instance_id == task_instance_id)
+            .values(due_at=func.now())
         )
 
     async def claim_next_due(self) -> Timer | None:

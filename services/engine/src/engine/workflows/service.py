@@ -10,12 +10,18 @@ import logging
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid5
 
 from common.db import UnitOfWork
 from common.errors import Conflict, Forbidden, NotFound, ValidationProblem
 from common.expressions import ExpressionError, ExpressionLimits, evaluate_text, holds, run_bounded
-from contracts.actions import ActionAwaitingCallback, ActionFailed, ActionSucceeded
+from contracts.actions import (
+    ActionAwaitingCallback,
+    ActionFailed,
+    ActionResult,
+    ActionStarted,
+    ActionSucceeded,
+)
 from contracts.engine import (
     ActionRequested,
     TaskAssigned,
@@ -47,7 +53,16 @@ from engine.workflows.transitions import DecisionOutcome, TransitionChoice, choo
 
 log = logging.getLogger(__name__)
 
+# Waiting for a receiving system's callback: when it passes, the attempt has expired (the task
+# retries, then raises an incident).
 ACTION_DEADLINE = "action_deadline"
+# Waiting for the runners: when it passes, the same request is sent again and nothing expires.
+# The runners keep every request in a durable job until they answer it, so a request without a
+# result is queued or in a runner's hands, and expiring it would only call the receiving system
+# a second time.
+RUNNER_DEADLINE = "runner_deadline"
+# A deadline that falls due while the workflow is held waits this long, unless resume() fires it.
+HELD_DEADLINE_RECHECK = timedelta(days=1)
 
 
 class WorkflowStatus(StrEnum):
@@ -84,6 +99,16 @@ class DefinitionNotHeld(Exception):
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def action_request_id(task_instance_id: UUID, attempt: int) -> UUID:
+    """The request id of one attempt of an action task, derived from both: a late result names
+    the attempt it answers, and a result of an attempt never sent cannot pass for one."""
+    return uuid5(task_instance_id, f"attempt-{attempt}")
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 class WorkflowRuntime:
@@ -292,18 +317,41 @@ class WorkflowRuntime:
     async def request_action(
         self, instance: WorkflowInstance, plan: WorkflowPlan, task: TaskInstance
     ) -> None:
-        """Send one attempt of an action task to the runners, with a fresh request id, and
-        watch its deadline."""
+        """Send a new attempt of an action task to the runners. Every attempt of a task reaches
+        the receiving system with the same idempotency key (the runners derive it from the task
+        instance); the request id names the attempt."""
         spec = plan.task(task.task_key)
         if spec.action_url is None or spec.task_type == "FORM":
             raise RuntimeError(f"task '{spec.key}' has no action to run")
-        now = _now()
-        timeout = spec.timeout_seconds or self.settings.default_action_timeout_seconds
         task.attempt += 1
-        task.request_id = uuid7()
+        task.request_id = action_request_id(task.id, task.attempt)
         task.status = TaskStatus.IN_PROGRESS
-        task.started_at = task.started_at or now
-        task.deadline_at = now + timedelta(seconds=timeout + self.settings.action_deadline_grace_seconds)
+        task.started_at = task.started_at or _now()
+        await self._send_request(instance, plan, task)
+        detail = f"Action requested (attempt {task.attempt})"
+        await self.record(
+            instance, task, "action.requested", detail, info={"request_id": str(task.request_id)}
+        )
+        await self.emit(TaskStarted, instance, task, detail)
+
+    async def _send_request(
+        self,
+        instance: WorkflowInstance,
+        plan: WorkflowPlan,
+        task: TaskInstance,
+        at_least: timedelta = timedelta(0),
+    ) -> None:
+        """Publish the task's current attempt and watch for its result. The deadline agrees with
+        the runner's own budget (every call and its timeout, plus a grace for backoff and
+        transit); a runner that starts the attempt later than that moves it (`action.started`)."""
+        spec = plan.task(task.task_key)
+        assert spec.action_url is not None
+        assert spec.task_type != "FORM"
+        assert task.request_id is not None
+        timeout = spec.timeout_seconds or self.settings.default_action_timeout_seconds
+        retries = spec.max_retries if spec.max_retries is not None else self.settings.default_max_retries
+        budget = timedelta(seconds=timeout * (retries + 1) + self.settings.action_deadline_grace_seconds)
+        task.deadline_at = _now() + max(budget, at_least)
         await self.workflows.flush()
         await self.uow.publish(
             ActionRequested(
@@ -318,14 +366,27 @@ class WorkflowRuntime:
                 input_transform=spec.input_transform,
                 output_transform=spec.output_transform,
                 workflow_data=instance.workflow_data,
+                deadline_at=task.deadline_at,
             )
         )
-        await self.timers.schedule(task.id, ACTION_DEADLINE, task.attempt, task.deadline_at)
-        detail = f"Action requested (attempt {task.attempt})"
+        await self.timers.schedule(task.id, RUNNER_DEADLINE, task.attempt, task.deadline_at)
+
+    async def resend_request(
+        self, instance: WorkflowInstance, plan: WorkflowPlan, task: TaskInstance
+    ) -> None:
+        """No result by the deadline while the runners hold the attempt: send the same request
+        again (same request id and key). A runner that has it ignores the copy; one whose copy
+        was lost runs it. No retry is spent, and the next deadline is further off each time
+        (at least as long as the task has waited), so a long backlog is not flooded."""
+        waited = _now() - _aware(task.started_at or _now())
+        await self._send_request(instance, plan, task, at_least=waited)
         await self.record(
-            instance, task, "action.requested", detail, info={"request_id": str(task.request_id)}
+            instance,
+            task,
+            "action.resent",
+            f"No result for attempt {task.attempt} yet; the request was sent again",
+            info={"request_id": str(task.request_id)},
         )
-        await self.emit(TaskStarted, instance, task, detail)
 
     # -- leaving a task ------------------------------------------------------------------------
 
@@ -429,26 +490,72 @@ class WorkflowRuntime:
 
     # -- action results ----------------------------------------------------------------------
 
+    @staticmethod
+    def _is_attempt_of(task: TaskInstance, result: ActionResult) -> bool:
+        """The result answers the task's current attempt or one of its earlier ones."""
+        if result.request_id == task.request_id:
+            return True
+        return 0 < result.attempt < task.attempt and result.request_id == action_request_id(
+            task.id, result.attempt
+        )
+
     async def _waiting_task(
-        self, workflow_instance_id: UUID, task_id: UUID, request_id: UUID
+        self, result: ActionResult, *, late: bool
     ) -> tuple[WorkflowInstance, TaskInstance] | None:
-        """The task, if it still waits for exactly this attempt; results of superseded
-        attempts, finished tasks or cancelled workflows are ignored."""
-        instance = await self.workflows.get(workflow_instance_id, for_update=True)
+        """The task the result is for, if it still takes it. The current attempt's result is
+        taken while the task is in progress. With `late`, so is a result of an earlier attempt
+        (no newer one has produced a result, or the task would have moved on), and one that
+        arrives after the engine gave up waiting (a timeout incident on this task, which the
+        result then resolves). Results of finished tasks or cancelled workflows are ignored."""
+        instance = await self.workflows.get(result.workflow_instance_id, for_update=True)
         if instance is None:
             return None
-        task = await self.tasks.get(task_id, fresh=True)
-        if task is None or task.workflow_instance_id != instance.id:
+        task = await self.tasks.get(result.task_instance_id, fresh=True)
+        if task is None or task.workflow_instance_id != instance.id or not self._is_attempt_of(task, result):
             return None
-        if task.status != TaskStatus.IN_PROGRESS or task.request_id != request_id:
-            log.info("ignoring a result for task %s: not waiting for request %s", task_id, request_id)
-            return None
-        return instance, task
+        current = result.request_id == task.request_id
+        if task.status == TaskStatus.IN_PROGRESS and (current or late):
+            return instance, task
+        incident = instance.incident or {}
+        if (
+            late
+            and task.status == TaskStatus.ERROR
+            and instance.status == WorkflowStatus.INCIDENT
+            and incident.get("kind") == IncidentKind.TIMEOUT
+            and incident.get("task_instance_id") == str(task.id)
+        ):
+            instance.status = WorkflowStatus.RUNNING
+            instance.incident = None
+            task.status = TaskStatus.IN_PROGRESS
+            task.error = None
+            await self.workflows.flush()
+            detail = f"A late result of attempt {result.attempt} resolved the timeout"
+            await self.record(instance, task, "incident.resolved", detail, info=incident)
+            await self.emit(WorkflowResumed, instance, task, detail)
+            return instance, task
+        log.info("ignoring a result for task %s: not waiting for request %s", task.id, result.request_id)
+        return None
+
+    async def action_started(self, notice: ActionStarted) -> None:
+        """A runner took the attempt late (after a queue, or from a runner that died): the
+        deadline moves to when it has promised to answer."""
+        found = await self._waiting_task(notice, late=False)
+        if found is None:
+            return
+        instance, task = found
+        answer_by = _aware(notice.answer_by)
+        task.deadline_at = answer_by + timedelta(seconds=self.settings.action_deadline_grace_seconds)
+        await self.timers.schedule(task.id, RUNNER_DEADLINE, task.attempt, task.deadline_at)
+        await self.workflows.flush()
+        await self.record(
+            instance,
+            task,
+            "action.started",
+            f"A runner took attempt {task.attempt}; it answers by {answer_by.isoformat()}",
+        )
 
     async def action_succeeded(self, result: ActionSucceeded) -> None:
-        found = await self._waiting_task(
-            result.workflow_instance_id, result.task_instance_id, result.request_id
-        )
+        found = await self._waiting_task(result, late=True)
         if found is None:
             return
         instance, task = found
@@ -461,19 +568,17 @@ class WorkflowRuntime:
         )
 
     async def action_awaiting_callback(self, result: ActionAwaitingCallback) -> None:
-        found = await self._waiting_task(
-            result.workflow_instance_id, result.task_instance_id, result.request_id
-        )
+        found = await self._waiting_task(result, late=True)
         if found is None:
             return
         instance, task = found
         try:
-            expires_at = datetime.fromisoformat(result.expires_at)
+            expires_at = _aware(datetime.fromisoformat(result.expires_at))
         except ValueError:
             expires_at = _now()
-        if expires_at.tzinfo is None:
-            expires_at = expires_at.replace(tzinfo=UTC)
         task.deadline_at = expires_at + timedelta(seconds=self.settings.action_deadline_grace_seconds)
+        # From here the receiving system owes the answer: the deadline is an expiry.
+        await self.timers.cancel(task.id)
         await self.timers.schedule(task.id, ACTION_DEADLINE, task.attempt, task.deadline_at)
         await self.workflows.flush()
         await self.record(
@@ -484,9 +589,8 @@ class WorkflowRuntime:
         )
 
     async def action_failed(self, result: ActionFailed) -> None:
-        found = await self._waiting_task(
-            result.workflow_instance_id, result.task_instance_id, result.request_id
-        )
+        # A failure of an earlier attempt is not taken: the newer attempt answers for itself.
+        found = await self._waiting_task(result, late=False)
         if found is None:
             return
         instance, task = found
@@ -507,8 +611,9 @@ class WorkflowRuntime:
     # -- timers ------------------------------------------------------------------------------
 
     async def fire(self, timer: Timer) -> None:
-        """An action attempt ran past its deadline: try again while retries remain, then
-        raise an incident."""
+        """A deadline of an action attempt passed. Waiting for the runners, the request is sent
+        again; waiting for a callback, the task tries again while retries remain, then raises
+        an incident."""
         found = await self.tasks.get(timer.task_instance_id)
         if found is None:
             return
@@ -516,8 +621,13 @@ class WorkflowRuntime:
         if task.status != TaskStatus.IN_PROGRESS or task.attempt != timer.attempt:
             return
         if instance.status != WorkflowStatus.RUNNING:
-            return  # resume() sends a new attempt for a deadline missed while held
+            # Kept for resume(), which fires it at once.
+            await self.timers.schedule(task.id, timer.kind, timer.attempt, _now() + HELD_DEADLINE_RECHECK)
+            return
         plan = await self.plan(instance)
+        if timer.kind == RUNNER_DEADLINE:
+            await self.resend_request(instance, plan, task)
+            return
         spec = plan.task(task.task_key)
         max_retries = spec.max_retries if spec.max_retries is not None else self.settings.default_max_retries
         if task.retries < max_retries:
@@ -570,7 +680,8 @@ class WorkflowRuntime:
             and task.deadline_at is not None
             and task.deadline_at <= _now()
         ):
-            await self.request_action(instance, await self.plan(instance), task)
+            # The deadline passed while held; its timer fires now.
+            await self.timers.fire_now(task.id)
         return instance
 
     async def cancel(self, instance_id: UUID) -> WorkflowInstance:
