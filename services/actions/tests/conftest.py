@@ -16,6 +16,7 @@ from sqlalchemy import select
 from actions.config import MIGRATIONS_DIR, ActionsSettings
 from actions.consumers import build_consumer
 from actions.runner.guard import Resolver
+from actions.runner.pool import ActionPool
 from actions.runner.service import ActionRunner
 from common.consumer import Delivery, EventConsumer
 from common.db import Database
@@ -181,23 +182,35 @@ async def results_in(db: Database, request_id: UUID) -> list[dict[str, Any]]:
 class RunnerHarness:
     runner: ActionRunner
     consumer: EventConsumer
+    pool: ActionPool
     settings: ActionsSettings
+
+    async def handle(self, delivery: Delivery) -> None:
+        """Feed the request to the consumer, then let the pool run every job it queued."""
+        await self.consumer.handle(delivery)
+        await self.pool.drain()
 
 
 RunnerFactory = Callable[..., Awaitable[RunnerHarness]]
 
 
+def tuned_settings(settings: ActionsSettings, **overrides: Any) -> ActionsSettings:
+    return settings.model_copy(
+        update={"backoff_base_seconds": 0.01, "backoff_max_seconds": 0.05, **overrides}
+    )
+
+
 @pytest.fixture
 async def make_runner(db: Database, settings: ActionsSettings) -> AsyncIterator[RunnerFactory]:
+    """Runners on the rolled-back database. Its units of work share one connection, so the
+    pool runs one job at a time here; the pool tests run many on a database of their own."""
     made: list[ActionRunner] = []
 
     async def make(resolver: Resolver | None = None, **overrides: Any) -> RunnerHarness:
-        tuned = settings.model_copy(
-            update={"backoff_base_seconds": 0.01, "backoff_max_seconds": 0.05, **overrides}
-        )
+        tuned = tuned_settings(settings, max_in_flight=1, **overrides)
         runner = ActionRunner(tuned, resolver=resolver)
         made.append(runner)
-        return RunnerHarness(runner, build_consumer(db, tuned, runner), tuned)
+        return RunnerHarness(runner, build_consumer(db, tuned, runner), ActionPool(db, runner), tuned)
 
     yield make
     for runner in made:

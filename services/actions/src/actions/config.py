@@ -29,15 +29,25 @@ class ActionsSettings(ServiceSettings):
     backoff_base_seconds: float = 0.5
     backoff_max_seconds: float = 30.0
     retry_after_max_seconds: float = 60.0
-    # All tries of one request together; kept under the consumer's max poll interval so a
-    # long backoff never makes the runner leave its group mid-request.
+    # All calls of one attempt together, backoff included: a runner answers an attempt within
+    # this from taking it (each call's timeout and each backoff, at most this).
     request_budget_seconds: float = 240.0
 
     max_response_bytes: int = 1_048_576
     max_callback_bytes: int = 1_048_576
-    http_max_connections: int = 100
-    http_max_keepalive: int = 20
-    company_concurrency: int = 4
+    # Calls in flight in one process, and at most this many of one company's: a company whose
+    # receiving system is slow fills its own slots, not everyone's.
+    max_in_flight: int = 128
+    company_max_in_flight: int = 32
+    http_max_connections: int = 128
+    http_max_keepalive: int = 64
+    # How often a runner looks for jobs it was not woken for (queued by another process, a
+    # retry falling due, a lease run out).
+    pool_poll_seconds: float = 0.25
+    # A taken job is leased for its call's timeout plus this margin; a runner that dies with
+    # it leaves the job to be taken again when the lease runs out.
+    lease_margin_seconds: float = 15.0
+    claim_lease_seconds: float = 30.0
 
     transform_timeout_ms: int = 1000
     transform_max_depth: int = 200
@@ -62,7 +72,3 @@ class ActionsSettings(ServiceSettings):
             if self.allow_private_targets:
                 raise ValueError("ACTIONS_ALLOW_PRIVATE_TARGETS is a development setting")
         return self
-
-    @property
-    def max_poll_interval_ms(self) -> int:
-        return int((self.request_budget_seconds + 60) * 1000)

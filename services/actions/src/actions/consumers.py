@@ -13,9 +13,8 @@ TOPICS = (ACTIONS_REQUESTS,)
 
 
 def build_consumer(db: Database, settings: ActionsSettings, runner: ActionRunner) -> EventConsumer:
-    # The poll interval is raised above the request budget so a long retry never makes a
-    # member leave the group mid-request.
-    consumer = EventConsumer.for_service(db, settings, max_poll_interval_ms=settings.max_poll_interval_ms)
+    # The handler only records the request as a job; the pool makes the calls.
+    consumer = EventConsumer.for_service(db, settings)
     consumer.on(ActionRequested)(runner.handle)
     return consumer
 

@@ -8,6 +8,7 @@ from actions.config import ActionsSettings
 from actions.consumers import TOPICS, build_consumers
 from actions.runner.guard import Resolver
 from actions.runner.metrics import LagProbe
+from actions.runner.pool import ActionPool
 from actions.runner.router import ops_router
 from actions.runner.router import router as metrics_router
 from actions.runner.service import ActionRunner
@@ -25,6 +26,10 @@ def create_app(settings: ServiceSettings, *, resolver: Resolver | None = None) -
     def consumers(db: Database, _: ServiceSettings) -> Sequence[tuple[EventConsumer, Sequence[str]]]:
         return build_consumers(db, settings, runner)
 
+    async def run_pool(app: FastAPI) -> None:
+        pool = app.state.pool = ActionPool(app.state.db, runner)
+        await pool.run()
+
     async def close_runner(app: FastAPI) -> None:
         await runner.aclose()
 
@@ -33,6 +38,7 @@ def create_app(settings: ServiceSettings, *, resolver: Resolver | None = None) -
         ServiceParts(
             routers=[signing_router, allowlist_router, metrics_router, callbacks_router, ops_router],
             consumers=consumers,
+            workers=[run_pool],
             on_shutdown=[close_runner],
             openapi_tags=[
                 {"name": "signing", "description": "The key outbound action calls are signed with."},

@@ -1,10 +1,13 @@
-"""Tables of the `actions` schema. Every one is a company table under row-level security."""
+"""Tables of the `actions` schema: company tables under row-level security, and the runners'
+queue beside them."""
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import DateTime, Integer, String, Text, UniqueConstraint
+from sqlalchemy import DateTime, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from common.db import Timestamped, service_metadata
@@ -17,13 +20,17 @@ class Base(DeclarativeBase):
     metadata = metadata
 
 
-class AttemptOutcome(StrEnum):
+class JobStatus(StrEnum):
+    QUEUED = "queued"
     RUNNING = "running"
     SUCCEEDED = "succeeded"
     AWAITING_CALLBACK = "awaiting_callback"
     FAILED = "failed"
     # The callback of an ASYNC_ACTION arrived before the call that announced it returned.
     SUPERSEDED = "superseded"
+
+
+LIVE_STATUSES = (JobStatus.QUEUED, JobStatus.RUNNING)
 
 
 class CompanySecret(Timestamped, Base):
@@ -50,24 +57,52 @@ class AllowlistEntry(Timestamped, Base):
     note: Mapped[str] = mapped_column(String(300), nullable=False, server_default="")
 
 
-class ActionAttempt(Timestamped, Base):
-    """One handled action request: the dedup record that keeps a redelivered request from
-    producing a second result, and the figures the metrics are computed from."""
+class ActionJob(Timestamped, Base):
+    """The one job of an action task instance: the request of its latest attempt, how far its
+    calls have got, and how it ended. Recorded by the consumer before any call is made, so a
+    runner that dies loses nothing; a redelivered or repeated request finds it and adds no
+    second job. The figures the metrics are computed from live here too."""
 
-    __tablename__ = "action_attempts"
+    __tablename__ = "action_jobs"
 
     company_id: Mapped[UUID] = mapped_column(primary_key=True)
-    request_id: Mapped[UUID] = mapped_column(primary_key=True)
+    task_instance_id: Mapped[UUID] = mapped_column(primary_key=True)
+    request_id: Mapped[UUID] = mapped_column(nullable=False)
     workflow_instance_id: Mapped[UUID] = mapped_column(nullable=False)
-    task_instance_id: Mapped[UUID] = mapped_column(nullable=False)
     attempt: Mapped[int] = mapped_column(Integer, nullable=False)
     task_type: Mapped[str] = mapped_column(String(20), nullable=False)
     host: Mapped[str] = mapped_column(String(255), nullable=False)
-    outcome: Mapped[str] = mapped_column(String(20), nullable=False)
+    request: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False)
+    status: Mapped[str] = mapped_column(String(20), nullable=False)
+    # When the engine stops waiting for this attempt unless told otherwise.
+    deadline_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # When the runner that took the attempt promised to answer by.
+    answer_by: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     http_calls: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
     last_status: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     duration_ms: Mapped[int | None] = mapped_column(Integer, nullable=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class QueuedJob(Base):
+    """A live job's place in the runners' queue: when it may next be taken, and by whom it is
+    held until then. Deliberately outside row-level security: the runners take due jobs of
+    every company, fairly, before they know whose each is. A row holds ids and times only;
+    the job itself is read in a unit of work scoped to its company."""
+
+    __tablename__ = "action_queue"
+    __table_args__ = (
+        Index("ix_action_queue_due_at", "due_at"),
+        Index("ix_action_queue_company_id_due_at", "company_id", "due_at"),
+    )
+
+    company_id: Mapped[UUID] = mapped_column(primary_key=True)
+    task_instance_id: Mapped[UUID] = mapped_column(primary_key=True)
+    # Due to be taken; while a runner holds the job, this is when its lease runs out.
+    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    lease_owner: Mapped[str | None] = mapped_column(String(100), nullable=True)
 
 
 class Callback(Timestamped, Base):

@@ -5,6 +5,7 @@ import pytest
 
 from actions.consumers import build_consumer
 from actions.main import create_app
+from actions.runner.pool import ActionPool
 from common.testing.infra import claims_headers
 from contracts.ids import uuid7
 
@@ -128,8 +129,8 @@ class TestMetrics:
         company = uuid7()
         harness = await make_runner(allow_private_targets=True)
         for path in ("/echo", "/echo", "/status/400"):
-            await harness.consumer.handle(new_request(company, receiver.url(path))[1])
-        await harness.consumer.handle(new_request(uuid7(), receiver.url("/echo"))[1])
+            await harness.handle(new_request(company, receiver.url(path))[1])
+        await harness.handle(new_request(uuid7(), receiver.url("/echo"))[1])
 
         response = await client.get("/api/actions/metrics", headers=admin(company))
 
@@ -144,8 +145,11 @@ class TestMetrics:
     ) -> None:
         company = uuid7()
         await client.post("/api/actions/allowlist", json={"entry": "127.0.0.0/8"}, headers=admin(company))
-        consumer = build_consumer(db, settings, app.state.runner)
-        await consumer.handle(new_request(company, receiver.url("/echo"))[1])
+        runner = app.state.runner
+        runner.settings = runner.settings.model_copy(update={"max_in_flight": 1})
+        await build_consumer(db, settings, runner).handle(new_request(company, receiver.url("/echo"))[1])
+        queued = await client.get("/metrics")
+        await ActionPool(db, runner).drain()
 
         response = await client.get("/metrics")
 
@@ -154,3 +158,6 @@ class TestMetrics:
         assert 'actions_outcomes_total{host="127.0.0.1",outcome="succeeded"} 1' in response.text
         assert 'actions_call_seconds_count{host="127.0.0.1"} 1' in response.text
         assert "actions_consumer_lag_total" in response.text
+        # The autoscaler's figure: the job waited, then nothing was left.
+        assert "actions_jobs_outstanding 1" in queued.text
+        assert "actions_jobs_outstanding 0" in response.text

@@ -28,9 +28,11 @@ async def _start_async(db, receiver, make_runner, new_request, **overrides):
         output_transform='{"approved": decision = "yes", "by": approver}',
         **overrides,
     )
-    await harness.consumer.handle(delivery)
+    await harness.handle(delivery)
     [call] = [
-        c for c in receiver.calls_to("/accept") if c.headers["idempotency-key"] == str(request.request_id)
+        c
+        for c in receiver.calls_to("/accept")
+        if c.headers["idempotency-key"] == str(request.task_instance_id)
     ]
     return request, call.json()["callback_url"]
 
@@ -147,16 +149,16 @@ class TestPostCallback:
     ) -> None:
         harness = await make_runner(allow_private_targets=True)
         request, delivery = new_request(uuid7(), receiver.url("/accept"), task_type="ASYNC_ACTION")
-        original_run = harness.runner.run
+        original_call = harness.runner.call
 
         async def run_and_get_called_back(*args, **kwargs):
-            outcome = await original_run(*args, **kwargs)
+            outcome = await original_call(*args, **kwargs)
             url = receiver.calls_to("/accept")[-1].json()["callback_url"]
             early = await public_client.post(_path(url), json={"done": True})
             assert early.status_code == 200
             return outcome
 
-        harness.runner.run = run_and_get_called_back
-        await harness.consumer.handle(delivery)
+        harness.runner.call = run_and_get_called_back
+        await harness.handle(delivery)
 
         assert [r["type"] for r in await results(db, request.request_id)] == ["action.succeeded"]

@@ -32,7 +32,7 @@ class TestRefusedTargets:
         before = len(receiver.received)
         request, delivery = new_request(uuid7(), url.format(port=receiver.port))
 
-        await harness.consumer.handle(delivery)
+        await harness.handle(delivery)
 
         [result] = await results(db, request.request_id)
         assert result["type"] == "action.failed"
@@ -46,7 +46,7 @@ class TestRefusedTargets:
         before = len(receiver.received)
         request, delivery = new_request(uuid7(), receiver.url("/echo", host="innocent.example.com"))
 
-        await harness.consumer.handle(delivery)
+        await harness.handle(delivery)
 
         [result] = await results(db, request.request_id)
         assert result["type"] == "action.failed"
@@ -60,7 +60,7 @@ class TestRefusedTargets:
         harness = await make_runner(allow_private_targets=True)
         request, delivery = new_request(uuid7(), url)
 
-        await harness.consumer.handle(delivery)
+        await harness.handle(delivery)
 
         [result] = await results(db, request.request_id)
         assert result["type"] == "action.failed"
@@ -74,7 +74,7 @@ class TestRefusedTargets:
         harness = await make_runner()
         request, delivery = new_request(company, receiver.url("/redirect"))
 
-        await harness.consumer.handle(delivery)
+        await harness.handle(delivery)
 
         [result] = await results(db, request.request_id)
         assert result["type"] == "action.failed"
@@ -92,7 +92,7 @@ class TestAllowlist:
         harness = await make_runner()
         request, delivery = new_request(company, receiver.url("/echo"))
 
-        await harness.consumer.handle(delivery)
+        await harness.handle(delivery)
 
         [result] = await results(db, request.request_id)
         assert result["type"] == "action.succeeded"
@@ -105,12 +105,14 @@ class TestAllowlist:
         harness = await make_runner(resolver=resolver_for({"erp.internal": "127.0.0.1"}))
         request, delivery = new_request(company, receiver.url("/echo", host="erp.internal"))
 
-        await harness.consumer.handle(delivery)
+        await harness.handle(delivery)
 
         [result] = await results(db, request.request_id)
         assert result["type"] == "action.succeeded"
         [call] = [
-            c for c in receiver.calls_to("/echo") if c.headers["idempotency-key"] == str(request.request_id)
+            c
+            for c in receiver.calls_to("/echo")
+            if c.headers["idempotency-key"] == str(request.task_instance_id)
         ]
         assert call.headers["host"] == f"erp.internal:{receiver.port}"
 
@@ -121,7 +123,7 @@ class TestAllowlist:
         harness = await make_runner()
         request, delivery = new_request(uuid7(), receiver.url("/echo"))
 
-        await harness.consumer.handle(delivery)
+        await harness.handle(delivery)
 
         [result] = await results(db, request.request_id)
         assert result["type"] == "action.failed"

@@ -26,13 +26,15 @@ class TestSyncSuccess:
             output_transform='{"confirmation": status, "echoed_total": received.total}',
         )
 
-        await harness.consumer.handle(delivery)
+        await harness.handle(delivery)
 
         [call] = [
-            c for c in receiver.calls_to("/echo") if c.headers["idempotency-key"] == str(request.request_id)
+            c
+            for c in receiver.calls_to("/echo")
+            if c.headers["idempotency-key"] == str(request.task_instance_id)
         ]
         assert call.json() == {"who": "Ada", "total": 84}
-        assert call.headers["webhook-id"] == str(request.request_id)
+        assert call.headers["webhook-id"] == str(request.task_instance_id)
         assert call.headers["traceparent"].startswith("00-")
         assert verify(await _secret(db, company), call.headers, call.body)
         [result] = await results(db, request.request_id)
@@ -46,7 +48,7 @@ class TestSyncSuccess:
         harness = await make_runner(allow_private_targets=True)
         request, delivery = new_request(uuid7(), receiver.url("/echo"))
 
-        await harness.consumer.handle(delivery)
+        await harness.handle(delivery)
 
         [result] = await results(db, request.request_id)
         assert result["data"]["output"]["received"] == request.workflow_data
@@ -57,7 +59,7 @@ class TestSyncSuccess:
         harness = await make_runner(allow_private_targets=True)
         company = uuid7()
         request, delivery = new_request(company, receiver.url("/echo"))
-        await harness.consumer.handle(delivery)
+        await harness.handle(delivery)
         # The same request again under a new event id (the engine sent it twice): the inbox
         # alone would not stop it, the record of handled requests does.
         _, republished = new_request(
@@ -68,11 +70,13 @@ class TestSyncSuccess:
             task_instance_id=request.task_instance_id,
         )
 
-        await harness.consumer.handle(delivery)
-        await harness.consumer.handle(republished)
+        await harness.handle(delivery)
+        await harness.handle(republished)
 
         calls = [
-            c for c in receiver.calls_to("/echo") if c.headers["idempotency-key"] == str(request.request_id)
+            c
+            for c in receiver.calls_to("/echo")
+            if c.headers["idempotency-key"] == str(request.task_instance_id)
         ]
         assert len(calls) == 1
         assert len(await results(db, request.request_id)) == 1
@@ -86,11 +90,11 @@ class TestRetries:
         path = f"/flaky/{uuid7()}"
         request, delivery = new_request(uuid7(), receiver.url(path), timeout_seconds=1, max_retries=2)
 
-        await harness.consumer.handle(delivery)
+        await harness.handle(delivery)
 
         calls = receiver.calls_to(path)
         assert len(calls) == 2
-        assert {c.headers["idempotency-key"] for c in calls} == {str(request.request_id)}
+        assert {c.headers["idempotency-key"] for c in calls} == {str(request.task_instance_id)}
         [result] = await results(db, request.request_id)
         assert result["type"] == "action.succeeded"
         assert result["data"]["output"] == {"ok": True, "tries": "several"}
@@ -102,7 +106,7 @@ class TestRetries:
         request, delivery = new_request(uuid7(), receiver.url("/status/500"), max_retries=2)
         before = len(receiver.calls_to("/status/500"))
 
-        await harness.consumer.handle(delivery)
+        await harness.handle(delivery)
 
         assert len(receiver.calls_to("/status/500")) - before == 3
         [result] = await results(db, request.request_id)
@@ -119,7 +123,7 @@ class TestRetries:
         request, delivery = new_request(uuid7(), receiver.url("/status/503"))
         before = len(receiver.calls_to("/status/503"))
 
-        await harness.consumer.handle(delivery)
+        await harness.handle(delivery)
 
         assert len(receiver.calls_to("/status/503")) - before == 2
         [result] = await results(db, request.request_id)
@@ -130,7 +134,7 @@ class TestRetries:
         request, delivery = new_request(uuid7(), receiver.url("/status/400"), max_retries=3)
         before = len(receiver.calls_to("/status/400"))
 
-        await harness.consumer.handle(delivery)
+        await harness.handle(delivery)
 
         assert len(receiver.calls_to("/status/400")) - before == 1
         [result] = await results(db, request.request_id)
@@ -142,7 +146,7 @@ class TestRetries:
         request, delivery = new_request(uuid7(), receiver.url("/status/429"), max_retries=1)
         before = len(receiver.calls_to("/status/429"))
 
-        await harness.consumer.handle(delivery)
+        await harness.handle(delivery)
 
         assert len(receiver.calls_to("/status/429")) - before == 2
         [result] = await results(db, request.request_id)
@@ -154,7 +158,7 @@ class TestResponseLimits:
         harness = await make_runner(allow_private_targets=True, max_response_bytes=10_000)
         request, delivery = new_request(uuid7(), receiver.url("/big"))
 
-        await harness.consumer.handle(delivery)
+        await harness.handle(delivery)
 
         [result] = await results(db, request.request_id)
         assert result["type"] == "action.failed"
@@ -166,7 +170,7 @@ class TestResponseLimits:
         harness = await make_runner(allow_private_targets=True)
         request, delivery = new_request(uuid7(), receiver.url("/echo"), output_transform="{ broken")
 
-        await harness.consumer.handle(delivery)
+        await harness.handle(delivery)
 
         [result] = await results(db, request.request_id)
         assert result["type"] == "action.failed"

@@ -1,5 +1,5 @@
-"""What a runner counts (calls, outcomes, latency per action host) and the consumer lag of the
-`actions` group, which is what an autoscaler scales the runners on."""
+"""What a runner counts (calls, outcomes, latency per action host), the jobs queued for every
+runner (what an autoscaler scales the runners on), and the consumer lag of the `actions` group."""
 
 import asyncio
 import logging
@@ -45,7 +45,9 @@ class RunnerMetrics:
     def record_outcome(self, host: str, outcome: str) -> None:
         self.outcomes[(host, outcome)] += 1
 
-    def render(self, lag: dict[int, int] | None) -> str:
+    def render(
+        self, lag: dict[int, int] | None, queue: dict[str, int] | None = None, in_flight: int | None = None
+    ) -> str:
         lines = [
             "# HELP actions_calls_total Outbound action calls by host and result.",
             "# TYPE actions_calls_total counter",
@@ -77,6 +79,26 @@ class RunnerMetrics:
             for partition, value in sorted(lag.items()):
                 lines.append(f'actions_consumer_lag{{partition="{partition}"}} {value}')
             lines.append(f"actions_consumer_lag_total {sum(lag.values())}")
+        if in_flight is not None:
+            lines += [
+                "# HELP actions_in_flight Calls this runner is making now.",
+                "# TYPE actions_in_flight gauge",
+                f"actions_in_flight {in_flight}",
+            ]
+        if queue is not None:
+            lines += [
+                "# HELP actions_jobs Action jobs over every runner: waiting (due, no runner holds it), "
+                "running (a runner holds it), scheduled (a retry not yet due).",
+                "# TYPE actions_jobs gauge",
+            ]
+            for state, value in sorted(queue.items()):
+                lines.append(f'actions_jobs{{state="{state}"}} {value}')
+            # What the autoscaler reads: the work the runners have, or should have, in hand.
+            lines += [
+                "# HELP actions_jobs_outstanding Action jobs waiting or running, over every runner.",
+                "# TYPE actions_jobs_outstanding gauge",
+                f"actions_jobs_outstanding {queue.get('waiting', 0) + queue.get('running', 0)}",
+            ]
         return "\n".join(lines) + "\n"
 
 

@@ -18,6 +18,14 @@ def backoff_delay(retry: int, *, base: float, cap: float, rng: random.Random | N
     return (rng or random).uniform(step / 10, step)
 
 
+def call_budget(timeout: float, max_retries: int, *, base: float, cap: float, limit: float) -> float:
+    """How long all calls of one attempt may take together: every call its full timeout, every
+    backoff between them its longest, within `limit`. A runner that takes an attempt answers it
+    within this; it is what the engine is told when it has to wait longer than it planned."""
+    backoffs = sum(min(cap, base * 2.0**retry) for retry in range(max_retries))
+    return float(min(limit, timeout * (max_retries + 1) + backoffs))
+
+
 def retry_after_seconds(value: str | None, *, cap: float, now: datetime | None = None) -> float | None:
     """A `Retry-After` header (delta-seconds or HTTP date), capped; None when absent or garbled."""
     if not value:

@@ -2,6 +2,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse
 
 from actions.deps import RunnerDep
+from actions.runner.repository import queue_figures
 from actions.runner.schemas import ActionMetricsRead
 from common.auth import AdminClaims
 from common.web import UoW
@@ -22,7 +23,14 @@ async def action_metrics(
 
 @ops_router.get("/metrics", response_class=PlainTextResponse, include_in_schema=False)
 async def prometheus_metrics(runner: RunnerDep, request: Request) -> PlainTextResponse:
-    """This runner's counters in the Prometheus text format, with the group's consumer lag.
-    Not routed by the gateway: scraped inside the cluster."""
+    """This runner's counters in the Prometheus text format, with the jobs queued for every
+    runner and the group's consumer lag. Not routed by the gateway: scraped inside the cluster
+    and read by the autoscaler."""
     lag = await request.app.state.lag_probe.get()
-    return PlainTextResponse(runner.metrics.render(lag), media_type="text/plain; version=0.0.4")
+    async with request.app.state.db.unit_of_work() as uow:
+        queue = await queue_figures(uow.session)
+    pool = getattr(request.app.state, "pool", None)
+    in_flight = pool.running if pool is not None else None
+    return PlainTextResponse(
+        runner.metrics.render(lag, queue, in_flight), media_type="text/plain; version=0.0.4"
+    )

@@ -1,15 +1,20 @@
-"""Running one action request: transform the input, pass the SSRF guard, make the signed call
-with retries, and record the one result of the request in the same transaction that marks the
-request handled."""
+"""Action requests, from the consumer to the receiving system and back.
+
+The consumer only records each request as its task's job (`handle`), in the transaction that
+marks the event handled. Runners (`ActionPool`) take due jobs and make one call per take
+(`run_try`), with no transaction open during it: a short one before (read the job, hold it,
+tell the engine when it was taken late), and one after, which either schedules the next try
+(its due time on the queue, never a sleep) or records the one result with its outbox event.
+Every call of a task instance carries the same idempotency key, whichever attempt, retry or
+runner makes it."""
 
 import asyncio
 import json
 import logging
 import os
 import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -20,20 +25,21 @@ from actions.allowlist.service import allowlist_for
 from actions.callbacks import repository as callbacks_repository
 from actions.callbacks.service import open_callback
 from actions.config import ActionsSettings
-from actions.models import AttemptOutcome
+from actions.models import LIVE_STATUSES, ActionJob, JobStatus
 from actions.runner import repository
 from actions.runner.client import CallResponse, OutboundClient
 from actions.runner.guard import Allowlist, Resolver, TargetRefused, check_target, system_resolver
 from actions.runner.metrics import RunnerMetrics
-from actions.runner.retry import backoff_delay, is_retryable_status, retry_after_seconds
+from actions.runner.repository import Claim
+from actions.runner.retry import backoff_delay, call_budget, is_retryable_status, retry_after_seconds
 from actions.runner.schemas import ActionMetricsRead, ConsumerLag, HostMetrics
 from actions.runner.transforms import TransformError, apply_transform, as_output
 from actions.signing.service import signing_secrets
 from actions.signing.webhooks import signature_headers
 from common.consumer import PoisonMessage
-from common.db import UnitOfWork
+from common.db import Database, UnitOfWork
 from common.telemetry import current_traceparent
-from contracts.actions import ActionAwaitingCallback, ActionFailed, ActionSucceeded
+from contracts.actions import ActionAwaitingCallback, ActionFailed, ActionStarted, ActionSucceeded
 from contracts.engine import ActionRequested
 from contracts.envelope import Envelope
 
@@ -42,19 +48,36 @@ log = logging.getLogger(__name__)
 EXCERPT_BYTES = 500
 USER_AGENT = "TicketFlower-Actions/1"
 
-Sleep = Callable[[float], Awaitable[None]]
-
 
 @dataclass
 class CallOutcome:
-    """What the calls of one request came to."""
+    """What a call (or the calls of an attempt) came to."""
 
     ok: bool
     output: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
     status_code: int | None = None
     body_excerpt: str | None = None
-    http_calls: int = 0
+    # Worth another call: a timeout, a connection failure, 408, 429 or a 5xx.
+    retryable: bool = False
+    retry_after: float | None = None
+
+
+@dataclass
+class Prepared:
+    """A taken job, ready for its call outside any transaction."""
+
+    claim: Claim
+    request: ActionRequested
+    host: str
+    secrets: list[str]
+    allowlist: Allowlist
+    answer_by: datetime
+    calls: int
+    max_calls: int
+    callback_id: UUID | None = None
+    callback_url: str | None = None
+    expires_at: datetime | None = None
 
 
 def action_host(url: str) -> str:
@@ -62,6 +85,12 @@ def action_host(url: str) -> str:
         return httpx.URL(url).host.lower() or "invalid"
     except (httpx.InvalidURL, ValueError):
         return "invalid"
+
+
+def idempotency_key(task_instance_id: UUID) -> str:
+    """The one key a receiving system sees for a task instance: every attempt the engine sends,
+    every retry and every runner that takes the job over carries it."""
+    return str(task_instance_id)
 
 
 def _excerpt(body: bytes) -> str:
@@ -81,101 +110,265 @@ def _request_body(data: Any, callback_url: str | None) -> Any:
 
 
 class ActionRunner:
-    """One per process: the pooled client, the per-company call limits and the metrics."""
+    """One per process: the pooled client, the metrics, and what each step of a job does."""
 
-    def __init__(
-        self, settings: ActionsSettings, *, resolver: Resolver | None = None, sleep: Sleep | None = None
-    ) -> None:
+    def __init__(self, settings: ActionsSettings, *, resolver: Resolver | None = None) -> None:
         self.settings = settings
         self.resolver = resolver or system_resolver
-        self.sleep = sleep or asyncio.sleep
         self.client = OutboundClient(
             max_connections=settings.http_max_connections,
             max_keepalive=settings.http_max_keepalive,
             max_response_bytes=settings.max_response_bytes,
         )
         self.metrics = RunnerMetrics()
-        self._company_slots: dict[UUID, asyncio.Semaphore] = {}
+        # Set when a job is queued or a slot frees, so the pool takes work at once instead of
+        # at its next poll.
+        self.wakeup = asyncio.Event()
 
     async def aclose(self) -> None:
         await self.client.aclose()
 
-    def _slots(self, company_id: UUID) -> asyncio.Semaphore:
-        slots = self._company_slots.get(company_id)
-        if slots is None:
-            slots = self._company_slots[company_id] = asyncio.Semaphore(self.settings.company_concurrency)
-        return slots
+    # -- the consumer -------------------------------------------------------------------------
 
     async def handle(self, request: ActionRequested, envelope: Envelope, uow: UnitOfWork) -> None:
-        """The consumer's handler: runs inside the unit of work that records the event as
-        handled, so the result and the Kafka commit that follows are one decision."""
+        """Record the request as its task's job, in the consumer's transaction. No call here."""
         company_id = envelope.company_id
         if company_id is None:
             raise PoisonMessage("an action request must name its company")
-        host = action_host(request.action_url)
-        if not await repository.claim(uow.session, company_id, request, host):
-            log.info("action request %s already handled; not run again", request.request_id)
-            return
-        started = time.monotonic()
-        # Committed before the call: a receiver may post the callback before the call returns.
-        async with uow.db.unit_of_work(company_id, uow.actor) as prepare:
-            secrets = await signing_secrets(prepare.session, company_id)
-            allowlist = await allowlist_for(prepare.session, company_id)
-            callback_id: UUID | None = None
-            callback_url: str | None = None
-            expires_at: datetime | None = None
-            already_used = False
-            if request.task_type == "ASYNC_ACTION":
-                callback, callback_url = await open_callback(
-                    prepare.session, self.settings, company_id, request
-                )
-                callback_id, expires_at = callback.id, callback.expires_at
-                already_used = callback.used_at is not None
-        if callback_id is not None and already_used:
-            outcome = CallOutcome(ok=True)
-        else:
-            async with self._slots(company_id):
-                outcome = await self.run(request, company_id, host, secrets, allowlist, callback_url)
-        result = await self._record(uow, request, outcome, callback_id, expires_at)
-        self.metrics.record_outcome(host, result)
-        await repository.finish(
-            uow.session,
-            company_id,
-            request.request_id,
-            outcome=result,
-            http_calls=outcome.http_calls,
-            last_status=outcome.status_code,
-            duration_ms=int((time.monotonic() - started) * 1000),
-            error=outcome.error,
+        if await repository.enqueue(uow.session, company_id, request, action_host(request.action_url)):
+            uow.after_commit(self.wakeup.set)
+
+    # -- one try of a taken job ---------------------------------------------------------------
+
+    def _timeout(self, request: ActionRequested) -> float:
+        return float(max(1, min(request.timeout_seconds, self.settings.max_timeout_seconds)))
+
+    def _max_calls(self, request: ActionRequested) -> int:
+        retries = (
+            request.max_retries if request.max_retries is not None else self.settings.default_max_retries
         )
+        return max(0, retries) + 1
+
+    async def run_try(self, db: Database, claim: Claim, owner: str) -> None:
+        """Make the next call of a job this runner has taken, and settle what it came to."""
+        prepared = await self._begin(db, claim, owner)
+        if prepared is None:
+            return
+        outcome = await self.call(prepared)
+        await self._settle(db, prepared, owner, outcome)
+
+    async def _begin(self, db: Database, claim: Claim, owner: str) -> Prepared | None:
+        """Hold the job for one call. The callback is committed here, before the call: a
+        receiver may post it before the call returns."""
+        settings = self.settings
+        async with db.unit_of_work(claim.company_id) as uow:
+            job = await repository.job(uow.session, claim.company_id, claim.task_instance_id)
+            if job is None or job.status not in LIVE_STATUSES:
+                await repository.dequeue(uow.session, claim, owner)
+                return None
+            request = ActionRequested.model_validate(job.request)
+            max_calls = self._max_calls(request)
+            if job.http_calls >= max_calls:
+                # The runner making the last permitted call died: that call may have reached the
+                # receiver, and no further one is allowed.
+                await self._finish(
+                    uow,
+                    job,
+                    claim,
+                    owner,
+                    CallOutcome(
+                        ok=False, error=f"no answer after {job.http_calls} calls (the runner stopped)"
+                    ),
+                    None,
+                    None,
+                )
+                return None
+            now = datetime.now(UTC)
+            secrets = await signing_secrets(uow.session, claim.company_id)
+            allowlist = await allowlist_for(uow.session, claim.company_id)
+            prepared = Prepared(
+                claim=claim,
+                request=request,
+                host=job.host,
+                secrets=secrets,
+                allowlist=allowlist,
+                answer_by=job.answer_by or now,
+                calls=job.http_calls + 1,
+                max_calls=max_calls,
+            )
+            if request.task_type == "ASYNC_ACTION":
+                callback, prepared.callback_url = await open_callback(
+                    uow.session, settings, claim.company_id, request
+                )
+                prepared.callback_id, prepared.expires_at = callback.id, callback.expires_at
+                if callback.used_at is not None:
+                    await self._finish(
+                        uow, job, claim, owner, CallOutcome(ok=True), callback.id, callback.expires_at
+                    )
+                    return None
+            timeout = self._timeout(request)
+            if job.answer_by is None or claim.retaken:
+                budget = call_budget(
+                    timeout,
+                    max_calls - 1,
+                    base=settings.backoff_base_seconds,
+                    cap=settings.backoff_max_seconds,
+                    limit=settings.request_budget_seconds,
+                )
+                prepared.answer_by = job.answer_by = now + timedelta(seconds=budget)
+                late = job.deadline_at is not None and job.answer_by > job.deadline_at
+                if claim.retaken or late:
+                    await uow.publish(
+                        ActionStarted(
+                            request_id=job.request_id,
+                            workflow_instance_id=job.workflow_instance_id,
+                            task_instance_id=job.task_instance_id,
+                            attempt=job.attempt,
+                            answer_by=job.answer_by,
+                        )
+                    )
+            job.http_calls = prepared.calls
+            job.status = JobStatus.RUNNING
+            job.started_at = job.started_at or now
+            await repository.hold(uow.session, claim, owner, timeout + settings.lease_margin_seconds)
+        return prepared
+
+    async def call(self, prepared: Prepared) -> CallOutcome:
+        """One signed call to the checked target; no transaction is open."""
+        settings = self.settings
+        request, host = prepared.request, prepared.host
+        try:
+            data = apply_transform(
+                request.input_transform,
+                request.workflow_data,
+                timeout_ms=settings.transform_timeout_ms,
+                max_depth=settings.transform_max_depth,
+            )
+            body = json.dumps(_request_body(data, prepared.callback_url), separators=(",", ":")).encode()
+        except TransformError as exc:
+            return CallOutcome(ok=False, error=f"input_transform failed: {exc}")
+        except (TypeError, ValueError) as exc:
+            return CallOutcome(ok=False, error=f"input_transform result is not JSON: {exc}")
+        try:
+            target = await check_target(
+                request.action_url,
+                prepared.allowlist,
+                allow_private=settings.allow_private_targets,
+                resolver=self.resolver,
+            )
+        except TargetRefused as exc:
+            self.metrics.record_call(host, "refused", None)
+            return CallOutcome(ok=False, error=f"action URL refused: {exc}")
+        timeout = self._timeout(request)
+        key = idempotency_key(request.task_instance_id)
+        headers = {
+            "content-type": "application/json",
+            "user-agent": USER_AGENT,
+            "idempotency-key": key,
+            "traceparent": _traceparent(),
+            **signature_headers(prepared.secrets, key, int(time.time()), body),
+        }
+        try:
+            response = await self.client.post(target, body, headers, timeout)
+        except (TimeoutError, httpx.TimeoutException):
+            self.metrics.record_call(host, "timeout", timeout)
+            return CallOutcome(ok=False, error=f"no answer within {timeout:g}s", retryable=True)
+        except httpx.HTTPError as exc:
+            self.metrics.record_call(host, "error", None)
+            return CallOutcome(
+                ok=False, error=f"connection failed: {type(exc).__name__}: {exc}", retryable=True
+            )
+        self.metrics.record_call(host, f"{response.status // 100}xx", response.elapsed)
+        outcome = self._judge(response, request, prepared.callback_url is not None)
+        if not outcome.ok and is_retryable_status(response.status):
+            outcome.retryable = True
+            outcome.retry_after = retry_after_seconds(
+                response.headers.get("retry-after"), cap=settings.retry_after_max_seconds
+            )
+        return outcome
+
+    async def _settle(self, db: Database, prepared: Prepared, owner: str, outcome: CallOutcome) -> None:
+        """Schedule the next try while calls and budget remain, else record the result."""
+        settings = self.settings
+        claim = prepared.claim
+        if outcome.retryable and prepared.calls < prepared.max_calls:
+            delay = backoff_delay(
+                prepared.calls - 1, base=settings.backoff_base_seconds, cap=settings.backoff_max_seconds
+            )
+            if outcome.retry_after is not None:
+                delay = max(delay, outcome.retry_after)
+            fits = datetime.now(UTC) + timedelta(seconds=delay + self._timeout(prepared.request))
+            if fits <= prepared.answer_by:
+                async with db.unit_of_work(claim.company_id) as uow:
+                    job = await repository.job(uow.session, claim.company_id, claim.task_instance_id)
+                    if job is not None and await repository.schedule_retry(uow.session, claim, owner, delay):
+                        job.last_status = outcome.status_code
+                        job.error = outcome.error[:4000] if outcome.error else None
+                        job.status = JobStatus.QUEUED
+                return
+            outcome.error = f"{outcome.error}; retry budget of {settings.request_budget_seconds:g}s spent"
+        if outcome.error and prepared.calls > 1:
+            outcome.error = f"{outcome.error} (after {prepared.calls} calls)"
+        async with db.unit_of_work(claim.company_id) as uow:
+            job = await repository.job(uow.session, claim.company_id, claim.task_instance_id, lock=True)
+            if job is None or job.status not in LIVE_STATUSES:
+                return
+            await self._finish(uow, job, claim, owner, outcome, prepared.callback_id, prepared.expires_at)
+
+    async def _finish(
+        self,
+        uow: UnitOfWork,
+        job: ActionJob,
+        claim: Claim,
+        owner: str,
+        outcome: CallOutcome,
+        callback_id: UUID | None,
+        expires_at: datetime | None,
+    ) -> None:
+        """Record the job's one result, for the attempt it now answers (a newer attempt that
+        arrived while it ran takes the result), with its outbox event."""
+        if not await repository.dequeue(uow.session, claim, owner):
+            log.warning(
+                "job of task %s was taken over by another runner; its result is theirs", job.task_instance_id
+            )
+            return
+        status = await self._record(uow, job, outcome, callback_id, expires_at)
+        self.metrics.record_outcome(job.host, status)
+        now = datetime.now(UTC)
+        job.status = status
+        job.finished_at = now
+        job.last_status = outcome.status_code
+        job.error = outcome.error[:4000] if outcome.error else None
+        started = job.started_at or now
+        job.duration_ms = int((now - started).total_seconds() * 1000)
 
     async def _record(
         self,
         uow: UnitOfWork,
-        request: ActionRequested,
+        job: ActionJob,
         outcome: CallOutcome,
         callback_id: UUID | None,
         expires_at: datetime | None,
-    ) -> AttemptOutcome:
+    ) -> JobStatus:
         common = {
-            "request_id": request.request_id,
-            "workflow_instance_id": request.workflow_instance_id,
-            "task_instance_id": request.task_instance_id,
-            "attempt": request.attempt,
+            "request_id": job.request_id,
+            "workflow_instance_id": job.workflow_instance_id,
+            "task_instance_id": job.task_instance_id,
+            "attempt": job.attempt,
         }
         if callback_id is not None and expires_at is not None:
             assert uow.company_id is not None
             # Holding the callback row orders this result before any callback result.
             callback = await callbacks_repository.lock(uow.session, uow.company_id, callback_id)
             if callback is None or callback.used_at is not None:
-                return AttemptOutcome.SUPERSEDED
+                return JobStatus.SUPERSEDED
             if outcome.ok:
                 await uow.publish(ActionAwaitingCallback(**common, expires_at=expires_at.isoformat()))
-                return AttemptOutcome.AWAITING_CALLBACK
+                return JobStatus.AWAITING_CALLBACK
             await callbacks_repository.mark_used(uow.session, uow.company_id, callback_id)
         if outcome.ok:
             await uow.publish(ActionSucceeded(**common, output=outcome.output))
-            return AttemptOutcome.SUCCEEDED
+            return JobStatus.SUCCEEDED
         await uow.publish(
             ActionFailed(
                 **common,
@@ -184,89 +377,7 @@ class ActionRunner:
                 body_excerpt=outcome.body_excerpt,
             )
         )
-        return AttemptOutcome.FAILED
-
-    async def run(
-        self,
-        request: ActionRequested,
-        company_id: UUID,
-        host: str,
-        secrets: list[str],
-        allowlist: Allowlist,
-        callback_url: str | None,
-    ) -> CallOutcome:
-        settings = self.settings
-        try:
-            data = apply_transform(
-                request.input_transform,
-                request.workflow_data,
-                timeout_ms=settings.transform_timeout_ms,
-                max_depth=settings.transform_max_depth,
-            )
-            body = json.dumps(_request_body(data, callback_url), separators=(",", ":")).encode()
-        except TransformError as exc:
-            return CallOutcome(ok=False, error=f"input_transform failed: {exc}")
-        except (TypeError, ValueError) as exc:
-            return CallOutcome(ok=False, error=f"input_transform result is not JSON: {exc}")
-        try:
-            target = await check_target(
-                request.action_url,
-                allowlist,
-                allow_private=settings.allow_private_targets,
-                resolver=self.resolver,
-            )
-        except TargetRefused as exc:
-            self.metrics.record_call(host, "refused", None)
-            return CallOutcome(ok=False, error=f"action URL refused: {exc}")
-
-        timeout = float(max(1, min(request.timeout_seconds, settings.max_timeout_seconds)))
-        max_retries = request.max_retries if request.max_retries is not None else settings.default_max_retries
-        deadline = time.monotonic() + settings.request_budget_seconds
-        traceparent = _traceparent()
-        calls = 0
-        last = CallOutcome(ok=False, error="not called")
-        for retry in range(max_retries + 1):
-            headers = {
-                "content-type": "application/json",
-                "user-agent": USER_AGENT,
-                "idempotency-key": str(request.request_id),
-                "traceparent": traceparent,
-                **signature_headers(secrets, str(request.request_id), int(time.time()), body),
-            }
-            calls += 1
-            retry_after: float | None = None
-            try:
-                response = await self.client.post(
-                    target, body, headers, min(timeout, max(1.0, deadline - time.monotonic()))
-                )
-            except (TimeoutError, httpx.TimeoutException):
-                self.metrics.record_call(host, "timeout", timeout)
-                last = CallOutcome(ok=False, error=f"no answer within {timeout:g}s")
-            except httpx.HTTPError as exc:
-                self.metrics.record_call(host, "error", None)
-                last = CallOutcome(ok=False, error=f"connection failed: {type(exc).__name__}: {exc}")
-            else:
-                self.metrics.record_call(host, f"{response.status // 100}xx", response.elapsed)
-                last = self._judge(response, request, callback_url is not None)
-                if last.ok or not is_retryable_status(response.status):
-                    last.http_calls = calls
-                    return last
-                retry_after = retry_after_seconds(
-                    response.headers.get("retry-after"), cap=settings.retry_after_max_seconds
-                )
-            if retry == max_retries:
-                break
-            delay = backoff_delay(retry, base=settings.backoff_base_seconds, cap=settings.backoff_max_seconds)
-            if retry_after is not None:
-                delay = max(delay, retry_after)
-            if time.monotonic() + delay + timeout > deadline:
-                last.error = f"{last.error}; retry budget of {settings.request_budget_seconds:g}s spent"
-                break
-            await self.sleep(delay)
-        last.http_calls = calls
-        if last.error and calls > 1:
-            last.error = f"{last.error} (after {calls} calls)"
-        return last
+        return JobStatus.FAILED
 
     def _judge(self, response: CallResponse, request: ActionRequested, is_async: bool) -> CallOutcome:
         status = response.status
@@ -313,6 +424,8 @@ class ActionRunner:
                 ok=False, status_code=status, body_excerpt=excerpt, error=f"output_transform failed: {exc}"
             )
         return CallOutcome(ok=True, status_code=status, output=as_output(output))
+
+    # -- figures --------------------------------------------------------------------------------
 
     async def metrics_for(
         self, session: AsyncSession, company_id: UUID, lag: dict[int, int] | None
