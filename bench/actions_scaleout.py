@@ -1,10 +1,14 @@
-"""Action runner scale-out: 1, 2 and 4 runner processes (`python -m actions serve`) over the
-same backlog of actions against a slow endpoint, printing actions/s for each count.
+"""Action runners: throughput of runner processes (`python -m actions serve`) over one backlog
+against a slow endpoint, and the noisy neighbour: company A's receiving system takes 6 s while
+company B's answers at once, B's latency alone and beside A.
 
-    python -m bench.actions_scaleout [--actions 200] [--delay-ms 200] [--runners 1,2,4]
+    python -m bench.actions_scaleout [--actions 400] [--delay-ms 200] [--runners 1,2,4]
+        [--in-flight 128] [--baseline DIR]
 
+`--baseline DIR` runs the same figures a second time with the runners of another checkout
+(e.g. `git archive main | tar -x -C DIR`), in the same invocation, and prints the ratios.
 Postgres and Kafka: the ones `TEST_DATABASE_URL`/`DATABASE_URL` and `KAFKA_BOOTSTRAP_SERVERS`
-name, else the embedded ones. The fleet helpers are also used by the runner crash test.
+name, else the embedded ones. The fleet helpers are also used by the runner crash tests.
 """
 
 import argparse
@@ -20,6 +24,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -30,6 +35,7 @@ import httpx
 from aiokafka import AIOKafkaProducer
 from sqlalchemy.engine import make_url
 
+from bench.machine import describe, percentile
 from common.embedded import free_port
 from common.testing.infra import create_database, postgres_admin_url, private_kafka
 from contracts.engine import ActionRequested
@@ -39,7 +45,8 @@ from contracts.topics import ACTIONS_REQUESTS
 
 
 class SlowEndpoint:
-    """A receiving system that takes `delay_ms` per call and counts the calls per key."""
+    """A receiving system that takes `delay_ms` per call (`/delay/<ms>` for another delay) and
+    counts the calls per idempotency key."""
 
     def __init__(self, delay_ms: int) -> None:
         self.delay = delay_ms / 1000
@@ -58,7 +65,10 @@ class SlowEndpoint:
                 with endpoint.lock:
                     key = self.headers.get("idempotency-key", "")
                     endpoint.calls[key] = endpoint.calls.get(key, 0) + 1
-                time.sleep(endpoint.delay)
+                parts = self.path.strip("/").split("/")
+                delay = int(parts[1]) / 1000 if parts[0] == "delay" else endpoint.delay
+                if delay:
+                    time.sleep(delay)
                 body = b'{"ok": true}'
                 self.send_response(200)
                 self.send_header("content-type", "application/json")
@@ -68,15 +78,19 @@ class SlowEndpoint:
 
         class Server(ThreadingHTTPServer):
             daemon_threads = True
-            request_queue_size = 256
+            request_queue_size = 1024
 
             def handle_error(self, request: Any, client_address: Any) -> None:
                 pass
 
         self.server = Server(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/work"
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.url = f"{self.base}/work"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
+
+    def url_with_delay(self, delay_ms: int) -> str:
+        return f"{self.base}/delay/{delay_ms}"
 
     def close(self) -> None:
         self.server.shutdown()
@@ -91,7 +105,11 @@ class Fleet:
     kafka: str
     log_dir: Path
     workers: int = 1
+    # Another checkout whose runners to run instead of this one's (the baseline).
+    code_dir: Path | None = None
+    in_flight: int | None = None
     processes: dict[int, subprocess.Popen[bytes]] = field(default_factory=dict)
+    sent_at: dict[UUID, datetime] = field(default_factory=dict)
     company_id: UUID = field(default_factory=uuid7)
     # A group of its own, so runners of an earlier fleet on the same broker never join it.
     group: str = field(default_factory=lambda: f"actions-{uuid7().hex[:12]}")
@@ -109,6 +127,11 @@ class Fleet:
             ACTIONS_OUTBOX_POLL_SECONDS="0.2",
             PYTHONUNBUFFERED="1",
         )
+        if self.in_flight is not None:
+            env["ACTIONS_MAX_IN_FLIGHT"] = str(self.in_flight)
+        if self.code_dir is not None:
+            sources = ("libs/common/src", "libs/contracts/src", "services/actions/src")
+            env["PYTHONPATH"] = os.pathsep.join(str(self.code_dir / source) for source in sources)
         return env
 
     def migrate(self) -> None:
@@ -157,15 +180,21 @@ class Fleet:
                 process.wait()
         self.processes.clear()
 
-    async def enqueue(self, url: str, count: int) -> list[UUID]:
-        """`count` SYNC_ACTION requests, each of its own workflow instance (so they spread over
-        every partition)."""
+    async def enqueue(
+        self, url: str, count: int, *, company_id: UUID | None = None, per_second: float | None = None
+    ) -> list[UUID]:
+        """`count` SYNC_ACTION requests, each of its own task and workflow instance (so they
+        spread over every partition), all at once or `per_second`. Returns the task instance
+        ids (the idempotency keys the endpoint sees)."""
         producer = AIOKafkaProducer(bootstrap_servers=self.kafka.split(","), linger_ms=5)
         await producer.start()
         ids: list[UUID] = []
+        started = time.monotonic()
         try:
             sends = []
-            for _ in range(count):
+            for n in range(count):
+                if per_second is not None:
+                    await asyncio.sleep(max(0.0, started + n / per_second - time.monotonic()))
                 request = ActionRequested(
                     request_id=uuid7(),
                     workflow_instance_id=uuid7(),
@@ -175,10 +204,12 @@ class Fleet:
                     action_url=url,
                     timeout_seconds=10,
                     max_retries=3,
-                    workflow_data={"n": len(ids)},
+                    workflow_data={"n": n},
                 )
-                ids.append(request.request_id)
-                envelope = envelope_for(request, company_id=self.company_id, actor=Actor.system("bench"))
+                ids.append(request.task_instance_id)
+                envelope = envelope_for(
+                    request, company_id=company_id or self.company_id, actor=Actor.system("bench")
+                )
                 sends.append(
                     await producer.send(
                         ACTIONS_REQUESTS,
@@ -187,6 +218,7 @@ class Fleet:
                         headers=[("event-type", envelope.type.encode())],
                     )
                 )
+                self.sent_at[request.task_instance_id] = envelope.occurred_at
             await asyncio.gather(*sends)
         finally:
             await producer.stop()
@@ -196,18 +228,25 @@ class Fleet:
         url = make_url(self.database_url).set(drivername="postgresql")
         return await asyncpg.connect(url.render_as_string(hide_password=False))
 
-    async def finished(self, ids: list[UUID]) -> int:
+    async def _results(self, ids: list[UUID]) -> list[dict[str, Any]]:
+        """The result events of these tasks in the outbox (the one source of `actions.results`,
+        written the same way by every runner version)."""
         conn = await self._connect()
         try:
-            return int(
-                await conn.fetchval(
-                    "SELECT count(*) FROM actions.action_attempts "
-                    "WHERE request_id = ANY($1::uuid[]) AND outcome <> 'running'",
-                    ids,
-                )
+            rows = await conn.fetch(
+                "SELECT payload FROM actions.outbox WHERE topic = 'actions.results' "
+                "AND payload->>'type' <> 'action.started' "
+                "AND (payload->'data'->>'task_instance_id')::uuid = ANY($1::uuid[])",
+                ids,
             )
         finally:
             await conn.close()
+        return [
+            json.loads(row["payload"]) if isinstance(row["payload"], str) else row["payload"] for row in rows
+        ]
+
+    async def finished(self, ids: list[UUID]) -> int:
+        return len({payload["data"]["task_instance_id"] for payload in await self._results(ids)})
 
     async def wait_finished(self, ids: list[UUID], limit: float) -> float:
         started = time.monotonic()
@@ -218,26 +257,26 @@ class Fleet:
         return time.monotonic() - started
 
     async def results_per_request(self, ids: list[UUID]) -> dict[str, list[str]]:
-        """The result events each request put in the outbox (the one source of
-        `actions.results`)."""
-        conn = await self._connect()
-        try:
-            rows = await conn.fetch(
-                "SELECT payload FROM actions.outbox WHERE topic = 'actions.results' "
-                "AND (payload->'data'->>'request_id')::uuid = ANY($1::uuid[])",
-                ids,
-            )
-        finally:
-            await conn.close()
+        """The result events each task's request produced."""
         found: dict[str, list[str]] = {str(i): [] for i in ids}
-        for row in rows:
-            payload = json.loads(row["payload"]) if isinstance(row["payload"], str) else row["payload"]
-            found[payload["data"]["request_id"]].append(payload["type"])
+        for payload in await self._results(ids):
+            found[payload["data"]["task_instance_id"]].append(payload["type"])
         return found
+
+    async def latencies_ms(self, ids: list[UUID]) -> list[float]:
+        """Per task: from the request's envelope to its result's (both stamped when written)."""
+        latencies = []
+        for payload in await self._results(ids):
+            task = UUID(payload["data"]["task_instance_id"])
+            answered = datetime.fromisoformat(payload["occurred_at"])
+            latencies.append((answered - self.sent_at[task]).total_seconds() * 1000)
+        return latencies
 
 
 @contextlib.contextmanager
-def fleet_on_fresh_database(workers: int = 1) -> Iterator[Fleet]:
+def fleet_on_fresh_database(
+    workers: int = 1, *, code_dir: Path | None = None, in_flight: int | None = None
+) -> Iterator[Fleet]:
     admin = postgres_admin_url()
     # A broker of its own: the backlog is exactly the requests the fleet is given.
     with private_kafka() as kafka:
@@ -246,6 +285,8 @@ def fleet_on_fresh_database(workers: int = 1) -> Iterator[Fleet]:
             kafka,
             Path(tempfile.mkdtemp(prefix="tf-actions-fleet-")),
             workers=workers,
+            code_dir=code_dir,
+            in_flight=in_flight,
         )
         fleet.migrate()
         try:
@@ -254,32 +295,102 @@ def fleet_on_fresh_database(workers: int = 1) -> Iterator[Fleet]:
             fleet.stop()
 
 
+@dataclass
+class Figures:
+    throughput: dict[int, float] = field(default_factory=dict)
+    quiet_ms: list[float] = field(default_factory=list)
+    beside_ms: list[float] = field(default_factory=list)
+
+
+def throughput(
+    endpoint: SlowEndpoint, runners: int, actions: int, code_dir: Path | None, in_flight: int | None
+) -> float:
+    # Each runner count starts from nothing: its own database, broker and group.
+    with fleet_on_fresh_database(code_dir=code_dir, in_flight=in_flight) as fleet:
+        fleet.start(runners)
+        # Let the group settle: a warm-up round touches every partition.
+        warmup = asyncio.run(fleet.enqueue(endpoint.url, 16))
+        asyncio.run(fleet.wait_finished(warmup, 120))
+        time.sleep(2)
+        ids = asyncio.run(fleet.enqueue(endpoint.url, actions))
+        elapsed = asyncio.run(fleet.wait_finished(ids, 900))
+        return actions / elapsed
+
+
+def noisy_neighbour(
+    endpoint: SlowEndpoint, code_dir: Path | None, in_flight: int | None, b_count: int, a_count: int
+) -> tuple[list[float], list[float]]:
+    """B's latencies (ms) with B alone, then with A's slow backlog queued just before B's."""
+    with fleet_on_fresh_database(code_dir=code_dir, in_flight=in_flight) as fleet:
+        fleet.start(1)
+        fast = endpoint.url_with_delay(0)
+        warmup = asyncio.run(fleet.enqueue(fast, 16))
+        asyncio.run(fleet.wait_finished(warmup, 120))
+        time.sleep(1)
+        company_a, company_b = uuid7(), uuid7()
+        quiet = asyncio.run(fleet.enqueue(fast, b_count, company_id=company_b, per_second=20))
+        asyncio.run(fleet.wait_finished(quiet, 120))
+        noisy = asyncio.run(fleet.enqueue(endpoint.url_with_delay(6000), a_count, company_id=company_a))
+        time.sleep(0.5)
+        beside = asyncio.run(fleet.enqueue(fast, b_count, company_id=company_b, per_second=20))
+        asyncio.run(fleet.wait_finished(beside, 600))
+        asyncio.run(fleet.wait_finished(noisy, 600))
+        return asyncio.run(fleet.latencies_ms(quiet)), asyncio.run(fleet.latencies_ms(beside))
+
+
+def measure(
+    endpoint: SlowEndpoint, args: argparse.Namespace, code_dir: Path | None, actions: int, runners: list[int]
+) -> Figures:
+    label = f"runners of {code_dir}" if code_dir else "these runners"
+    figures = Figures()
+    for count in runners:
+        figures.throughput[count] = throughput(endpoint, count, actions, code_dir, args.in_flight)
+        print(
+            f"  [{label}] runners={count}: {figures.throughput[count]:6.1f} actions/s "
+            f"({actions} actions, {args.delay_ms} ms each)",
+            flush=True,
+        )
+    figures.quiet_ms, figures.beside_ms = noisy_neighbour(
+        endpoint, code_dir, args.in_flight, args.neighbour_actions, args.noisy_actions
+    )
+    print(
+        f"  [{label}] B alone: p50 {percentile(figures.quiet_ms, 0.5):7.0f} ms, "
+        f"p99 {percentile(figures.quiet_ms, 0.99):7.0f} ms; beside A: p50 "
+        f"{percentile(figures.beside_ms, 0.5):7.0f} ms, p99 {percentile(figures.beside_ms, 0.99):7.0f} ms",
+        flush=True,
+    )
+    return figures
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--actions", type=int, default=200)
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--actions", type=int, default=400)
     parser.add_argument("--delay-ms", type=int, default=200)
     parser.add_argument("--runners", default="1,2,4")
-    parser.add_argument("--workers", type=int, default=1, help="group members per runner process")
-    args = parser.parse_args()
-    endpoint = SlowEndpoint(args.delay_ms)
-    print(
-        f"{args.actions} actions, endpoint {args.delay_ms} ms per call, "
-        f"{args.workers} consumers per runner, 8 partitions"
+    parser.add_argument(
+        "--in-flight", type=int, default=None, help="ACTIONS_MAX_IN_FLIGHT (its default if unset)"
     )
+    parser.add_argument("--neighbour-actions", type=int, default=60, help="B's actions, 20 a second")
+    parser.add_argument("--noisy-actions", type=int, default=40, help="A's backlog, 6 s each")
+    parser.add_argument("--baseline", type=Path, default=None, help="a checkout whose runners to compare")
+    parser.add_argument("--baseline-actions", type=int, default=60)
+    args = parser.parse_args()
+    runners = [int(n) for n in args.runners.split(",")]
+    endpoint = SlowEndpoint(args.delay_ms)
+    print(f"machine: {describe()}")
+    print("8 partitions, one consumer member per runner; noisy neighbour on one runner process")
     try:
-        for count in (int(n) for n in args.runners.split(",")):
-            # Each runner count starts from nothing: its own database, broker and group.
-            with fleet_on_fresh_database(args.workers) as fleet:
-                fleet.start(count)
-                # Let the group settle: a warm-up round touches every partition.
-                warmup = asyncio.run(fleet.enqueue(endpoint.url, 16))
-                asyncio.run(fleet.wait_finished(warmup, 120))
-                time.sleep(2)
-                ids = asyncio.run(fleet.enqueue(endpoint.url, args.actions))
-                elapsed = asyncio.run(fleet.wait_finished(ids, 600))
-                print(
-                    f"runners={count}: {args.actions / elapsed:6.1f} actions/s ({elapsed:.1f} s)", flush=True
-                )
+        current = measure(endpoint, args, None, args.actions, runners)
+        if args.baseline is not None:
+            baseline = measure(endpoint, args, args.baseline.resolve(), args.baseline_actions, runners[:1])
+            count = runners[0]
+            print(
+                f"ratios (these / baseline): runners={count} throughput "
+                f"x{current.throughput[count] / baseline.throughput[count]:.1f}; "
+                f"B p50 beside A x{percentile(current.beside_ms, 0.5) / percentile(baseline.beside_ms, 0.5):.3f}"
+            )
+        quiet, beside = percentile(current.quiet_ms, 0.5), percentile(current.beside_ms, 0.5)
+        print(f"B's p50 beside A minus alone: {beside - quiet:+.0f} ms (target: within 100 ms)")
     finally:
         endpoint.close()
 

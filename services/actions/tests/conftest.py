@@ -51,12 +51,16 @@ class Received:
 @dataclass
 class Receiver:
     """A real HTTP server on 127.0.0.1: `/echo`, `/slow/<ms>`, `/flaky/<key>` (the first call
-    stalls 3 s), `/status/<code>`, `/redirect` (to the cloud metadata address), `/accept`."""
+    stalls 3 s), `/status/<code>`, `/redirect` (to the cloud metadata address), `/accept`,
+    `/gauge/<tag>/<ms>` (takes `ms`, counting how many calls of the tag overlap)."""
 
     port: int = 0
     received: list[Received] = field(default_factory=list)
     seen_keys: set[str] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # `/gauge/<tag>/<ms>`: calls of each tag being answered now, and the most at once.
+    active: dict[str, int] = field(default_factory=dict)
+    peak: dict[str, int] = field(default_factory=dict)
 
     def url(self, path: str, host: str = "127.0.0.1") -> str:
         return f"http://{host}:{self.port}{path}"
@@ -94,6 +98,15 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
                 self._reply(200, json.dumps({"received": json.loads(body), "status": "done"}).encode())
             elif parts[0] == "slow":
                 time.sleep(int(parts[1]) / 1000)
+                self._reply(200, b'{"ok": true}')
+            elif parts[0] == "gauge":
+                tag = parts[1]
+                with receiver.lock:
+                    receiver.active[tag] = receiver.active.get(tag, 0) + 1
+                    receiver.peak[tag] = max(receiver.peak.get(tag, 0), receiver.active[tag])
+                time.sleep(int(parts[2]) / 1000)
+                with receiver.lock:
+                    receiver.active[tag] -= 1
                 self._reply(200, b'{"ok": true}')
             elif parts[0] == "flaky":
                 if first:

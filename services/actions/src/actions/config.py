@@ -47,7 +47,12 @@ class ActionsSettings(ServiceSettings):
     # A taken job is leased for its call's timeout plus this margin; a runner that dies with
     # it leaves the job to be taken again when the lease runs out.
     lease_margin_seconds: float = 15.0
-    claim_lease_seconds: float = 30.0
+    # How long a runner keeps a company's signing secrets and allowlist before reading them
+    # again.
+    company_cache_seconds: float = 5.0
+    # Group members per process: each takes its partitions' requests in order, and recording
+    # a request is short, so a few members keep the pool fed.
+    consumer_workers: int = 4
 
     transform_timeout_ms: int = 1000
     transform_max_depth: int = 200

@@ -6,7 +6,7 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import DateTime, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import DateTime, Float, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -76,6 +76,8 @@ class ActionJob(Timestamped, Base):
     status: Mapped[str] = mapped_column(String(20), nullable=False)
     # When the engine stops waiting for this attempt unless told otherwise.
     deadline_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # How long the runner that takes the attempt may take over all its calls.
+    budget_seconds: Mapped[float] = mapped_column(Float, nullable=False, server_default="0")
     # When the runner that took the attempt promised to answer by.
     answer_by: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     http_calls: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
@@ -103,6 +105,8 @@ class QueuedJob(Base):
     # Due to be taken; while a runner holds the job, this is when its lease runs out.
     due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     lease_owner: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    # How long a take holds the job: the call's timeout and a margin.
+    lease_seconds: Mapped[float] = mapped_column(Float, nullable=False)
 
 
 class Callback(Timestamped, Base):

@@ -51,7 +51,6 @@ class ActionPool:
                 busy={company: n for company, n in self.in_flight.items() if n > 0},
                 company_cap=self.settings.company_max_in_flight,
                 free=free,
-                lease_seconds=self.settings.claim_lease_seconds,
             )
         for claim in claims:
             self.in_flight[claim.company_id] += 1

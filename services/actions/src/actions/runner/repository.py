@@ -1,13 +1,13 @@
 """SQL of the runners: the job of each action task instance, and the queue runners take jobs
 from. The queue is read across companies (it holds ids and times only); everything else is
-scoped to one company."""
+scoped to one company. Each step of a job is one statement, so a call costs few round trips."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import case, delete, func, select, text, update
+from sqlalchemy import case, delete, exists, func, literal, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,11 +26,48 @@ class Claim:
     retaken: bool
 
 
-async def enqueue(session: AsyncSession, company_id: UUID, request: ActionRequested, host: str) -> bool:
-    """Record the request as its task's job. A redelivered request, or one of an earlier attempt,
-    changes nothing. A newer attempt takes over the job: a live one simply answers for the newer
-    attempt (no second call is queued behind the first), a finished one is queued again.
-    True when there is new work for the runners."""
+@dataclass(frozen=True)
+class TakenJob:
+    """A job as one take of it sees it: the attempt it answers and how far its calls got."""
+
+    request: dict[str, Any]
+    request_id: UUID
+    workflow_instance_id: UUID
+    task_instance_id: UUID
+    attempt: int
+    host: str
+    http_calls: int
+    answer_by: datetime
+    deadline_at: datetime | None
+
+
+@dataclass(frozen=True)
+class FinishedJob:
+    request_id: UUID
+    workflow_instance_id: UUID
+    task_instance_id: UUID
+    attempt: int
+    host: str
+
+
+def _now() -> Any:
+    # The statement's own time, not the transaction's: due times compare across transactions.
+    return func.clock_timestamp()
+
+
+async def enqueue(
+    session: AsyncSession,
+    company_id: UUID,
+    request: ActionRequested,
+    host: str,
+    *,
+    budget_seconds: float,
+    lease_seconds: float,
+) -> bool:
+    """Record the request as its task's job, and queue it. A redelivered request, or one of an
+    earlier attempt, changes nothing. A newer attempt takes over the job: a live one simply
+    answers for the newer attempt (no second call is queued behind the first), a finished one
+    is queued again. True when a job was newly queued."""
     stmt = insert(ActionJob).values(
         company_id=company_id,
         task_instance_id=request.task_instance_id,
@@ -42,13 +79,14 @@ async def enqueue(session: AsyncSession, company_id: UUID, request: ActionReques
         request=request.model_dump(mode="json"),
         status=JobStatus.QUEUED,
         deadline_at=request.deadline_at,
+        budget_seconds=budget_seconds,
     )
     live = ActionJob.status.in_(LIVE_STATUSES)
 
     def kept_while_live(column: Any, otherwise: Any) -> Any:
         return case((live, column), else_=otherwise)
 
-    status = await session.scalar(
+    job = (
         stmt.on_conflict_do_update(
             index_elements=[ActionJob.company_id, ActionJob.task_instance_id],
             set_={
@@ -57,6 +95,7 @@ async def enqueue(session: AsyncSession, company_id: UUID, request: ActionReques
                 "request": stmt.excluded.request,
                 "host": stmt.excluded.host,
                 "deadline_at": stmt.excluded.deadline_at,
+                "budget_seconds": stmt.excluded.budget_seconds,
                 "status": kept_while_live(ActionJob.status, JobStatus.QUEUED.value),
                 "answer_by": kept_while_live(ActionJob.answer_by, None),
                 "http_calls": kept_while_live(ActionJob.http_calls, 0),
@@ -65,18 +104,22 @@ async def enqueue(session: AsyncSession, company_id: UUID, request: ActionReques
                 "updated_at": func.now(),
             },
             where=ActionJob.attempt < stmt.excluded.attempt,
-        ).returning(ActionJob.status)
+        )
+        .returning(ActionJob.company_id, ActionJob.task_instance_id, ActionJob.status)
+        .cte("job")
     )
-    if status != JobStatus.QUEUED:
-        return False
-    await session.execute(
+    queued = await session.scalar(
         insert(QueuedJob)
-        .values(
-            company_id=company_id, task_instance_id=request.task_instance_id, due_at=func.clock_timestamp()
+        .from_select(
+            ["company_id", "task_instance_id", "due_at", "lease_seconds"],
+            select(job.c.company_id, job.c.task_instance_id, _now(), literal(lease_seconds)).where(
+                job.c.status == JobStatus.QUEUED.value
+            ),
         )
         .on_conflict_do_nothing()
+        .returning(QueuedJob.task_instance_id)
     )
-    return True
+    return queued is not None
 
 
 _CLAIM = text(
@@ -86,7 +129,9 @@ _CLAIM = text(
             AS b(company_id, n)
     ), quota AS (
         SELECT c.company_id, :company_cap - coalesce(b.n, 0) AS allowed
-        FROM (SELECT DISTINCT company_id FROM actions.action_queue WHERE due_at <= clock_timestamp()) AS c
+        FROM (
+            SELECT DISTINCT company_id FROM actions.action_queue WHERE due_at <= clock_timestamp()
+        ) AS c
         LEFT JOIN busy AS b ON b.company_id = c.company_id
         WHERE :company_cap - coalesce(b.n, 0) > 0
     ), taken AS (
@@ -107,7 +152,7 @@ _CLAIM = text(
         LIMIT :free
     )
     UPDATE actions.action_queue AS q
-    SET due_at = clock_timestamp() + make_interval(secs => :lease_seconds), lease_owner = :owner
+    SET due_at = clock_timestamp() + make_interval(secs => q.lease_seconds), lease_owner = :owner
     FROM chosen
     WHERE q.company_id = chosen.company_id AND q.task_instance_id = chosen.task_instance_id
     RETURNING q.company_id, q.task_instance_id, chosen.lease_owner IS NOT NULL AS retaken
@@ -116,17 +161,12 @@ _CLAIM = text(
 
 
 async def claim(
-    session: AsyncSession,
-    owner: str,
-    *,
-    busy: dict[UUID, int],
-    company_cap: int,
-    free: int,
-    lease_seconds: float,
+    session: AsyncSession, owner: str, *, busy: dict[UUID, int], company_cap: int, free: int
 ) -> list[Claim]:
     """Take up to `free` due jobs, at most `company_cap` minus what this runner already runs of
     each company, handed out in turns: every company's first job, then every company's second...
-    Jobs another runner is taking at this moment are skipped, not waited for."""
+    Jobs another runner is taking at this moment are skipped, not waited for. Each is leased
+    for its call's timeout and a margin."""
     rows = await session.execute(
         _CLAIM,
         {
@@ -134,69 +174,153 @@ async def claim(
             "busy_counts": list(busy.values()),
             "company_cap": company_cap,
             "free": free,
-            "lease_seconds": lease_seconds,
             "owner": owner,
         },
     )
     return [Claim(row.company_id, row.task_instance_id, row.retaken) for row in rows]
 
 
-async def job(
-    session: AsyncSession, company_id: UUID, task_instance_id: UUID, *, lock: bool = False
-) -> ActionJob | None:
-    query = select(ActionJob).where(
-        ActionJob.company_id == company_id, ActionJob.task_instance_id == task_instance_id
-    )
-    if lock:
-        query = query.with_for_update().execution_options(populate_existing=True)
-    return (await session.execute(query)).scalar_one_or_none()
-
-
-async def hold(session: AsyncSession, claim: Claim, owner: str, seconds: float) -> None:
-    """Extend the lease of a job this runner holds to cover the call it is about to make."""
-    await session.execute(
-        update(QueuedJob)
-        .where(
-            QueuedJob.company_id == claim.company_id,
-            QueuedJob.task_instance_id == claim.task_instance_id,
-            QueuedJob.lease_owner == owner,
+async def take(session: AsyncSession, claim: Claim) -> TakenJob | None:
+    """Count the call about to be made and mark the job running; a fresh take (the first of
+    the attempt, or one after a dead runner) starts the attempt's budget. None when the job is
+    no longer live (the queue row outlived it)."""
+    fresh = ActionJob.answer_by.is_(None) | literal(claim.retaken)
+    row = (
+        await session.execute(
+            update(ActionJob)
+            .where(
+                ActionJob.company_id == claim.company_id,
+                ActionJob.task_instance_id == claim.task_instance_id,
+                ActionJob.status.in_(LIVE_STATUSES),
+            )
+            .values(
+                http_calls=ActionJob.http_calls + 1,
+                status=JobStatus.RUNNING,
+                started_at=func.coalesce(ActionJob.started_at, _now()),
+                answer_by=case(
+                    (fresh, _now() + func.make_interval(0, 0, 0, 0, 0, 0, ActionJob.budget_seconds)),
+                    else_=ActionJob.answer_by,
+                ),
+                updated_at=func.now(),
+            )
+            .returning(
+                ActionJob.request,
+                ActionJob.request_id,
+                ActionJob.workflow_instance_id,
+                ActionJob.task_instance_id,
+                ActionJob.attempt,
+                ActionJob.host,
+                ActionJob.http_calls,
+                ActionJob.answer_by,
+                ActionJob.deadline_at,
+            )
         )
-        .values(due_at=func.clock_timestamp() + timedelta(seconds=seconds))
-    )
+    ).one_or_none()
+    return TakenJob(**row._mapping) if row is not None else None
 
 
-async def schedule_retry(session: AsyncSession, claim: Claim, owner: str, delay: float) -> bool:
+async def schedule_retry(
+    session: AsyncSession,
+    claim: Claim,
+    owner: str,
+    delay: float,
+    *,
+    last_status: int | None,
+    error: str | None,
+) -> bool:
     """Hand the job back to the queue, due after `delay`. False when this runner no longer holds
     it (its lease ran out and another runner took it)."""
-    handed = await session.scalar(
+    handed = (
         update(QueuedJob)
         .where(
             QueuedJob.company_id == claim.company_id,
             QueuedJob.task_instance_id == claim.task_instance_id,
             QueuedJob.lease_owner == owner,
         )
-        .values(due_at=func.clock_timestamp() + timedelta(seconds=delay), lease_owner=None)
+        .values(due_at=_now() + timedelta(seconds=delay), lease_owner=None)
         .returning(QueuedJob.task_instance_id)
+        .cte("handed")
     )
-    return handed is not None
+    done = await session.scalar(
+        update(ActionJob)
+        .add_cte(handed)
+        .where(
+            ActionJob.company_id == claim.company_id,
+            ActionJob.task_instance_id == claim.task_instance_id,
+            exists(select(handed.c.task_instance_id)),
+        )
+        .values(status=JobStatus.QUEUED, last_status=last_status, error=error, updated_at=func.now())
+        .returning(ActionJob.task_instance_id)
+        .execution_options(synchronize_session=False)
+    )
+    return done is not None
 
 
-async def dequeue(session: AsyncSession, claim: Claim, owner: str | None) -> bool:
-    """Take the job out of the queue; with `owner`, only if that runner still holds it."""
-    query = delete(QueuedJob).where(
-        QueuedJob.company_id == claim.company_id, QueuedJob.task_instance_id == claim.task_instance_id
+async def finish(
+    session: AsyncSession,
+    claim: Claim,
+    owner: str,
+    *,
+    status: JobStatus,
+    last_status: int | None,
+    error: str | None,
+) -> FinishedJob | None:
+    """Record how the job ended and take it out of the queue, if this runner still holds it
+    (None otherwise). Returns the attempt it answers: a newer one that arrived while it ran."""
+    dequeued = (
+        delete(QueuedJob)
+        .where(
+            QueuedJob.company_id == claim.company_id,
+            QueuedJob.task_instance_id == claim.task_instance_id,
+            QueuedJob.lease_owner == owner,
+        )
+        .returning(QueuedJob.task_instance_id)
+        .cte("dequeued")
     )
-    if owner is not None:
-        query = query.where(QueuedJob.lease_owner == owner)
-    return await session.scalar(query.returning(QueuedJob.task_instance_id)) is not None
+    row = (
+        await session.execute(
+            update(ActionJob)
+            .add_cte(dequeued)
+            .where(
+                ActionJob.company_id == claim.company_id,
+                ActionJob.task_instance_id == claim.task_instance_id,
+                ActionJob.status.in_(LIVE_STATUSES),
+                exists(select(dequeued.c.task_instance_id)),
+            )
+            .values(
+                status=status,
+                finished_at=_now(),
+                last_status=last_status,
+                error=error,
+                duration_ms=func.extract("epoch", _now() - ActionJob.started_at) * 1000,
+                updated_at=func.now(),
+            )
+            .returning(
+                ActionJob.request_id,
+                ActionJob.workflow_instance_id,
+                ActionJob.task_instance_id,
+                ActionJob.attempt,
+                ActionJob.host,
+            )
+            .execution_options(synchronize_session=False)
+        )
+    ).one_or_none()
+    return FinishedJob(**row._mapping) if row is not None else None
+
+
+async def dequeue(session: AsyncSession, claim: Claim) -> None:
+    """Take a queue row out whose job is no longer live."""
+    await session.execute(
+        delete(QueuedJob).where(
+            QueuedJob.company_id == claim.company_id, QueuedJob.task_instance_id == claim.task_instance_id
+        )
+    )
 
 
 async def release(session: AsyncSession, owner: str) -> int:
     """Give back every job a stopping runner holds, due at once, for another runner to take."""
     result = await session.execute(
-        update(QueuedJob)
-        .where(QueuedJob.lease_owner == owner)
-        .values(due_at=func.clock_timestamp(), lease_owner=None)
+        update(QueuedJob).where(QueuedJob.lease_owner == owner).values(due_at=_now(), lease_owner=None)
     )
     return int(getattr(result, "rowcount", 0) or 0)
 

@@ -25,7 +25,7 @@ from actions.allowlist.service import allowlist_for
 from actions.callbacks import repository as callbacks_repository
 from actions.callbacks.service import open_callback
 from actions.config import ActionsSettings
-from actions.models import LIVE_STATUSES, ActionJob, JobStatus
+from actions.models import JobStatus
 from actions.runner import repository
 from actions.runner.client import CallResponse, OutboundClient
 from actions.runner.guard import Allowlist, Resolver, TargetRefused, check_target, system_resolver
@@ -80,6 +80,10 @@ class Prepared:
     expires_at: datetime | None = None
 
 
+class LeaseLost(Exception):
+    """Another runner took the job over (this one's lease ran out): its result is theirs."""
+
+
 def action_host(url: str) -> str:
     try:
         return httpx.URL(url).host.lower() or "invalid"
@@ -121,6 +125,7 @@ class ActionRunner:
             max_response_bytes=settings.max_response_bytes,
         )
         self.metrics = RunnerMetrics()
+        self._companies: dict[UUID, tuple[float, list[str], Allowlist]] = {}
         # Set when a job is queued or a slot frees, so the pool takes work at once instead of
         # at its next poll.
         self.wakeup = asyncio.Event()
@@ -135,7 +140,15 @@ class ActionRunner:
         company_id = envelope.company_id
         if company_id is None:
             raise PoisonMessage("an action request must name its company")
-        if await repository.enqueue(uow.session, company_id, request, action_host(request.action_url)):
+        queued = await repository.enqueue(
+            uow.session,
+            company_id,
+            request,
+            action_host(request.action_url),
+            budget_seconds=self.budget(request),
+            lease_seconds=self._timeout(request) + self.settings.lease_margin_seconds,
+        )
+        if queued:
             uow.after_commit(self.wakeup.set)
 
     # -- one try of a taken job ---------------------------------------------------------------
@@ -149,88 +162,94 @@ class ActionRunner:
         )
         return max(0, retries) + 1
 
+    def budget(self, request: ActionRequested) -> float:
+        settings = self.settings
+        return call_budget(
+            self._timeout(request),
+            self._max_calls(request) - 1,
+            base=settings.backoff_base_seconds,
+            cap=settings.backoff_max_seconds,
+            limit=settings.request_budget_seconds,
+        )
+
+    async def _company(self, session: AsyncSession, company_id: UUID) -> tuple[list[str], Allowlist]:
+        """The company's signing secrets and allowlist, read at most every few seconds: a
+        rotated secret or a removed entry applies within `company_cache_seconds` (the previous
+        secret stays valid at receivers for a day)."""
+        cached = self._companies.get(company_id)
+        if cached is not None and cached[0] > time.monotonic():
+            return cached[1], cached[2]
+        secrets = await signing_secrets(session, company_id)
+        allowlist = await allowlist_for(session, company_id)
+        self._companies[company_id] = (
+            time.monotonic() + self.settings.company_cache_seconds,
+            secrets,
+            allowlist,
+        )
+        return secrets, allowlist
+
     async def run_try(self, db: Database, claim: Claim, owner: str) -> None:
         """Make the next call of a job this runner has taken, and settle what it came to."""
-        prepared = await self._begin(db, claim, owner)
-        if prepared is None:
-            return
-        outcome = await self.call(prepared)
-        await self._settle(db, prepared, owner, outcome)
+        try:
+            prepared = await self._begin(db, claim, owner)
+            if prepared is None:
+                return
+            outcome = await self.call(prepared)
+            await self._settle(db, prepared, owner, outcome)
+        except LeaseLost:
+            log.warning("the job of task %s was taken over by another runner", claim.task_instance_id)
 
     async def _begin(self, db: Database, claim: Claim, owner: str) -> Prepared | None:
-        """Hold the job for one call. The callback is committed here, before the call: a
-        receiver may post it before the call returns."""
-        settings = self.settings
+        """Count the call and hold the job for it. The callback is committed here, before the
+        call: a receiver may post it before the call returns."""
         async with db.unit_of_work(claim.company_id) as uow:
-            job = await repository.job(uow.session, claim.company_id, claim.task_instance_id)
-            if job is None or job.status not in LIVE_STATUSES:
-                await repository.dequeue(uow.session, claim, owner)
+            job = await repository.take(uow.session, claim)
+            if job is None:
+                await repository.dequeue(uow.session, claim)
                 return None
             request = ActionRequested.model_validate(job.request)
             max_calls = self._max_calls(request)
-            if job.http_calls >= max_calls:
+            if job.http_calls > max_calls:
                 # The runner making the last permitted call died: that call may have reached the
                 # receiver, and no further one is allowed.
-                await self._finish(
-                    uow,
-                    job,
-                    claim,
-                    owner,
-                    CallOutcome(
-                        ok=False, error=f"no answer after {job.http_calls} calls (the runner stopped)"
-                    ),
-                    None,
-                    None,
+                outcome = CallOutcome(
+                    ok=False, error=f"no answer after {max_calls} calls (the runner stopped)"
                 )
+                await self._finish(uow, claim, owner, outcome, None, None)
                 return None
-            now = datetime.now(UTC)
-            secrets = await signing_secrets(uow.session, claim.company_id)
-            allowlist = await allowlist_for(uow.session, claim.company_id)
+            secrets, allowlist = await self._company(uow.session, claim.company_id)
             prepared = Prepared(
                 claim=claim,
                 request=request,
                 host=job.host,
                 secrets=secrets,
                 allowlist=allowlist,
-                answer_by=job.answer_by or now,
-                calls=job.http_calls + 1,
+                answer_by=job.answer_by,
+                calls=job.http_calls,
                 max_calls=max_calls,
             )
             if request.task_type == "ASYNC_ACTION":
                 callback, prepared.callback_url = await open_callback(
-                    uow.session, settings, claim.company_id, request
+                    uow.session, self.settings, claim.company_id, request
                 )
                 prepared.callback_id, prepared.expires_at = callback.id, callback.expires_at
                 if callback.used_at is not None:
                     await self._finish(
-                        uow, job, claim, owner, CallOutcome(ok=True), callback.id, callback.expires_at
+                        uow, claim, owner, CallOutcome(ok=True), callback.id, callback.expires_at
                     )
                     return None
-            timeout = self._timeout(request)
-            if job.answer_by is None or claim.retaken:
-                budget = call_budget(
-                    timeout,
-                    max_calls - 1,
-                    base=settings.backoff_base_seconds,
-                    cap=settings.backoff_max_seconds,
-                    limit=settings.request_budget_seconds,
-                )
-                prepared.answer_by = job.answer_by = now + timedelta(seconds=budget)
-                late = job.deadline_at is not None and job.answer_by > job.deadline_at
-                if claim.retaken or late:
-                    await uow.publish(
-                        ActionStarted(
-                            request_id=job.request_id,
-                            workflow_instance_id=job.workflow_instance_id,
-                            task_instance_id=job.task_instance_id,
-                            attempt=job.attempt,
-                            answer_by=job.answer_by,
-                        )
+            fresh = claim.retaken or job.http_calls == 1
+            late = job.deadline_at is not None and job.answer_by > job.deadline_at
+            if fresh and (claim.retaken or late):
+                await uow.publish(
+                    ActionStarted(
+                        request_id=job.request_id,
+                        workflow_instance_id=job.workflow_instance_id,
+                        task_instance_id=job.task_instance_id,
+                        attempt=job.attempt,
+                        answer_by=job.answer_by,
                     )
-            job.http_calls = prepared.calls
-            job.status = JobStatus.RUNNING
-            job.started_at = job.started_at or now
-            await repository.hold(uow.session, claim, owner, timeout + settings.lease_margin_seconds)
+                )
         return prepared
 
     async def call(self, prepared: Prepared) -> CallOutcome:
@@ -300,84 +319,73 @@ class ActionRunner:
             fits = datetime.now(UTC) + timedelta(seconds=delay + self._timeout(prepared.request))
             if fits <= prepared.answer_by:
                 async with db.unit_of_work(claim.company_id) as uow:
-                    job = await repository.job(uow.session, claim.company_id, claim.task_instance_id)
-                    if job is not None and await repository.schedule_retry(uow.session, claim, owner, delay):
-                        job.last_status = outcome.status_code
-                        job.error = outcome.error[:4000] if outcome.error else None
-                        job.status = JobStatus.QUEUED
+                    await repository.schedule_retry(
+                        uow.session,
+                        claim,
+                        owner,
+                        delay,
+                        last_status=outcome.status_code,
+                        error=outcome.error[:4000] if outcome.error else None,
+                    )
                 return
             outcome.error = f"{outcome.error}; retry budget of {settings.request_budget_seconds:g}s spent"
         if outcome.error and prepared.calls > 1:
             outcome.error = f"{outcome.error} (after {prepared.calls} calls)"
         async with db.unit_of_work(claim.company_id) as uow:
-            job = await repository.job(uow.session, claim.company_id, claim.task_instance_id, lock=True)
-            if job is None or job.status not in LIVE_STATUSES:
-                return
-            await self._finish(uow, job, claim, owner, outcome, prepared.callback_id, prepared.expires_at)
+            await self._finish(uow, claim, owner, outcome, prepared.callback_id, prepared.expires_at)
 
     async def _finish(
         self,
         uow: UnitOfWork,
-        job: ActionJob,
         claim: Claim,
         owner: str,
         outcome: CallOutcome,
         callback_id: UUID | None,
         expires_at: datetime | None,
     ) -> None:
-        """Record the job's one result, for the attempt it now answers (a newer attempt that
-        arrived while it ran takes the result), with its outbox event."""
-        if not await repository.dequeue(uow.session, claim, owner):
-            log.warning(
-                "job of task %s was taken over by another runner; its result is theirs", job.task_instance_id
-            )
-            return
-        status = await self._record(uow, job, outcome, callback_id, expires_at)
+        """Record the job's one result, with its outbox event, for the attempt the job now
+        answers (a newer attempt that arrived while it ran takes the result)."""
+        status = JobStatus.SUCCEEDED if outcome.ok else JobStatus.FAILED
+        if callback_id is not None and expires_at is not None:
+            # Holding the callback row orders this result before any callback result.
+            callback = await callbacks_repository.lock(uow.session, claim.company_id, callback_id)
+            if callback is None or callback.used_at is not None:
+                status = JobStatus.SUPERSEDED
+            elif outcome.ok:
+                status = JobStatus.AWAITING_CALLBACK
+            else:
+                await callbacks_repository.mark_used(uow.session, claim.company_id, callback_id)
+        job = await repository.finish(
+            uow.session,
+            claim,
+            owner,
+            status=status,
+            last_status=outcome.status_code,
+            error=outcome.error[:4000] if outcome.error else None,
+        )
+        if job is None:
+            raise LeaseLost
         self.metrics.record_outcome(job.host, status)
-        now = datetime.now(UTC)
-        job.status = status
-        job.finished_at = now
-        job.last_status = outcome.status_code
-        job.error = outcome.error[:4000] if outcome.error else None
-        started = job.started_at or now
-        job.duration_ms = int((now - started).total_seconds() * 1000)
-
-    async def _record(
-        self,
-        uow: UnitOfWork,
-        job: ActionJob,
-        outcome: CallOutcome,
-        callback_id: UUID | None,
-        expires_at: datetime | None,
-    ) -> JobStatus:
         common = {
             "request_id": job.request_id,
             "workflow_instance_id": job.workflow_instance_id,
             "task_instance_id": job.task_instance_id,
             "attempt": job.attempt,
         }
-        if callback_id is not None and expires_at is not None:
-            assert uow.company_id is not None
-            # Holding the callback row orders this result before any callback result.
-            callback = await callbacks_repository.lock(uow.session, uow.company_id, callback_id)
-            if callback is None or callback.used_at is not None:
-                return JobStatus.SUPERSEDED
-            if outcome.ok:
-                await uow.publish(ActionAwaitingCallback(**common, expires_at=expires_at.isoformat()))
-                return JobStatus.AWAITING_CALLBACK
-            await callbacks_repository.mark_used(uow.session, uow.company_id, callback_id)
-        if outcome.ok:
+        if status is JobStatus.AWAITING_CALLBACK:
+            assert expires_at is not None
+            await uow.publish(ActionAwaitingCallback(**common, expires_at=expires_at.isoformat()))
+        elif status is JobStatus.SUCCEEDED:
             await uow.publish(ActionSucceeded(**common, output=outcome.output))
-            return JobStatus.SUCCEEDED
-        await uow.publish(
-            ActionFailed(
-                **common,
-                error=outcome.error or "the action failed",
-                status_code=outcome.status_code,
-                body_excerpt=outcome.body_excerpt,
+        elif status is JobStatus.FAILED:
+            await uow.publish(
+                ActionFailed(
+                    **common,
+                    error=outcome.error or "the action failed",
+                    status_code=outcome.status_code,
+                    body_excerpt=outcome.body_excerpt,
+                )
             )
-        )
-        return JobStatus.FAILED
 
     def _judge(self, response: CallResponse, request: ActionRequested, is_async: bool) -> CallOutcome:
         status = response.status

@@ -41,6 +41,7 @@ def upgrade() -> None:
         sa.Column("request", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
         sa.Column("status", sa.String(20), nullable=False),
         sa.Column("deadline_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("budget_seconds", sa.Float(), nullable=False, server_default="0"),
         sa.Column("answer_by", sa.DateTime(timezone=True), nullable=True),
         sa.Column("http_calls", sa.Integer(), nullable=False, server_default="0"),
         sa.Column("last_status", sa.Integer(), nullable=True),
@@ -59,6 +60,7 @@ def upgrade() -> None:
         sa.Column("task_instance_id", sa.Uuid(), nullable=False),
         sa.Column("due_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("lease_owner", sa.String(100), nullable=True),
+        sa.Column("lease_seconds", sa.Float(), nullable=False),
         sa.PrimaryKeyConstraint("company_id", "task_instance_id", name="pk_action_queue"),
         schema="actions",
     )

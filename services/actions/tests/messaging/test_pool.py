@@ -1,0 +1,245 @@
+"""The runners' pool on a database of its own (committed, not rolled back, so many jobs run at
+once) against the real HTTP receiver: fairness between companies, in-flight caps, scheduled
+retries, and the one idempotency key of a task instance."""
+
+import asyncio
+import contextlib
+import itertools
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+from uuid import UUID
+
+import pytest
+from sqlalchemy import select, text
+
+from actions.config import ActionsSettings
+from actions.consumers import build_consumer
+from actions.models import ActionJob, QueuedJob
+from actions.runner.pool import ActionPool
+from actions.runner.service import ActionRunner
+from common.consumer import Delivery, EventConsumer
+from common.db import Database
+from contracts.engine import ActionRequested
+from contracts.ids import uuid7
+
+from ..conftest import Receiver, action_request, results_in, tuned_settings
+
+NewRequest = Callable[..., tuple[ActionRequested, Delivery]]
+
+
+@pytest.fixture
+async def committed_db(settings: ActionsSettings) -> AsyncIterator[Database]:
+    database = Database.connect(settings.runtime_database_url(), settings.db_schema, pool_size=20)
+    yield database
+    # Whatever a test left queued must not be taken by the next test's pool.
+    async with database.unit_of_work() as uow:
+        await uow.session.execute(text("DELETE FROM actions.action_queue"))
+    await database.dispose()
+
+
+class Pool:
+    def __init__(self, db: Database, settings: ActionsSettings, **overrides: Any) -> None:
+        self.db = db
+        self.settings = tuned_settings(settings, allow_private_targets=True, **overrides)
+        self.runner = ActionRunner(self.settings)
+        self.consumer: EventConsumer = build_consumer(db, self.settings, self.runner)
+        self.pool = ActionPool(db, self.runner)
+        self._loop: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._loop = asyncio.create_task(self.pool.run())
+
+    async def close(self) -> None:
+        if self._loop is not None:
+            self._loop.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._loop
+        await self.runner.aclose()
+
+    async def feed(self, company: UUID, url: str, **overrides: Any) -> ActionRequested:
+        request, delivery = action_request(company, url, **overrides)
+        await self.consumer.handle(delivery)
+        return request
+
+    async def results(self, requests: list[ActionRequested]) -> list[dict[str, Any]]:
+        found = []
+        for request in requests:
+            found += await results_in(self.db, request.request_id)
+        return [r for r in found if r["type"] != "action.started"]
+
+    async def wait_for(self, requests: list[ActionRequested], within: float = 60.0) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+
+        async def all_answered() -> bool:
+            nonlocal found
+            found = await self.results(requests)
+            return len(found) == len(requests)
+
+        await until(all_answered, within)
+        return found
+
+
+async def until(condition: Callable[[], Awaitable[bool]], within: float = 60.0) -> None:
+    """Poll a condition that no event announces (rows in another connection, a server's log)."""
+    async with asyncio.timeout(within):
+        for _ in itertools.count():
+            if await condition():
+                return
+            await asyncio.sleep(0.02)
+
+
+@pytest.fixture
+async def make_pool(committed_db: Database, settings: ActionsSettings) -> AsyncIterator[Callable[..., Pool]]:
+    made: list[Pool] = []
+
+    def make(**overrides: Any) -> Pool:
+        made.append(Pool(committed_db, settings, **overrides))
+        return made[-1]
+
+    yield make
+    for pool in made:
+        await pool.close()
+
+
+class TestFairness:
+    async def test_a_slow_company_does_not_delay_another(
+        self, make_pool: Callable[..., Pool], receiver: Receiver
+    ) -> None:
+        runners = make_pool(max_in_flight=8, company_max_in_flight=4)
+        runners.start()
+        slow, quick = uuid7(), uuid7()
+        slow_path = f"/gauge/{uuid7().hex}/3000"
+        stuck = [await runners.feed(slow, receiver.url(slow_path)) for _ in range(12)]
+        answered = [await runners.feed(quick, receiver.url("/echo")) for _ in range(3)]
+
+        done = await runners.wait_for(answered)
+
+        # Every one of the quick company's actions was answered while the slow company's
+        # first calls were still under way, and the slow company never held more than its cap.
+        assert [r["type"] for r in done] == ["action.succeeded"] * 3
+        assert await runners.results(stuck) == []
+        assert receiver.peak[slow_path.split("/")[2]] == 4
+        await runners.wait_for(stuck)
+
+
+class TestInFlight:
+    async def test_a_company_never_has_more_calls_in_flight_than_its_cap(
+        self, make_pool: Callable[..., Pool], receiver: Receiver
+    ) -> None:
+        runners = make_pool(max_in_flight=8, company_max_in_flight=3)
+        runners.start()
+        tag = uuid7().hex
+        company = uuid7()
+        requests = [await runners.feed(company, receiver.url(f"/gauge/{tag}/300")) for _ in range(10)]
+
+        done = await runners.wait_for(requests)
+
+        assert [r["type"] for r in done] == ["action.succeeded"] * 10
+        assert receiver.peak[tag] == 3
+
+    async def test_many_calls_are_in_flight_at_once_up_to_the_process_limit(
+        self, make_pool: Callable[..., Pool], receiver: Receiver
+    ) -> None:
+        runners = make_pool(max_in_flight=6, company_max_in_flight=4)
+        tag = uuid7().hex
+        requests = [
+            await runners.feed(company, receiver.url(f"/gauge/{tag}/500"))
+            for company in (uuid7(), uuid7(), uuid7())
+            for _ in range(4)
+        ]
+        runners.start()
+
+        done = await runners.wait_for(requests)
+
+        assert [r["type"] for r in done] == ["action.succeeded"] * 12
+        assert receiver.peak[tag] == 6
+
+
+class TestScheduledRetries:
+    async def test_the_consumer_only_records_the_job_and_a_retry_waits_on_the_queue(
+        self, make_pool: Callable[..., Pool], committed_db: Database, receiver: Receiver
+    ) -> None:
+        runners = make_pool(backoff_base_seconds=30.0, backoff_max_seconds=30.0)
+        company = uuid7()
+        path = f"/status/503/{uuid7().hex}"
+        request = await runners.feed(company, receiver.url(path), max_retries=2)
+        assert receiver.calls_to(path) == []
+
+        assert await runners.pool.fill() == 1
+
+        async def call_settled() -> bool:
+            return runners.pool.running == 0
+
+        await until(call_settled)
+
+        assert len(receiver.calls_to(path)) == 1
+        async with committed_db.unit_of_work(company) as uow:
+            job = await uow.session.scalar(
+                select(ActionJob).where(ActionJob.task_instance_id == request.task_instance_id)
+            )
+            queued = await uow.session.scalar(
+                select(QueuedJob).where(QueuedJob.task_instance_id == request.task_instance_id)
+            )
+            later = await uow.session.scalar(
+                select(QueuedJob.due_at > text("clock_timestamp() + interval '2 seconds'")).where(
+                    QueuedJob.task_instance_id == request.task_instance_id
+                )
+            )
+        assert job is not None
+        assert (job.status, job.http_calls, job.last_status) == ("queued", 1, 503)
+        assert queued is not None
+        assert queued.lease_owner is None
+        assert later is True
+        # Nothing is due, so another take finds nothing: the retry waits for its time.
+        assert await runners.pool.fill() == 0
+        assert await runners.results([request]) == []
+
+
+class TestIdempotencyKey:
+    async def test_every_attempt_and_retry_of_a_task_carries_the_one_key(
+        self, make_pool: Callable[..., Pool], receiver: Receiver
+    ) -> None:
+        runners = make_pool()
+        runners.start()
+        company, task = uuid7(), uuid7()
+        path = f"/status/500/{uuid7().hex}"
+        first = await runners.feed(
+            company, receiver.url(path), task_instance_id=task, attempt=1, max_retries=1
+        )
+        [failed] = await runners.wait_for([first])
+        second = await runners.feed(
+            company, receiver.url(path), task_instance_id=task, attempt=2, max_retries=1
+        )
+        [failed_again] = await runners.wait_for([second])
+        # The first attempt again (a redelivery, or a resend by the engine's deadline): done.
+        await runners.feed(
+            company, receiver.url(path), task_instance_id=task, attempt=1, request_id=first.request_id
+        )
+        await runners.pool.drain()
+
+        calls = receiver.calls_to(path)
+        assert len(calls) == 4
+        assert {c.headers["idempotency-key"] for c in calls} == {str(task)}
+        assert (failed["data"]["attempt"], failed_again["data"]["attempt"]) == (1, 2)
+
+    async def test_a_newer_attempt_while_the_first_is_in_flight_adds_no_call(
+        self, make_pool: Callable[..., Pool], receiver: Receiver
+    ) -> None:
+        runners = make_pool()
+        runners.start()
+        company, task = uuid7(), uuid7()
+        path = f"/slow/1500/{uuid7().hex}"
+        first = await runners.feed(company, receiver.url(path), task_instance_id=task, attempt=1)
+
+        async def called() -> bool:
+            return bool(receiver.calls_to(path))
+
+        await until(called)
+
+        second = await runners.feed(company, receiver.url(path), task_instance_id=task, attempt=2)
+        [result] = await runners.wait_for([second])
+
+        assert len(receiver.calls_to(path)) == 1
+        # The one call answers the newest attempt, which the engine waits for.
+        assert (result["data"]["request_id"], result["data"]["attempt"]) == (str(second.request_id), 2)
+        assert await runners.results([first]) == []
