@@ -391,6 +391,16 @@ class TestKubernetes:
         for policy in app_policies:
             for rule in policy["spec"].get("ingress", []):
                 assert rule.get("from"), f"{policy['metadata']['name']} admits everyone"
+                if policy["metadata"]["name"] == "actions-keda-metrics":
+                    # The one exception: the KEDA operator reads the runners' job figures.
+                    assert policy["spec"]["podSelector"] == {
+                        "matchLabels": {"app.kubernetes.io/name": "actions"}
+                    }
+                    assert rule["ports"] == [{"protocol": "TCP", "port": 8005}]
+                    assert rule["from"] == [
+                        {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "keda"}}}
+                    ]
+                    continue
                 if not selects(policy["spec"]["podSelector"], gateway):
                     assert all(
                         "namespaceSelector" not in peer
@@ -434,10 +444,13 @@ class TestKubernetes:
 
         assert "replicas" not in kinds(overlay, "Deployment")["actions"]["spec"]
         if scaler["kind"] == "ScaledObject":
-            (trigger,) = scaler["spec"]["triggers"]
-            assert trigger["type"] == "kafka"
-            assert trigger["metadata"]["topic"] == "actions.requests"
-            assert trigger["metadata"]["consumerGroup"] == "actions"
+            triggers = {t["type"]: t["metadata"] for t in scaler["spec"]["triggers"]}
+            assert set(triggers) == {"kafka", "metrics-api"}
+            assert triggers["kafka"]["topic"] == "actions.requests"
+            assert triggers["kafka"]["consumerGroup"] == "actions"
+            # The runners' outstanding jobs, as the actions service's /metrics reports them.
+            assert triggers["metrics-api"]["valueLocation"] == "actions_jobs_outstanding"
+            assert triggers["metrics-api"]["url"].endswith(":8005/metrics")
             assert scaler["spec"]["maxReplicaCount"] <= 8
 
     @pytest.mark.parametrize("overlay", OVERLAYS)
