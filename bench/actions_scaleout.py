@@ -104,7 +104,8 @@ class Fleet:
     database_url: str
     kafka: str
     log_dir: Path
-    workers: int = 1
+    # Group members per runner process; the service's own default when None.
+    workers: int | None = None
     # Another checkout whose runners to run instead of this one's (the baseline).
     code_dir: Path | None = None
     in_flight: int | None = None
@@ -122,11 +123,12 @@ class Fleet:
             TF_ENV="test",
             ACTIONS_PORT=str(port),
             ACTIONS_ALLOW_PRIVATE_TARGETS="true",
-            ACTIONS_CONSUMER_WORKERS=str(self.workers),
             ACTIONS_CONSUMER_GROUP=self.group,
             ACTIONS_OUTBOX_POLL_SECONDS="0.2",
             PYTHONUNBUFFERED="1",
         )
+        if self.workers is not None:
+            env["ACTIONS_CONSUMER_WORKERS"] = str(self.workers)
         if self.in_flight is not None:
             env["ACTIONS_MAX_IN_FLIGHT"] = str(self.in_flight)
         if self.code_dir is not None:
@@ -275,7 +277,7 @@ class Fleet:
 
 @contextlib.contextmanager
 def fleet_on_fresh_database(
-    workers: int = 1, *, code_dir: Path | None = None, in_flight: int | None = None
+    workers: int | None = None, *, code_dir: Path | None = None, in_flight: int | None = None
 ) -> Iterator[Fleet]:
     admin = postgres_admin_url()
     # A broker of its own: the backlog is exactly the requests the fleet is given.
@@ -303,10 +305,15 @@ class Figures:
 
 
 def throughput(
-    endpoint: SlowEndpoint, runners: int, actions: int, code_dir: Path | None, in_flight: int | None
+    endpoint: SlowEndpoint,
+    runners: int,
+    actions: int,
+    code_dir: Path | None,
+    in_flight: int | None,
+    workers: int | None,
 ) -> float:
     # Each runner count starts from nothing: its own database, broker and group.
-    with fleet_on_fresh_database(code_dir=code_dir, in_flight=in_flight) as fleet:
+    with fleet_on_fresh_database(workers, code_dir=code_dir, in_flight=in_flight) as fleet:
         fleet.start(runners)
         # Let the group settle: a warm-up round touches every partition.
         warmup = asyncio.run(fleet.enqueue(endpoint.url, 16))
@@ -318,10 +325,15 @@ def throughput(
 
 
 def noisy_neighbour(
-    endpoint: SlowEndpoint, code_dir: Path | None, in_flight: int | None, b_count: int, a_count: int
+    endpoint: SlowEndpoint,
+    code_dir: Path | None,
+    in_flight: int | None,
+    workers: int | None,
+    b_count: int,
+    a_count: int,
 ) -> tuple[list[float], list[float]]:
     """B's latencies (ms) with B alone, then with A's slow backlog queued just before B's."""
-    with fleet_on_fresh_database(code_dir=code_dir, in_flight=in_flight) as fleet:
+    with fleet_on_fresh_database(workers, code_dir=code_dir, in_flight=in_flight) as fleet:
         fleet.start(1)
         fast = endpoint.url_with_delay(0)
         warmup = asyncio.run(fleet.enqueue(fast, 16))
@@ -344,14 +356,16 @@ def measure(
     label = f"runners of {code_dir}" if code_dir else "these runners"
     figures = Figures()
     for count in runners:
-        figures.throughput[count] = throughput(endpoint, count, actions, code_dir, args.in_flight)
+        figures.throughput[count] = throughput(
+            endpoint, count, actions, code_dir, args.in_flight, args.workers
+        )
         print(
             f"  [{label}] runners={count}: {figures.throughput[count]:6.1f} actions/s "
             f"({actions} actions, {args.delay_ms} ms each)",
             flush=True,
         )
     figures.quiet_ms, figures.beside_ms = noisy_neighbour(
-        endpoint, code_dir, args.in_flight, args.neighbour_actions, args.noisy_actions
+        endpoint, code_dir, args.in_flight, args.workers, args.neighbour_actions, args.noisy_actions
     )
     print(
         f"  [{label}] B alone: p50 {percentile(figures.quiet_ms, 0.5):7.0f} ms, "
@@ -378,7 +392,8 @@ def main() -> None:
     runners = [int(n) for n in args.runners.split(",")]
     endpoint = SlowEndpoint(args.delay_ms)
     print(f"machine: {describe()}")
-    print("8 partitions, one consumer member per runner; noisy neighbour on one runner process")
+    members = args.workers if args.workers is not None else "the service's default number of"
+    print(f"8 partitions, {members} consumer members per runner; noisy neighbour on one runner process")
     try:
         current = measure(endpoint, args, None, args.actions, runners)
         if args.baseline is not None:
