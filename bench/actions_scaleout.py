@@ -384,6 +384,7 @@ def main() -> None:
     parser.add_argument(
         "--in-flight", type=int, default=None, help="ACTIONS_MAX_IN_FLIGHT (its default if unset)"
     )
+    parser.add_argument("--workers", type=int, default=None, help="group members per runner process")
     parser.add_argument("--neighbour-actions", type=int, default=60, help="B's actions, 20 a second")
     parser.add_argument("--noisy-actions", type=int, default=40, help="A's backlog, 6 s each")
     parser.add_argument("--baseline", type=Path, default=None, help="a checkout whose runners to compare")
