@@ -177,7 +177,8 @@ class Decision(Base):
 
 
 class HistoryEntry(Base):
-    """Every change of an instance: who, what, when, and the data before and after."""
+    """Every change of an instance: who, what, when, and the data before and after. One row
+    per step: its first change in the columns, the step's further changes in `entries`."""
 
     __tablename__ = "history"
     __table_args__ = (
@@ -199,6 +200,7 @@ class HistoryEntry(Base):
     data_before: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     data_after: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     info: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    entries: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONB)
     occurred_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), nullable=False, server_default=func.clock_timestamp()
     )

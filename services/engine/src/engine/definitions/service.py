@@ -1,9 +1,18 @@
 """The engine's own copy of the published definitions (event-carried state), and the plan of a
-workflow version as the runtime reads it."""
+workflow version as the runtime reads it.
 
-from dataclasses import dataclass
+A published version never changes, so its plan (the parsed tasks and transitions, and the
+compiled conditions) is built once per process and kept in `PLANS`, keyed by company and
+definition version; every step of every instance of that version reuses it.
+"""
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from uuid import UUID
 
+from common import expressions
+from common.expressions import CompiledExpression
 from contracts.definitions import (
     TaskDefinitionSpec,
     TicketDefinitionPublished,
@@ -13,7 +22,7 @@ from contracts.definitions import (
 )
 from engine.definitions.repository import DefinitionRepository
 from engine.models import WorkflowDefinition
-from engine.workflows.transitions import Transition
+from engine.workflows.transitions import Transition, in_priority_order
 
 
 @dataclass(frozen=True)
@@ -24,6 +33,9 @@ class WorkflowPlan:
     start_task: str
     tasks: dict[str, TaskDefinitionSpec]
     transitions: list[Transition]
+    # Each task's outgoing transitions in the order they are tried.
+    outgoing: dict[str, list[Transition]] = field(default_factory=dict)
+    _conditions: dict[str, CompiledExpression] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, definition: WorkflowDefinition) -> "WorkflowPlan":
@@ -42,13 +54,67 @@ class WorkflowPlan:
             definition.start_task,
             {t.key: t for t in tasks},
             transitions,
+            {t.key: in_priority_order([x for x in transitions if x.from_task == t.key]) for t in tasks},
         )
+
+    def needs_expressions(self, task_key: str) -> bool:
+        """Whether leaving the task evaluates a condition (otherwise it is decided inline)."""
+        return any(t.condition is not None and t.condition.strip() for t in self.outgoing.get(task_key, ()))
+
+    def condition(self, expression: str) -> CompiledExpression:
+        """The compiled condition; compiled on first use, so a condition that does not parse
+        fails the decision that uses it (an incident), not the plan."""
+        compiled = self._conditions.get(expression)
+        if compiled is None:
+            compiled = self._conditions[expression] = expressions.compile(expression)
+        return compiled
 
     def task(self, key: str) -> TaskDefinitionSpec:
         try:
             return self.tasks[key]
         except KeyError:
             raise KeyError(f"workflow {self.key} v{self.version} has no task '{key}'") from None
+
+
+class PlanCache:
+    """Plans by (company, definition id), least recently used dropped past `size`. Shared by
+    the consumer, the API and the timer worker of the process (hence the lock)."""
+
+    def __init__(self, size: int = 1024) -> None:
+        self.size = size
+        self._plans: OrderedDict[tuple[UUID, UUID], WorkflowPlan] = OrderedDict()
+        self._versions: dict[tuple[UUID, str, int], UUID] = {}
+        self._lock = threading.Lock()
+
+    def get(self, company_id: UUID, definition_id: UUID) -> WorkflowPlan | None:
+        with self._lock:
+            plan = self._plans.get((company_id, definition_id))
+            if plan is not None:
+                self._plans.move_to_end((company_id, definition_id))
+            return plan
+
+    def get_version(self, company_id: UUID, key: str, version: int) -> WorkflowPlan | None:
+        with self._lock:
+            definition_id = self._versions.get((company_id, key, version))
+        return self.get(company_id, definition_id) if definition_id is not None else None
+
+    def put(self, company_id: UUID, plan: WorkflowPlan) -> WorkflowPlan:
+        with self._lock:
+            self._plans[(company_id, plan.definition_id)] = plan
+            self._plans.move_to_end((company_id, plan.definition_id))
+            self._versions[(company_id, plan.key, plan.version)] = plan.definition_id
+            while len(self._plans) > self.size:
+                (old_company, _), old = self._plans.popitem(last=False)
+                self._versions.pop((old_company, old.key, old.version), None)
+            return plan
+
+    def clear(self) -> None:
+        with self._lock:
+            self._plans.clear()
+            self._versions.clear()
+
+
+PLANS = PlanCache()
 
 
 async def store_workflow_definition(repo: DefinitionRepository, event: WorkflowDefinitionPublished) -> None:

@@ -12,8 +12,8 @@ from engine.definitions.service import WorkflowPlan
 from engine.models import TaskInstance, WorkflowInstance
 from engine.tasks.repository import TaskFilter, TaskRepository
 from engine.tasks.schemas import TaskDetailRead, TaskRead
+from engine.workflows.queries import history_entries
 from engine.workflows.repository import WorkflowRepository
-from engine.workflows.schemas import HistoryEntryRead
 from engine.workflows.service import WorkflowRuntime
 
 
@@ -82,7 +82,8 @@ async def task_detail(
     assert instance is not None
     plan: WorkflowPlan = await runtime.plan(instance)
     spec = plan.task(task.task_key)
-    history = await WorkflowRepository(uow.session, runtime.company_id).task_history(task.id)
+    rows = await WorkflowRepository(uow.session, runtime.company_id).history(instance.id)
+    history = [h for h in history_entries(rows) if h.task_instance_id == task.id]
     return TaskDetailRead(
         **task_read(task, instance).model_dump(),
         description=spec.description,
@@ -92,7 +93,7 @@ async def task_detail(
         display_layout=spec.display_layout,
         data=instance.workflow_data,
         output=task.output,
-        history=[HistoryEntryRead.model_validate(h) for h in history],
+        history=history,
     )
 
 
@@ -104,14 +105,18 @@ async def complete_task(
     output: dict[str, object],
     expected_version: int,
 ) -> TaskDetailRead:
-    await WorkflowRuntime(uow, settings).complete_form(task_id, claims.user_id, output, expected_version)
+    runtime = WorkflowRuntime(uow, settings)
+    await runtime.complete_form(task_id, claims.user_id, output, expected_version)
+    await runtime.write_history()  # the detail shows this change too
     return await task_detail(uow, settings, task_id, claims)
 
 
 async def start_task(
     uow: UnitOfWork, settings: EngineSettings, task_id: UUID, claims: Claims
 ) -> TaskDetailRead:
-    await WorkflowRuntime(uow, settings).start_form(task_id, claims.user_id)
+    runtime = WorkflowRuntime(uow, settings)
+    await runtime.start_form(task_id, claims.user_id)
+    await runtime.write_history()  # the detail shows this change too
     return await task_detail(uow, settings, task_id, claims)
 
 
@@ -123,5 +128,7 @@ async def reassign_task(
     assignee_id: UUID,
     expected_version: int | None,
 ) -> TaskDetailRead:
-    await WorkflowRuntime(uow, settings).reassign(task_id, assignee_id, expected_version)
+    runtime = WorkflowRuntime(uow, settings)
+    await runtime.reassign(task_id, assignee_id, expected_version)
+    await runtime.write_history()  # the detail shows this change too
     return await task_detail(uow, settings, task_id, claims)

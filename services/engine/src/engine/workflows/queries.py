@@ -1,12 +1,13 @@
 """Read models of workflow instances for the ticket team: lists, detail with the path taken,
 history."""
 
+from collections.abc import Sequence
 from uuid import UUID
 
 from common.db import UnitOfWork
 from common.errors import NotFound
 from common.web import Page, PageParams
-from engine.models import TaskInstance, WorkflowInstance
+from engine.models import HistoryEntry, TaskInstance, WorkflowInstance
 from engine.tasks.repository import TaskRepository
 from engine.workflows.repository import InstanceFilter, WorkflowRepository
 from engine.workflows.schemas import (
@@ -78,14 +79,19 @@ async def instance_detail(uow: UnitOfWork, instance_id: UUID) -> WorkflowInstanc
     )
 
 
+def history_entries(rows: Sequence[HistoryEntry]) -> list[HistoryEntryRead]:
+    return [entry for row in rows for entry in HistoryEntryRead.of_row(row)]
+
+
 async def instance_history(uow: UnitOfWork, instance_id: UUID, page: PageParams) -> Page[HistoryEntryRead]:
     repo = _repo(uow)
     if await repo.get(instance_id) is None:
         raise NotFound("No such workflow instance.")
-    rows, total = await repo.history(instance_id, page.offset, page.page_size)
+    # Pages count changes, not rows: a row holds every change of one step.
+    entries = history_entries(await repo.history(instance_id))
     return Page(
-        items=[HistoryEntryRead.model_validate(h) for h in rows],
-        total=total,
+        items=entries[page.offset : page.offset + page.page_size],
+        total=len(entries),
         page=page.page,
         page_size=page.page_size,
     )

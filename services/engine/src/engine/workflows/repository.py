@@ -63,27 +63,14 @@ class WorkflowRepository:
             )
         ).all()
 
-    async def history(self, instance_id: UUID, offset: int, limit: int) -> tuple[Sequence[HistoryEntry], int]:
-        where = (HistoryEntry.company_id == self.company_id) & (
-            HistoryEntry.workflow_instance_id == instance_id
-        )
-        total = await self.session.scalar(select(func.count()).select_from(HistoryEntry).where(where))
-        rows = await self.session.scalars(
-            select(HistoryEntry)
-            .where(where)
-            .order_by(HistoryEntry.occurred_at, HistoryEntry.id)
-            .offset(offset)
-            .limit(limit)
-        )
-        return rows.all(), int(total or 0)
-
-    async def task_history(self, task_instance_id: UUID) -> Sequence[HistoryEntry]:
+    async def history(self, instance_id: UUID) -> Sequence[HistoryEntry]:
+        """Every history row of the instance, oldest first (one per step)."""
         return (
             await self.session.scalars(
                 select(HistoryEntry)
                 .where(
                     HistoryEntry.company_id == self.company_id,
-                    HistoryEntry.task_instance_id == task_instance_id,
+                    HistoryEntry.workflow_instance_id == instance_id,
                 )
                 .order_by(HistoryEntry.occurred_at, HistoryEntry.id)
             )

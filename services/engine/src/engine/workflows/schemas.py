@@ -19,6 +19,16 @@ class HistoryEntryRead(BaseModel):
     info: dict[str, Any] | None
     occurred_at: datetime
 
+    @classmethod
+    def of_row(cls, row: Any) -> list["HistoryEntryRead"]:
+        """The changes one history row holds (see `engine.models.HistoryEntry`), in order."""
+        first = cls.model_validate(row)
+        rest = [
+            cls.model_validate({"actor_kind": row.actor_kind, "actor_id": row.actor_id, **entry})
+            for entry in row.entries or ()
+        ]
+        return [first, *rest]
+
 
 class CurrentTaskRead(BaseModel):
     id: UUID

@@ -4,6 +4,12 @@ results, timers, incidents, and the admin's hold/resume/cancel/retry/skip.
 Every operation runs inside the caller's unit of work (request, message or timer) and first
 locks the workflow instance row, so the API, the consumer and the timer worker change one
 instance one after another. Nothing here commits.
+
+A step (everything one message, request or timer does to an instance) writes one history row:
+the first change it records is the row, the rest ride along in its `entries`, and the row is
+written with the step's last flush. Events are only those a consumer needs: an action task,
+created and started in one step, announces only its start, and a task left for the next one
+in the same step is announced by the next one's event (or the workflow's end or incident).
 """
 
 import logging
@@ -12,9 +18,12 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID, uuid5
 
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
 from common.db import UnitOfWork
 from common.errors import Conflict, Forbidden, NotFound, ValidationProblem
-from common.expressions import ExpressionError, ExpressionLimits, evaluate_text, holds, run_bounded
+from common.expressions import ExpressionError, ExpressionLimits, evaluate, holds, run_bounded
 from contracts.actions import (
     ActionAwaitingCallback,
     ActionFailed,
@@ -41,7 +50,7 @@ from contracts.ids import uuid7
 from contracts.tickets import TicketSubmitted
 from engine.config import EngineSettings
 from engine.definitions.repository import DefinitionRepository
-from engine.definitions.service import WorkflowPlan
+from engine.definitions.service import PLANS, WorkflowPlan
 from engine.models import Decision, HistoryEntry, TaskInstance, Timer, WorkflowInstance
 from engine.tasks.data import merge, output_problems
 from engine.tasks.repository import TaskRepository
@@ -124,17 +133,18 @@ class WorkflowRuntime:
         self.workers = WorkerRepository(session, self.company_id)
         self.timers = TimerRepository(session, self.company_id)
         self.limits = ExpressionLimits(settings.expression_timeout_ms, settings.expression_max_depth)
-        self._plans: dict[UUID, WorkflowPlan] = {}
+        self._history: dict[UUID, HistoryEntry] = {}
+        self._history_hooked = False
 
     # -- reading -------------------------------------------------------------------------
 
     async def plan(self, instance: WorkflowInstance) -> WorkflowPlan:
-        plan = self._plans.get(instance.workflow_definition_id)
+        plan = PLANS.get(self.company_id, instance.workflow_definition_id)
         if plan is None:
             definition = await self.definitions.workflow_by_id(instance.workflow_definition_id)
             if definition is None:
                 raise RuntimeError(f"definition {instance.workflow_definition_id} of {instance.id} is gone")
-            plan = self._plans[instance.workflow_definition_id] = WorkflowPlan.of(definition)
+            plan = PLANS.put(self.company_id, WorkflowPlan.of(definition))
         return plan
 
     async def locked_instance(self, instance_id: UUID) -> WorkflowInstance:
@@ -166,8 +176,10 @@ class WorkflowRuntime:
         data_after: dict[str, Any] | None = None,
         info: dict[str, Any] | None = None,
     ) -> None:
-        self.workflows.add(
-            HistoryEntry(
+        """Note a change of the instance in this step's history row (see the module doc)."""
+        row = self._history.get(instance.id)
+        if row is None:
+            self._history[instance.id] = HistoryEntry(
                 company_id=self.company_id,
                 id=uuid7(),
                 workflow_instance_id=instance.id,
@@ -180,7 +192,40 @@ class WorkflowRuntime:
                 data_after=data_after,
                 info=info,
             )
-        )
+            self._hook_history()
+            return
+        # A pending row is not in the session yet, so its list can simply be replaced.
+        row.entries = [
+            *(row.entries or []),
+            {
+                "id": str(uuid7()),
+                "task_instance_id": str(task.id) if task else None,
+                "action": action,
+                "detail": detail,
+                "data_before": data_before,
+                "data_after": data_after,
+                "info": info,
+                "occurred_at": _now().isoformat(),
+            },
+        ]
+
+    def _hook_history(self) -> None:
+        # The row goes into the session when the step's transaction commits, so every change the
+        # step records lands in it; `write_history` does it earlier for a caller that reads it back.
+        if not self._history_hooked:
+            self._history_hooked = True
+            event.listen(self.uow.session.sync_session, "before_commit", self._before_commit, once=True)
+
+    def _before_commit(self, session: Session) -> None:
+        session.add_all(self._history.values())
+        self._history.clear()
+
+    async def write_history(self) -> None:
+        """Write the step's history now (the next change starts a new row)."""
+        if self._history:
+            self.uow.session.add_all(self._history.values())
+            self._history.clear()
+            await self.workflows.flush()
 
     async def emit(
         self,
@@ -215,14 +260,17 @@ class WorkflowRuntime:
                 ticket.ticket_definition_key, ticket.ticket_definition_version
             )
             version = pinned.workflow_version if pinned is not None else None
-        definition = await self.definitions.workflow(ticket.workflow_key, version)
-        if definition is None:
-            wanted = f"v{version}" if version is not None else "any version"
-            raise DefinitionNotHeld(
-                f"workflow '{ticket.workflow_key}' ({wanted}) is not known to the engine yet"
+        plan = PLANS.get_version(self.company_id, ticket.workflow_key, version) if version else None
+        if plan is None:
+            definition = await self.definitions.workflow(ticket.workflow_key, version)
+            if definition is None:
+                wanted = f"v{version}" if version is not None else "any version"
+                raise DefinitionNotHeld(
+                    f"workflow '{ticket.workflow_key}' ({wanted}) is not known to the engine yet"
+                )
+            plan = PLANS.get(self.company_id, definition.id) or PLANS.put(
+                self.company_id, WorkflowPlan.of(definition)
             )
-        plan = WorkflowPlan.of(definition)
-        self._plans[plan.definition_id] = plan
         instance = WorkflowInstance(
             company_id=self.company_id,
             id=uuid7(),
@@ -230,9 +278,9 @@ class WorkflowRuntime:
             ticket_number=ticket.number,
             ticket_title=ticket.title,
             ticket_definition_key=ticket.ticket_definition_key,
-            workflow_definition_id=definition.id,
-            workflow_key=definition.key,
-            workflow_version=definition.version,
+            workflow_definition_id=plan.definition_id,
+            workflow_key=plan.key,
+            workflow_version=plan.version,
             status=WorkflowStatus.RUNNING,
             workflow_data=dict(ticket.ticket_data),
             submitted_by=ticket.submitted_by,
@@ -243,22 +291,27 @@ class WorkflowRuntime:
             instance,
             None,
             "workflow.started",
-            f"Started {definition.key} v{definition.version} for ticket {ticket.number}",
+            f"Started {plan.key} v{plan.version} for ticket {ticket.number}",
             data_after=instance.workflow_data,
         )
         await self.emit(WorkflowStarted, instance)
-        await self.enter_task(instance, plan, plan.start_task)
+        await self.enter_task(instance, plan, plan.start_task, sequence=1)
         return instance
 
     # -- entering a task ---------------------------------------------------------------------
 
-    async def enter_task(self, instance: WorkflowInstance, plan: WorkflowPlan, task_key: str) -> TaskInstance:
+    async def enter_task(
+        self, instance: WorkflowInstance, plan: WorkflowPlan, task_key: str, *, sequence: int
+    ) -> TaskInstance:
+        """Create the task the instance moves to. `sequence` is one past the task it leaves
+        (tasks of an instance run one after another, and the unique key on the sequence turns
+        a replayed step into an error rather than a second task)."""
         spec = plan.task(task_key)
         task = TaskInstance(
             company_id=self.company_id,
             id=uuid7(),
             workflow_instance_id=instance.id,
-            sequence=await self.tasks.next_sequence(instance.id),
+            sequence=sequence,
             task_key=spec.key,
             name=spec.name,
             task_type=spec.task_type,
@@ -267,11 +320,10 @@ class WorkflowRuntime:
             retries=0,
         )
         self.tasks.add(task)
-        await self.workflows.flush()
         instance.current_task_instance_id = task.id
         await self.record(instance, task, "task.created", f"Task '{spec.name}' ({spec.task_type}) created")
-        await self.emit(TaskCreated, instance, task)
         if spec.task_type == "FORM":
+            await self.emit(TaskCreated, instance, task)
             await self.assign(instance, task)
         else:
             await self.request_action(instance, plan, task)
@@ -408,8 +460,8 @@ class WorkflowRuntime:
         task.status = status
         task.completed_at = _now()
         task.error = None
-        await self.timers.cancel(task.id)
-        await self.workflows.flush()
+        if task.task_type != "FORM":  # only action tasks have deadlines
+            await self.timers.cancel(task.id)
         await self.record(
             instance,
             task,
@@ -418,23 +470,26 @@ class WorkflowRuntime:
             data_before=before,
             data_after=after,
         )
-        await self.emit(TaskCompleted, instance, task, detail)
         if instance.status == WorkflowStatus.RUNNING:
             await self.leave(instance, task)
+        else:
+            await self.emit(TaskCompleted, instance, task, detail)  # nothing follows it until resumed
 
     async def leave(self, instance: WorkflowInstance, task: TaskInstance) -> None:
         """Take the first transition whose condition holds; record why."""
         plan = await self.plan(instance)
         data = instance.workflow_data
         limits = self.limits
+        outgoing = plan.outgoing.get(task.task_key, [])
 
         def decide() -> TransitionChoice:
             return choose_transition(
-                task.task_key, plan.transitions, lambda e: evaluate_text(e, data, limits), holds
+                task.task_key, outgoing, lambda e: evaluate(plan.condition(e), data, limits), holds
             )
 
         try:
-            choice = await run_bounded(decide, limits)
+            # Without a condition to evaluate there is nothing to bound: decide right here.
+            choice = await run_bounded(decide, limits) if plan.needs_expressions(task.task_key) else decide()
         except ExpressionError as exc:
             choice = TransitionChoice(
                 DecisionOutcome.INCIDENT, None, f"conditions leaving '{task.task_key}': {exc}"
@@ -453,7 +508,6 @@ class WorkflowRuntime:
                 reason=choice.reason,
             )
         )
-        await self.workflows.flush()
         await self.record(
             instance,
             task,
@@ -463,11 +517,10 @@ class WorkflowRuntime:
         )
         if choice.outcome is DecisionOutcome.TRANSITION:
             assert choice.to_task is not None
-            await self.enter_task(instance, plan, choice.to_task)
+            await self.enter_task(instance, plan, choice.to_task, sequence=task.sequence + 1)
         elif choice.outcome is DecisionOutcome.COMPLETED:
             instance.status = WorkflowStatus.COMPLETED
             instance.completed_at = _now()
-            await self.workflows.flush()
             await self.record(instance, None, "workflow.completed", "Workflow completed")
             await self.emit(WorkflowCompleted, instance)
         else:
