@@ -453,6 +453,10 @@ class WorkflowRuntime:
         detail: str = "",
     ) -> None:
         """Merge the task's output into the workflow data and move on (unless held)."""
+        if task.task_type != "FORM":  # only action tasks have deadlines
+            # First, while nothing is changed yet: the statement would flush the changes early
+            # and the instance would be written twice.
+            await self.timers.cancel(task.id)
         before = instance.workflow_data
         after = merge(before, output)
         instance.workflow_data = after
@@ -460,8 +464,6 @@ class WorkflowRuntime:
         task.status = status
         task.completed_at = _now()
         task.error = None
-        if task.task_type != "FORM":  # only action tasks have deadlines
-            await self.timers.cancel(task.id)
         await self.record(
             instance,
             task,

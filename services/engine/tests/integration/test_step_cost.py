@@ -1,0 +1,159 @@
+"""What one engine step costs: statements sent to Postgres, history rows and events written,
+and the plans and conditions it reuses instead of reading and compiling them again."""
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from sqlalchemy import event, func, select
+from sqlalchemy.engine import Engine
+
+from engine.definitions import service as definitions_service
+from engine.definitions.service import PLANS
+from engine.expressions import (
+    CompiledExpression,
+    ExpressionError,
+    ExpressionLimits,
+    compile_expression,
+    evaluate,
+)
+from engine.models import HistoryEntry
+
+from ..conftest import EngineHarness, action, transition
+
+# A step that finishes one action task and starts the next, as sent to Postgres: the company
+# scope and the inbox claim; the instance lock and the task; the old task's deadline removed;
+# the instance, the finished task, the decision and the new task; the action request, the new
+# deadline and the new task's event; the history row.
+STATEMENTS_PER_ACTION_STEP = 13
+
+TEST_ONLY = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
+
+
+@contextmanager
+def statements() -> Iterator[list[str]]:
+    sent: list[str] = []
+
+    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if not statement.lstrip().upper().startswith(TEST_ONLY):
+            sent.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", count)
+    try:
+        yield sent
+    finally:
+        event.remove(Engine, "before_cursor_execute", count)
+
+
+async def three_actions(engine: EngineHarness, condition: str | None = None) -> None:
+    await engine.publish_workflow(
+        [action("one"), action("two"), action("three")],
+        [transition("one", "two", condition), transition("two", "three")],
+    )
+
+
+class TestAnActionStep:
+    async def test_sends_a_bounded_number_of_statements(self, engine: EngineHarness) -> None:
+        await three_actions(engine)
+        ticket_id = await engine.submit({})
+        await engine.succeed(await engine.current_task(ticket_id), {"a": 1})
+        two = await engine.current_task(ticket_id)
+        with statements() as sent:
+            await engine.succeed(two, {"b": 2})
+        assert (await engine.current_task(ticket_id)).task_key == "three"
+        assert len(sent) <= STATEMENTS_PER_ACTION_STEP, "\n".join(sent)
+        assert not [s for s in sent if "workflow_definitions" in s], "the plan was read again"
+
+    async def test_writes_one_history_row_and_keeps_every_change_in_the_api(
+        self, engine: EngineHarness
+    ) -> None:
+        await three_actions(engine)
+        ticket_id = await engine.submit({})
+        instance = await engine.instance_of(ticket_id)
+        async with engine.db.unit_of_work(engine.company_id) as uow:
+            before = await uow.session.scalar(select(func.count()).select_from(HistoryEntry))
+        await engine.succeed(await engine.current_task(ticket_id), {"a": 1})
+        async with engine.db.unit_of_work(engine.company_id) as uow:
+            after = await uow.session.scalar(select(func.count()).select_from(HistoryEntry))
+        assert (before, after) == (1, 2)
+        async with engine.admin() as client:
+            history = (await client.get(f"/api/engine/instances/{instance.id}/history")).json()
+        assert [h["action"] for h in history["items"]] == [
+            "workflow.started",
+            "task.created",
+            "action.requested",
+            "action.succeeded",
+            "transition.decided",
+            "task.created",
+            "action.requested",
+        ]
+        assert history["total"] == 7
+        async with engine.admin() as client:
+            page = (
+                await client.get(
+                    f"/api/engine/instances/{instance.id}/history", params={"page": 2, "page_size": 3}
+                )
+            ).json()
+        assert [h["action"] for h in page["items"]] == [
+            "action.succeeded",
+            "transition.decided",
+            "task.created",
+        ]
+
+    async def test_announces_the_next_task_without_created_and_completed_events(
+        self, engine: EngineHarness
+    ) -> None:
+        await three_actions(engine)
+        ticket_id = await engine.submit({})
+        await engine.succeed(await engine.current_task(ticket_id), {"a": 1})
+        assert await engine.outbox_types() == [
+            "workflow.started",
+            "action.requested",
+            "task.started",
+            "action.requested",
+            "task.started",
+        ]
+
+
+class TestPlanCache:
+    async def test_a_condition_is_compiled_once_per_definition_version(
+        self, engine: EngineHarness, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        compiled: list[str] = []
+
+        def counting(expression: str) -> CompiledExpression:
+            compiled.append(expression)
+            return CompiledExpression(expression)
+
+        monkeypatch.setattr(definitions_service, "compile_expression", counting)
+        await three_actions(engine, condition="a = 1")
+        for _ in range(3):
+            ticket_id = await engine.submit({})
+            await engine.succeed(await engine.current_task(ticket_id), {"a": 1})
+            assert (await engine.current_task(ticket_id)).task_key == "two"
+        assert compiled == ["a = 1"]
+
+    async def test_another_company_never_gets_the_plan(self, engine: EngineHarness) -> None:
+        await three_actions(engine)
+        ticket_id = await engine.submit({})
+        instance = await engine.instance_of(ticket_id)
+        other = EngineHarness(engine.db, engine.settings)
+        assert PLANS.get(other.company_id, instance.workflow_definition_id) is None
+        assert PLANS.get_version(other.company_id, "wf", 1) is None
+
+
+class TestCompiledExpressions:
+    def test_a_kept_expression_still_gets_its_full_time_bound(self) -> None:
+        limits = ExpressionLimits(timeout_ms=100, max_depth=200)
+        compiled = compile_expression("value * 2")
+        time.sleep(0.15)  # longer than the bound: a clock started at compile time would fail
+        assert compiled.evaluate({"value": 21}, limits) == 42
+
+    def test_a_runaway_expression_is_still_stopped(self) -> None:
+        limits = ExpressionLimits(timeout_ms=50, max_depth=10_000)
+        loop = "($f := function($n){ $f($n) }; $f(1))"
+        for _ in range(2):  # the second run uses the kept parse
+            with pytest.raises(ExpressionError, match="timeout"):
+                evaluate(loop, {}, limits)
