@@ -7,8 +7,8 @@ from uuid import UUID
 
 from sqlalchemy import (
     BigInteger,
-    Computed,
     DateTime,
+    FetchedValue,
     ForeignKeyConstraint,
     Index,
     Integer,
@@ -16,7 +16,6 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
-    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -25,14 +24,6 @@ from common.db import Timestamped, service_metadata
 from contracts.ids import uuid7
 
 metadata = service_metadata("tickets")
-
-# Title words weigh more than data words in the ranking; 'simple' because ticket data is in
-# whatever language the company writes, and stemming for the wrong language hurts recall.
-SEARCH_VECTOR_SQL = (
-    "setweight(to_tsvector('simple'::regconfig, coalesce(title, '')), 'A') || "
-    "setweight(jsonb_to_tsvector('simple'::regconfig, ticket_data, '[\"string\", \"numeric\"]'), 'B') || "
-    "setweight(to_tsvector('simple'::regconfig, number), 'A')"
-)
 
 
 class Base(DeclarativeBase):
@@ -100,8 +91,12 @@ class Ticket(Timestamped, Base):
     inbound_event_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
     workflow_instance_id: Mapped[UUID | None] = mapped_column(nullable=True)
     current_task_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # Title and number words weigh more than data words ('simple': ticket data is in whatever
+    # language the company writes). A trigger (migration 0003) computes it only when the title,
+    # data or number change, so the frequent status updates never recompute it, as a generated
+    # column would on every UPDATE. Deferred: nothing but search reads it.
     search_vector: Mapped[str] = mapped_column(
-        TSVECTOR, Computed(text(SEARCH_VECTOR_SQL), persisted=True), nullable=False
+        TSVECTOR, nullable=False, server_default=FetchedValue(), deferred=True
     )
 
 

@@ -33,10 +33,18 @@ class TicketRepository:
         assert number is not None
         return int(number)
 
-    async def add(self, ticket: Ticket) -> Ticket:
-        self.session.add(ticket)
-        await self.session.flush()
-        return ticket
+    async def insert(self, values: dict[str, Any]) -> tuple[datetime, datetime] | None:
+        """Insert a ticket; its `(created_at, updated_at)`, or None when its number or inbound
+        event id is already taken (nothing is written then)."""
+        row = (
+            await self.session.execute(
+                insert(Ticket)
+                .values(**values)
+                .on_conflict_do_nothing()
+                .returning(Ticket.created_at, Ticket.updated_at)
+            )
+        ).one_or_none()
+        return (row.created_at, row.updated_at) if row is not None else None
 
     async def get(self, company_id: UUID, ticket_id: UUID, *, for_update: bool = False) -> Ticket | None:
         stmt = select(Ticket).where(Ticket.company_id == company_id, Ticket.id == ticket_id)

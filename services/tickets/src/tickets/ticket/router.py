@@ -2,9 +2,10 @@ from datetime import date
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, Query, Response, status
 
 from common.auth import Claims, CurrentClaims, SystemRole, require_roles
+from common.idempotency import IdempotencyDep
 from common.web import Page, PageDep, UoW
 from tickets.ticket import service
 from tickets.ticket.schemas import (
@@ -22,20 +23,20 @@ router = APIRouter(prefix="/api/tickets/tickets", tags=["tickets"])
 TicketTeamClaims = Annotated[Claims, Depends(require_roles(SystemRole.TICKET_ADMIN))]
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
-async def submit_ticket(body: TicketCreate, uow: UoW, claims: CurrentClaims) -> TicketDetail:
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=TicketDetail)
+async def submit_ticket(
+    body: TicketCreate, uow: UoW, claims: CurrentClaims, idempotency: IdempotencyDep
+) -> TicketDetail | Response:
     """Submit a ticket of a type the caller may use (403 otherwise). `ticket_data` is checked
     against the type's field schema; every problem is listed (422) and nothing is written.
-    The ticket gets the next human number of its type's prefix and its workflow starts."""
-    ticket = await service.submit(
-        uow,
-        claims.company_id,
-        service.Submitter.user(claims),
-        ticket_type_key=body.ticket_type_key,
-        title=body.title,
-        ticket_data=body.ticket_data,
+    The ticket gets the next human number of its type's prefix and its workflow starts.
+
+    With an `Idempotency-Key` header the submission may be sent again safely: within 24 hours
+    the same key and body answer with the first response (and create nothing), the same key
+    with another body is 422."""
+    return await idempotency.create(
+        body, status.HTTP_201_CREATED, lambda: service.submit_ticket(uow, claims, body)
     )
-    return await service.detail(uow, claims, ticket.id)
 
 
 @router.get("/mine")

@@ -5,8 +5,6 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy.exc import IntegrityError
-
 from common.auth import Claims, SystemRole
 from common.db import UnitOfWork
 from common.errors import Conflict, NotFound, ValidationProblem
@@ -17,10 +15,16 @@ from contracts.ids import uuid7
 from contracts.tickets import TicketSubmitted
 from tickets.attachment.repository import AttachmentRepository
 from tickets.attachment.schemas import AttachmentRead
-from tickets.models import Ticket
+from tickets.models import Ticket, TicketType
 from tickets.ticket.numbering import format_number, normalise_prefix
 from tickets.ticket.repository import TicketRepository
-from tickets.ticket.schemas import TicketDetail, TicketFilters, TicketRead, TimelineEntryRead
+from tickets.ticket.schemas import (
+    TicketCreate,
+    TicketDetail,
+    TicketFilters,
+    TicketRead,
+    TimelineEntryRead,
+)
 from tickets.ticket.status import TicketStatus, is_archived, status_for_event
 from tickets.ticket.validation import ticket_data_problems, title_problems
 from tickets.ticket_type import service as ticket_types
@@ -57,9 +61,27 @@ async def submit(
     title: str,
     ticket_data: dict[str, Any],
 ) -> Ticket:
+    ticket, _ = await accept(
+        uow, company_id, submitter, ticket_type_key=ticket_type_key, title=title, ticket_data=ticket_data
+    )
+    return ticket
+
+
+async def accept(
+    uow: UnitOfWork,
+    company_id: UUID,
+    submitter: Submitter,
+    *,
+    ticket_type_key: str,
+    title: str,
+    ticket_data: dict[str, Any],
+) -> tuple[Ticket, TicketType]:
     """Accept a ticket: the type must be one the submitter may use, the title and data must be
     valid (every problem is reported, nothing is written otherwise); the ticket gets the next
-    number of its prefix and `ticket.submitted` goes to the outbox in the same transaction."""
+    number of its prefix and `ticket.submitted` goes to the outbox in the same transaction.
+
+    The number is taken last: its counter row stays locked until commit (that is what keeps
+    numbers gapless), so only the ticket and its event are written while it is held."""
     ticket_type = await ticket_types.resolve_for_submit(
         uow, company_id, ticket_type_key, submitter.company_roles
     )
@@ -69,30 +91,28 @@ async def submit(
 
     repository = TicketRepository(uow.session)
     prefix = normalise_prefix(ticket_type.prefix)
-    sequence = await repository.next_sequence(company_id, prefix)
     now = datetime.now(UTC)
-    ticket = Ticket(
-        company_id=company_id,
-        id=uuid7(),
-        number=format_number(prefix, sequence),
-        prefix=prefix,
-        sequence=sequence,
-        ticket_type_key=ticket_type.key,
-        ticket_type_version=ticket_type.version,
-        title=title.strip(),
-        ticket_data=ticket_data,
-        status=TicketStatus.SUBMITTED.value,
-        status_changed_at=now,
-        submitted_by=submitter.user_id,
-        submitted_by_email=submitter.email,
-        source=submitter.source,
-        inbound_event_id=submitter.inbound_event_id,
-    )
-    try:
-        async with uow.session.begin_nested():
-            await repository.add(ticket)
-    except IntegrityError as exc:
-        raise Conflict("This ticket was already submitted.") from exc
+    values: dict[str, Any] = {
+        "company_id": company_id,
+        "id": uuid7(),
+        "prefix": prefix,
+        "ticket_type_key": ticket_type.key,
+        "ticket_type_version": ticket_type.version,
+        "title": title.strip(),
+        "ticket_data": ticket_data,
+        "status": TicketStatus.SUBMITTED.value,
+        "status_changed_at": now,
+        "submitted_by": submitter.user_id,
+        "submitted_by_email": submitter.email,
+        "source": submitter.source,
+        "inbound_event_id": submitter.inbound_event_id,
+    }
+    sequence = await repository.next_sequence(company_id, prefix)
+    values.update(sequence=sequence, number=format_number(prefix, sequence))
+    stamps = await repository.insert(values)
+    if stamps is None:
+        raise Conflict("This ticket was already submitted.")
+    ticket = Ticket(**values, created_at=stamps[0], updated_at=stamps[1])
     await uow.publish(
         TicketSubmitted(
             ticket_id=ticket.id,
@@ -107,7 +127,28 @@ async def submit(
         ),
         company_id=company_id,
     )
-    return ticket
+    return ticket, ticket_type
+
+
+async def submit_ticket(uow: UnitOfWork, claims: Claims, body: TicketCreate) -> TicketDetail:
+    """A user's submission, answered from what was just written: a new ticket has no timeline
+    and no attachments yet, so nothing is read back."""
+    ticket, ticket_type = await accept(
+        uow,
+        claims.company_id,
+        Submitter.user(claims),
+        ticket_type_key=body.ticket_type_key,
+        title=body.title,
+        ticket_data=body.ticket_data,
+    )
+    return TicketDetail(
+        **TicketRead.model_validate(ticket).model_dump(exclude={"ticket_type_name"}),
+        ticket_type_name=ticket_type.name,
+        ticket_data=ticket.ticket_data,
+        display_layout=ticket_type.display_layout,
+        timeline=[],
+        attachments=[],
+    )
 
 
 def is_ticket_team(claims: Claims) -> bool:
