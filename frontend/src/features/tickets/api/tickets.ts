@@ -13,8 +13,14 @@ export function listSubmittableTypes(signal?: AbortSignal): Promise<SubmittableT
   return apiClient.get<SubmittableTicketType[]>('/tickets/ticket-types', { signal });
 }
 
-export function submitTicket(submission: TicketSubmission): Promise<TicketDetail> {
-  return apiClient.post<TicketDetail>('/tickets/tickets', submission);
+/**
+ * `idempotencyKey` names this submission: sending it again with the same key (after a lost
+ * answer) returns the ticket the first one created instead of a second ticket.
+ */
+export function submitTicket(submission: TicketSubmission, idempotencyKey: string): Promise<TicketDetail> {
+  return apiClient.post<TicketDetail>('/tickets/tickets', submission, {
+    headers: { 'Idempotency-Key': idempotencyKey },
+  });
 }
 
 export function getTicket(ticketId: string, signal?: AbortSignal): Promise<TicketDetail> {

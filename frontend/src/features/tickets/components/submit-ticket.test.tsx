@@ -60,6 +60,38 @@ describe('SubmitTicket', () => {
     await vi.waitFor(() => expect(onSubmitted).toHaveBeenCalledWith(created));
   });
 
+  it('sends one Idempotency-Key per submission, reused when the same content is sent again', async () => {
+    const server = createFakeServer()
+      .on('GET', '/api/tickets/ticket-types', jsonResponse(200, [itOnboarding]))
+      .on(
+        'POST',
+        '/api/tickets/tickets',
+        problemResponse(503, 'Service unavailable'),
+        problemResponse(503, 'Service unavailable'),
+        jsonResponse(201, { id: 't-2', number: 'IT-2' }),
+      );
+    renderWithProviders(<SubmitTicket onSubmitted={vi.fn()} />, { user: makeUser(), server });
+    const user = userEvent.setup();
+    await user.type(await screen.findByLabelText(/^Title/), 'New hire');
+    await user.type(screen.getByLabelText(/^Employee name/), 'Grace Hopper');
+    await user.selectOptions(screen.getByLabelText(/^Department/), 'Engineering');
+    const submit = screen.getByRole('button', { name: 'Submit ticket' });
+    await user.click(submit);
+    await vi.waitFor(() => expect(server.requestsTo('POST', '/api/tickets/tickets')).toHaveLength(1));
+    await vi.waitFor(() => expect(submit).toBeEnabled());
+    await user.click(submit);
+    await vi.waitFor(() => expect(server.requestsTo('POST', '/api/tickets/tickets')).toHaveLength(2));
+    await vi.waitFor(() => expect(submit).toBeEnabled());
+    await user.type(screen.getByLabelText(/^Title/), ' (again)');
+    await user.click(submit);
+    await vi.waitFor(() => expect(server.requestsTo('POST', '/api/tickets/tickets')).toHaveLength(3));
+
+    const keys = server.requestsTo('POST', '/api/tickets/tickets').map((r) => r.headers.get('Idempotency-Key'));
+    expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(keys[1]).toBe(keys[0]);
+    expect(keys[2]).not.toBe(keys[0]);
+  });
+
   it('checks required fields in the browser before sending anything', async () => {
     const server = createFakeServer().on('GET', '/api/tickets/ticket-types', jsonResponse(200, [itOnboarding]));
     renderWithProviders(<SubmitTicket onSubmitted={vi.fn()} />, { user: makeUser(), server });

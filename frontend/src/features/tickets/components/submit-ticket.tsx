@@ -1,4 +1,4 @@
-import { useEffect, useReducer } from 'react';
+import { useEffect, useReducer, useRef } from 'react';
 
 import { LayoutForm } from '@/components/custom-layout/custom-layout';
 import { Button } from '@/components/ui/button';
@@ -58,6 +58,9 @@ function titleErrorFrom(error: unknown): string | null {
 export function SubmitTicket({ onSubmitted }: { onSubmitted: (ticket: TicketDetail) => void }) {
   const types = useResource((signal) => listSubmittableTypes(signal), []);
   const [state, dispatch] = useReducer(submitTicketReducer, initialSubmitTicketState);
+  // One key per submission: sending the same content again (after an error or a lost answer)
+  // reuses it, so the server creates at most one ticket; other content gets a fresh key.
+  const attempt = useRef<{ key: string; content: string } | null>(null);
   const only = types.data?.length === 1 ? types.data[0] : undefined;
 
   useEffect(() => {
@@ -83,10 +86,12 @@ export function SubmitTicket({ onSubmitted }: { onSubmitted: (ticket: TicketDeta
       return;
     }
     dispatch({ type: 'submitted' });
+    const submission = { ticket_type_key: selected.key, title: state.title.trim(), ticket_data: ticketData };
+    const content = JSON.stringify(submission);
+    if (attempt.current?.content !== content) attempt.current = { key: crypto.randomUUID(), content };
     try {
-      onSubmitted(
-        await submitTicket({ ticket_type_key: selected.key, title: state.title.trim(), ticket_data: ticketData }),
-      );
+      onSubmitted(await submitTicket(submission, attempt.current.key));
+      attempt.current = null;
     } catch (error) {
       const placed = errorTreeFrom(error, ['body', 'ticket_data']);
       const titleError = titleErrorFrom(error);
