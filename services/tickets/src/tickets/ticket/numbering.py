@@ -12,7 +12,12 @@ def normalise_prefix(prefix: str) -> str:
     return cleaned or "T"
 
 
+def number_stem(prefix: str) -> str:
+    """What a number of `prefix` starts with; the count follows it."""
+    return f"{normalise_prefix(prefix)}-"
+
+
 def format_number(prefix: str, sequence: int) -> str:
     if sequence < 1:
         raise ValueError("ticket numbers start at 1")
-    return f"{normalise_prefix(prefix)}-{sequence}"
+    return f"{number_stem(prefix)}{sequence}"

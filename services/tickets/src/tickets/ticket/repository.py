@@ -2,7 +2,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Select, Table, func, or_, select, text, update
+from sqlalchemy import ColumnElement, Select, String, Table, cast, func, literal, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import UnaryExpression
@@ -17,34 +17,46 @@ class TicketRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def next_sequence(self, company_id: UUID, prefix: str) -> int:
-        """The next number of `prefix` in the company. The upsert takes the counter row's lock
-        until the transaction ends: concurrent submits queue behind it, and a submit that rolls
-        back releases its number, so committed numbers have no gaps and never collide."""
+    async def insert_numbered(self, values: dict[str, Any], stem: str) -> dict[str, Any] | None:
+        """Insert a ticket with the next number of its prefix, in one statement. The counter's
+        upsert takes the counter row's lock until the transaction ends: concurrent submits
+        queue behind it, and a submit that rolls back gives its number back, so committed
+        numbers have no gaps and never collide; taking the number and writing the ticket at
+        once keeps that lock as short as it can be. Returns the ticket's `sequence`, `number`,
+        `created_at` and `updated_at`, or None when its inbound event id is already taken
+        (nothing is written then)."""
         counter = TicketNumberCounter.__table__
+        tickets = Ticket.__table__
         assert isinstance(counter, Table)
-        stmt = insert(counter).values(company_id=company_id, prefix=prefix, last_number=1)
-        number = await self.session.scalar(
-            stmt.on_conflict_do_update(
+        assert isinstance(tickets, Table)
+        upsert = insert(counter).values(
+            company_id=values["company_id"], prefix=values["prefix"], last_number=1
+        )
+        taken = (
+            upsert.on_conflict_do_update(
                 index_elements=[counter.c.company_id, counter.c.prefix],
                 set_={"last_number": counter.c.last_number + 1},
-            ).returning(counter.c.last_number)
+            )
+            .returning(counter.c.last_number)
+            .cte("taken")
         )
-        assert number is not None
-        return int(number)
-
-    async def insert(self, values: dict[str, Any]) -> tuple[datetime, datetime] | None:
-        """Insert a ticket; its `(created_at, updated_at)`, or None when its number or inbound
-        event id is already taken (nothing is written then)."""
+        columns = [tickets.c[name] for name in values]
         row = (
             await self.session.execute(
-                insert(Ticket)
-                .values(**values)
+                insert(tickets)
+                .from_select(
+                    [*columns, tickets.c.sequence, tickets.c.number],
+                    select(
+                        *(literal(value, tickets.c[name].type) for name, value in values.items()),
+                        taken.c.last_number,
+                        literal(stem) + cast(taken.c.last_number, String),
+                    ),
+                )
                 .on_conflict_do_nothing()
-                .returning(Ticket.created_at, Ticket.updated_at)
+                .returning(tickets.c.sequence, tickets.c.number, tickets.c.created_at, tickets.c.updated_at)
             )
         ).one_or_none()
-        return (row.created_at, row.updated_at) if row is not None else None
+        return dict(row._mapping) if row is not None else None
 
     async def get(self, company_id: UUID, ticket_id: UUID, *, for_update: bool = False) -> Ticket | None:
         stmt = select(Ticket).where(Ticket.company_id == company_id, Ticket.id == ticket_id)

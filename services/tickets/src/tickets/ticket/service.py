@@ -16,7 +16,7 @@ from contracts.tickets import TicketSubmitted
 from tickets.attachment.repository import AttachmentRepository
 from tickets.attachment.schemas import AttachmentRead
 from tickets.models import Ticket, TicketType
-from tickets.ticket.numbering import format_number, normalise_prefix
+from tickets.ticket.numbering import normalise_prefix, number_stem
 from tickets.ticket.repository import TicketRepository
 from tickets.ticket.schemas import (
     TicketCreate,
@@ -80,8 +80,8 @@ async def accept(
     valid (every problem is reported, nothing is written otherwise); the ticket gets the next
     number of its prefix and `ticket.submitted` goes to the outbox in the same transaction.
 
-    The number is taken last: its counter row stays locked until commit (that is what keeps
-    numbers gapless), so only the ticket and its event are written while it is held."""
+    The number is taken last, with the ticket's insert: its counter row stays locked until
+    commit (that keeps numbers gapless), so only the event is written while it is held."""
     ticket_type = await ticket_types.resolve_for_submit(
         uow, company_id, ticket_type_key, submitter.company_roles
     )
@@ -107,12 +107,10 @@ async def accept(
         "source": submitter.source,
         "inbound_event_id": submitter.inbound_event_id,
     }
-    sequence = await repository.next_sequence(company_id, prefix)
-    values.update(sequence=sequence, number=format_number(prefix, sequence))
-    stamps = await repository.insert(values)
-    if stamps is None:
+    written = await repository.insert_numbered(values, number_stem(prefix))
+    if written is None:
         raise Conflict("This ticket was already submitted.")
-    ticket = Ticket(**values, created_at=stamps[0], updated_at=stamps[1])
+    ticket = Ticket(**values, **written)
     await uow.publish(
         TicketSubmitted(
             ticket_id=ticket.id,

@@ -1,0 +1,155 @@
+"""Tickets accepted per second at the gateway, for one company: sign up, upload the sample
+bundle, then submit tickets over HTTP through the gateway at a given concurrency, each with its
+own Idempotency-Key, and count the 201s.
+
+    python -m bench.ticket_intake [--tickets 600] [--concurrency 32]
+
+Starts the whole stack (every service and the gateway, on embedded Postgres and Kafka unless
+DATABASE_URL / KAFKA_BOOTSTRAP_SERVERS name real ones) in a temporary folder. The workflow's
+first task is a form with nobody to assign it to, so the engine's share stays small and steady.
+"""
+
+import argparse
+import asyncio
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+import yaml
+
+from bench.machine import describe, percentile
+from common.embedded import free_port
+
+PASSWORD = "Bench-Password-2024"
+BUNDLE = Path(__file__).resolve().parents[1] / "services/definitions/samples/it_onboarding.yaml"
+TICKET_DATA = {"employee_name": "Grace Hopper", "start_date": "2027-01-04", "department": "Engineering"}
+
+
+async def company_session(client: httpx.AsyncClient) -> dict[str, str]:
+    """A new company whose admin may also upload definitions; the bearer header of a fresh
+    login carrying those roles."""
+    email = f"bench-{uuid.uuid4().hex[:8]}@example.com"
+    signup = await client.post(
+        "/api/identity/signup",
+        json={
+            "company_name": "Bench intake",
+            "email": email,
+            "password": PASSWORD,
+            "first_name": "Bench",
+            "last_name": "Mark",
+            "cookie": False,
+        },
+    )
+    signup.raise_for_status()
+    session = signup.json()
+    auth = {"authorization": f"Bearer {session['access_token']}"}
+    roles = await client.put(
+        f"/api/identity/users/{session['user']['id']}/roles",
+        headers=auth,
+        json={
+            "system_roles": ["user", "admin", "workflow_creator", "ticket_admin"],
+            "company_roles": ["user"],
+        },
+    )
+    roles.raise_for_status()
+    login = await client.post(
+        "/api/identity/login", json={"email": email, "password": PASSWORD, "cookie": False}
+    )
+    login.raise_for_status()
+    return {"authorization": f"Bearer {login.json()['access_token']}"}
+
+
+async def wait_for_type(client: httpx.AsyncClient, auth: dict[str, str], key: str) -> None:
+    """The ticket type reaches the tickets service as an event; wait until it may be used."""
+    for _ in range(600):
+        types = await client.get("/api/tickets/ticket-types", headers=auth)
+        if types.status_code == 200 and any(t["key"] == key for t in types.json()):
+            return
+        await asyncio.sleep(0.1)
+    raise RuntimeError(f"ticket type {key} never became submittable")
+
+
+async def submit_all(
+    client: httpx.AsyncClient, auth: dict[str, str], key: str, tickets: int, concurrency: int
+) -> tuple[float, list[float], dict[int, int]]:
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    queue = iter(range(tickets))
+
+    async def worker() -> None:
+        for n in queue:
+            body: dict[str, Any] = {
+                "ticket_type_key": key,
+                "title": f"Intake {n}",
+                "ticket_data": TICKET_DATA,
+            }
+            headers = {**auth, "idempotency-key": str(uuid.uuid4())}
+            started = time.perf_counter()
+            response = await client.post("/api/tickets/tickets", json=body, headers=headers)
+            latencies.append(time.perf_counter() - started)
+            statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return time.perf_counter() - started, latencies, statuses
+
+
+async def bench(gateway_url: str, tickets: int, concurrency: int) -> None:
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=gateway_url, timeout=60.0, limits=limits) as client:
+        auth = await company_session(client)
+        bundle = yaml.safe_load(BUNDLE.read_text())
+        (await client.post("/api/definitions/bundles", headers=auth, json=bundle)).raise_for_status()
+        key = bundle["ticket_types"][0]["key"]
+        await wait_for_type(client, auth, key)
+        await submit_all(client, auth, key, min(100, tickets), concurrency)  # warm-up
+        seconds, latencies, statuses = await submit_all(client, auth, key, tickets, concurrency)
+    accepted = statuses.get(201, 0)
+    print(f"Machine: {describe()}")
+    print(
+        f"Tickets submitted through the gateway, one company, concurrency {concurrency}: "
+        f"{accepted}/{tickets} accepted (201) in {seconds:.1f}s = {accepted / seconds:.0f} tickets/s; "
+        f"latency p50 {percentile(latencies, 0.5) * 1000:.0f} ms, p99 {percentile(latencies, 0.99) * 1000:.0f} ms"
+    )
+    others = {s: n for s, n in statuses.items() if s != 201}
+    if others:
+        print(f"Other answers: {others}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--tickets", type=int, default=600)
+    parser.add_argument("--concurrency", type=int, default=32)
+    args = parser.parse_args()
+    from devstack.stack import DEFAULT_PORTS, Stack, start_infra
+
+    data_dir = Path(tempfile.mkdtemp(prefix="tf-bench-intake-"))
+    infra = start_infra(data_dir, lambda m: None, pg_port=free_port(), kafka_port=free_port())
+    ports = {name: free_port() for name in DEFAULT_PORTS}
+    stack = Stack(infra=infra, data_dir=data_dir, ports=ports, say=lambda m: None)
+    stack.extra_env.update(
+        {"TF_ENV": "test", "IDENTITY_LOGIN_RATE_LIMIT_PER_MINUTE": "100000", "LOG_LEVEL": "WARNING"}
+    )
+    try:
+        stack.migrate()
+        stack.start()
+        stack.wait_ready(timeout=180)
+        asyncio.run(
+            bench(
+                f"http://127.0.0.1:{ports['gateway']}",
+                max(1, min(args.tickets, 20_000)),
+                max(1, min(args.concurrency, 256)),
+            )
+        )
+    finally:
+        stack.stop()
+        infra.stop()
+
+
+if __name__ == "__main__":
+    main()
