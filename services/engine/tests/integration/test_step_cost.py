@@ -19,15 +19,15 @@ from engine.expressions import (
     compile_expression,
     evaluate,
 )
-from engine.models import HistoryEntry
+from engine.models import HistoryEntry, Timer
 
 from ..conftest import EngineHarness, action, transition
 
 # A step that finishes one action task and starts the next, as sent to Postgres: the company
-# scope and the inbox claim; the instance lock and the task; the old task's deadline removed;
-# the instance, the finished task, the decision and the new task; the action request, the new
-# deadline and the new task's event; the history row.
-STATEMENTS_PER_ACTION_STEP = 13
+# scope and the inbox claim; the instance lock and the task; the instance, the finished task,
+# the decision and the new task; the action request, the new deadline (replacing the old one)
+# and the new task's event; the history row.
+STATEMENTS_PER_ACTION_STEP = 12
 
 TEST_ONLY = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
 
@@ -65,6 +65,25 @@ class TestAnActionStep:
         assert (await engine.current_task(ticket_id)).task_key == "three"
         assert len(sent) <= STATEMENTS_PER_ACTION_STEP, "\n".join(sent)
         assert not [s for s in sent if "workflow_definitions" in s], "the plan was read again"
+
+    async def test_leaves_only_the_running_tasks_deadline(self, engine: EngineHarness) -> None:
+        await three_actions(engine)
+        ticket_id = await engine.submit({})
+        for output in ({"a": 1}, {"b": 2}):
+            await engine.succeed(await engine.current_task(ticket_id), output)
+            async with engine.db.unit_of_work(engine.company_id) as uow:
+                timers = (
+                    await uow.session.scalars(
+                        select(Timer.task_instance_id).where(Timer.company_id == engine.company_id)
+                    )
+                ).all()
+            assert timers == [(await engine.current_task(ticket_id)).id]
+        await engine.succeed(await engine.current_task(ticket_id), {"c": 3})
+        assert (await engine.instance_of(ticket_id)).status == "COMPLETED"
+        async with engine.db.unit_of_work(engine.company_id) as uow:
+            assert (
+                await uow.session.scalars(select(Timer.id).where(Timer.company_id == engine.company_id))
+            ).all() == []
 
     async def test_writes_one_history_row_and_keeps_every_change_in_the_api(
         self, engine: EngineHarness

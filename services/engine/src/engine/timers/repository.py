@@ -1,7 +1,7 @@
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Delete, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,10 +15,11 @@ class TimerRepository:
     def __init__(self, session: AsyncSession, company_id: UUID | None) -> None:
         self.session = session
         self.company_id = company_id
+        self._cancelled: list[UUID] = []
 
     async def schedule(self, task_instance_id: UUID, kind: str, attempt: int, due_at: datetime) -> None:
         assert self.company_id is not None
-        await self.session.execute(
+        stmt = (
             insert(Timer)
             .values(
                 company_id=self.company_id,
@@ -32,6 +33,29 @@ class TimerRepository:
                 index_elements=["company_id", "task_instance_id", "kind"],
                 set_={"attempt": attempt, "due_at": due_at},
             )
+        )
+        # The upsert replaces this task's own timer; other cancelled ones go in the same statement.
+        cancelled = [t for t in self._cancelled if t != task_instance_id]
+        self._cancelled.clear()
+        if cancelled:
+            stmt = stmt.add_cte(self._deleting(cancelled).cte("cancelled"))
+        await self.session.execute(stmt)
+
+    def cancel_with_next(self, task_instance_id: UUID) -> None:
+        """Cancel the task's timers along with the next timer scheduled here (one statement
+        less per step); `apply_cancels` runs what no schedule took along."""
+        self._cancelled.append(task_instance_id)
+
+    async def apply_cancels(self) -> None:
+        if self._cancelled:
+            cancelled = list(self._cancelled)
+            self._cancelled.clear()
+            await self.session.execute(self._deleting(cancelled))
+
+    def _deleting(self, task_instance_ids: list[UUID]) -> Delete:
+        assert self.company_id is not None
+        return delete(Timer).where(
+            Timer.company_id == self.company_id, Timer.task_instance_id.in_(task_instance_ids)
         )
 
     async def cancel(self, task_instance_id: UUID) -> None:

@@ -454,9 +454,8 @@ class WorkflowRuntime:
     ) -> None:
         """Merge the task's output into the workflow data and move on (unless held)."""
         if task.task_type != "FORM":  # only action tasks have deadlines
-            # First, while nothing is changed yet: the statement would flush the changes early
-            # and the instance would be written twice.
-            await self.timers.cancel(task.id)
+            # Deleted with the next task's deadline when there is one, else at the end.
+            self.timers.cancel_with_next(task.id)
         before = instance.workflow_data
         after = merge(before, output)
         instance.workflow_data = after
@@ -476,6 +475,7 @@ class WorkflowRuntime:
             await self.leave(instance, task)
         else:
             await self.emit(TaskCompleted, instance, task, detail)  # nothing follows it until resumed
+        await self.timers.apply_cancels()
 
     async def leave(self, instance: WorkflowInstance, task: TaskInstance) -> None:
         """Take the first transition whose condition holds; record why."""
