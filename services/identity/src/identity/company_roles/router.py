@@ -1,8 +1,9 @@
 from uuid import UUID
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Response, status
 
 from common.auth import AdminClaims
+from common.idempotency import IdempotencyDep
 from common.web import UoW
 from identity.company_roles import service
 from identity.company_roles.schemas import CompanyRoleCreate, CompanyRoleRead, CompanyRoleUpdate
@@ -17,9 +18,14 @@ async def list_company_roles(uow: UoW, claims: AdminClaims) -> list[CompanyRoleR
 
 
 @router.post("", response_model=CompanyRoleRead, status_code=status.HTTP_201_CREATED)
-async def create_company_role(data: CompanyRoleCreate, uow: UoW, claims: AdminClaims) -> CompanyRoleRead:
-    """Add a company role; its name must be new to the company (case-insensitively)."""
-    return await service.create(uow, claims.company_id, data)
+async def create_company_role(
+    data: CompanyRoleCreate, uow: UoW, claims: AdminClaims, idempotency: IdempotencyDep
+) -> CompanyRoleRead | Response:
+    """Add a company role; its name must be new to the company (case-insensitively). An
+    `Idempotency-Key` makes a repeat within 24 hours answer the first response."""
+    return await idempotency.create(
+        data, status.HTTP_201_CREATED, lambda: service.create(uow, claims.company_id, data)
+    )
 
 
 @router.get("/{role_id}", response_model=CompanyRoleRead)

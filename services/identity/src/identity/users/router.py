@@ -1,9 +1,10 @@
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 
 from common.auth import AdminClaims
+from common.idempotency import IdempotencyDep
 from common.web import Page, PageDep, UoW
 from identity.runtime import RuntimeDep
 from identity.users import service
@@ -21,10 +22,17 @@ async def list_users(
 
 
 @router.post("", response_model=UserRead, status_code=status.HTTP_201_CREATED)
-async def create_user(data: UserCreate, uow: UoW, claims: AdminClaims, runtime: RuntimeDep) -> UserRead:
+async def create_user(
+    data: UserCreate, uow: UoW, claims: AdminClaims, runtime: RuntimeDep, idempotency: IdempotencyDep
+) -> UserRead | Response:
     """Create a user of the caller's company. Without an initial `password`, the user is mailed
-    a link to set one. 409 when the email address already has an account."""
-    return await service.create_by_admin(uow, runtime, claims.company_id, data)
+    a link to set one. 409 when the email address already has an account. An
+    `Idempotency-Key` makes a repeat within 24 hours answer the first response."""
+    return await idempotency.create(
+        data,
+        status.HTTP_201_CREATED,
+        lambda: service.create_by_admin(uow, runtime, claims.company_id, data),
+    )
 
 
 @router.get("/{user_id}", response_model=UserRead)
