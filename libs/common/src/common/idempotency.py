@@ -111,10 +111,11 @@ class Idempotency:
         self.keys = IdempotencyTables.for_schema(uow.db.schema).keys
 
     async def create(
-        self, body: Any, status_code: int, create: Callable[[], Awaitable[T]]
+        self, body: Any, status_code: int | Callable[[T], int], create: Callable[[], Awaitable[T]]
     ) -> T | JSONResponse:
-        """Run `create` once per key: the first time its answer is stored with the key; a
-        repeat with the same body gets that answer back; a repeat with another body is 422."""
+        """Run `create` once per key: the first time its answer (with `status_code`, or the
+        status it gives for the answer) is stored with the key; a repeat with the same body
+        gets that answer back; a repeat with another body is 422."""
         if self.key is None:
             return await create()
         fingerprint = request_fingerprint(self.method, self.path, body)
@@ -125,7 +126,10 @@ class Idempotency:
         await self.uow.session.execute(
             update(self.keys)
             .where(*self._this_key())
-            .values(status_code=status_code, response=result.model_dump(mode="json"))
+            .values(
+                status_code=status_code if isinstance(status_code, int) else status_code(result),
+                response=result.model_dump(mode="json"),
+            )
         )
         return result
 

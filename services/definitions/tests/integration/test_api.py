@@ -499,3 +499,23 @@ class TestPublishTicketType:
 
         assert response.status_code == 422
         assert [p["loc"] for p in response.json()["errors"]] == [["body", "prefix"]]
+
+
+class TestIdempotentUpload:
+    async def test_a_repeat_answers_the_first_response_and_another_bundle_is_422(
+        self, client, company_a, sample_bundle
+    ) -> None:
+        headers = {**designer(company_a), "Idempotency-Key": "bundle-1"}
+        first = await client.post("/api/definitions/bundles", json=sample_bundle, headers=headers)
+        again = await client.post("/api/definitions/bundles", json=sample_bundle, headers=headers)
+        assert first.status_code == 201, first.text
+        assert (again.status_code, again.json()) == (201, first.json())
+        changed = copy.deepcopy(sample_bundle)
+        changed["workflow"]["name"] = "Renamed"
+        other = await client.post("/api/definitions/bundles", json=changed, headers=headers)
+        assert other.status_code == 422
+        assert other.json()["errors"][0]["loc"] == ["header", "Idempotency-Key"]
+        versions = (
+            await client.get("/api/definitions/workflows/it_onboarding", headers=member(company_a))
+        ).json()
+        assert versions["current"]["version"] == 1

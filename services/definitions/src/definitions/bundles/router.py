@@ -5,6 +5,7 @@ from starlette.datastructures import UploadFile
 
 from common.auth import CurrentClaims
 from common.errors import BadRequest, PayloadTooLarge
+from common.idempotency import IdempotencyDep
 from common.web import UoW
 from definitions.access import DesignerClaims
 from definitions.bundles import service
@@ -56,14 +57,26 @@ async def _read_document(request: Request) -> Any:
     openapi_extra=_BUNDLE_BODY,
     responses={200: {"model": PublishResult, "description": "Nothing changed"}},
 )
-async def upload_bundle(request: Request, response: Response, uow: UoW, _: DesignerClaims) -> PublishResult:
+async def upload_bundle(
+    request: Request, response: Response, uow: UoW, _: DesignerClaims, idempotency: IdempotencyDep
+) -> PublishResult | Response:
     """Publish a bundle (JSON, YAML, or a multipart file upload): its workflow and ticket
     types, each as a new version where it differs from the latest. Every problem is listed
-    (422) and nothing is saved; warnings come back with a successful publish."""
-    result = await service.publish_bundle(uow, await _read_document(request))
-    if not result.workflow.created and not any(t.created for t in result.ticket_types):
-        response.status_code = status.HTTP_200_OK
+    (422) and nothing is saved; warnings come back with a successful publish. An
+    `Idempotency-Key` makes a repeat within 24 hours answer the first response."""
+    document = await _read_document(request)
+    result = await idempotency.create(
+        document, _publish_status, lambda: service.publish_bundle(uow, document)
+    )
+    if isinstance(result, PublishResult):
+        response.status_code = _publish_status(result)
     return result
+
+
+def _publish_status(result: PublishResult) -> int:
+    if not result.workflow.created and not any(t.created for t in result.ticket_types):
+        return status.HTTP_200_OK
+    return status.HTTP_201_CREATED
 
 
 @router.post("/bundles/validate", response_model=ValidationReport, openapi_extra=_BUNDLE_BODY)

@@ -1,0 +1,20 @@
+"""The idempotency keys of create requests (`common.idempotency`).
+
+Revision ID: 0003
+Revises: 0002
+"""
+
+from common.idempotency import create_idempotency_table, drop_idempotency_table
+
+revision = "0003"
+down_revision = "0002"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    create_idempotency_table("definitions")
+
+
+def downgrade() -> None:
+    drop_idempotency_table("definitions")
