@@ -1,7 +1,6 @@
 """What one engine step costs: statements sent to Postgres, history rows and events written,
 and the plans and conditions it reuses instead of reading and compiling them again."""
 
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -10,15 +9,9 @@ import pytest
 from sqlalchemy import event, func, select
 from sqlalchemy.engine import Engine
 
-from engine.definitions import service as definitions_service
+from common import expressions
+from common.expressions import CompiledExpression
 from engine.definitions.service import PLANS
-from engine.expressions import (
-    CompiledExpression,
-    ExpressionError,
-    ExpressionLimits,
-    compile_expression,
-    evaluate,
-)
 from engine.models import HistoryEntry, Timer
 
 from ..conftest import EngineHarness, action, transition
@@ -141,12 +134,13 @@ class TestPlanCache:
         self, engine: EngineHarness, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         compiled: list[str] = []
+        compile_for_real = expressions.compile
 
         def counting(expression: str) -> CompiledExpression:
             compiled.append(expression)
-            return CompiledExpression(expression)
+            return compile_for_real(expression)
 
-        monkeypatch.setattr(definitions_service, "compile_expression", counting)
+        monkeypatch.setattr(expressions, "compile", counting)
         await three_actions(engine, condition="a = 1")
         for _ in range(3):
             ticket_id = await engine.submit({})
@@ -161,18 +155,3 @@ class TestPlanCache:
         other = EngineHarness(engine.db, engine.settings)
         assert PLANS.get(other.company_id, instance.workflow_definition_id) is None
         assert PLANS.get_version(other.company_id, "wf", 1) is None
-
-
-class TestCompiledExpressions:
-    def test_a_kept_expression_still_gets_its_full_time_bound(self) -> None:
-        limits = ExpressionLimits(timeout_ms=100, max_depth=200)
-        compiled = compile_expression("value * 2")
-        time.sleep(0.15)  # longer than the bound: a clock started at compile time would fail
-        assert compiled.evaluate({"value": 21}, limits) == 42
-
-    def test_a_runaway_expression_is_still_stopped(self) -> None:
-        limits = ExpressionLimits(timeout_ms=50, max_depth=10_000)
-        loop = "($f := function($n){ $f($n) }; $f(1))"
-        for _ in range(2):  # the second run uses the kept parse
-            with pytest.raises(ExpressionError, match="timeout"):
-                evaluate(loop, {}, limits)
