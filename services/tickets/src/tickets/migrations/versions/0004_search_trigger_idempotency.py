@@ -2,16 +2,16 @@
 (a generated column is recomputed on every UPDATE, and the status projection updates tickets
 all the time); and the idempotency keys of create requests.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 """
 
 from alembic import op
 
 from common.idempotency import create_idempotency_table, drop_idempotency_table
 
-revision = "0003"
-down_revision = "0002"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
