@@ -1,13 +1,13 @@
 """The idempotency keys of create requests (`common.idempotency`).
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 """
 
 from common.idempotency import create_idempotency_table, drop_idempotency_table
 
-revision = "0003"
-down_revision = "0002"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
