@@ -22,7 +22,7 @@ from tests.faults.harness import Company, Partner, System, assert_exactly_once, 
 
 pytestmark = pytest.mark.slow
 
-TICKETS = 150
+TICKETS = 200
 RATE = 5.0  # tickets submitted per second: the kills all fall inside the load
 VICTIMS = ("engine", "actions", "tickets", "gateway", "postgres")
 
@@ -44,18 +44,22 @@ class DrainWatch:
         self.pending.append((victim, time.monotonic(), len(self.company.accepted)))
 
     def _watch(self) -> None:
+        while not self._stop.wait(0.5):
+            self._check()
+
+    def _check(self) -> None:
         with self.system.database() as db:
-            while not self._stop.wait(0.5):
-                done = db.completed(self.company.company_id)
-                for entry in list(self.pending):
-                    victim, at, backlog = entry
-                    if done >= backlog:
-                        self.drained[victim] = time.monotonic() - at
-                        self.pending.remove(entry)
+            done = db.completed(self.company.company_id)
+        for entry in list(self.pending):
+            victim, at, backlog = entry
+            if done >= backlog:
+                self.drained[victim] = time.monotonic() - at
+                self.pending.remove(entry)
 
     def stop(self) -> None:
         self._stop.set()
         self._thread.join()
+        self._check()
 
 
 @pytest.fixture
@@ -85,7 +89,7 @@ def test_every_process_killed_in_turn_under_load_loses_and_repeats_nothing(
             watch = DrainWatch(system, company)
             try:
                 for victim in VICTIMS:
-                    time.sleep(2.0)
+                    time.sleep(1.0)
                     if victim == "postgres":
                         durable_postgres.kill()
                         durable_postgres.start()
