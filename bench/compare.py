@@ -591,9 +591,10 @@ def run_ticketflower(
     sequential: int,
     poll: float,
     completion: str,
+    durable: bool = True,
 ) -> tuple[Figures, str]:
     data_dir = run_dir / "ticketflower"
-    infra = bench_infra.start(data_dir, broker)
+    infra = bench_infra.start(data_dir, broker, durable=durable)
     ports = {name: free_port() for name in DEFAULT_PORTS}
     stack = Stack(infra=infra, data_dir=data_dir, ports=ports, say=lambda m: None)
     stack.extra_env.update(
@@ -725,6 +726,13 @@ def main() -> None:
         help="ticket: the ticket's status reads COMPLETED (tickets API); "
         "workflow: the workflow instance does (engine API)",
     )
+    parser.add_argument(
+        "--postgres",
+        choices=("durable", "throwaway"),
+        default="durable",
+        help="TicketFlower's embedded Postgres: durable (fsync on, the default of make run) or "
+        "throwaway (fsync off), to measure what durability costs; DBOS always runs durable",
+    )
     bench_infra.add_broker_argument(parser)
     args = parser.parse_args()
     workflows = max(1, min(args.workflows, 10_000))
@@ -739,9 +747,17 @@ def main() -> None:
         print(f"DBOS {DBOS_VERSION} on the embedded Postgres (durable) ...", flush=True)
         dbos = run_dbos(run_dir, endpoint, workflows, concurrency, sequential)
         print(dbos.summary(), flush=True)
-        print(f"TicketFlower on the {args.broker} broker ...", flush=True)
+        print(f"TicketFlower on the {args.broker} broker, {args.postgres} Postgres ...", flush=True)
         tf, broker = run_ticketflower(
-            run_dir, endpoint, args.broker, workflows, concurrency, sequential, poll, args.completion
+            run_dir,
+            endpoint,
+            args.broker,
+            workflows,
+            concurrency,
+            sequential,
+            poll,
+            args.completion,
+            durable=args.postgres == "durable",
         )
         print(tf.summary(), flush=True)
     print(
