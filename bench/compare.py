@@ -52,12 +52,12 @@ from bench.machine import (
 from common.embedded import ApacheKafka, BrokerKind, EmbeddedKafka, EmbeddedPostgres, free_port
 from common.testing.infra import create_database
 from devstack.stack import DEFAULT_PORTS, Infra, Stack
+from devstack.workloads import STEPS, three_step_bundle
 
 DBOS_VERSION = "3.4.0"
 ROOT = Path(__file__).resolve().parents[1]
 BENCH_DIR = ROOT / ".data" / "bench"
 DBOS_VENV = BENCH_DIR / "dbos-venv"
-STEPS = ("a", "b", "c")
 WARMUP = 3
 PASSWORD = "Bench-Password-2026"
 TICKET_TYPE = "bench_compare"
@@ -476,39 +476,7 @@ class Client:
 
 def bundle(endpoint_url: str) -> dict[str, Any]:
     """Three SYNC_ACTION steps posting `{"n": n, "step": s}`, the DBOS workflow's calls."""
-
-    def step(name: str) -> dict[str, Any]:
-        return {
-            "key": name,
-            "name": f"Step {name}",
-            "task_type": "SYNC_ACTION",
-            "action_url": f"{endpoint_url}/step/{name}",
-            "timeout_seconds": 10,
-            "max_retries": 5,
-            "input_transform": f'{{"n": n, "step": "{name}"}}',
-        }
-
-    return {
-        "workflow": {
-            "key": TICKET_TYPE,
-            "name": "Bench compare",
-            "start_task": STEPS[0],
-            "tasks": [step(name) for name in STEPS],
-            "transitions": [
-                {"from": STEPS[i], "to": STEPS[i + 1], "condition": None, "priority": 0}
-                for i in range(len(STEPS) - 1)
-            ],
-        },
-        "ticket_types": [
-            {
-                "key": TICKET_TYPE,
-                "name": "Bench compare",
-                "prefix": "BC",
-                "fields": {"type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"]},
-                "company_role_access": ["user"],
-            }
-        ],
-    }
+    return three_step_bundle(endpoint_url, TICKET_TYPE, "Bench compare", "BC")
 
 
 async def drive_ticketflower(

@@ -28,9 +28,9 @@ from sqlalchemy.engine import make_url
 from common.embedded import ApacheKafka, EmbeddedKafka, EmbeddedPostgres, free_port
 from common.testing.infra import create_database, run_in_thread
 from devstack.stack import DEFAULT_PORTS, Infra, Stack
+from devstack.workloads import STEPS, three_step_bundle
 
 PASSWORD = "Correct-Horse-Battery-9"
-STEPS = ("a", "b", "c")
 
 
 @dataclass(frozen=True)
@@ -97,38 +97,7 @@ class Partner:
 
 
 def bundle(partner_port: int, key: str = "faults") -> dict[str, Any]:
-    def step(name: str) -> dict[str, Any]:
-        return {
-            "key": name,
-            "name": f"Step {name}",
-            "task_type": "SYNC_ACTION",
-            "action_url": f"http://127.0.0.1:{partner_port}/step/{name}",
-            "timeout_seconds": 10,
-            "max_retries": 5,
-            "input_transform": f'{{"n": n, "step": "{name}"}}',
-        }
-
-    return {
-        "workflow": {
-            "key": key,
-            "name": "Fault run",
-            "start_task": STEPS[0],
-            "tasks": [step(name) for name in STEPS],
-            "transitions": [
-                {"from": STEPS[i], "to": STEPS[i + 1], "condition": None, "priority": 0}
-                for i in range(len(STEPS) - 1)
-            ],
-        },
-        "ticket_types": [
-            {
-                "key": key,
-                "name": "Fault run",
-                "prefix": "FR",
-                "fields": {"type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"]},
-                "company_role_access": ["user"],
-            }
-        ],
-    }
+    return three_step_bundle(f"http://127.0.0.1:{partner_port}", key, "Fault run", "FR")
 
 
 @dataclass
