@@ -545,8 +545,8 @@ async def drive_ticketflower(
         int(counts["distinct"]),
         latencies,
         f"one at a time: {len(client.reads)} completion reads, p50 {percentile(client.reads, 0.5) * 1000:.0f} ms"
-        f" each; submits retried after a lost answer: {client.ambiguous} (the tickets API takes no"
-        " Idempotency-Key, so each may have made a second ticket)",
+        f" each; submits retried after a lost answer: {client.ambiguous} (each with its first"
+        " Idempotency-Key, so a retry returns the ticket the first try made)",
     )
 
 
