@@ -35,6 +35,7 @@ import httpx
 from aiokafka import AIOKafkaProducer
 from sqlalchemy.engine import make_url
 
+from bench import infra as bench_infra
 from bench.machine import describe, percentile
 from common.embedded import free_port
 from common.testing.infra import create_database, postgres_admin_url, private_kafka
@@ -389,7 +390,11 @@ def main() -> None:
     parser.add_argument("--noisy-actions", type=int, default=40, help="A's backlog, 6 s each")
     parser.add_argument("--baseline", type=Path, default=None, help="a checkout whose runners to compare")
     parser.add_argument("--baseline-actions", type=int, default=60)
+    bench_infra.add_broker_argument(parser)
     args = parser.parse_args()
+    # The private brokers and the runner processes follow TF_BROKER.
+    os.environ["TF_BROKER"] = args.broker
+    print(f"broker: {args.broker}")
     runners = [int(n) for n in args.runners.split(",")]
     endpoint = SlowEndpoint(args.delay_ms)
     print(f"machine: {describe()}")

@@ -20,6 +20,7 @@ from typing import Any
 import httpx
 import yaml
 
+from bench import infra as bench_infra
 from bench.machine import describe, percentile
 from common.embedded import free_port
 
@@ -125,11 +126,13 @@ def main() -> None:
     )
     parser.add_argument("--tickets", type=int, default=600)
     parser.add_argument("--concurrency", type=int, default=32)
+    bench_infra.add_broker_argument(parser)
     args = parser.parse_args()
-    from devstack.stack import DEFAULT_PORTS, Stack, start_infra
+    from devstack.stack import DEFAULT_PORTS, Stack
 
     data_dir = Path(tempfile.mkdtemp(prefix="tf-bench-intake-"))
-    infra = start_infra(data_dir, lambda m: None, pg_port=free_port(), kafka_port=free_port())
+    infra = bench_infra.start(data_dir, args.broker)
+    print(f"Broker: {bench_infra.describe(infra)}")
     ports = {name: free_port() for name in DEFAULT_PORTS}
     stack = Stack(infra=infra, data_dir=data_dir, ports=ports, say=lambda m: None)
     stack.extra_env.update(
