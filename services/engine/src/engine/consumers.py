@@ -19,7 +19,7 @@ from engine.config import EngineSettings
 from engine.definitions import service as definitions
 from engine.definitions.repository import DefinitionRepository
 from engine.workers.service import apply_user_state
-from engine.workflows.service import WorkflowRuntime
+from engine.workflows.runtime import WorkflowRuntime
 
 TOPICS = (
     IDENTITY_EVENTS,
@@ -63,25 +63,25 @@ def build_engine_consumer(db: Database, settings: EngineSettings) -> EventConsum
 
     @consumer.on(TicketSubmitted)
     async def on_ticket_submitted(payload: TicketSubmitted, envelope: Envelope, uow: UnitOfWork) -> None:
-        await WorkflowRuntime(uow, settings).start(payload)
+        await WorkflowRuntime(uow, settings).progress.start(payload)
 
     @consumer.on(ActionStarted)
     async def on_action_started(payload: ActionStarted, envelope: Envelope, uow: UnitOfWork) -> None:
-        await WorkflowRuntime(uow, settings).action_started(payload)
+        await WorkflowRuntime(uow, settings).progress.action_started(payload)
 
     @consumer.on(ActionSucceeded)
     async def on_action_succeeded(payload: ActionSucceeded, envelope: Envelope, uow: UnitOfWork) -> None:
-        await WorkflowRuntime(uow, settings).action_succeeded(payload)
+        await WorkflowRuntime(uow, settings).progress.action_succeeded(payload)
 
     @consumer.on(ActionAwaitingCallback)
     async def on_action_awaiting(
         payload: ActionAwaitingCallback, envelope: Envelope, uow: UnitOfWork
     ) -> None:
-        await WorkflowRuntime(uow, settings).action_awaiting_callback(payload)
+        await WorkflowRuntime(uow, settings).progress.action_awaiting_callback(payload)
 
     @consumer.on(ActionFailed)
     async def on_action_failed(payload: ActionFailed, envelope: Envelope, uow: UnitOfWork) -> None:
-        await WorkflowRuntime(uow, settings).action_failed(payload)
+        await WorkflowRuntime(uow, settings).progress.action_failed(payload)
 
     return consumer
 

@@ -10,7 +10,7 @@ from contracts.actions import ActionAwaitingCallback, ActionFailed, ActionStarte
 from contracts.ids import uuid7
 from engine.models import Decision, HistoryEntry, TaskInstance, Timer, WorkflowInstance
 from engine.timers.service import fire_due_timers
-from engine.workflows.service import DefinitionNotHeld
+from engine.workflows.progress import DefinitionNotHeld
 
 from ..conftest import APPROVAL_SCHEMA, EngineHarness, action, form, transition
 

@@ -11,7 +11,7 @@ from engine.roles import TeamClaims, WorkerClaims
 from engine.tasks import service
 from engine.tasks.repository import TaskFilter
 from engine.tasks.schemas import TaskComplete, TaskDetailRead, TaskRead, TaskReassign, TaskView
-from engine.workflows.service import TaskStatus
+from engine.workflows.states import TaskStatus
 
 router = APIRouter(prefix="/api/engine/tasks", tags=["tasks"])
 

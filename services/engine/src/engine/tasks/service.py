@@ -13,8 +13,7 @@ from engine.models import TaskInstance, WorkflowInstance
 from engine.tasks.repository import TaskFilter, TaskRepository
 from engine.tasks.schemas import TaskDetailRead, TaskRead
 from engine.workflows.queries import history_entries
-from engine.workflows.repository import WorkflowRepository
-from engine.workflows.service import WorkflowRuntime
+from engine.workflows.runtime import WorkflowRuntime
 
 
 def task_read(task: TaskInstance, instance: WorkflowInstance) -> TaskRead:
@@ -73,16 +72,16 @@ def _may_see(task: TaskInstance, claims: Claims) -> bool:
 async def task_detail(
     uow: UnitOfWork, settings: EngineSettings, task_id: UUID, claims: Claims
 ) -> TaskDetailRead:
-    runtime = WorkflowRuntime(uow, settings)
-    task = await runtime.tasks.get(task_id)
+    step = WorkflowRuntime(uow, settings).step
+    task = await step.tasks.get(task_id)
     # Someone else's task answers exactly like a missing one.
     if task is None or not _may_see(task, claims):
         raise NotFound("No such task.")
-    instance = await runtime.workflows.get(task.workflow_instance_id)
+    instance = await step.workflows.get(task.workflow_instance_id)
     assert instance is not None
-    plan: WorkflowPlan = await runtime.plan(instance)
+    plan: WorkflowPlan = await step.plan(instance)
     spec = plan.task(task.task_key)
-    rows = await WorkflowRepository(uow.session, runtime.company_id).history(instance.id)
+    rows = await step.workflows.history(instance.id)
     history = [h for h in history_entries(rows) if h.task_instance_id == task.id]
     return TaskDetailRead(
         **task_read(task, instance).model_dump(),
@@ -106,7 +105,7 @@ async def complete_task(
     expected_version: int,
 ) -> TaskDetailRead:
     runtime = WorkflowRuntime(uow, settings)
-    await runtime.complete_form(task_id, claims.user_id, output, expected_version)
+    await runtime.progress.complete_form(task_id, claims.user_id, output, expected_version)
     await runtime.write_history()  # the detail shows this change too
     return await task_detail(uow, settings, task_id, claims)
 
@@ -115,7 +114,7 @@ async def start_task(
     uow: UnitOfWork, settings: EngineSettings, task_id: UUID, claims: Claims
 ) -> TaskDetailRead:
     runtime = WorkflowRuntime(uow, settings)
-    await runtime.start_form(task_id, claims.user_id)
+    await runtime.progress.start_form(task_id, claims.user_id)
     await runtime.write_history()  # the detail shows this change too
     return await task_detail(uow, settings, task_id, claims)
 
@@ -129,6 +128,6 @@ async def reassign_task(
     expected_version: int | None,
 ) -> TaskDetailRead:
     runtime = WorkflowRuntime(uow, settings)
-    await runtime.reassign(task_id, assignee_id, expected_version)
+    await runtime.assignment.reassign(task_id, assignee_id, expected_version)
     await runtime.write_history()  # the detail shows this change too
     return await task_detail(uow, settings, task_id, claims)

@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from common.db import Database
 from engine.config import EngineSettings
 from engine.timers.repository import TimerRepository
-from engine.workflows.service import WorkflowRuntime
+from engine.workflows.runtime import WorkflowRuntime
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ async def fire_due_timers(db: Database, settings: EngineSettings) -> int:
                 return fired
             await TimerRepository(uow.session, None).remove(timer)
             await uow.set_company(timer.company_id)
-            await WorkflowRuntime(uow, settings).fire(timer)
+            await WorkflowRuntime(uow, settings).deadlines.fire(timer)
         fired += 1
     return fired
 

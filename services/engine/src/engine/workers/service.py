@@ -11,7 +11,7 @@ from engine.config import EngineSettings
 from engine.models import CompanySettings, Worker
 from engine.workers.assignment import AssignmentStrategy
 from engine.workers.repository import WorkerRepository
-from engine.workflows.service import WorkflowRuntime
+from engine.workflows.runtime import WorkflowRuntime
 
 
 def _eligible(worker: Worker) -> bool:
@@ -35,9 +35,9 @@ async def apply_user_state(uow: UnitOfWork, settings: EngineSettings, user: User
     )
     runtime = WorkflowRuntime(uow, settings)
     if was_worker and not (worker.is_active and worker.is_task_worker):
-        await runtime.requeue_tasks_of(worker.user_id, "The assignee is no longer an active task worker")
+        await runtime.assignment.requeue_tasks_of(worker.user_id, "The assignee is no longer an active task worker")
     if _eligible(worker) and not was_eligible:
-        await runtime.assign_queued()
+        await runtime.assignment.assign_queued()
 
 
 async def my_worker(uow: UnitOfWork, user_id: UUID) -> tuple[Worker, int]:
@@ -59,7 +59,7 @@ async def set_availability(
     worker.available = available
     await uow.session.flush()
     if changed and available and _eligible(worker):
-        await WorkflowRuntime(uow, settings).assign_queued()
+        await WorkflowRuntime(uow, settings).assignment.assign_queued()
     return await my_worker(uow, user_id)
 
 

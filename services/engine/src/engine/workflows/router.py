@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query
 from common.web import Page, PageDep, UoW
 from engine.config import SettingsDep
 from engine.roles import TeamClaims
-from engine.workflows import queries
+from engine.workflows import queries, service
 from engine.workflows.repository import InstanceFilter
 from engine.workflows.schemas import (
     HistoryEntryRead,
@@ -14,7 +14,7 @@ from engine.workflows.schemas import (
     WorkflowInstanceDetailRead,
     WorkflowInstanceRead,
 )
-from engine.workflows.service import WorkflowRuntime, WorkflowStatus
+from engine.workflows.states import WorkflowStatus
 
 router = APIRouter(prefix="/api/engine/instances", tags=["workflow instances"])
 
@@ -59,8 +59,7 @@ async def hold(
     instance_id: UUID, uow: UoW, claims: TeamClaims, settings: SettingsDep
 ) -> WorkflowInstanceDetailRead:
     """Put a running workflow on hold: results still arrive, but it does not move on."""
-    await WorkflowRuntime(uow, settings).hold(instance_id)
-    return await queries.instance_detail(uow, instance_id)
+    return await service.hold(uow, settings, instance_id)
 
 
 @router.post("/{instance_id}/resume")
@@ -68,8 +67,7 @@ async def resume(
     instance_id: UUID, uow: UoW, claims: TeamClaims, settings: SettingsDep
 ) -> WorkflowInstanceDetailRead:
     """Resume a held workflow, catching up on what happened while it was held."""
-    await WorkflowRuntime(uow, settings).resume(instance_id)
-    return await queries.instance_detail(uow, instance_id)
+    return await service.resume(uow, settings, instance_id)
 
 
 @router.post("/{instance_id}/cancel")
@@ -77,8 +75,7 @@ async def cancel(
     instance_id: UUID, uow: UoW, claims: TeamClaims, settings: SettingsDep
 ) -> WorkflowInstanceDetailRead:
     """Cancel a workflow that has not ended; its open tasks are cancelled."""
-    await WorkflowRuntime(uow, settings).cancel(instance_id)
-    return await queries.instance_detail(uow, instance_id)
+    return await service.cancel(uow, settings, instance_id)
 
 
 @router.post("/{instance_id}/incident/retry")
@@ -87,8 +84,7 @@ async def retry_incident(
 ) -> WorkflowInstanceDetailRead:
     """Retry the task behind the incident (a new attempt, or a new assignment), or re-decide
     the transition that failed."""
-    await WorkflowRuntime(uow, settings).retry(instance_id)
-    return await queries.instance_detail(uow, instance_id)
+    return await service.retry(uow, settings, instance_id)
 
 
 @router.post("/{instance_id}/incident/skip")
@@ -97,5 +93,4 @@ async def skip_incident(
 ) -> WorkflowInstanceDetailRead:
     """Close the task behind the incident with the given output (validated against its output
     schema) and move on."""
-    await WorkflowRuntime(uow, settings).skip(instance_id, body.output)
-    return await queries.instance_detail(uow, instance_id)
+    return await service.skip(uow, settings, instance_id, body.output)
