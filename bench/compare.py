@@ -49,6 +49,7 @@ from bench.machine import (
     postmaster_pid,
     tree_deltas,
 )
+from bench.profile import profiles, py_spy, summarize
 from common.embedded import ApacheKafka, BrokerKind, EmbeddedKafka, EmbeddedPostgres, free_port
 from common.testing.infra import create_database
 from devstack.stack import DEFAULT_PORTS, Infra, Stack
@@ -488,6 +489,7 @@ async def drive_ticketflower(
     poll: float,
     completion: str,
     trees: dict[str, int],
+    profile_dir: Path | None = None,
 ) -> Figures:
     limits = httpx.Limits(max_connections=concurrency + 4, max_keepalive_connections=concurrency + 4)
     async with httpx.AsyncClient(base_url=gateway_url, timeout=30.0, limits=limits) as http:
@@ -508,20 +510,25 @@ async def drive_ticketflower(
                 await client.submit(n, deadline)
 
         (await http.delete(endpoint.calls_url)).raise_for_status()
-        jiffies, before = busy_jiffies(), ProcessTicks()
-        began = time.perf_counter()
-        submitters = asyncio.gather(*(submitter() for _ in range(concurrency)))
-        completed = 0
-        while completed < workflows:
-            if submitters.done():
-                submitters.result()  # a refused submit stops the run here
-            if time.monotonic() > deadline:
-                submitters.cancel()
-                raise PhaseTimeout(f"TicketFlower: {completed}/{workflows} completed within the time limit")
-            await asyncio.sleep(0.1)
-            completed = await client.completed_total(deadline) - baseline
-        seconds = time.perf_counter() - began
-        jiffies, after = busy_jiffies() - jiffies, ProcessTicks()
+        services = {name: pid for name, pid in trees.items() if name in DEFAULT_PORTS}
+        sampling = profiles(services, profile_dir) if profile_dir else contextlib.nullcontext()
+        with sampling:
+            jiffies, before = busy_jiffies(), ProcessTicks()
+            began = time.perf_counter()
+            submitters = asyncio.gather(*(submitter() for _ in range(concurrency)))
+            completed = 0
+            while completed < workflows:
+                if submitters.done():
+                    submitters.result()  # a refused submit stops the run here
+                if time.monotonic() > deadline:
+                    submitters.cancel()
+                    raise PhaseTimeout(
+                        f"TicketFlower: {completed}/{workflows} completed within the time limit"
+                    )
+                await asyncio.sleep(0.1)
+                completed = await client.completed_total(deadline) - baseline
+            seconds = time.perf_counter() - began
+            jiffies, after = busy_jiffies() - jiffies, ProcessTicks()
         breakdown = tree_deltas(before, after, trees, {"benchmark": os.getpid()})
         await submitters
         counts = (await http.get(endpoint.calls_url)).json()
@@ -560,6 +567,7 @@ def run_ticketflower(
     poll: float,
     completion: str,
     durable: bool = True,
+    profile_dir: Path | None = None,
 ) -> tuple[Figures, str]:
     data_dir = run_dir / "ticketflower"
     infra = bench_infra.start(data_dir, broker, durable=durable)
@@ -593,6 +601,7 @@ def run_ticketflower(
                 poll,
                 completion,
                 trees,
+                profile_dir,
             )
         )
         return figures, bench_infra.describe(infra)
@@ -701,8 +710,17 @@ def main() -> None:
         help="TicketFlower's embedded Postgres: durable (fsync on, the default of make run) or "
         "throwaway (fsync off), to measure what durability costs; DBOS always runs durable",
     )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        metavar="DIR",
+        help="sample every TicketFlower service with py-spy during the throughput phase into DIR, "
+        "print where the time goes, and skip DBOS",
+    )
     bench_infra.add_broker_argument(parser)
     args = parser.parse_args()
+    if args.profile is not None:
+        py_spy()  # refuse before the setup, not after it
     workflows = max(1, min(args.workflows, 10_000))
     concurrency = max(1, min(args.concurrency, 256))
     sequential = max(1, min(args.sequential, 1_000))
@@ -712,9 +730,11 @@ def main() -> None:
     with run_directory() as run_dir, Endpoint() as endpoint:
         fastest, median = endpoint.answer_times_ms()
         print(f"Endpoint: one POST round trip fastest {fastest:.2f} ms, median {median:.2f} ms")
-        print(f"DBOS {DBOS_VERSION} on the embedded Postgres (durable) ...", flush=True)
-        dbos = run_dbos(run_dir, endpoint, workflows, concurrency, sequential)
-        print(dbos.summary(), flush=True)
+        dbos = None
+        if args.profile is None:
+            print(f"DBOS {DBOS_VERSION} on the embedded Postgres (durable) ...", flush=True)
+            dbos = run_dbos(run_dir, endpoint, workflows, concurrency, sequential)
+            print(dbos.summary(), flush=True)
         print(f"TicketFlower on the {args.broker} broker, {args.postgres} Postgres ...", flush=True)
         tf, broker = run_ticketflower(
             run_dir,
@@ -726,6 +746,7 @@ def main() -> None:
             poll,
             args.completion,
             durable=args.postgres == "durable",
+            profile_dir=args.profile,
         )
         print(tf.summary(), flush=True)
     print(
@@ -735,7 +756,10 @@ def main() -> None:
         f"Workflow: {len(STEPS)} steps, each POSTing small JSON to the endpoint; TicketFlower driven "
         f"through the gateway, completion = the {args.completion} reads COMPLETED, polled every {args.poll_ms:g} ms"
     )
-    report(tf, dbos, concurrency)
+    if dbos is None:
+        summarize(args.profile)
+    else:
+        report(tf, dbos, concurrency)
 
 
 if __name__ == "__main__":

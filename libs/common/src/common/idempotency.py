@@ -174,7 +174,7 @@ class Idempotency:
         )
 
 
-def idempotency(
+async def idempotency(
     uow: UoW,
     claims: CurrentClaims,
     request: Request,

@@ -10,12 +10,12 @@ if TYPE_CHECKING:
     from actions.runner.service import ActionRunner
 
 
-def get_settings(request: Request) -> ActionsSettings:
+async def get_settings(request: Request) -> ActionsSettings:
     settings: ActionsSettings = request.app.state.settings
     return settings
 
 
-def get_runner(request: Request) -> "ActionRunner":
+async def get_runner(request: Request) -> "ActionRunner":
     runner: ActionRunner = request.app.state.runner
     return runner
 

@@ -27,7 +27,7 @@ class EngineSettings(ServiceSettings):
     timer_batch_size: int = 100
 
 
-def get_settings(request: Request) -> EngineSettings:
+async def get_settings(request: Request) -> EngineSettings:
     settings = request.app.state.settings
     if not isinstance(settings, EngineSettings):
         raise TypeError("the engine app was built with another service's settings")

@@ -19,7 +19,7 @@ class IdentityRuntime:
     passwords: Passwords
 
 
-def get_runtime(request: Request) -> IdentityRuntime:
+async def get_runtime(request: Request) -> IdentityRuntime:
     runtime: IdentityRuntime = request.app.state.identity
     return runtime
 
@@ -27,7 +27,7 @@ def get_runtime(request: Request) -> IdentityRuntime:
 RuntimeDep = Annotated[IdentityRuntime, Depends(get_runtime)]
 
 
-def client_address(request: Request) -> str:
+async def client_address(request: Request) -> str:
     """The caller's address as the gateway saw it. The gateway overwrites `X-Forwarded-For`
     with the one address it accepted the connection from, so the header carries one value."""
     forwarded = request.headers.get("x-forwarded-for", "")

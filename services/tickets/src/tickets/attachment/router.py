@@ -21,12 +21,12 @@ router = APIRouter(prefix="/api/tickets/tickets/{ticket_id}/attachments", tags=[
 MULTIPART_OVERHEAD = 64 * 1024
 
 
-def get_storage(request: Request) -> AttachmentStorage:
+async def get_storage(request: Request) -> AttachmentStorage:
     storage: AttachmentStorage = request.app.state.storage
     return storage
 
 
-def get_limits(request: Request) -> service.AttachmentLimits:
+async def get_limits(request: Request) -> service.AttachmentLimits:
     settings: TicketsSettings = request.app.state.settings
     return service.AttachmentLimits(
         max_bytes=settings.max_attachment_bytes,

@@ -13,7 +13,7 @@ keys_router = APIRouter(prefix="/api/tickets/ingest-keys", tags=["ingest keys"])
 rejections_router = APIRouter(prefix="/api/tickets/inbound-rejections", tags=["ingest keys"])
 
 
-def get_key_policy(request: Request) -> service.KeyPolicy:
+async def get_key_policy(request: Request) -> service.KeyPolicy:
     settings: TicketsSettings = request.app.state.settings
     return service.KeyPolicy.from_settings(settings)
 
