@@ -51,7 +51,7 @@ const boundaries = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist', 'node_modules'] },
+  { ignores: ['dist', 'node_modules', 'src/types/api.gen.ts'] },
   ...tseslint.configs.recommended,
   reactHooks.configs.flat.recommended,
   {

@@ -1,4 +1,5 @@
-"""`python -m devstack run` starts the whole system; `python -m devstack test` runs every check."""
+"""`python -m devstack run` starts the whole system; `python -m devstack test` runs every check;
+`python -m devstack openapi` regenerates the SPA's API types from the services."""
 
 import asyncio
 import os
@@ -16,6 +17,7 @@ from xml.etree import ElementTree
 from common.embedded import ApacheKafka, BrokerUnavailable, free_port, java_missing, kafka_version
 from common.kafka import ensure_topics
 from devstack.demo import seed
+from devstack.openapi import main as openapi_main
 from devstack.stack import DEFAULT_PORTS, ROOT, SERVICES, Stack, start_infra
 
 
@@ -178,6 +180,10 @@ def test() -> int:
 
     frontend = ROOT / "frontend"
     if (frontend / "package.json").exists():
+        # The SPA's API types come from the services' OpenAPI: a service change that was not
+        # regenerated into them fails here, with the command that regenerates them.
+        drift = [sys.executable, "-m", "devstack", "openapi", "--check"]
+        failures += _step("frontend: generated API types match the services", drift) != 0
         failures += _step("frontend: typecheck", ["npm", "run", "--silent", "typecheck"], cwd=frontend) != 0
         failures += _step("frontend: lint", ["npm", "run", "--silent", "lint"], cwd=frontend) != 0
         unit = [
@@ -258,7 +264,9 @@ def main() -> None:
         sys.exit(run())
     if command == "test":
         sys.exit(test())
-    sys.exit("usage: python -m devstack [run|test]")
+    if command == "openapi":
+        sys.exit(openapi_main(sys.argv[2:]))
+    sys.exit("usage: python -m devstack [run|test|openapi [--check]]")
 
 
 if __name__ == "__main__":
