@@ -6,9 +6,10 @@ import {
   type CompanyRolesState,
 } from '@/features/company-roles/hooks/company-roles-reducer';
 
-const user = { id: 'r1', name: 'user' };
-const hr = { id: 'r2', name: 'hr' };
-const finance = { id: 'r3', name: 'finance' };
+const role = (id: string, name: string) => ({ id, name, description: '', is_default: false });
+const user = role('r1', 'user');
+const hr = role('r2', 'hr');
+const finance = role('r3', 'finance');
 
 describe('companyRolesReducer', () => {
   const ready = companyRolesReducer(initialCompanyRolesState, { type: 'loaded', roles: [user, hr] });
@@ -26,7 +27,7 @@ describe('companyRolesReducer', () => {
   it('renames in place and leaves edit mode', () => {
     const editing = companyRolesReducer(ready, { type: 'editStarted', roleId: 'r2' });
     expect(editing.editingId).toBe('r2');
-    const renamed = companyRolesReducer(editing, { type: 'renamed', role: { id: 'r2', name: 'people' } });
+    const renamed = companyRolesReducer(editing, { type: 'renamed', role: role('r2', 'people') });
     expect(renamed.editingId).toBeNull();
     expect(renamed.roles.map((r) => r.name)).toEqual(['people', 'user']);
   });

@@ -1,4 +1,3 @@
-export type CompanyRole = {
-  id: string;
-  name: string;
-};
+import type { Schema } from '@/types/api';
+
+export type CompanyRole = Schema<'CompanyRoleRead'>;

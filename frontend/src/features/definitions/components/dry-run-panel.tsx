@@ -6,7 +6,7 @@ import { JsonView } from '@/components/ui/json-view';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { TextareaField } from '@/components/ui/textarea-field';
 import { dryRun } from '@/features/definitions/api/definitions';
-import type { DryRunResult } from '@/features/definitions/types/definitions';
+import type { DryRunRequest, DryRunResult } from '@/features/definitions/types/definitions';
 import { errorMessage } from '@/lib/api-error';
 
 type Target = { bundle: unknown } | { workflow_key: string; version: number };
@@ -72,7 +72,10 @@ export function DryRunPanel({ target, onPath }: { target: Target; onPath?: (path
     }
     dispatch({ type: 'started' });
     try {
-      const result = await dryRun({ ...target, ticket_data: ticketData, task_outputs: taskOutputs });
+      // The editor's bundle is whatever the YAML parsed to; the service checks its shape and
+      // answers problems for the editor to show.
+      const request = { ...target, ticket_data: ticketData, task_outputs: taskOutputs } as DryRunRequest;
+      const result = await dryRun(request);
       dispatch({ type: 'finished', result });
       onPath?.(result.path);
     } catch (error) {

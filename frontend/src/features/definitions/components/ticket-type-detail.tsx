@@ -32,7 +32,7 @@ function VersionView({ typeKey, version }: { typeKey: string; version: number })
               className="text-indigo-700 underline"
             >{`${v.workflow_key}${v.workflow_version ? ` v${v.workflow_version}` : ' (latest)'}`}</Link>,
           ],
-          ['Who may submit', v.company_role_access.join(', ')],
+          ['Who may submit', (v.company_role_access ?? []).join(', ')],
           ['Published', formatDateTime(v.created_at)],
         ]}
       />

@@ -1,5 +1,7 @@
 // Shapes of the engine's task and worker APIs (services/engine: tasks, workers modules).
 
+import type { Schema } from '@/types/api';
+
 export const TASK_STATUSES = [
   'PENDING',
   'ASSIGNED',
@@ -16,61 +18,16 @@ export const TASK_TYPES = ['FORM', 'SYNC_ACTION', 'ASYNC_ACTION'] as const;
 export type Layout =
   { sections?: Array<{ title?: string; fields?: string[] }> } | { source: string; language?: 'tsx' | 'jsx' } | null;
 
-export type Task = {
-  id: string;
-  workflow_instance_id: string;
-  ticket_id: string;
-  ticket_number: string;
-  ticket_title: string;
-  workflow_status: string;
-  task_key: string;
-  name: string;
-  task_type: string;
-  status: string;
-  assignee_id: string | null;
-  assigned_at: string | null;
-  assignment: Record<string, unknown> | null;
-  attempt: number;
-  error: string | null;
-  version: number;
-  created_at: string;
-  started_at: string | null;
-  completed_at: string | null;
-};
+export type Task = Schema<'engine__TaskRead'>;
 
-export type HistoryEntry = {
-  id: string;
-  task_instance_id: string | null;
-  action: string;
-  actor_kind: string;
-  actor_id: string | null;
-  detail: string;
-  data_before: Record<string, unknown> | null;
-  data_after: Record<string, unknown> | null;
-  info: Record<string, unknown> | null;
-  occurred_at: string;
-};
+export type HistoryEntry = Schema<'HistoryEntryRead'>;
 
-export type TaskDetail = Task & {
-  description: string;
-  input_schema: Record<string, unknown>;
-  output_schema: Record<string, unknown>;
+export type TaskDetail = Omit<Schema<'TaskDetailRead'>, 'edit_layout' | 'display_layout'> & {
   edit_layout: Layout;
   display_layout: Layout;
-  data: Record<string, unknown>;
-  output: Record<string, unknown> | null;
-  history: HistoryEntry[];
 };
 
-export type Worker = {
-  user_id: string;
-  email: string;
-  display_name: string;
-  is_active: boolean;
-  available: boolean;
-  open_tasks: number;
-  last_assigned_at: string | null;
-};
+export type Worker = Schema<'WorkerRead'>;
 
 export type TasksQuery = {
   view: 'active' | 'archive';

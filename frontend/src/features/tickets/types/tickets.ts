@@ -1,5 +1,7 @@
 // Shapes of the tickets service (services/tickets: ticket, ticket_type, attachment modules).
 
+import type { Schema } from '@/types/api';
+
 export const TICKET_STATUSES = ['SUBMITTED', 'IN_PROGRESS', 'ON_HOLD', 'ERROR', 'COMPLETED', 'CANCELLED'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 
@@ -10,73 +12,19 @@ export const FINISHED_STATUSES: readonly string[] = ['COMPLETED', 'CANCELLED'];
 export type Layout =
   { sections?: Array<{ title?: string; fields?: string[] }> } | { source: string; language?: 'tsx' | 'jsx' } | null;
 
-export type SubmittableTicketType = {
-  key: string;
-  version: number;
-  name: string;
-  description: string;
-  prefix: string;
-  fields: Record<string, unknown>;
-  edit_layout: Layout;
-  display_layout: Layout;
-};
+type WithLayouts<T, Keys extends string> = Omit<T, Keys> & Record<Keys, Layout>;
 
-export type Ticket = {
-  id: string;
-  number: string;
-  title: string;
-  ticket_type_key: string;
-  ticket_type_version: number;
-  ticket_type_name: string | null;
-  status: string;
-  current_task_name: string | null;
-  submitted_by: string | null;
-  submitted_by_email: string | null;
-  source: string;
-  created_at: string;
-  updated_at: string;
-  status_changed_at: string;
-  closed_at: string | null;
-};
+export type SubmittableTicketType = WithLayouts<Schema<'tickets__TicketTypeRead'>, 'edit_layout' | 'display_layout'>;
 
-export type TimelineEntry = {
-  id: string;
-  event_type: string;
-  status: string;
-  workflow_status: string;
-  task_key: string | null;
-  task_name: string | null;
-  task_status: string | null;
-  assignee_id: string | null;
-  detail: string;
-  occurred_at: string;
-};
+export type Ticket = Schema<'TicketRead'>;
 
-export type Attachment = {
-  id: string;
-  ticket_id: string;
-  task_instance_id: string | null;
-  filename: string;
-  version: number;
-  content_type: string;
-  size_bytes: number;
-  sha256: string;
-  uploaded_by: string | null;
-  created_at: string;
-};
+export type TimelineEntry = Schema<'TimelineEntryRead'>;
 
-export type TicketDetail = Ticket & {
-  ticket_data: Record<string, unknown>;
-  display_layout: Layout;
-  timeline: TimelineEntry[];
-  attachments: Attachment[];
-};
+export type Attachment = Schema<'AttachmentRead'>;
 
-export type TicketSubmission = {
-  ticket_type_key: string;
-  title: string;
-  ticket_data: Record<string, unknown>;
-};
+export type TicketDetail = WithLayouts<Schema<'TicketDetail'>, 'display_layout'>;
+
+export type TicketSubmission = Schema<'TicketCreate'>;
 
 export const TICKET_SORTS = [
   { value: '-created_at', label: 'Newest first' },

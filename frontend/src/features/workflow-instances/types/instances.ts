@@ -1,14 +1,10 @@
 // Shapes of the engine's workflow instance API (services/engine: workflows module).
 
-export type CurrentTask = {
-  id: string;
-  task_key: string;
-  name: string;
-  task_type: string;
-  status: string;
-  assignee_id: string | null;
-};
+import type { Schema } from '@/types/api';
 
+export type CurrentTask = Schema<'CurrentTaskRead'>;
+
+/** What the engine keeps of an incident (a free-form object in the document). */
 export type Incident = {
   kind?: string;
   task_instance_id?: string;
@@ -17,60 +13,17 @@ export type Incident = {
   raised_at?: string;
 };
 
-export type WorkflowInstance = {
-  id: string;
-  ticket_id: string;
-  ticket_number: string;
-  ticket_title: string;
-  ticket_definition_key: string;
-  workflow_key: string;
-  workflow_version: number;
-  status: string;
-  incident: Incident | null;
-  created_at: string;
-  updated_at: string;
-  completed_at: string | null;
-  current_task: CurrentTask | null;
-};
+type WithIncident<T> = Omit<T, 'incident'> & { incident: Incident | null };
 
-export type PathStep = {
-  task_instance_id: string;
-  task_key: string;
-  name: string;
-  task_type: string;
-  status: string;
-  sequence: number;
-};
+export type WorkflowInstance = WithIncident<Schema<'WorkflowInstanceRead'>>;
 
-export type Decision = {
-  from_task_instance_id: string;
-  from_task_key: string;
-  to_task_key: string | null;
-  outcome: string;
-  reason: string;
-  tried: Array<Record<string, unknown>>;
-  created_at: string;
-};
+export type PathStep = Schema<'PathStepRead'>;
 
-export type WorkflowInstanceDetail = WorkflowInstance & {
-  workflow_data: Record<string, unknown>;
-  path: PathStep[];
-  transitions_taken: Decision[];
-  decisions: Decision[];
-};
+export type Decision = Schema<'DecisionRead'>;
 
-export type HistoryEntry = {
-  id: string;
-  task_instance_id: string | null;
-  action: string;
-  actor_kind: string;
-  actor_id: string | null;
-  detail: string;
-  data_before: Record<string, unknown> | null;
-  data_after: Record<string, unknown> | null;
-  info: Record<string, unknown> | null;
-  occurred_at: string;
-};
+export type WorkflowInstanceDetail = WithIncident<Schema<'WorkflowInstanceDetailRead'>>;
+
+export type HistoryEntry = Schema<'HistoryEntryRead'>;
 
 export type InstanceAction = 'hold' | 'resume' | 'cancel' | 'retry';
 
