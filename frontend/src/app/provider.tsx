@@ -3,12 +3,15 @@ import { BrowserRouter } from 'react-router';
 
 import { ErrorBoundary } from '@/app/error-boundary';
 import { AuthProvider } from '@/lib/auth';
+import { QueryProvider } from '@/lib/query';
 
 export function AppProvider({ children }: { children: ReactNode }) {
   return (
     <ErrorBoundary>
       <BrowserRouter>
-        <AuthProvider>{children}</AuthProvider>
+        <AuthProvider>
+          <QueryProvider>{children}</QueryProvider>
+        </AuthProvider>
       </BrowserRouter>
     </ErrorBoundary>
   );

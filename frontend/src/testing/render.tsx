@@ -1,9 +1,11 @@
+import type { QueryClient } from '@tanstack/react-query';
 import { render } from '@testing-library/react';
 import type { ReactElement, ReactNode } from 'react';
 import { MemoryRouter, Route, Routes, useLocation } from 'react-router';
 import { vi } from 'vitest';
 
 import { AuthProvider, useAuth } from '@/lib/auth';
+import { createQueryClient, QueryProvider } from '@/lib/query';
 import { createFakeServer, jsonResponse, problemResponse, type FakeServer } from '@/testing/fake-server';
 import { makeSession } from '@/testing/data';
 import type { User } from '@/types/api';
@@ -13,6 +15,8 @@ type RenderOptions = {
   user?: User | null;
   route?: string;
   server?: FakeServer;
+  /** The query cache, for tests that look into it; a fresh one otherwise. */
+  queryClient?: QueryClient;
 };
 
 /** Shows where the router is, so tests can assert redirects. */
@@ -30,7 +34,7 @@ function RestoredSession({ children }: { children: ReactNode }) {
  * Renders inside a memory router and the real AuthProvider, with the global fetch replaced by
  * a fake server whose refresh endpoint restores `user` (or refuses, for anonymous visitors).
  */
-export function renderWithProviders(ui: ReactElement, { user = null, route = '/', server }: RenderOptions = {}) {
+export function renderWithProviders(ui: ReactElement, { user = null, route = '/', server, queryClient }: RenderOptions = {}) {
   const fake = server ?? createFakeServer();
   if (!fake.handles('POST', '/api/identity/refresh')) {
     fake.on(
@@ -43,10 +47,13 @@ export function renderWithProviders(ui: ReactElement, { user = null, route = '/'
   const result = render(
     <MemoryRouter initialEntries={[route]}>
       <AuthProvider>
-        <Routes>
-          <Route path="*" element={<RestoredSession>{ui}</RestoredSession>} />
-        </Routes>
-        <LocationProbe />
+        {/* A cache of its own per test, and failures shown at once (no retry). */}
+        <QueryProvider client={queryClient ?? createQueryClient({ retry: false })}>
+          <Routes>
+            <Route path="*" element={<RestoredSession>{ui}</RestoredSession>} />
+          </Routes>
+          <LocationProbe />
+        </QueryProvider>
       </AuthProvider>
     </MemoryRouter>,
   );

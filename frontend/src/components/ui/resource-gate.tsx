@@ -1,3 +1,4 @@
+import type { UseQueryResult } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 
@@ -5,10 +6,10 @@ import { StatusPage } from '@/components/errors/status-page';
 import { buttonClassName } from '@/components/ui/button';
 import { ErrorState, LoadingState } from '@/components/ui/states';
 import { paths } from '@/config/paths';
-import type { ResourceState } from '@/hooks/resource-reducer';
+import { queryErrorMessage, queryErrorStatus } from '@/lib/query';
 
 type ResourceGateProps<T> = {
-  resource: ResourceState<T> & { reload: () => void };
+  resource: Pick<UseQueryResult<T>, 'data' | 'error' | 'refetch'>;
   loadingLabel: string;
   /** What the page shows; a 404 (another company's record, or none) says "Not found". */
   thing: string;
@@ -17,7 +18,8 @@ type ResourceGateProps<T> = {
 
 /** Loading, not-found and error states for a page showing one record. */
 export function ResourceGate<T>({ resource, loadingLabel, thing, children }: ResourceGateProps<T>) {
-  if (resource.status === 'error' && resource.errorStatus === 404) {
+  // A failed background refresh keeps the record on screen (it is read again soon).
+  if (resource.error && resource.data === undefined && queryErrorStatus(resource.error) === 404) {
     return (
       <StatusPage
         code="404"
@@ -32,9 +34,9 @@ export function ResourceGate<T>({ resource, loadingLabel, thing, children }: Res
       </StatusPage>
     );
   }
-  if (resource.status === 'error') {
-    return <ErrorState message={resource.error ?? ''} onRetry={resource.reload} />;
+  if (resource.error && resource.data === undefined) {
+    return <ErrorState message={queryErrorMessage(resource.error) ?? ''} onRetry={() => void resource.refetch()} />;
   }
-  if (resource.data === null) return <LoadingState label={loadingLabel} />;
+  if (resource.data === undefined) return <LoadingState label={loadingLabel} />;
   return <>{children(resource.data)}</>;
 }

@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query';
 import { useReducer, useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 
@@ -17,7 +18,7 @@ import {
   definitionsListReducer,
   initialDefinitionsListState,
 } from '@/features/definitions/hooks/definitions-list-reducer';
-import { useResource } from '@/hooks/use-resource';
+import { errorMessage } from '@/lib/api-error';
 import { formatDateTime, humanize } from '@/lib/format';
 import type { Page } from '@/types/api';
 
@@ -43,10 +44,13 @@ function DefinitionList<T extends { id: string }>({
     page_size: PAGE_SIZE,
     archived: state.archived || undefined,
   };
-  const rows = useResource((signal) => load(query, signal), [state.q, state.page, state.archived]);
+  const rows = useQuery({
+    queryKey: ['definitions', 'list', what, state.q, state.page, state.archived],
+    queryFn: ({ signal }) => load(query, signal),
+  });
 
   let body;
-  if (rows.status === 'error') body = <ErrorState message={rows.error ?? ''} onRetry={rows.reload} />;
+  if (rows.isError) body = <ErrorState message={errorMessage(rows.error)} onRetry={() => void rows.refetch()} />;
   else if (!rows.data) body = <LoadingState label={`Loading ${what}…`} />;
   else if (rows.data.items.length === 0)
     body = (
@@ -60,7 +64,7 @@ function DefinitionList<T extends { id: string }>({
         <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
           <table
             className="min-w-full divide-y divide-slate-200 text-left text-sm"
-            aria-busy={rows.status === 'loading' || undefined}
+            aria-busy={rows.isFetching || undefined}
           >
             <caption className="sr-only">{humanize(what)}</caption>
             <thead className="bg-slate-50 text-xs font-semibold tracking-wide text-slate-600 uppercase">

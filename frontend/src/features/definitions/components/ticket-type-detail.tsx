@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
 
@@ -10,12 +11,15 @@ import { ErrorState, LoadingState } from '@/components/ui/states';
 import { workflowHref } from '@/config/paths';
 import { getTicketType, getTicketTypeVersion } from '@/features/definitions/api/definitions';
 import { useDocumentTitle } from '@/hooks/use-document-title';
-import { useResource } from '@/hooks/use-resource';
+import { errorMessage } from '@/lib/api-error';
 import { formatDateTime } from '@/lib/format';
 
 function VersionView({ typeKey, version }: { typeKey: string; version: number }) {
-  const detail = useResource((signal) => getTicketTypeVersion(typeKey, version, signal), [typeKey, version]);
-  if (detail.status === 'error') return <ErrorState message={detail.error ?? ''} onRetry={detail.reload} />;
+  const detail = useQuery({
+    queryKey: ['definitions', 'ticket-types', 'version', typeKey, version],
+    queryFn: ({ signal }) => getTicketTypeVersion(typeKey, version, signal),
+  });
+  if (detail.isError) return <ErrorState message={errorMessage(detail.error)} onRetry={() => void detail.refetch()} />;
   if (!detail.data) return <LoadingState label="Loading the version…" />;
   const v = detail.data;
   return (
@@ -43,7 +47,10 @@ function VersionView({ typeKey, version }: { typeKey: string; version: number })
 }
 
 export function TicketTypeDetailView({ typeKey }: { typeKey: string }) {
-  const type = useResource((signal) => getTicketType(typeKey, signal), [typeKey]);
+  const type = useQuery({
+    queryKey: ['definitions', 'ticket-types', typeKey],
+    queryFn: ({ signal }) => getTicketType(typeKey, signal),
+  });
   const [version, setVersion] = useState<number | null>(null);
   useDocumentTitle(type.data?.name ?? 'Ticket type');
   return (

@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query';
 import { useReducer } from 'react';
 import { Link } from 'react-router';
 
@@ -23,7 +24,6 @@ import { DryRunPanel } from '@/features/definitions/components/dry-run-panel';
 import { JsonataPreviewPanel, type NamedExpression } from '@/features/definitions/components/jsonata-preview-panel';
 import type { WorkflowDetail, WorkflowVersion } from '@/features/definitions/types/definitions';
 import { useDocumentTitle } from '@/hooks/use-document-title';
-import { useResource } from '@/hooks/use-resource';
 import { errorMessage } from '@/lib/api-error';
 import { saveBlob } from '@/lib/download';
 import { formatDateTime, humanize } from '@/lib/format';
@@ -87,8 +87,14 @@ function VersionBody({
   dispatch: (a: Action) => void;
 }) {
   const version = state.version ?? workflow.latest_version;
-  const detail = useResource((signal) => getWorkflowVersion(workflow.key, version, signal), [workflow.key, version]);
-  const graph = useResource((signal) => getWorkflowGraph(workflow.key, version, signal), [workflow.key, version]);
+  const detail = useQuery({
+    queryKey: ['definitions', 'workflows', 'version', workflow.key, version],
+    queryFn: ({ signal }) => getWorkflowVersion(workflow.key, version, signal),
+  });
+  const graph = useQuery({
+    queryKey: ['definitions', 'workflows', 'graph', workflow.key, version],
+    queryFn: ({ signal }) => getWorkflowGraph(workflow.key, version, signal),
+  });
 
   if (state.tab === 'versions') {
     return (
@@ -111,7 +117,7 @@ function VersionBody({
     );
   }
   if (state.tab === 'graph') {
-    if (graph.status === 'error') return <ErrorState message={graph.error ?? ''} onRetry={graph.reload} />;
+    if (graph.isError) return <ErrorState message={errorMessage(graph.error)} onRetry={() => void graph.refetch()} />;
     if (!graph.data) return <LoadingState label="Loading the graph…" />;
     return (
       <WorkflowGraph
@@ -134,7 +140,7 @@ function VersionBody({
       </div>
     );
   }
-  if (detail.status === 'error') return <ErrorState message={detail.error ?? ''} onRetry={detail.reload} />;
+  if (detail.isError) return <ErrorState message={errorMessage(detail.error)} onRetry={() => void detail.refetch()} />;
   if (!detail.data) return <LoadingState label="Loading the version…" />;
   if (state.tab === 'jsonata') return <JsonataPreviewPanel key={version} expressions={expressionsOf(detail.data)} />;
   return (
@@ -184,7 +190,10 @@ function VersionBody({
 }
 
 export function WorkflowDetailView({ workflowKey }: { workflowKey: string }) {
-  const workflow = useResource((signal) => getWorkflow(workflowKey, signal), [workflowKey]);
+  const workflow = useQuery({
+    queryKey: ['definitions', 'workflows', workflowKey],
+    queryFn: ({ signal }) => getWorkflow(workflowKey, signal),
+  });
   const [state, dispatch] = useReducer(reducer, {
     tab: 'graph',
     version: null,
@@ -212,7 +221,7 @@ export function WorkflowDetailView({ workflowKey }: { workflowKey: string }) {
     dispatch({ type: 'started', busy: 'archive' });
     try {
       await archiveWorkflow(workflowKey);
-      workflow.reload();
+      void workflow.refetch();
       dispatch({ type: 'finished', message: { tone: 'success', text: 'The workflow was archived.' } });
     } catch (error) {
       dispatch({ type: 'finished', message: { tone: 'error', text: errorMessage(error) } });

@@ -1,3 +1,4 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useReducer, useState, type ReactNode } from 'react';
 
 import { Alert } from '@/components/ui/alert';
@@ -22,7 +23,6 @@ import {
 } from '@/features/integrations/api/integrations';
 import { actionReducer, idle } from '@/features/integrations/hooks/action-reducer';
 import { ASSIGNMENT_STRATEGIES, type IngestKeySecret } from '@/features/integrations/types/integrations';
-import { useResource } from '@/hooks/use-resource';
 import { errorMessage } from '@/lib/api-error';
 import { formatDateTime, humanize } from '@/lib/format';
 
@@ -58,9 +58,12 @@ function SecretOnce({ secret }: { secret: IngestKeySecret }) {
 }
 
 export function IngestKeysPanel() {
-  const keys = useResource((signal) => listIngestKeys(signal), []);
+  const keys = useQuery({ queryKey: ['tickets', 'ingest-keys'], queryFn: ({ signal }) => listIngestKeys(signal) });
   const [page, setPage] = useState(1);
-  const rejections = useResource((signal) => listRejections(page, signal), [page]);
+  const rejections = useQuery({
+    queryKey: ['tickets', 'rejections', page],
+    queryFn: ({ signal }) => listRejections(page, signal),
+  });
   const [name, setName] = useState('');
   const [secret, setSecret] = useState<IngestKeySecret | null>(null);
   const { state, run, feedback } = useActions();
@@ -70,7 +73,7 @@ export function IngestKeysPanel() {
       if (!name.trim()) throw new Error('Name the key.');
       setSecret(await createIngestKey(name.trim()));
       setName('');
-      keys.reload();
+      void keys.refetch();
       return null;
     });
 
@@ -93,8 +96,8 @@ export function IngestKeysPanel() {
         </form>
         {secret && <SecretOnce secret={secret} />}
         {feedback}
-        {keys.status === 'error' && <ErrorState message={keys.error ?? ''} onRetry={keys.reload} />}
-        {!keys.data && keys.status === 'loading' && <LoadingState label="Loading keys…" />}
+        {keys.isError && <ErrorState message={errorMessage(keys.error)} onRetry={() => void keys.refetch()} />}
+        {!keys.data && keys.isFetching && <LoadingState label="Loading keys…" />}
         {keys.data?.length === 0 && <p className="text-sm text-slate-600">No keys yet.</p>}
         {keys.data && keys.data.length > 0 && (
           <ul className="divide-y divide-slate-100 rounded-md border border-slate-200 text-sm">
@@ -118,7 +121,7 @@ export function IngestKeysPanel() {
                       onClick={() =>
                         void run(`rotate-${key.id}`, async () => {
                           setSecret(await rotateIngestKey(key.id));
-                          keys.reload();
+                          void keys.refetch();
                           return null;
                         })
                       }
@@ -132,7 +135,7 @@ export function IngestKeysPanel() {
                       onClick={() =>
                         void run(`revoke-${key.id}`, async () => {
                           await revokeIngestKey(key.id);
-                          keys.reload();
+                          void keys.refetch();
                           return `${key.name} was revoked.`;
                         })
                       }
@@ -146,7 +149,9 @@ export function IngestKeysPanel() {
           </ul>
         )}
         <h3 className="text-sm font-semibold">Refused inbound tickets</h3>
-        {rejections.status === 'error' && <ErrorState message={rejections.error ?? ''} onRetry={rejections.reload} />}
+        {rejections.isError && (
+          <ErrorState message={errorMessage(rejections.error)} onRetry={() => void rejections.refetch()} />
+        )}
         {rejections.data?.items.length === 0 && <p className="text-sm text-slate-600">None refused.</p>}
         {rejections.data && rejections.data.items.length > 0 && (
           <>
@@ -182,7 +187,11 @@ export function IngestKeysPanel() {
 }
 
 export function SigningSecretPanel() {
-  const secret = useResource((signal) => getSigningSecret(signal), []);
+  const secret = useQuery({
+    queryKey: ['actions', 'signing-secret'],
+    queryFn: ({ signal }) => getSigningSecret(signal),
+  });
+  const queryClient = useQueryClient();
   const [shown, setShown] = useState(false);
   const { state, run, feedback } = useActions();
   return (
@@ -190,8 +199,8 @@ export function SigningSecretPanel() {
       title="Action signing secret"
       description="Every outbound action call is signed with this secret (Standard Webhooks), so receiving systems can verify it."
     >
-      {secret.status === 'error' && <ErrorState message={secret.error ?? ''} onRetry={secret.reload} />}
-      {!secret.data && secret.status === 'loading' && <LoadingState label="Loading the secret…" />}
+      {secret.isError && <ErrorState message={errorMessage(secret.error)} onRetry={() => void secret.refetch()} />}
+      {!secret.data && secret.isFetching && <LoadingState label="Loading the secret…" />}
       {secret.data && (
         <div className="flex flex-col gap-3 text-sm">
           <code className="block break-all rounded bg-slate-50 p-2">{shown ? secret.data.secret : '•'.repeat(24)}</code>
@@ -210,7 +219,7 @@ export function SigningSecretPanel() {
               loading={state.running === 'rotate'}
               onClick={() =>
                 void run('rotate', async () => {
-                  secret.replace(await rotateSigningSecret());
+                  queryClient.setQueryData(['actions', 'signing-secret'], await rotateSigningSecret());
                   return 'The secret was rotated; calls carry both signatures during the grace period.';
                 })
               }
@@ -226,7 +235,7 @@ export function SigningSecretPanel() {
 }
 
 export function AllowlistPanel() {
-  const entries = useResource((signal) => listAllowlist(signal), []);
+  const entries = useQuery({ queryKey: ['actions', 'allowlist'], queryFn: ({ signal }) => listAllowlist(signal) });
   const [entry, setEntry] = useState('');
   const [note, setNote] = useState('');
   const { state, run, feedback } = useActions();
@@ -244,7 +253,7 @@ export function AllowlistPanel() {
               await addAllowlistEntry(entry.trim(), note.trim());
               setEntry('');
               setNote('');
-              entries.reload();
+              void entries.refetch();
               return 'Added.';
             });
           }}
@@ -262,7 +271,7 @@ export function AllowlistPanel() {
           </Button>
         </form>
         {feedback}
-        {entries.status === 'error' && <ErrorState message={entries.error ?? ''} onRetry={entries.reload} />}
+        {entries.isError && <ErrorState message={errorMessage(entries.error)} onRetry={() => void entries.refetch()} />}
         {entries.data?.length === 0 && (
           <EmptyState title="Nothing allowed">Only public addresses can be called.</EmptyState>
         )}
@@ -281,7 +290,7 @@ export function AllowlistPanel() {
                   onClick={() =>
                     void run(e.id, async () => {
                       await removeAllowlistEntry(e.id);
-                      entries.reload();
+                      void entries.refetch();
                       return `${e.entry} was removed.`;
                     })
                   }
@@ -298,11 +307,15 @@ export function AllowlistPanel() {
 }
 
 export function AssignmentStrategyPanel() {
-  const setting = useResource((signal) => getAssignmentStrategy(signal), []);
+  const setting = useQuery({
+    queryKey: ['engine', 'assignment-settings'],
+    queryFn: ({ signal }) => getAssignmentStrategy(signal),
+  });
+  const queryClient = useQueryClient();
   const { state, run, feedback } = useActions();
   return (
     <Card title="Task assignment" description="How new form tasks are handed to task workers.">
-      {setting.status === 'error' && <ErrorState message={setting.error ?? ''} onRetry={setting.reload} />}
+      {setting.isError && <ErrorState message={errorMessage(setting.error)} onRetry={() => void setting.refetch()} />}
       {setting.data && (
         <div className="flex flex-col gap-3">
           <SelectField
@@ -313,7 +326,7 @@ export function AssignmentStrategyPanel() {
             options={ASSIGNMENT_STRATEGIES}
             onChange={(value) =>
               void run('save', async () => {
-                setting.replace(await setAssignmentStrategy(value));
+                queryClient.setQueryData(['engine', 'assignment-settings'], await setAssignmentStrategy(value));
                 return 'Saved.';
               })
             }

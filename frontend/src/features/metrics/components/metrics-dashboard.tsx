@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 
 import { BarChart } from '@/components/charts/bar-chart';
@@ -6,8 +7,8 @@ import { SelectField } from '@/components/ui/select-field';
 import { ErrorState, LoadingState } from '@/components/ui/states';
 import { getActionMetrics, getEngineMetrics, recentTickets } from '@/features/metrics/api/metrics';
 import { countPerDay } from '@/features/metrics/hooks/per-day';
-import { useResource } from '@/hooks/use-resource';
 import { formatDuration, humanize } from '@/lib/format';
+import { errorMessage } from '@/lib/api-error';
 
 const TICKET_SAMPLE = 100;
 
@@ -20,9 +21,15 @@ function isoDaysAgo(days: number): string {
 /** Key figures: open tasks per worker, tickets and completed tasks per day, workflows by status. */
 export function MetricsDashboard() {
   const [days, setDays] = useState(14);
-  const engine = useResource((signal) => getEngineMetrics(days, signal), [days]);
-  const tickets = useResource((signal) => recentTickets(isoDaysAgo(days), TICKET_SAMPLE, signal), [days]);
-  const actions = useResource((signal) => getActionMetrics(signal), []);
+  const engine = useQuery({
+    queryKey: ['engine', 'metrics', days],
+    queryFn: ({ signal }) => getEngineMetrics(days, signal),
+  });
+  const tickets = useQuery({
+    queryKey: ['tickets', 'tickets', 'recent', days],
+    queryFn: ({ signal }) => recentTickets(isoDaysAgo(days), TICKET_SAMPLE, signal),
+  });
+  const actions = useQuery({ queryKey: ['actions', 'metrics'], queryFn: ({ signal }) => getActionMetrics(signal) });
 
   return (
     <div className="flex flex-col gap-6">
@@ -39,12 +46,12 @@ export function MetricsDashboard() {
           ]}
         />
       </div>
-      {engine.status === 'error' && <ErrorState message={engine.error ?? ''} onRetry={engine.reload} />}
-      {!engine.data && engine.status === 'loading' && <LoadingState label="Loading metrics…" />}
+      {engine.isError && <ErrorState message={errorMessage(engine.error)} onRetry={() => void engine.refetch()} />}
+      {!engine.data && engine.isFetching && <LoadingState label="Loading metrics…" />}
       <div className="grid gap-6 lg:grid-cols-2">
         <Card title="Tickets per day">
-          {tickets.status === 'error' ? (
-            <ErrorState message={tickets.error ?? ''} onRetry={tickets.reload} />
+          {tickets.isError ? (
+            <ErrorState message={errorMessage(tickets.error)} onRetry={() => void tickets.refetch()} />
           ) : tickets.data ? (
             <>
               <BarChart
@@ -100,8 +107,8 @@ export function MetricsDashboard() {
           </>
         )}
         <Card title="Actions per target">
-          {actions.status === 'error' ? (
-            <ErrorState message={actions.error ?? ''} onRetry={actions.reload} />
+          {actions.isError ? (
+            <ErrorState message={errorMessage(actions.error)} onRetry={() => void actions.refetch()} />
           ) : actions.data ? (
             <>
               <BarChart

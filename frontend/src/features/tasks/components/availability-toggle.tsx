@@ -1,42 +1,36 @@
-import { useReducer } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
 import { Alert } from '@/components/ui/alert';
 import { ErrorState, LoadingState } from '@/components/ui/states';
 import { getMyWorker, setAvailability } from '@/features/tasks/api/tasks';
-import { useResource } from '@/hooks/use-resource';
 import { errorMessage } from '@/lib/api-error';
 
-type ToggleState = { saving: boolean; error: string | null };
-
-function toggleReducer(
-  _: ToggleState,
-  action: { type: 'saving' } | { type: 'saved' } | { type: 'failed'; error: string },
-) {
-  if (action.type === 'saving') return { saving: true, error: null };
-  if (action.type === 'saved') return { saving: false, error: null };
-  return { saving: false, error: action.error };
-}
+const WORKER_KEY = ['engine', 'workers', 'me'];
 
 /** A task worker says whether they take new tasks; going available picks up queued ones. */
 export function AvailabilityToggle() {
-  const worker = useResource((signal) => getMyWorker(signal), []);
-  const [state, dispatch] = useReducer(toggleReducer, { saving: false, error: null });
+  const queryClient = useQueryClient();
+  const worker = useQuery({ queryKey: WORKER_KEY, queryFn: ({ signal }) => getMyWorker(signal) });
+  const toggle = useMutation({
+    mutationFn: setAvailability,
+    // The answer is the worker's new state; the team's worker lists change with it.
+    onSuccess: (updated) => {
+      queryClient.setQueryData(WORKER_KEY, updated);
+      void queryClient.invalidateQueries({ queryKey: ['engine', 'workers'], exact: true });
+    },
+  });
 
-  if (worker.status === 'error' && !worker.data) {
-    return <ErrorState title="Could not load your availability" message={worker.error ?? ''} onRetry={worker.reload} />;
+  if (worker.isError && !worker.data) {
+    return (
+      <ErrorState
+        title="Could not load your availability"
+        message={errorMessage(worker.error)}
+        onRetry={() => void worker.refetch()}
+      />
+    );
   }
   if (!worker.data) return <LoadingState label="Loading your availability…" />;
   const available = worker.data.available;
-
-  const toggle = async () => {
-    dispatch({ type: 'saving' });
-    try {
-      worker.replace(await setAvailability(!available));
-      dispatch({ type: 'saved' });
-    } catch (error) {
-      dispatch({ type: 'failed', error: errorMessage(error) });
-    }
-  };
 
   return (
     <div className="flex flex-col gap-2 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
@@ -56,8 +50,8 @@ export function AvailabilityToggle() {
           role="switch"
           aria-checked={available}
           aria-labelledby="availability-label"
-          disabled={state.saving}
-          onClick={() => void toggle()}
+          disabled={toggle.isPending}
+          onClick={() => toggle.mutate(!available)}
           className={`relative inline-flex h-7 w-12 shrink-0 items-center rounded-full transition-colors disabled:opacity-60 ${
             available ? 'bg-indigo-600' : 'bg-slate-300'
           }`}
@@ -70,7 +64,7 @@ export function AvailabilityToggle() {
           />
         </button>
       </div>
-      {state.error && <Alert tone="error">{state.error}</Alert>}
+      {toggle.isError && <Alert tone="error">{errorMessage(toggle.error)}</Alert>}
     </div>
   );
 }

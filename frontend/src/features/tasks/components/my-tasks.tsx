@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query';
 import { useReducer } from 'react';
 
 import { Pagination } from '@/components/ui/pagination';
@@ -7,7 +8,7 @@ import { listMyTasks } from '@/features/tasks/api/tasks';
 import { AvailabilityToggle } from '@/features/tasks/components/availability-toggle';
 import { TasksTable } from '@/features/tasks/components/tasks-table';
 import { initialTasksQuery, tasksListReducer } from '@/features/tasks/hooks/tasks-list-reducer';
-import { useResource } from '@/hooks/use-resource';
+import { errorMessage } from '@/lib/api-error';
 
 const VIEWS = [
   { key: 'active', label: 'To do' },
@@ -18,10 +19,13 @@ const VIEWS = [
 export function MyTasks() {
   const [query, dispatch] = useReducer(tasksListReducer, undefined, initialTasksQuery);
   const { view, page, page_size } = query;
-  const tasks = useResource((signal) => listMyTasks({ view, page, page_size }, signal), [view, page, page_size]);
+  const tasks = useQuery({
+    queryKey: ['engine', 'tasks', 'mine', view, page, page_size],
+    queryFn: ({ signal }) => listMyTasks({ view, page, page_size }, signal),
+  });
 
   let body;
-  if (tasks.status === 'error') body = <ErrorState message={tasks.error ?? ''} onRetry={tasks.reload} />;
+  if (tasks.isError) body = <ErrorState message={errorMessage(tasks.error)} onRetry={() => void tasks.refetch()} />;
   else if (!tasks.data) body = <LoadingState label="Loading your tasks…" />;
   else if (tasks.data.items.length === 0)
     body = (
@@ -32,13 +36,13 @@ export function MyTasks() {
   else
     body = (
       <>
-        <TasksTable tasks={tasks.data.items} caption="Your tasks" busy={tasks.status === 'loading'} />
+        <TasksTable tasks={tasks.data.items} caption="Your tasks" busy={tasks.isFetching} />
         <Pagination
           page={page}
           pageSize={tasks.data.page_size}
           total={tasks.data.total}
           itemLabel={tasks.data.total === 1 ? 'task' : 'tasks'}
-          disabled={tasks.status === 'loading'}
+          disabled={tasks.isFetching}
           onPageChange={(next) => dispatch({ type: 'pageChanged', page: next })}
         />
       </>

@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query';
 import { useReducer } from 'react';
 
 import { Alert } from '@/components/ui/alert';
@@ -5,7 +6,6 @@ import { Button } from '@/components/ui/button';
 import { SelectField } from '@/components/ui/select-field';
 import { listWorkers, reassignTask } from '@/features/tasks/api/tasks';
 import type { TaskDetail } from '@/features/tasks/types/tasks';
-import { useResource } from '@/hooks/use-resource';
 import { errorMessage } from '@/lib/api-error';
 
 type State = { assignee: string; saving: boolean; error: string | null; notice: string | null };
@@ -30,7 +30,7 @@ function reducer(state: State, action: Action): State {
 
 /** The ticket team hands an open form task to another active worker. */
 export function ReassignTask({ task, onChanged }: { task: TaskDetail; onChanged: (task: TaskDetail) => void }) {
-  const workers = useResource((signal) => listWorkers(signal), []);
+  const workers = useQuery({ queryKey: ['engine', 'workers'], queryFn: ({ signal }) => listWorkers(signal) });
   const [state, dispatch] = useReducer(reducer, { assignee: '', saving: false, error: null, notice: null });
   const candidates = (workers.data ?? []).filter((w) => w.is_active && w.user_id !== task.assignee_id);
 

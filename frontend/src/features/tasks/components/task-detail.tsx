@@ -1,3 +1,4 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 
@@ -17,7 +18,6 @@ import { HistoryList } from '@/features/tasks/components/task-history';
 import { TaskExecution } from '@/features/tasks/components/task-execution';
 import type { TaskDetail } from '@/features/tasks/types/tasks';
 import { useDocumentTitle } from '@/hooks/use-document-title';
-import { useResource } from '@/hooks/use-resource';
 import { formatDateTime, humanize } from '@/lib/format';
 
 type TaskDetailViewProps = {
@@ -36,7 +36,15 @@ function isMine(task: TaskDetail, userId: string) {
 }
 
 export function TaskDetailView({ taskId, userId, canManage, instanceLink }: TaskDetailViewProps) {
-  const task = useResource((signal) => getTask(taskId, signal), [taskId]);
+  const queryClient = useQueryClient();
+  const queryKey = ['engine', 'tasks', taskId];
+  const task = useQuery({ queryKey, queryFn: ({ signal }) => getTask(taskId, signal) });
+  // An action answers with the task's new state: shown at once; the task lists change with it.
+  const changed = (updated: TaskDetail) => {
+    queryClient.setQueryData(queryKey, updated);
+    void queryClient.invalidateQueries({ queryKey: ['engine', 'tasks', 'list'] });
+    void queryClient.invalidateQueries({ queryKey: ['engine', 'tasks', 'mine'] });
+  };
   useDocumentTitle(task.data ? task.data.name : 'Task');
 
   return (
@@ -77,7 +85,12 @@ export function TaskDetailView({ taskId, userId, canManage, instanceLink }: Task
               </Card>
               {isMine(data, userId) ? (
                 <Card title="Your answer">
-                  <TaskExecution key={data.version} task={data} onChanged={task.replace} onReload={task.reload} />
+                  <TaskExecution
+                    key={data.version}
+                    task={data}
+                    onChanged={changed}
+                    onReload={() => void task.refetch()}
+                  />
                 </Card>
               ) : (
                 data.output && (
@@ -111,7 +124,7 @@ export function TaskDetailView({ taskId, userId, canManage, instanceLink }: Task
               )}
               {canManage && data.task_type === 'FORM' && ['PENDING', ...OPEN].includes(data.status) && (
                 <Card title="Reassign">
-                  <ReassignTask task={data} onChanged={task.replace} />
+                  <ReassignTask task={data} onChanged={changed} />
                 </Card>
               )}
             </div>

@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query';
 import { useMemo, useReducer } from 'react';
 
 import { Pagination } from '@/components/ui/pagination';
@@ -8,8 +9,8 @@ import { listTasks, listWorkers } from '@/features/tasks/api/tasks';
 import { TasksTable } from '@/features/tasks/components/tasks-table';
 import { initialTasksQuery, tasksListReducer } from '@/features/tasks/hooks/tasks-list-reducer';
 import { ACTIVE_TASK_STATUSES, TASK_STATUSES, TASK_TYPES } from '@/features/tasks/types/tasks';
-import { useResource } from '@/hooks/use-resource';
 import { humanize } from '@/lib/format';
+import { errorMessage } from '@/lib/api-error';
 
 const VIEWS = [
   { key: 'active', label: 'Active' },
@@ -19,8 +20,11 @@ const VIEWS = [
 /** Every task of the company for the ticket team, open or finished. */
 export function TeamTasks() {
   const [query, dispatch] = useReducer(tasksListReducer, undefined, initialTasksQuery);
-  const tasks = useResource((signal) => listTasks(query, signal), [JSON.stringify(query)]);
-  const workers = useResource((signal) => listWorkers(signal), []);
+  const tasks = useQuery({
+    queryKey: ['engine', 'tasks', 'list', query],
+    queryFn: ({ signal }) => listTasks(query, signal),
+  });
+  const workers = useQuery({ queryKey: ['engine', 'workers'], queryFn: ({ signal }) => listWorkers(signal) });
   const assignees = useMemo(
     () => new Map((workers.data ?? []).map((w) => [w.user_id, w.display_name || w.email])),
     [workers.data],
@@ -30,7 +34,7 @@ export function TeamTasks() {
     dispatch({ type: 'filterChanged', filter: name, value });
 
   let body;
-  if (tasks.status === 'error') body = <ErrorState message={tasks.error ?? ''} onRetry={tasks.reload} />;
+  if (tasks.isError) body = <ErrorState message={errorMessage(tasks.error)} onRetry={() => void tasks.refetch()} />;
   else if (!tasks.data) body = <LoadingState label="Loading tasks…" />;
   else if (tasks.data.items.length === 0) body = <EmptyState title="No tasks match">Try fewer filters.</EmptyState>;
   else
@@ -39,7 +43,7 @@ export function TeamTasks() {
         <TasksTable
           tasks={tasks.data.items}
           caption={query.view === 'active' ? 'Active tasks' : 'Finished tasks'}
-          busy={tasks.status === 'loading'}
+          busy={tasks.isFetching}
           assignees={assignees}
         />
         <Pagination
@@ -47,7 +51,7 @@ export function TeamTasks() {
           pageSize={tasks.data.page_size}
           total={tasks.data.total}
           itemLabel={tasks.data.total === 1 ? 'task' : 'tasks'}
-          disabled={tasks.status === 'loading'}
+          disabled={tasks.isFetching}
           onPageChange={(page) => dispatch({ type: 'pageChanged', page })}
         />
       </>

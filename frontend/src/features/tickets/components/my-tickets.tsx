@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
 
@@ -7,15 +8,19 @@ import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
 import { paths } from '@/config/paths';
 import { listMyTickets } from '@/features/tickets/api/tickets';
 import { TicketsTable } from '@/features/tickets/components/tickets-table';
-import { useResource } from '@/hooks/use-resource';
+import { errorMessage } from '@/lib/api-error';
 
 const PAGE_SIZE = 20;
 
 export function MyTickets() {
   const [page, setPage] = useState(1);
-  const tickets = useResource((signal) => listMyTickets(page, PAGE_SIZE, signal), [page]);
+  const tickets = useQuery({
+    queryKey: ['tickets', 'tickets', 'mine', page],
+    queryFn: ({ signal }) => listMyTickets(page, PAGE_SIZE, signal),
+  });
 
-  if (tickets.status === 'error') return <ErrorState message={tickets.error ?? ''} onRetry={tickets.reload} />;
+  if (tickets.isError)
+    return <ErrorState message={errorMessage(tickets.error)} onRetry={() => void tickets.refetch()} />;
   if (!tickets.data) return <LoadingState label="Loading your tickets…" />;
   if (tickets.data.total === 0) {
     return (
@@ -31,13 +36,13 @@ export function MyTickets() {
   }
   return (
     <>
-      <TicketsTable tickets={tickets.data.items} caption="Your tickets" busy={tickets.status === 'loading'} />
+      <TicketsTable tickets={tickets.data.items} caption="Your tickets" busy={tickets.isFetching} />
       <Pagination
         page={page}
         pageSize={tickets.data.page_size}
         total={tickets.data.total}
         itemLabel={tickets.data.total === 1 ? 'ticket' : 'tickets'}
-        disabled={tickets.status === 'loading'}
+        disabled={tickets.isFetching}
         onPageChange={setPage}
       />
     </>

@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, useReducer, useRef } from 'react';
 
 import { LayoutForm } from '@/components/custom-layout/custom-layout';
@@ -9,7 +10,6 @@ import { TextField } from '@/components/ui/text-field';
 import { listSubmittableTypes, submitTicket } from '@/features/tickets/api/tickets';
 import { initialSubmitTicketState, submitTicketReducer } from '@/features/tickets/hooks/submit-ticket-reducer';
 import type { SubmittableTicketType, TicketDetail } from '@/features/tickets/types/tickets';
-import { useResource } from '@/hooks/use-resource';
 import { ApiError, errorMessage, fieldNameFromLoc } from '@/lib/api-error';
 import { errorTreeFrom } from '@/lib/error-schema';
 
@@ -56,7 +56,10 @@ function titleErrorFrom(error: unknown): string | null {
 
 /** Pick a ticket type the user may submit and fill in the form generated from its fields. */
 export function SubmitTicket({ onSubmitted }: { onSubmitted: (ticket: TicketDetail) => void }) {
-  const types = useResource((signal) => listSubmittableTypes(signal), []);
+  const types = useQuery({
+    queryKey: ['tickets', 'ticket-types'],
+    queryFn: ({ signal }) => listSubmittableTypes(signal),
+  });
   const [state, dispatch] = useReducer(submitTicketReducer, initialSubmitTicketState);
   // One key per submission: sending the same content again (after an error or a lost answer)
   // reuses it, so the server creates at most one ticket; other content gets a fresh key.
@@ -67,7 +70,7 @@ export function SubmitTicket({ onSubmitted }: { onSubmitted: (ticket: TicketDeta
     if (only && state.selectedKey === null) dispatch({ type: 'typeSelected', key: only.key });
   }, [only, state.selectedKey]);
 
-  if (types.status === 'error') return <ErrorState message={types.error ?? ''} onRetry={types.reload} />;
+  if (types.isError) return <ErrorState message={errorMessage(types.error)} onRetry={() => void types.refetch()} />;
   if (!types.data) return <LoadingState label="Loading ticket types…" />;
   if (types.data.length === 0) {
     return (

@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query';
 import { useReducer } from 'react';
 
 import { Button } from '@/components/ui/button';
@@ -10,10 +11,10 @@ import { searchTickets } from '@/features/tickets/api/tickets';
 import { TicketsTable } from '@/features/tickets/components/tickets-table';
 import { initialTeamTicketsState, teamTicketsReducer } from '@/features/tickets/hooks/team-tickets-reducer';
 import { FINISHED_STATUSES, TICKET_SORTS, TICKET_STATUSES } from '@/features/tickets/types/tickets';
-import { useResource } from '@/hooks/use-resource';
 import { apiClient } from '@/lib/api-client';
 import { humanize } from '@/lib/format';
 import type { Page } from '@/types/api';
+import { errorMessage } from '@/lib/api-error';
 
 type TypeOption = { key: string; name: string };
 
@@ -26,18 +27,22 @@ const VIEWS = [
 export function TeamTickets() {
   const [state, dispatch] = useReducer(teamTicketsReducer, undefined, initialTeamTicketsState);
   const { query } = state;
-  const tickets = useResource((signal) => searchTickets(query, signal), [JSON.stringify(query)]);
-  const types = useResource(
-    (signal) => apiClient.get<Page<TypeOption>>('/definitions/ticket-types', { query: { page_size: 100 }, signal }),
-    [],
-  );
+  const tickets = useQuery({
+    queryKey: ['tickets', 'tickets', 'search', query],
+    queryFn: ({ signal }) => searchTickets(query, signal),
+  });
+  const types = useQuery({
+    queryKey: ['definitions', 'ticket-types', 'options'],
+    queryFn: ({ signal }) =>
+      apiClient.get<Page<TypeOption>>('/definitions/ticket-types', { query: { page_size: 100 }, signal }),
+  });
   const statuses = TICKET_STATUSES.filter((s) => FINISHED_STATUSES.includes(s) === (query.view === 'archive'));
   const filter = (name: 'type' | 'status' | 'from' | 'to' | 'sort') => (value: string) =>
     dispatch({ type: 'filterChanged', filter: name, value });
 
   let body;
-  if (tickets.status === 'error') {
-    body = <ErrorState message={tickets.error ?? ''} onRetry={tickets.reload} />;
+  if (tickets.isError) {
+    body = <ErrorState message={errorMessage(tickets.error)} onRetry={() => void tickets.refetch()} />;
   } else if (!tickets.data) {
     body = <LoadingState label="Loading tickets…" />;
   } else if (tickets.data.items.length === 0) {
@@ -52,7 +57,7 @@ export function TeamTickets() {
         <TicketsTable
           tickets={tickets.data.items}
           caption={query.view === 'active' ? 'Active tickets' : 'Archived tickets'}
-          busy={tickets.status === 'loading'}
+          busy={tickets.isFetching}
           showSubmitter
         />
         <Pagination
@@ -60,7 +65,7 @@ export function TeamTickets() {
           pageSize={tickets.data.page_size}
           total={tickets.data.total}
           itemLabel={tickets.data.total === 1 ? 'ticket' : 'tickets'}
-          disabled={tickets.status === 'loading'}
+          disabled={tickets.isFetching}
           onPageChange={(page) => dispatch({ type: 'pageChanged', page })}
         />
       </>
@@ -131,7 +136,7 @@ export function TeamTickets() {
         </Button>
       </div>
       <div aria-live="polite" className="sr-only">
-        {tickets.status === 'ready' && tickets.data ? `${tickets.data.total} tickets found` : ''}
+        {tickets.isSuccess && tickets.data ? `${tickets.data.total} tickets found` : ''}
       </div>
       {body}
     </div>

@@ -1,4 +1,5 @@
-import { useEffect, type ReactNode } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
 
 import { LayoutView } from '@/components/custom-layout/custom-layout';
 import { Card } from '@/components/ui/card';
@@ -11,7 +12,6 @@ import { AttachmentsPanel } from '@/features/tickets/components/attachments-pane
 import { TicketTimeline } from '@/features/tickets/components/ticket-timeline';
 import { FINISHED_STATUSES } from '@/features/tickets/types/tickets';
 import { useDocumentTitle } from '@/hooks/use-document-title';
-import { useResource } from '@/hooks/use-resource';
 import { formatDateTime } from '@/lib/format';
 
 /** How often an open ticket is read again, so its status follows the workflow. */
@@ -24,16 +24,16 @@ type TicketDetailViewProps = {
 };
 
 export function TicketDetailView({ ticketId, aside }: TicketDetailViewProps) {
-  const ticket = useResource((signal) => getTicket(ticketId, signal), [ticketId]);
-  const status = ticket.data?.status;
-  const { reload } = ticket;
+  const ticket = useQuery({
+    queryKey: ['tickets', 'tickets', ticketId],
+    queryFn: ({ signal }) => getTicket(ticketId, signal),
+    // An open ticket is read again while it is shown; a finished one no longer changes.
+    refetchInterval: (query) => {
+      const status = query.state.data?.status;
+      return status && !FINISHED_STATUSES.includes(status) ? TICKET_POLL_MS : false;
+    },
+  });
   useDocumentTitle(ticket.data ? `${ticket.data.number} ${ticket.data.title}` : 'Ticket');
-
-  useEffect(() => {
-    if (!status || FINISHED_STATUSES.includes(status)) return;
-    const timer = window.setInterval(reload, TICKET_POLL_MS);
-    return () => window.clearInterval(timer);
-  }, [status, reload]);
 
   return (
     <ResourceGate resource={ticket} loadingLabel="Loading the ticket…" thing="ticket">
@@ -78,7 +78,11 @@ export function TicketDetailView({ ticketId, aside }: TicketDetailViewProps) {
                 />
               </Card>
               <Card title="Attachments">
-                <AttachmentsPanel ticketId={data.id} attachments={data.attachments} onUploaded={reload} />
+                <AttachmentsPanel
+                  ticketId={data.id}
+                  attachments={data.attachments}
+                  onUploaded={() => void ticket.refetch()}
+                />
               </Card>
               {aside}
             </div>

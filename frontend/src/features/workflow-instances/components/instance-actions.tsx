@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query';
 import { useReducer } from 'react';
 
 import { JsonSchemaForm } from '@/components/json-schema-form/json-schema-form';
@@ -14,7 +15,6 @@ import {
   type InstanceAction,
   type WorkflowInstanceDetail,
 } from '@/features/workflow-instances/types/instances';
-import { useResource } from '@/hooks/use-resource';
 import { errorMessage } from '@/lib/api-error';
 import { errorTreeFrom } from '@/lib/error-schema';
 
@@ -42,8 +42,11 @@ function SkipForm({
   onChange: (output: Record<string, unknown>) => void;
   onSkip: (output: Record<string, unknown>) => void;
 }) {
-  const schema = useResource((signal) => getTaskOutputSchema(taskId, signal), [taskId]);
-  if (schema.status === 'error') return <Alert tone="error">{schema.error}</Alert>;
+  const schema = useQuery({
+    queryKey: ['engine', 'tasks', 'output-schema', taskId],
+    queryFn: ({ signal }) => getTaskOutputSchema(taskId, signal),
+  });
+  if (schema.isError) return <Alert tone="error">{errorMessage(schema.error)}</Alert>;
   if (!schema.data) return <LoadingState label="Loading the task’s output form…" />;
   return (
     <JsonSchemaForm

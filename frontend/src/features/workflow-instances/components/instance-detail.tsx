@@ -1,3 +1,4 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
 
@@ -15,7 +16,7 @@ import { getInstance, getInstanceHistory, getWorkflowGraph } from '@/features/wo
 import { InstanceActions } from '@/features/workflow-instances/components/instance-actions';
 import type { Decision, WorkflowInstanceDetail } from '@/features/workflow-instances/types/instances';
 import { useDocumentTitle } from '@/hooks/use-document-title';
-import { useResource } from '@/hooks/use-resource';
+import { errorMessage } from '@/lib/api-error';
 import { formatDateTime, humanize } from '@/lib/format';
 
 const ENDED = ['COMPLETED', 'CANCELLED'];
@@ -37,13 +38,13 @@ function layoutContext(instance: WorkflowInstanceDetail): Record<string, unknown
 
 /** The workflow's own display layout (when it has one) and the graph with this instance's path. */
 function InstanceGraph({ instance }: { instance: WorkflowInstanceDetail }) {
-  const graph = useResource(
-    (signal) => getWorkflowGraph(instance.workflow_key, instance.workflow_version, signal),
-    [instance.workflow_key, instance.workflow_version],
-  );
+  const graph = useQuery({
+    queryKey: ['definitions', 'workflows', 'graph', instance.workflow_key, instance.workflow_version],
+    queryFn: ({ signal }) => getWorkflowGraph(instance.workflow_key, instance.workflow_version, signal),
+  });
   const context = useMemo(() => layoutContext(instance), [instance]);
   let body;
-  if (graph.status === 'error') body = <ErrorState message={graph.error ?? ''} onRetry={graph.reload} />;
+  if (graph.isError) body = <ErrorState message={errorMessage(graph.error)} onRetry={() => void graph.refetch()} />;
   else if (!graph.data) body = <LoadingState label="Loading the workflow graph…" />;
   else
     body = (
@@ -96,8 +97,12 @@ function Decisions({ decisions }: { decisions: Decision[] }) {
 
 function InstanceHistory({ instanceId, version }: { instanceId: string; version: string }) {
   const [page, setPage] = useState(1);
-  const history = useResource((signal) => getInstanceHistory(instanceId, page, signal), [instanceId, page, version]);
-  if (history.status === 'error') return <ErrorState message={history.error ?? ''} onRetry={history.reload} />;
+  const history = useQuery({
+    queryKey: ['engine', 'instances', 'history', instanceId, page, version],
+    queryFn: ({ signal }) => getInstanceHistory(instanceId, page, signal),
+  });
+  if (history.isError)
+    return <ErrorState message={errorMessage(history.error)} onRetry={() => void history.refetch()} />;
   if (!history.data) return <LoadingState label="Loading history…" />;
   return (
     <>
@@ -132,7 +137,15 @@ function InstanceHistory({ instanceId, version }: { instanceId: string; version:
 }
 
 export function InstanceDetailView({ instanceId }: { instanceId: string }) {
-  const instance = useResource((signal) => getInstance(instanceId, signal), [instanceId]);
+  const queryClient = useQueryClient();
+  const queryKey = ['engine', 'instances', instanceId];
+  const instance = useQuery({ queryKey, queryFn: ({ signal }) => getInstance(instanceId, signal) });
+  // An action answers with the workflow's new state; its ticket and tasks change with it.
+  const changed = (updated: WorkflowInstanceDetail) => {
+    queryClient.setQueryData(queryKey, updated);
+    void queryClient.invalidateQueries({ queryKey: ['tickets', 'tickets'] });
+    void queryClient.invalidateQueries({ queryKey: ['engine', 'tasks'] });
+  };
   useDocumentTitle(instance.data ? `Workflow of ${instance.data.ticket_number}` : 'Workflow');
   return (
     <ResourceGate resource={instance} loadingLabel="Loading the workflow…" thing="workflow">
@@ -177,7 +190,7 @@ export function InstanceDetailView({ instanceId }: { instanceId: string }) {
             </div>
             <div className="flex min-w-0 flex-col gap-6">
               <Card title="Actions">
-                <InstanceActions instance={data} onChanged={instance.replace} />
+                <InstanceActions instance={data} onChanged={changed} />
               </Card>
               <Card title="Workflow data">
                 <JsonView label="Workflow data" value={data.workflow_data} />

@@ -1,16 +1,20 @@
+import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 
 import { buttonClassName } from '@/components/ui/button';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { instanceHref } from '@/config/paths';
 import { findInstanceForTicket } from '@/features/workflow-instances/api/instances';
-import { useResource } from '@/hooks/use-resource';
+import { errorMessage } from '@/lib/api-error';
 
 /** For the ticket team: the ticket's workflow instance, with a link to manage it. */
 export function TicketWorkflowLink({ ticketId }: { ticketId: string }) {
-  const instance = useResource((signal) => findInstanceForTicket(ticketId, signal), [ticketId]);
-  if (instance.status === 'error') return <p className="text-sm text-red-700">{instance.error}</p>;
-  if (instance.status === 'loading' && !instance.data) return <p className="text-sm text-slate-600">Looking up…</p>;
+  const instance = useQuery({
+    queryKey: ['engine', 'instances', 'for-ticket', ticketId],
+    queryFn: ({ signal }) => findInstanceForTicket(ticketId, signal),
+  });
+  if (instance.isError) return <p className="text-sm text-red-700">{errorMessage(instance.error)}</p>;
+  if (instance.isFetching && !instance.data) return <p className="text-sm text-slate-600">Looking up…</p>;
   if (!instance.data) return <p className="text-sm text-slate-600">The workflow has not started yet.</p>;
   return (
     <div className="flex flex-col gap-3 text-sm">
