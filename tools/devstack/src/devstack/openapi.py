@@ -27,7 +27,7 @@ TYPES = FRONTEND / "src" / "types" / "api.gen.ts"
 REGENERATE = "python -m devstack openapi"
 
 
-def _service_app(service: str) -> FastAPI:
+def service_app(service: str) -> FastAPI:
     """The service's app, as `python -m <service> serve` builds it (nothing is started)."""
     config = importlib.import_module(f"{service}.config")
     main = importlib.import_module(f"{service}.main")
@@ -39,7 +39,7 @@ def _service_app(service: str) -> FastAPI:
 
 def merged_document() -> dict[str, Any]:
     """The document the gateway serves when every service answers (`gateway.openapi`)."""
-    documents = {service: _service_app(service).openapi() for service in SERVICES}
+    documents = {service: service_app(service).openapi() for service in SERVICES}
     merged = merge_documents(documents, "TicketFlower API")
     merged["info"]["description"] = "Services missing from this document: none"
     return merged
