@@ -34,7 +34,10 @@ function RestoredSession({ children }: { children: ReactNode }) {
  * Renders inside a memory router and the real AuthProvider, with the global fetch replaced by
  * a fake server whose refresh endpoint restores `user` (or refuses, for anonymous visitors).
  */
-export function renderWithProviders(ui: ReactElement, { user = null, route = '/', server, queryClient }: RenderOptions = {}) {
+export function renderWithProviders(
+  ui: ReactElement,
+  { user = null, route = '/', server, queryClient }: RenderOptions = {},
+) {
   const fake = server ?? createFakeServer();
   if (!fake.handles('POST', '/api/identity/refresh')) {
     fake.on(

@@ -1,5 +1,5 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useReducer, useState, type ReactNode } from 'react';
+import { useMutation, useQuery, useQueryClient, type QueryKey } from '@tanstack/react-query';
+import { useState, type ReactNode } from 'react';
 
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
@@ -21,25 +21,29 @@ import {
   rotateSigningSecret,
   setAssignmentStrategy,
 } from '@/features/integrations/api/integrations';
-import { actionReducer, idle } from '@/features/integrations/hooks/action-reducer';
 import { ASSIGNMENT_STRATEGIES, type IngestKeySecret } from '@/features/integrations/types/integrations';
 import { errorMessage } from '@/lib/api-error';
 import { formatDateTime, humanize } from '@/lib/format';
 
-function useActions() {
-  const [state, dispatch] = useReducer(actionReducer, idle);
-  const run = async (action: string, work: () => Promise<string | null>) => {
-    dispatch({ type: 'started', action });
-    try {
-      dispatch({ type: 'succeeded', notice: await work() });
-    } catch (error) {
-      dispatch({ type: 'failed', error: errorMessage(error) });
-    }
-  };
+type Work = { action: string; work: () => Promise<string | null> };
+
+/**
+ * A panel's actions, one at a time: a mutation whose success reads the panel's records
+ * (`invalidates`) again and whose answer (a notice) or problem is shown under the panel.
+ */
+function useActions(invalidates: QueryKey[]) {
+  const queryClient = useQueryClient();
+  const mutation = useMutation({
+    mutationFn: ({ work }: Work) => work(),
+    onSuccess: () => Promise.all(invalidates.map((queryKey) => queryClient.invalidateQueries({ queryKey }))),
+  });
+  const run = (action: string, work: () => Promise<string | null>) =>
+    mutation.mutateAsync({ action, work }).catch(() => undefined);
+  const state = { running: mutation.isPending ? mutation.variables.action : null };
   const feedback: ReactNode = (
     <>
-      {state.error && <Alert tone="error">{state.error}</Alert>}
-      {state.notice && <Alert tone="success">{state.notice}</Alert>}
+      {mutation.isError && <Alert tone="error">{errorMessage(mutation.error)}</Alert>}
+      {mutation.isSuccess && mutation.data && <Alert tone="success">{mutation.data}</Alert>}
     </>
   );
   return { state, run, feedback };
@@ -66,14 +70,13 @@ export function IngestKeysPanel() {
   });
   const [name, setName] = useState('');
   const [secret, setSecret] = useState<IngestKeySecret | null>(null);
-  const { state, run, feedback } = useActions();
+  const { state, run, feedback } = useActions([['tickets', 'ingest-keys']]);
 
   const create = () =>
     run('create', async () => {
       if (!name.trim()) throw new Error('Name the key.');
       setSecret(await createIngestKey(name.trim()));
       setName('');
-      void keys.refetch();
       return null;
     });
 
@@ -121,7 +124,6 @@ export function IngestKeysPanel() {
                       onClick={() =>
                         void run(`rotate-${key.id}`, async () => {
                           setSecret(await rotateIngestKey(key.id));
-                          void keys.refetch();
                           return null;
                         })
                       }
@@ -135,7 +137,6 @@ export function IngestKeysPanel() {
                       onClick={() =>
                         void run(`revoke-${key.id}`, async () => {
                           await revokeIngestKey(key.id);
-                          void keys.refetch();
                           return `${key.name} was revoked.`;
                         })
                       }
@@ -193,7 +194,7 @@ export function SigningSecretPanel() {
   });
   const queryClient = useQueryClient();
   const [shown, setShown] = useState(false);
-  const { state, run, feedback } = useActions();
+  const { state, run, feedback } = useActions([]);
   return (
     <Card
       title="Action signing secret"
@@ -238,7 +239,7 @@ export function AllowlistPanel() {
   const entries = useQuery({ queryKey: ['actions', 'allowlist'], queryFn: ({ signal }) => listAllowlist(signal) });
   const [entry, setEntry] = useState('');
   const [note, setNote] = useState('');
-  const { state, run, feedback } = useActions();
+  const { state, run, feedback } = useActions([['actions', 'allowlist']]);
   return (
     <Card
       title="Private targets allowlist"
@@ -253,7 +254,6 @@ export function AllowlistPanel() {
               await addAllowlistEntry(entry.trim(), note.trim());
               setEntry('');
               setNote('');
-              void entries.refetch();
               return 'Added.';
             });
           }}
@@ -290,7 +290,6 @@ export function AllowlistPanel() {
                   onClick={() =>
                     void run(e.id, async () => {
                       await removeAllowlistEntry(e.id);
-                      void entries.refetch();
                       return `${e.entry} was removed.`;
                     })
                   }
@@ -312,7 +311,7 @@ export function AssignmentStrategyPanel() {
     queryFn: ({ signal }) => getAssignmentStrategy(signal),
   });
   const queryClient = useQueryClient();
-  const { state, run, feedback } = useActions();
+  const { state, run, feedback } = useActions([]);
   return (
     <Card title="Task assignment" description="How new form tasks are handed to task workers.">
       {setting.isError && <ErrorState message={errorMessage(setting.error)} onRetry={() => void setting.refetch()} />}
