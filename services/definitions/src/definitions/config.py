@@ -4,6 +4,7 @@ from typing import ClassVar
 from pydantic_settings import SettingsConfigDict
 
 from common.settings import ServiceSettings
+from contracts.services import SERVICE_PORTS
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -12,4 +13,4 @@ class DefinitionsSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="definitions_", extra="ignore")
 
     service_name: ClassVar[str] = "definitions"
-    port: int = 8002
+    port: int = SERVICE_PORTS["definitions"]

@@ -7,12 +7,10 @@ changed. Every key includes `company_id` because foreign keys and unique constra
 row-level security.
 """
 
-from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from sqlalchemy import (
-    DateTime,
     ForeignKeyConstraint,
     Index,
     Integer,
@@ -24,6 +22,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from common.db import Timestamped, service_metadata
+from common.repository import SoftDeletable
 from contracts.ids import uuid7
 
 metadata = service_metadata("definitions")
@@ -33,7 +32,17 @@ class Base(DeclarativeBase):
     metadata = metadata
 
 
-class Workflow(Timestamped, Base):
+class DefinitionHead(SoftDeletable):
+    """What every definition head has (its columns are declared by each head's table):
+    archiving it is a soft delete."""
+
+    company_id: Mapped[UUID]
+    id: Mapped[UUID]
+    key: Mapped[str]
+    latest_version: Mapped[int]
+
+
+class Workflow(DefinitionHead, Timestamped, Base):
     __tablename__ = "workflows"
     __table_args__ = (UniqueConstraint("company_id", "key"),)
 
@@ -41,7 +50,6 @@ class Workflow(Timestamped, Base):
     id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid7)
     key: Mapped[str] = mapped_column(String(100), nullable=False)
     latest_version: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class WorkflowDefinition(Timestamped, Base):
@@ -143,7 +151,7 @@ class WorkflowTransition(Timestamped, Base):
     priority: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 
 
-class TicketType(Timestamped, Base):
+class TicketType(DefinitionHead, Timestamped, Base):
     __tablename__ = "ticket_types"
     __table_args__ = (UniqueConstraint("company_id", "key"),)
 
@@ -154,7 +162,6 @@ class TicketType(Timestamped, Base):
     # Denormalised from the latest version so lists filter without a join.
     workflow_key: Mapped[str] = mapped_column(String(100), nullable=False)
     prefix: Mapped[str] = mapped_column(String(10), nullable=False)
-    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class TicketDefinition(Timestamped, Base):

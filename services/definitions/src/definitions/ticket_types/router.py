@@ -6,14 +6,8 @@ from common.web import Page, PageDep, UoW
 from definitions.access import DesignerClaims
 from definitions.bundles import service as bundles
 from definitions.ticket_types import service
-from definitions.ticket_types.schemas import (
-    TicketTypePublishResult,
-    TicketTypeRead,
-    TicketTypeSummary,
-    TicketTypeUpdate,
-    TicketTypeVersionRead,
-    TicketTypeVersionSummary,
-)
+from definitions.ticket_types.schemas import TicketTypePublishResult, TicketTypeSummary, TicketTypeUpdate
+from definitions.versioning import add_read_routes
 
 router = APIRouter(prefix="/api/definitions/ticket-types", tags=["ticket types"])
 
@@ -28,12 +22,6 @@ async def list_ticket_types(
 ) -> Page[TicketTypeSummary]:
     """Ticket types of the caller's company."""
     return await service.list_ticket_types(uow, q, workflow_key, archived, page)
-
-
-@router.get("/{key}", response_model=TicketTypeRead)
-async def get_ticket_type(key: str, uow: UoW) -> TicketTypeRead:
-    """The latest version of a ticket type, with its version history."""
-    return await service.get_ticket_type(uow, key)
 
 
 @router.put(
@@ -52,19 +40,11 @@ async def publish_ticket_type(
     return result
 
 
-@router.get("/{key}/versions", response_model=list[TicketTypeVersionSummary])
-async def list_ticket_type_versions(key: str, uow: UoW) -> list[TicketTypeVersionSummary]:
-    """Every published version of a ticket type, newest first."""
-    return await service.list_versions(uow, key)
-
-
-@router.get("/{key}/versions/{version}", response_model=TicketTypeVersionRead)
-async def get_ticket_type_version(key: str, version: int, uow: UoW) -> TicketTypeVersionRead:
-    """One version of a ticket type, exactly as it was published."""
-    return service.version_read(await service.get_version(uow, key, version))
-
-
-@router.post("/{key}/archive", response_model=TicketTypeSummary)
-async def archive_ticket_type(key: str, uow: UoW, _: DesignerClaims) -> TicketTypeSummary:
-    """Archive a ticket type: no new tickets of it; submitted ones carry on."""
-    return await service.archive(uow, key)
+add_read_routes(
+    router,
+    "",
+    service.definitions,
+    name="ticket_type",
+    noun="ticket type",
+    archive_doc="Archive a ticket type: no new tickets of it; submitted ones carry on.",
+)

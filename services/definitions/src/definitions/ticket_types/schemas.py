@@ -1,9 +1,10 @@
 from datetime import datetime
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from definitions.bundles.schemas import Problem, PublishedVersion, TicketTypeSpec
+from definitions.versioning import DefinitionSummary
 
 
 class TicketTypeUpdate(TicketTypeSpec):
@@ -13,6 +14,8 @@ class TicketTypeUpdate(TicketTypeSpec):
 
 
 class TicketTypeVersionSummary(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: UUID
     version: int
     name: str
@@ -30,7 +33,7 @@ class TicketTypeVersionRead(TicketTypeSpec):
     created_by: str | None
 
 
-class TicketTypeSummary(BaseModel):
+class TicketTypeSummary(DefinitionSummary):
     id: UUID
     key: str
     name: str

@@ -8,14 +8,12 @@ from common.web import Page, PageDep, UoW
 from definitions.access import DesignerClaims
 from definitions.bundles import service as bundles
 from definitions.bundles.schemas import Bundle, PublishResult, TaskType, WorkflowSpec
+from definitions.versioning import add_read_routes
 from definitions.workflows import service
 from definitions.workflows.schemas import (
     TaskSummary,
     WorkflowGraph,
-    WorkflowRead,
     WorkflowSummary,
-    WorkflowVersionRead,
-    WorkflowVersionSummary,
 )
 
 router = APIRouter(prefix="/api/definitions", tags=["workflows"])
@@ -28,13 +26,7 @@ async def list_workflows(
     uow: UoW, page: PageDep, q: Search = None, archived: bool = False
 ) -> Page[WorkflowSummary]:
     """Workflows of the caller's company (archived ones with `archived=true`)."""
-    return await service.list_workflows(uow, q, archived, page)
-
-
-@router.get("/workflows/{key}", response_model=WorkflowRead)
-async def get_workflow(key: str, uow: UoW) -> WorkflowRead:
-    """The latest version of a workflow, with its version history."""
-    return await service.get_workflow(uow, key)
+    return await service.definitions.list_page(uow, q, archived, page)
 
 
 @router.put(
@@ -51,18 +43,6 @@ async def publish_workflow(
     if not result.workflow.created:
         response.status_code = status.HTTP_200_OK
     return result
-
-
-@router.get("/workflows/{key}/versions", response_model=list[WorkflowVersionSummary])
-async def list_workflow_versions(key: str, uow: UoW) -> list[WorkflowVersionSummary]:
-    """Every published version of a workflow, newest first."""
-    return await service.list_versions(uow, key)
-
-
-@router.get("/workflows/{key}/versions/{version}", response_model=WorkflowVersionRead)
-async def get_workflow_version(key: str, version: int, uow: UoW) -> WorkflowVersionRead:
-    """One version of a workflow, exactly as it was published."""
-    return service.version_read(await service.get_version(uow, key, version))
 
 
 @router.get("/workflows/{key}/graph", response_model=WorkflowGraph)
@@ -95,11 +75,15 @@ async def export_workflow(
     return JSONResponse(document)
 
 
-@router.post("/workflows/{key}/archive", response_model=WorkflowSummary)
-async def archive_workflow(key: str, uow: UoW, _: DesignerClaims) -> WorkflowSummary:
-    """Archive a workflow: it starts nothing new, running instances carry on. Refused (409)
-    while an active ticket type still starts it."""
-    return await service.archive(uow, key)
+add_read_routes(
+    router,
+    "/workflows",
+    service.definitions,
+    name="workflow",
+    noun="workflow",
+    archive_doc="Archive a workflow: it starts nothing new, running instances carry on. Refused (409) "
+    "while an active ticket type still starts it.",
+)
 
 
 @router.get("/tasks", response_model=Page[TaskSummary])

@@ -5,6 +5,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from definitions.bundles.schemas import TaskSpec, TaskType, TransitionSpec
+from definitions.versioning import DefinitionSummary
 
 
 class TaskRead(TaskSpec):
@@ -18,6 +19,8 @@ class TransitionRead(TransitionSpec):
 
 
 class WorkflowVersionSummary(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: UUID
     version: int
     name: str
@@ -34,7 +37,7 @@ class WorkflowVersionRead(WorkflowVersionSummary):
     transitions: list[TransitionRead]
 
 
-class WorkflowSummary(BaseModel):
+class WorkflowSummary(DefinitionSummary):
     id: UUID
     key: str
     name: str

@@ -1,22 +1,19 @@
 """Workflow definitions: reading versions, publishing a new one, archiving, graph data."""
 
-from datetime import UTC, datetime
-
 from common.db import UnitOfWork
-from common.errors import Conflict, NotFound
+from common.errors import Conflict
 from common.web import Page, PageParams
 from contracts import definitions as events
-from definitions.bundles.schemas import PublishedVersion, TaskSpec, TransitionSpec, WorkflowSpec
+from definitions.bundles.schemas import PublishedVersion, WorkflowSpec
 from definitions.models import TaskDefinition, Workflow, WorkflowDefinition, WorkflowTransition
 from definitions.ticket_types.repository import TicketTypeRepository
+from definitions.versioning import VersionedDefinitions
 from definitions.workflow_walk import WalkTask, WalkTransition, outgoing_in_order
 from definitions.workflows.repository import WorkflowRepository
 from definitions.workflows.schemas import (
     GraphEdge,
     GraphNode,
-    TaskRead,
     TaskSummary,
-    TransitionRead,
     WorkflowGraph,
     WorkflowRead,
     WorkflowSummary,
@@ -25,33 +22,36 @@ from definitions.workflows.schemas import (
 )
 
 
+async def no_ticket_type_starts(uow: UnitOfWork, head: Workflow) -> None:
+    """Archived workflows start nothing new (instances already running keep their version), so
+    one is archived only once no active ticket type starts it."""
+    users = await TicketTypeRepository.of(uow).active_keys_using(head.key)
+    if users:
+        raise Conflict(
+            f"Ticket types {', '.join(users)} still start workflow {head.key!r}; archive them first.",
+            extra={"ticket_types": list(users)},
+        )
+
+
+definitions = VersionedDefinitions(
+    kind="workflow",
+    repository=WorkflowRepository,
+    summary=WorkflowSummary,
+    read=WorkflowRead,
+    version_summary=WorkflowVersionSummary,
+    version_read=WorkflowVersionRead,
+    archived_event=lambda key: events.WorkflowDefinitionArchived(key=key),
+    before_archive=no_ticket_type_starts,
+)
+
+
 def repository(uow: UnitOfWork) -> WorkflowRepository:
-    assert uow.company_id is not None
-    return WorkflowRepository(uow.session, uow.company_id)
+    return WorkflowRepository.of(uow)
 
 
 def workflow_spec(definition: WorkflowDefinition) -> WorkflowSpec:
     """The bundle form of a stored version: what was published, nothing added."""
-    return WorkflowSpec(
-        key=definition.key,
-        name=definition.name,
-        description=definition.description,
-        start_task=definition.start_task,
-        display_layout=definition.display_layout,
-        tasks=[_task_spec(task) for task in definition.tasks],
-        transitions=[
-            TransitionSpec(
-                from_task=t.from_task, to_task=t.to_task, condition=t.condition, priority=t.priority
-            )
-            for t in definition.transitions
-        ],
-    )
-
-
-def _task_spec(task: TaskDefinition) -> TaskSpec:
-    return TaskSpec.model_validate(
-        {name: getattr(task, name) for name in TaskSpec.model_fields}, from_attributes=False
-    )
+    return WorkflowSpec.model_validate(definition, from_attributes=True)
 
 
 async def publish_version(
@@ -130,67 +130,7 @@ async def publish(
 
 
 async def get_version(uow: UnitOfWork, key: str, version: int | None = None) -> WorkflowDefinition:
-    repo = repository(uow)
-    if version is None:
-        head = await repo.get_head(key)
-        if head is None or head.latest_version == 0:
-            raise NotFound(f"No workflow {key!r}.")
-        version = head.latest_version
-    definition = await repo.get_version(key, version)
-    if definition is None:
-        raise NotFound(f"No version {version} of workflow {key!r}.")
-    return definition
-
-
-async def list_workflows(
-    uow: UnitOfWork, query: str | None, archived: bool, page: PageParams
-) -> Page[WorkflowSummary]:
-    rows, total = await repository(uow).search(query, archived, page.offset, page.page_size)
-    return Page(
-        items=[_summary(head, latest) for head, latest in rows],
-        total=total,
-        page=page.page,
-        page_size=page.page_size,
-    )
-
-
-async def get_workflow(uow: UnitOfWork, key: str) -> WorkflowRead:
-    head = await repository(uow).get_head(key)
-    if head is None or head.latest_version == 0:
-        raise NotFound(f"No workflow {key!r}.")
-    latest = await get_version(uow, key, head.latest_version)
-    versions = await repository(uow).list_versions(key)
-    return WorkflowRead(
-        **_summary(head, latest).model_dump(),
-        current=version_read(latest),
-        versions=[_version_summary(v) for v in versions],
-    )
-
-
-async def list_versions(uow: UnitOfWork, key: str) -> list[WorkflowVersionSummary]:
-    versions = await repository(uow).list_versions(key)
-    if not versions:
-        raise NotFound(f"No workflow {key!r}.")
-    return [_version_summary(v) for v in versions]
-
-
-async def archive(uow: UnitOfWork, key: str) -> WorkflowSummary:
-    """Archived workflows start nothing new; instances already running keep their version."""
-    assert uow.company_id is not None
-    head = await repository(uow).lock_head(key)
-    if head.latest_version == 0:
-        raise NotFound(f"No workflow {key!r}.")
-    if head.deleted_at is None:
-        users = await TicketTypeRepository(uow.session, uow.company_id).active_keys_using(key)
-        if users:
-            raise Conflict(
-                f"Ticket types {', '.join(users)} still start workflow {key!r}; archive them first.",
-                extra={"ticket_types": list(users)},
-            )
-        head.deleted_at = datetime.now(UTC)
-        await uow.publish(events.WorkflowDefinitionArchived(key=key))
-    latest = await get_version(uow, key, head.latest_version)
-    return _summary(head, latest)
+    return await definitions.get_version(uow, key, version)
 
 
 async def graph(uow: UnitOfWork, key: str, version: int | None) -> WorkflowGraph:
@@ -266,53 +206,4 @@ async def list_tasks(
         total=total,
         page=page.page,
         page_size=page.page_size,
-    )
-
-
-def version_read(definition: WorkflowDefinition) -> WorkflowVersionRead:
-    return WorkflowVersionRead(
-        **_version_summary(definition).model_dump(),
-        key=definition.key,
-        description=definition.description,
-        start_task=definition.start_task,
-        display_layout=definition.display_layout,
-        tasks=[
-            TaskRead(id=task.id, position=task.position, **_task_spec(task).model_dump())
-            for task in definition.tasks
-        ],
-        transitions=[
-            TransitionRead(
-                id=t.id,
-                position=t.position,
-                from_task=t.from_task,
-                to_task=t.to_task,
-                condition=t.condition,
-                priority=t.priority,
-            )
-            for t in definition.transitions
-        ],
-    )
-
-
-def _version_summary(definition: WorkflowDefinition) -> WorkflowVersionSummary:
-    return WorkflowVersionSummary(
-        id=definition.id,
-        version=definition.version,
-        name=definition.name,
-        created_at=definition.created_at,
-        created_by=definition.created_by,
-    )
-
-
-def _summary(head: Workflow, latest: WorkflowDefinition) -> WorkflowSummary:
-    return WorkflowSummary(
-        id=head.id,
-        key=head.key,
-        name=latest.name,
-        description=latest.description,
-        latest_version=head.latest_version,
-        archived=head.deleted_at is not None,
-        archived_at=head.deleted_at,
-        created_at=head.created_at,
-        updated_at=head.updated_at,
     )
