@@ -4,10 +4,19 @@ from typing import Literal
 from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from common.settings import DEV_CLAIMS_SECRET
+from common.settings import DEV_CLAIMS_SECRET, SHARED_NAMES, read_shared_names
+from contracts.services import DEFAULT_PORTS, GATEWAY, SERVICES, default_url
 
-SERVICES = ("identity", "definitions", "tickets", "engine", "actions")
-DEFAULT_PORTS = {"identity": 8001, "definitions": 8002, "tickets": 8003, "engine": 8004, "actions": 8005}
+__all__ = ["DEFAULT_PORTS", "SERVICES", "GatewaySettings"]
+
+# The system-wide names the gateway reads too, and each upstream's `<SERVICE>_URL`.
+_GATEWAY_SHARED = {
+    **{
+        field: SHARED_NAMES[field]
+        for field in ("claims_secret", "env", "otel_traces_exporter", "kafka_bootstrap_servers")
+    },
+    **{f"{service}_url": f"{service.upper()}_URL" for service in SERVICES},
+}
 
 
 class GatewaySettings(BaseSettings):
@@ -17,18 +26,18 @@ class GatewaySettings(BaseSettings):
 
     env: Literal["development", "test", "production"] = "development"
     host: str = "127.0.0.1"
-    port: int = 8000
+    port: int = DEFAULT_PORTS[GATEWAY]
     claims_secret: SecretStr = SecretStr(DEV_CLAIMS_SECRET)
     spa_dir: Path = Path(__file__).resolve().parents[3] / "frontend" / "dist"
     max_body_bytes: int = 25 * 1024 * 1024
     upstream_timeout_seconds: float = 60.0
     upstream_keepalive_seconds: float = 4.0
     cors_origins: list[str] = []
-    identity_url: str = f"http://127.0.0.1:{DEFAULT_PORTS['identity']}"
-    definitions_url: str = f"http://127.0.0.1:{DEFAULT_PORTS['definitions']}"
-    tickets_url: str = f"http://127.0.0.1:{DEFAULT_PORTS['tickets']}"
-    engine_url: str = f"http://127.0.0.1:{DEFAULT_PORTS['engine']}"
-    actions_url: str = f"http://127.0.0.1:{DEFAULT_PORTS['actions']}"
+    identity_url: str = default_url("identity")
+    definitions_url: str = default_url("definitions")
+    tickets_url: str = default_url("tickets")
+    engine_url: str = default_url("engine")
+    actions_url: str = default_url("actions")
     otel_traces_exporter: Literal["none", "console", "otlp"] = "none"
     log_level: str = "INFO"
 
@@ -51,20 +60,7 @@ class GatewaySettings(BaseSettings):
     @model_validator(mode="before")
     @classmethod
     def _shared_names(cls, values: object) -> object:
-        import os
-
-        if isinstance(values, dict):
-            shared = {
-                "claims_secret": "GATEWAY_CLAIMS_SECRET",
-                "env": "TF_ENV",
-                "otel_traces_exporter": "OTEL_TRACES_EXPORTER",
-                "kafka_bootstrap_servers": "KAFKA_BOOTSTRAP_SERVERS",
-            }
-            shared.update({f"{s}_url": f"{s.upper()}_URL" for s in SERVICES})
-            for field, env_name in shared.items():
-                if field not in values and env_name in os.environ:
-                    values[field] = os.environ[env_name]
-        return values
+        return read_shared_names(values, _GATEWAY_SHARED)
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> "GatewaySettings":

@@ -3,6 +3,7 @@ shares (`DATABASE_URL`, `KAFKA_BOOTSTRAP_SERVERS`, `TF_BROKER`, `GATEWAY_CLAIMS_
 `TF_ENV`, `OTEL_TRACES_EXPORTER`)."""
 
 import os
+from collections.abc import Mapping
 from typing import Any, ClassVar, Literal, Self
 
 from pydantic import SecretStr, model_validator
@@ -13,7 +14,8 @@ DEV_CLAIMS_SECRET = "dev-only-claims-secret-change-me"
 KAFKA_FETCH_WAIT_MS = 500
 EMBEDDED_FETCH_WAIT_MS = 25
 
-_SHARED = {
+# Settings every process reads under one system-wide name as well as its prefixed one.
+SHARED_NAMES = {
     "database_admin_url": "DATABASE_URL",
     "kafka_bootstrap_servers": "KAFKA_BOOTSTRAP_SERVERS",
     "broker": "TF_BROKER",
@@ -21,6 +23,16 @@ _SHARED = {
     "env": "TF_ENV",
     "otel_traces_exporter": "OTEL_TRACES_EXPORTER",
 }
+
+
+def read_shared_names(values: Any, shared: Mapping[str, str]) -> Any:
+    """Fill each field of `shared` not given otherwise from its system-wide environment name
+    (a settings class's `mode="before"` validator)."""
+    if isinstance(values, dict):
+        for field, env_name in shared.items():
+            if field not in values and env_name in os.environ:
+                values[field] = os.environ[env_name]
+    return values
 
 
 class ServiceSettings(BaseSettings):
@@ -60,11 +72,7 @@ class ServiceSettings(BaseSettings):
     @model_validator(mode="before")
     @classmethod
     def _shared_names(cls, values: Any) -> Any:
-        if isinstance(values, dict):
-            for field, env_name in _SHARED.items():
-                if field not in values and env_name in os.environ:
-                    values[field] = os.environ[env_name]
-        return values
+        return read_shared_names(values, SHARED_NAMES)
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> Self:

@@ -1,5 +1,7 @@
 """Topic names and partition counts, shared by producers, consumers and the deployments."""
 
+from contracts.services import SERVICES
+
 IDENTITY_EVENTS = "identity.events"
 DEFINITIONS_EVENTS = "definitions.events"
 TICKETS_EVENTS = "tickets.events"
@@ -10,7 +12,8 @@ TICKETS_INBOUND = "tickets.inbound"
 
 PARTITIONS = 8
 
-CONSUMER_GROUPS = ("identity", "definitions", "tickets", "engine", "actions")
+# One consumer group per service, named after it.
+CONSUMER_GROUPS = SERVICES
 
 ALL_TOPICS = (
     IDENTITY_EVENTS,

@@ -6,6 +6,7 @@ from pydantic import SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from common.settings import ServiceSettings
+from contracts.services import SERVICE_PORTS
 
 DEV_CALLBACK_SECRET = "dev-only-callback-secret-change-me"
 
@@ -17,7 +18,7 @@ class ActionsSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="actions_", extra="ignore")
 
     service_name: ClassVar[str] = "actions"
-    port: int = 8005
+    port: int = SERVICE_PORTS["actions"]
 
     # Where receiving systems reach the gateway; callback URLs are built on it.
     public_base_url: str = "http://127.0.0.1:8000"

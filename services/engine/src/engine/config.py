@@ -5,6 +5,7 @@ from fastapi import Depends, Request
 from pydantic_settings import SettingsConfigDict
 
 from common.settings import ServiceSettings
+from contracts.services import SERVICE_PORTS
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -13,7 +14,7 @@ class EngineSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="engine_", extra="ignore")
 
     service_name: ClassVar[str] = "engine"
-    port: int = 8004
+    port: int = SERVICE_PORTS["engine"]
     # One group per deployment; a separate group lets a test or benchmark engine share a broker.
     expression_timeout_ms: int = 250
     expression_max_depth: int = 200

@@ -6,6 +6,7 @@ from pydantic import SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from common.settings import ServiceSettings
+from contracts.services import SERVICE_PORTS
 
 DEV_KEY_ENCRYPTION_SECRET = "dev-only-signing-key-secret-change-me"
 
@@ -17,7 +18,7 @@ class IdentitySettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="identity_", extra="ignore")
 
     service_name: ClassVar[str] = "identity"
-    port: int = 8001
+    port: int = SERVICE_PORTS["identity"]
 
     jwt_issuer: str = "ticketflower-identity"
     jwt_audience: str = "ticketflower"

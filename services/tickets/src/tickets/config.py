@@ -5,6 +5,7 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from common.settings import ServiceSettings
+from contracts.services import SERVICE_PORTS
 
 DEV_INGEST_SECRET = "dev-only-ingest-secret-change-me"
 
@@ -35,7 +36,7 @@ class TicketsSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="tickets_", extra="ignore")
 
     service_name: ClassVar[str] = "tickets"
-    port: int = 8003
+    port: int = SERVICE_PORTS["tickets"]
 
     storage_backend: Literal["local", "s3"] = "local"
     storage_dir: Path = Path(".data/attachments")

@@ -31,16 +31,10 @@ from common.embedded import (
     wait_for_port,
 )
 from common.kafka import ensure_topics
+from contracts.services import DEFAULT_PORTS, SERVICES
 
-SERVICES = ("identity", "definitions", "tickets", "engine", "actions")
-DEFAULT_PORTS = {
-    "gateway": 8000,
-    "identity": 8001,
-    "definitions": 8002,
-    "tickets": 8003,
-    "engine": 8004,
-    "actions": 8005,
-}
+__all__ = ["DEFAULT_PORTS", "ROOT", "SERVICES", "Infra", "Stack", "start_infra"]
+
 ROOT = Path(__file__).resolve().parents[4]
 
 Say = Callable[[str], None]
