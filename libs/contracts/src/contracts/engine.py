@@ -2,14 +2,42 @@
 requests it sends to the runners (topic `actions.requests`)."""
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any, ClassVar, Literal
 from uuid import UUID
 
 from contracts.envelope import EventPayload
 from contracts.topics import ACTIONS_REQUESTS, ENGINE_EVENTS
 
-WorkflowStatus = Literal["RUNNING", "ON_HOLD", "INCIDENT", "COMPLETED", "CANCELLED"]
-TaskStatus = Literal["PENDING", "ASSIGNED", "IN_PROGRESS", "COMPLETED", "ERROR", "SKIPPED", "CANCELLED"]
+
+class WorkflowStatus(StrEnum):
+    """A workflow instance's status: the engine stores it, every engine event carries it."""
+
+    RUNNING = "RUNNING"
+    ON_HOLD = "ON_HOLD"
+    INCIDENT = "INCIDENT"
+    COMPLETED = "COMPLETED"
+    CANCELLED = "CANCELLED"
+
+
+class TaskStatus(StrEnum):
+    """A task instance's status: the engine stores it, task events carry it."""
+
+    PENDING = "PENDING"
+    ASSIGNED = "ASSIGNED"
+    IN_PROGRESS = "IN_PROGRESS"
+    COMPLETED = "COMPLETED"
+    ERROR = "ERROR"
+    SKIPPED = "SKIPPED"
+    CANCELLED = "CANCELLED"
+
+
+# A task still to be done (an ERROR task waits for an admin's retry or skip).
+OPEN_TASK_STATUSES = (TaskStatus.PENDING, TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS, TaskStatus.ERROR)
+# A task whose work is done: the workflow moved past it.
+DONE_TASK_STATUSES = (TaskStatus.COMPLETED, TaskStatus.SKIPPED)
+# A task that will not change again: the archive of task lists.
+CLOSED_TASK_STATUSES = (*DONE_TASK_STATUSES, TaskStatus.CANCELLED)
 
 
 class WorkflowEvent(EventPayload):

@@ -15,13 +15,42 @@ A record is accepted once per company and `event_id`; refused records go to `tic
 the reason, and are listed to the company admin at `GET /api/tickets/inbound-rejections`.
 """
 
+from enum import StrEnum
 from typing import Any, ClassVar
 from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from contracts.engine import WorkflowStatus
 from contracts.envelope import EventPayload
 from contracts.topics import TICKETS_EVENTS
+
+
+class TicketStatus(StrEnum):
+    """A ticket's status: SUBMITTED until its workflow starts, then its workflow's status as a
+    submitter reads it."""
+
+    SUBMITTED = "SUBMITTED"
+    IN_PROGRESS = "IN_PROGRESS"
+    ON_HOLD = "ON_HOLD"
+    ERROR = "ERROR"
+    COMPLETED = "COMPLETED"
+    CANCELLED = "CANCELLED"
+
+
+ARCHIVED_TICKET_STATUSES = frozenset({TicketStatus.COMPLETED, TicketStatus.CANCELLED})
+ACTIVE_TICKET_STATUSES = frozenset(TicketStatus) - ARCHIVED_TICKET_STATUSES
+
+# Every engine event carries its workflow's status after the change it reports (a workflow
+# event the status it caused, a task event the status at that moment, so a task failing while
+# retries remain leaves the workflow RUNNING): a ticket's status follows from it alone.
+TICKET_STATUS_OF_WORKFLOW: dict[WorkflowStatus, TicketStatus] = {
+    WorkflowStatus.RUNNING: TicketStatus.IN_PROGRESS,
+    WorkflowStatus.ON_HOLD: TicketStatus.ON_HOLD,
+    WorkflowStatus.INCIDENT: TicketStatus.ERROR,
+    WorkflowStatus.COMPLETED: TicketStatus.COMPLETED,
+    WorkflowStatus.CANCELLED: TicketStatus.CANCELLED,
+}
 
 
 class TicketSubmitted(EventPayload):

@@ -7,10 +7,10 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import UnaryExpression
 
+from contracts.tickets import ACTIVE_TICKET_STATUSES, ARCHIVED_TICKET_STATUSES, TicketStatus
 from tickets.models import Ticket, TicketNumberCounter, TimelineEntry
 from tickets.ticket.schemas import TicketFilters, TicketSort, TicketView
 from tickets.ticket.search import prefix_tsquery
-from tickets.ticket.status import ACTIVE, ARCHIVED, TicketStatus
 
 
 class TicketRepository:
@@ -81,9 +81,9 @@ class TicketRepository:
     def _conditions(self, company_id: UUID, filters: TicketFilters) -> list[ColumnElement[bool]]:
         conditions: list[ColumnElement[bool]] = [Ticket.company_id == company_id]
         if filters.view is TicketView.ACTIVE:
-            conditions.append(Ticket.status.in_([s.value for s in ACTIVE]))
+            conditions.append(Ticket.status.in_([s.value for s in ACTIVE_TICKET_STATUSES]))
         elif filters.view is TicketView.ARCHIVE:
-            conditions.append(Ticket.status.in_([s.value for s in ARCHIVED]))
+            conditions.append(Ticket.status.in_([s.value for s in ARCHIVED_TICKET_STATUSES]))
         if filters.statuses:
             conditions.append(Ticket.status.in_([s.value for s in filters.statuses]))
         if filters.ticket_type_key:

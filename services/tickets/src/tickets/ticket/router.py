@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Query, Response, status
 from common.auth import Claims, CurrentClaims, SystemRole, require_roles
 from common.idempotency import IdempotencyDep
 from common.web import Page, PageDep, UoW
+from contracts.tickets import TicketStatus
 from tickets.ticket import service
 from tickets.ticket.schemas import (
     TicketCreate,
@@ -16,7 +17,6 @@ from tickets.ticket.schemas import (
     TicketSort,
     TicketView,
 )
-from tickets.ticket.status import TicketStatus
 
 router = APIRouter(prefix="/api/tickets/tickets", tags=["tickets"])
 

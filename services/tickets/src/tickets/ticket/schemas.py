@@ -5,8 +5,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from contracts.tickets import TicketStatus
 from tickets.attachment.schemas import AttachmentRead
-from tickets.ticket.status import TicketStatus
 from tickets.ticket.validation import TITLE_MAX_LENGTH
 
 

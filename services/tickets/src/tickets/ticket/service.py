@@ -12,7 +12,12 @@ from common.web import Page, PageParams
 from contracts.engine import WorkflowEvent
 from contracts.envelope import Envelope
 from contracts.ids import uuid7
-from contracts.tickets import TicketSubmitted
+from contracts.tickets import (
+    ARCHIVED_TICKET_STATUSES,
+    TICKET_STATUS_OF_WORKFLOW,
+    TicketStatus,
+    TicketSubmitted,
+)
 from tickets.attachment.repository import AttachmentRepository
 from tickets.attachment.schemas import AttachmentRead
 from tickets.models import Ticket, TicketType
@@ -25,7 +30,6 @@ from tickets.ticket.schemas import (
     TicketRead,
     TimelineEntryRead,
 )
-from tickets.ticket.status import TicketStatus, is_archived, status_for_event
 from tickets.ticket.validation import ticket_data_problems, title_problems
 from tickets.ticket_type import service as ticket_types
 from tickets.ticket_type.repository import TicketTypeRepository
@@ -226,7 +230,7 @@ async def record_workflow_event(uow: UnitOfWork, event: WorkflowEvent, envelope:
     ticket = await repository.get(company_id, event.ticket_id, for_update=True)
     if ticket is None:
         return
-    status = status_for_event(envelope.type, event.workflow_status)
+    status = TICKET_STATUS_OF_WORKFLOW[event.workflow_status]
     added = await repository.add_timeline_entry(
         {
             "company_id": company_id,
@@ -247,7 +251,7 @@ async def record_workflow_event(uow: UnitOfWork, event: WorkflowEvent, envelope:
     )
     if not added:
         return
-    closed = is_archived(status)
+    closed = status in ARCHIVED_TICKET_STATUSES
     touch_task = closed or envelope.type in _TASK_EVENTS or envelope.type == "task.completed"
     task_name = event.task_name if envelope.type in _TASK_EVENTS and not closed else None
     await repository.apply_status(
