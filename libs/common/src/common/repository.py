@@ -89,7 +89,7 @@ class CompanyRepository(Generic[ModelT]):
         """`SELECT model` of this company, narrowed by `criteria`."""
         return select(self.model).where(self.owned(deleted=deleted), *criteria)
 
-    async def get(
+    async def find(
         self, *criteria: ColumnElement[bool], for_update: bool = False, deleted: Deleted = Deleted.EXCLUDE
     ) -> ModelT | None:
         """The one row matching `criteria`, or None."""
@@ -107,7 +107,7 @@ class CompanyRepository(Generic[ModelT]):
     ) -> ModelT:
         """The one row matching `criteria`; otherwise the not-found problem, which is also what
         another company's row answers."""
-        row = await self.get(*criteria, for_update=for_update, deleted=deleted)
+        row = await self.find(*criteria, for_update=for_update, deleted=deleted)
         if row is None:
             raise NotFound(detail)
         return row
@@ -128,12 +128,12 @@ class CompanyRepository(Generic[ModelT]):
         counted = await self.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
         return int(counted or 0)
 
-    async def page(self, stmt: Select[RowT], *, offset: int, limit: int) -> tuple[list[RowT], int]:
+    async def paged(self, stmt: Select[RowT], *, offset: int, limit: int) -> tuple[list[RowT], int]:
         """One page of a single-entity statement (already ordered), with the total."""
         rows = list(await self.session.scalars(stmt.offset(offset).limit(limit)))
         return rows, await self.total(stmt, offset=offset, limit=limit, fetched=len(rows))
 
-    async def page_rows(self, stmt: Select[Unpack[tuple[Any, ...]]], *, offset: int, limit: int) -> tuple[list[Any], int]:
+    async def paged_rows(self, stmt: Select[Unpack[tuple[Any, ...]]], *, offset: int, limit: int) -> tuple[list[Any], int]:
         """One page of a statement selecting several entities, as tuples, with the total."""
         rows = [tuple(row) for row in (await self.session.execute(stmt.offset(offset).limit(limit))).all()]
         return rows, await self.total(stmt, offset=offset, limit=limit, fetched=len(rows))

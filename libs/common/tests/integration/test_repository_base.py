@@ -111,10 +111,10 @@ class TestBoundToCompany:
             # still keeps B's row out.
             await uow.set_company(company_b)
             repo = MemoRepository(uow.session, company_a)
-            assert await repo.get(Memo.id == memo_b) is None
-            assert await repo.get(Memo.id == memo_a) is None
+            assert await repo.find(Memo.id == memo_b) is None
+            assert await repo.find(Memo.id == memo_a) is None
         async with db.unit_of_work(company_a) as uow:
-            found = await MemoRepository.of(uow).get(Memo.id == memo_a)
+            found = await MemoRepository.of(uow).find(Memo.id == memo_a)
             assert found is not None
             assert found.title == "a"
 
@@ -155,8 +155,8 @@ class TestSoftDelete:
             assert [m.id for m in await uow.session.scalars(repo.select(deleted=Deleted.ONLY))] == [gone]
             everything = await uow.session.scalars(repo.select(deleted=Deleted.INCLUDE))
             assert sorted(m.id for m in everything) == sorted([kept, gone])
-            assert await repo.get(Memo.id == gone) is None
-            restored = await repo.get(Memo.id == gone, deleted=Deleted.INCLUDE)
+            assert await repo.find(Memo.id == gone) is None
+            restored = await repo.find(Memo.id == gone, deleted=Deleted.INCLUDE)
             assert restored is not None
             assert restored.is_deleted
             # The row itself is still stored.
@@ -171,13 +171,13 @@ class TestPaging:
             repo = MemoRepository.of(uow)
             ordered = repo.select().order_by(Memo.title)
             with CountedStatements(db) as counted:
-                rows, total = await repo.page(ordered, offset=0, limit=10)
+                rows, total = await repo.paged(ordered, offset=0, limit=10)
                 assert (len(rows), total, counted.counts) == (5, 5, 0)
-                rows, total = await repo.page(ordered, offset=4, limit=2)
+                rows, total = await repo.paged(ordered, offset=4, limit=2)
                 assert ([m.title for m in rows], total, counted.counts) == (["memo 04"], 5, 0)
-                rows, total = await repo.page(ordered, offset=0, limit=2)
+                rows, total = await repo.paged(ordered, offset=0, limit=2)
                 assert ([m.title for m in rows], total, counted.counts) == (["memo 00", "memo 01"], 5, 1)
-                rows, total = await repo.page(ordered, offset=20, limit=2)
+                rows, total = await repo.paged(ordered, offset=20, limit=2)
                 assert (rows, total, counted.counts) == ([], 5, 2)
 
     async def test_keyset_slices_walk_every_row_once(self, db: Database) -> None:

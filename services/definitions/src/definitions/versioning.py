@@ -55,7 +55,7 @@ class VersionedRepository(CompanyRepository[HeadT], Generic[HeadT, VersionT]):
 
     async def get_head(self, key: str, *, for_update: bool = False) -> HeadT | None:
         """The head of `key`, archived or not."""
-        return await self.get(self.model.key == key, for_update=for_update, deleted=Deleted.INCLUDE)
+        return await self.find(self.model.key == key, for_update=for_update, deleted=Deleted.INCLUDE)
 
     async def lock_head(self, key: str, **values: Any) -> HeadT:
         """The head of `key`, created (with `values`) if new, locked until the transaction ends
@@ -116,7 +116,7 @@ class VersionedRepository(CompanyRepository[HeadT], Generic[HeadT, VersionT]):
             .where(*where)
             .order_by(self._version("name"), self.model.key)
         )
-        return await self.page_rows(stmt, offset=offset, limit=limit)
+        return await self.paged_rows(stmt, offset=offset, limit=limit)
 
 
 class DefinitionSummary(BaseModel):

@@ -113,7 +113,7 @@ class TestValidInboundTicket:
         from tickets.ingest.repository import IngestKeyRepository
 
         async with db.unit_of_work(sender.company_id) as uow:
-            key = await IngestKeyRepository(uow.session).get(sender.company_id, sender.key_id)
+            key = await IngestKeyRepository(uow.session, sender.company_id).get(sender.key_id)
             assert key is not None
             claims = _admin(sender.company_id)
             rotated = await ingest.rotate_key(uow, claims, KeyPolicy.from_settings(settings), key.id)

@@ -45,4 +45,4 @@ class WorkflowRepository(VersionedRepository[Workflow, WorkflowDefinition]):
             .where(*conditions)
             .order_by(TaskDefinition.name, WorkflowDefinition.key, TaskDefinition.key)
         )
-        return await self.page_rows(stmt, offset=offset, limit=limit)
+        return await self.paged_rows(stmt, offset=offset, limit=limit)

@@ -93,8 +93,8 @@ async def upload(
     ticket = await visible_ticket(uow, claims, ticket_id, for_update=True)
     # The ticket's own tasks are known from the engine's events on its timeline; any other id
     # (another ticket's, another company's, or none at all) is refused the same way.
-    if task_instance_id is not None and not await TicketRepository(uow.session).has_task(
-        claims.company_id, ticket.id, task_instance_id
+    if task_instance_id is not None and not await TicketRepository(uow.session, claims.company_id).has_task(
+        ticket.id, task_instance_id
     ):
         raise ValidationProblem(
             "The task is not one of this ticket's.",
@@ -114,8 +114,8 @@ async def upload(
         )
     filename = clean_filename(file.filename)
     data = await read_limited(file, limits.max_bytes)
-    repository = AttachmentRepository(uow.session)
-    version = await repository.latest_version(claims.company_id, ticket.id, filename) + 1
+    repository = AttachmentRepository(uow.session, claims.company_id)
+    version = await repository.latest_version(ticket.id, filename) + 1
     attachment_id = uuid7()
     ext_key = f"{claims.company_id}/{ticket.id}/{attachment_id}"
     # Bytes first, row second: a crash in between leaves an unreferenced object, never a row
@@ -142,7 +142,7 @@ async def download(
     uow: UnitOfWork, claims: Claims, storage: AttachmentStorage, ticket_id: UUID, attachment_id: UUID
 ) -> Download:
     ticket = await visible_ticket(uow, claims, ticket_id)
-    attachment = await AttachmentRepository(uow.session).get(claims.company_id, ticket.id, attachment_id)
+    attachment = await AttachmentRepository(uow.session, claims.company_id).get(ticket.id, attachment_id)
     if attachment is None:
         raise NotFound("There is no such attachment.")
     try:

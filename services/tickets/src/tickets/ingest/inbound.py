@@ -249,7 +249,7 @@ class InboundTicketConsumer(EventConsumer):
             if not await self._claim(uow, claim_id, "dead_lettered"):
                 return
             if rejected.company_id is not None:
-                await InboundRejectionRepository(uow.session).add(
+                await InboundRejectionRepository(uow.session, rejected.company_id).add(
                     {
                         "company_id": rejected.company_id,
                         "id": uuid.uuid4(),

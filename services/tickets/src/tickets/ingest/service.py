@@ -37,7 +37,7 @@ def _with_secret(key: IngestKey, secret: str) -> IngestKeySecret:
 async def create_key(uow: UnitOfWork, claims: Claims, policy: KeyPolicy, name: str) -> IngestKeySecret:
     key_id = uuid7()
     secret = derive_secret(policy.server_secret, claims.company_id, key_id, 1)
-    key = await IngestKeyRepository(uow.session).add(
+    key = await IngestKeyRepository(uow.session, claims.company_id).add(
         IngestKey(
             company_id=claims.company_id,
             id=key_id,
@@ -51,7 +51,7 @@ async def create_key(uow: UnitOfWork, claims: Claims, policy: KeyPolicy, name: s
 
 
 async def _key(uow: UnitOfWork, company_id: UUID, key_id: UUID) -> IngestKey:
-    key = await IngestKeyRepository(uow.session).get(company_id, key_id, for_update=True)
+    key = await IngestKeyRepository(uow.session, company_id).get(key_id, for_update=True)
     if key is None:
         raise NotFound("There is no such ingest key.")
     return key
@@ -69,7 +69,7 @@ async def rotate_key(uow: UnitOfWork, claims: Claims, policy: KeyPolicy, key_id:
     key.secret_fingerprint = fingerprint(secret)
     key.rotated_at = now
     key.previous_valid_until = now + policy.rotation_grace
-    return _with_secret(await IngestKeyRepository(uow.session).save(key), secret)
+    return _with_secret(await IngestKeyRepository(uow.session, key.company_id).save(key), secret)
 
 
 async def revoke_key(uow: UnitOfWork, claims: Claims, key_id: UUID) -> IngestKeyRead:
@@ -77,12 +77,12 @@ async def revoke_key(uow: UnitOfWork, claims: Claims, key_id: UUID) -> IngestKey
     if key.revoked_at is None:
         key.revoked_at = datetime.now(UTC)
         key.previous_valid_until = None
-        key = await IngestKeyRepository(uow.session).save(key)
+        key = await IngestKeyRepository(uow.session, key.company_id).save(key)
     return IngestKeyRead.model_validate(key)
 
 
 async def list_keys(uow: UnitOfWork, claims: Claims) -> list[IngestKeyRead]:
-    keys = await IngestKeyRepository(uow.session).for_company(claims.company_id)
+    keys = await IngestKeyRepository(uow.session, claims.company_id).for_company()
     return [IngestKeyRead.model_validate(k) for k in keys]
 
 
@@ -97,11 +97,11 @@ def accepted_secrets(key: IngestKey, policy: KeyPolicy, now: datetime) -> list[s
 
 
 async def company_of_key(uow: UnitOfWork, key_id: UUID) -> UUID | None:
-    return await IngestKeyRepository(uow.session).company_of(key_id)
+    return await IngestKeyRepository.company_of(uow.session, key_id)
 
 
 async def signing_key(uow: UnitOfWork, company_id: UUID, key_id: UUID) -> IngestKey | None:
-    return await IngestKeyRepository(uow.session).get(company_id, key_id)
+    return await IngestKeyRepository(uow.session, company_id).get(key_id)
 
 
 async def mark_used(uow: UnitOfWork, key: IngestKey) -> None:
@@ -110,8 +110,8 @@ async def mark_used(uow: UnitOfWork, key: IngestKey) -> None:
 
 
 async def list_rejections(uow: UnitOfWork, claims: Claims, page: PageParams) -> Page[InboundRejectionRead]:
-    rows, total = await InboundRejectionRepository(uow.session).page(
-        claims.company_id, offset=page.offset, limit=page.page_size
+    rows, total = await InboundRejectionRepository(uow.session, claims.company_id).page(
+        offset=page.offset, limit=page.page_size
     )
     return Page(
         items=[InboundRejectionRead.model_validate(r) for r in rows],

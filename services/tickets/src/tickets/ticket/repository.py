@@ -2,20 +2,19 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Select, String, Table, cast, func, literal, or_, select, text, update
+from sqlalchemy import ColumnElement, String, Table, cast, func, literal, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import UnaryExpression
 
+from common.repository import CompanyRepository
 from contracts.tickets import ACTIVE_TICKET_STATUSES, ARCHIVED_TICKET_STATUSES, TicketStatus
 from tickets.models import Ticket, TicketNumberCounter, TimelineEntry
 from tickets.ticket.schemas import TicketFilters, TicketSort, TicketView
 from tickets.ticket.search import prefix_tsquery
 
 
-class TicketRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class TicketRepository(CompanyRepository[Ticket]):
+    model = Ticket
 
     async def insert_numbered(self, values: dict[str, Any], stem: str) -> dict[str, Any] | None:
         """Insert a ticket with the next number of its prefix, in one statement. The counter's
@@ -58,28 +57,15 @@ class TicketRepository:
         ).one_or_none()
         return dict(row._mapping) if row is not None else None
 
-    async def get(self, company_id: UUID, ticket_id: UUID, *, for_update: bool = False) -> Ticket | None:
-        stmt = select(Ticket).where(Ticket.company_id == company_id, Ticket.id == ticket_id)
-        if for_update:
-            stmt = stmt.with_for_update()
-        return await self.session.scalar(stmt)
+    async def get(self, ticket_id: UUID, *, for_update: bool = False) -> Ticket | None:
+        return await self.find(Ticket.id == ticket_id, for_update=for_update)
 
-    async def page(
-        self,
-        company_id: UUID,
-        filters: TicketFilters,
-        *,
-        offset: int,
-        limit: int,
-    ) -> tuple[list[Ticket], int]:
-        conditions = self._conditions(company_id, filters)
-        total = await self.session.scalar(select(func.count()).select_from(Ticket).where(*conditions))
-        stmt: Select[Ticket] = select(Ticket).where(*conditions)
-        stmt = stmt.order_by(*self._ordering(filters)).offset(offset).limit(limit)
-        return list(await self.session.scalars(stmt)), int(total or 0)
+    async def page(self, filters: TicketFilters, *, offset: int, limit: int) -> tuple[list[Ticket], int]:
+        stmt = self.select(*self._conditions(filters)).order_by(*self._ordering(filters))
+        return await self.paged(stmt, offset=offset, limit=limit)
 
-    def _conditions(self, company_id: UUID, filters: TicketFilters) -> list[ColumnElement[bool]]:
-        conditions: list[ColumnElement[bool]] = [Ticket.company_id == company_id]
+    def _conditions(self, filters: TicketFilters) -> list[ColumnElement[bool]]:
+        conditions: list[ColumnElement[bool]] = []
         if filters.view is TicketView.ACTIVE:
             conditions.append(Ticket.status.in_([s.value for s in ACTIVE_TICKET_STATUSES]))
         elif filters.view is TicketView.ARCHIVE:
@@ -119,7 +105,6 @@ class TicketRepository:
 
     async def apply_status(
         self,
-        company_id: UUID,
         ticket_id: UUID,
         *,
         status: TicketStatus,
@@ -143,7 +128,7 @@ class TicketRepository:
         await self.session.execute(
             update(Ticket)
             .where(
-                Ticket.company_id == company_id,
+                self.owned(),
                 Ticket.id == ticket_id,
                 or_(Ticket.status == TicketStatus.SUBMITTED.value, Ticket.status_changed_at <= changed_at),
             )
@@ -157,12 +142,12 @@ class TicketRepository:
         )
         return added is not None
 
-    async def has_task(self, company_id: UUID, ticket_id: UUID, task_instance_id: UUID) -> bool:
+    async def has_task(self, ticket_id: UUID, task_instance_id: UUID) -> bool:
         """Whether an engine event about this task instance reached this ticket's timeline."""
         found = await self.session.scalar(
             select(TimelineEntry.id)
             .where(
-                TimelineEntry.company_id == company_id,
+                self.owned(TimelineEntry),
                 TimelineEntry.ticket_id == ticket_id,
                 TimelineEntry.task_instance_id == task_instance_id,
             )
@@ -170,10 +155,10 @@ class TicketRepository:
         )
         return found is not None
 
-    async def timeline(self, company_id: UUID, ticket_id: UUID) -> list[TimelineEntry]:
+    async def timeline(self, ticket_id: UUID) -> list[TimelineEntry]:
         rows = await self.session.scalars(
             select(TimelineEntry)
-            .where(TimelineEntry.company_id == company_id, TimelineEntry.ticket_id == ticket_id)
+            .where(self.owned(TimelineEntry), TimelineEntry.ticket_id == ticket_id)
             .order_by(TimelineEntry.occurred_at, TimelineEntry.id)
         )
         return list(rows)

@@ -93,7 +93,7 @@ async def accept(
     if problems:
         raise ValidationProblem("The ticket is not valid.", errors=problems)
 
-    repository = TicketRepository(uow.session)
+    repository = TicketRepository(uow.session, company_id)
     prefix = normalise_prefix(ticket_type.prefix)
     now = datetime.now(UTC)
     values: dict[str, Any] = {
@@ -162,14 +162,14 @@ async def visible_ticket(
 ) -> Ticket:
     """The ticket, when the caller is its submitter or on the ticket team; anybody else (and
     any other company) is told it does not exist."""
-    ticket = await TicketRepository(uow.session).get(claims.company_id, ticket_id, for_update=for_update)
+    ticket = await TicketRepository(uow.session, claims.company_id).get(ticket_id, for_update=for_update)
     if ticket is None or not (ticket.submitted_by == claims.user_id or is_ticket_team(claims)):
         raise NotFound("There is no such ticket.")
     return ticket
 
 
 async def _read_models(uow: UnitOfWork, company_id: UUID, tickets: list[Ticket]) -> list[TicketRead]:
-    names = await TicketTypeRepository(uow.session).names(company_id, {t.ticket_type_key for t in tickets})
+    names = await TicketTypeRepository(uow.session, company_id).names({t.ticket_type_key for t in tickets})
     return [
         TicketRead.model_validate(t).model_copy(update={"ticket_type_name": names.get(t.ticket_type_key)})
         for t in tickets
@@ -180,8 +180,8 @@ async def list_mine(
     uow: UnitOfWork, claims: Claims, statuses: list[TicketStatus], page: PageParams
 ) -> Page[TicketRead]:
     filters = TicketFilters(submitted_by=claims.user_id, statuses=statuses)
-    tickets, total = await TicketRepository(uow.session).page(
-        claims.company_id, filters, offset=page.offset, limit=page.page_size
+    tickets, total = await TicketRepository(uow.session, claims.company_id).page(
+        filters, offset=page.offset, limit=page.page_size
     )
     items = await _read_models(uow, claims.company_id, tickets)
     return Page(items=items, total=total, page=page.page, page_size=page.page_size)
@@ -195,8 +195,8 @@ async def search(
             "The date range is empty.",
             errors=[{"loc": ["query", "to"], "msg": "must not be before `from`", "type": "date_range"}],
         )
-    tickets, total = await TicketRepository(uow.session).page(
-        claims.company_id, filters, offset=page.offset, limit=page.page_size
+    tickets, total = await TicketRepository(uow.session, claims.company_id).page(
+        filters, offset=page.offset, limit=page.page_size
     )
     items = await _read_models(uow, claims.company_id, tickets)
     return Page(items=items, total=total, page=page.page, page_size=page.page_size)
@@ -204,11 +204,10 @@ async def search(
 
 async def detail(uow: UnitOfWork, claims: Claims, ticket_id: UUID) -> TicketDetail:
     ticket = await visible_ticket(uow, claims, ticket_id)
-    repository = TicketRepository(uow.session)
-    timeline = await repository.timeline(claims.company_id, ticket.id)
-    attachments = await AttachmentRepository(uow.session).for_ticket(claims.company_id, ticket.id)
-    ticket_type = await TicketTypeRepository(uow.session).version(
-        claims.company_id, ticket.ticket_type_key, ticket.ticket_type_version
+    timeline = await TicketRepository(uow.session, claims.company_id).timeline(ticket.id)
+    attachments = await AttachmentRepository(uow.session, claims.company_id).for_ticket(ticket.id)
+    ticket_type = await TicketTypeRepository(uow.session, claims.company_id).version(
+        ticket.ticket_type_key, ticket.ticket_type_version
     )
     base = TicketRead.model_validate(ticket)
     return TicketDetail(
@@ -226,8 +225,8 @@ async def record_workflow_event(uow: UnitOfWork, event: WorkflowEvent, envelope:
     company_id = envelope.company_id
     if company_id is None:
         return
-    repository = TicketRepository(uow.session)
-    ticket = await repository.get(company_id, event.ticket_id, for_update=True)
+    repository = TicketRepository(uow.session, company_id)
+    ticket = await repository.get(event.ticket_id, for_update=True)
     if ticket is None:
         return
     status = TICKET_STATUS_OF_WORKFLOW[event.workflow_status]
@@ -255,7 +254,6 @@ async def record_workflow_event(uow: UnitOfWork, event: WorkflowEvent, envelope:
     touch_task = closed or envelope.type in _TASK_EVENTS or envelope.type == "task.completed"
     task_name = event.task_name if envelope.type in _TASK_EVENTS and not closed else None
     await repository.apply_status(
-        company_id,
         ticket.id,
         status=status,
         changed_at=envelope.occurred_at,

@@ -1,25 +1,26 @@
 from datetime import datetime
-from uuid import UUID
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import distinct_on, insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from common.repository import CompanyRepository
 from contracts.definitions import TicketDefinitionPublished
 from tickets.models import TicketType
 
 
-class TicketTypeRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class TicketTypeRepository(CompanyRepository[TicketType]):
+    """The engine-free copy of each published ticket type version (archived: `archived_at`,
+    set by the definitions service's event, not a delete here)."""
 
-    async def add_version(self, company_id: UUID, published: TicketDefinitionPublished) -> None:
+    model = TicketType
+
+    async def add_version(self, published: TicketDefinitionPublished) -> None:
         """Store a published version; a version already held is left as it is (published
         definitions are immutable)."""
         await self.session.execute(
             insert(TicketType)
             .values(
-                company_id=company_id,
+                company_id=self.company_id,
                 key=published.key,
                 version=published.version,
                 definition_id=published.ticket_definition_id,
@@ -36,53 +37,43 @@ class TicketTypeRepository:
             .on_conflict_do_nothing()
         )
 
-    async def archive(self, company_id: UUID, key: str, at: datetime) -> None:
+    async def archive(self, key: str, at: datetime) -> None:
         await self.session.execute(
             update(TicketType)
             .where(
-                TicketType.company_id == company_id,
+                self.owned(),
                 TicketType.key == key,
                 TicketType.archived_at.is_(None),
             )
             .values(archived_at=at)
         )
 
-    async def current(self, company_id: UUID, key: str) -> TicketType | None:
+    async def current(self, key: str) -> TicketType | None:
         """The latest version of a type that is not archived."""
         return await self.session.scalar(
-            select(TicketType)
-            .where(
-                TicketType.company_id == company_id,
-                TicketType.key == key,
-                TicketType.archived_at.is_(None),
-            )
+            self.select(TicketType.key == key, TicketType.archived_at.is_(None))
             .order_by(TicketType.version.desc())
             .limit(1)
         )
 
-    async def version(self, company_id: UUID, key: str, version: int) -> TicketType | None:
-        return await self.session.scalar(
-            select(TicketType).where(
-                TicketType.company_id == company_id, TicketType.key == key, TicketType.version == version
-            )
-        )
+    async def version(self, key: str, version: int) -> TicketType | None:
+        return await self.find(TicketType.key == key, TicketType.version == version)
 
-    async def list_current(self, company_id: UUID) -> list[TicketType]:
+    async def list_current(self) -> list[TicketType]:
         rows = await self.session.scalars(
-            select(TicketType)
-            .where(TicketType.company_id == company_id, TicketType.archived_at.is_(None))
+            self.select(TicketType.archived_at.is_(None))
             .ext(distinct_on(TicketType.key))
             .order_by(TicketType.key, TicketType.version.desc())
         )
         return sorted(rows, key=lambda t: t.name.lower())
 
-    async def names(self, company_id: UUID, keys: set[str]) -> dict[str, str]:
+    async def names(self, keys: set[str]) -> dict[str, str]:
         """The name of each key's latest version (archived or not), for labelling tickets."""
         if not keys:
             return {}
         rows = await self.session.execute(
             select(TicketType.key, TicketType.name)
-            .where(TicketType.company_id == company_id, TicketType.key.in_(keys))
+            .where(self.owned(), TicketType.key.in_(keys))
             .ext(distinct_on(TicketType.key))
             .order_by(TicketType.key, TicketType.version.desc())
         )

@@ -34,15 +34,15 @@ async def record_published(uow: UnitOfWork, published: TicketDefinitionPublished
             f"ticket definition {published.key} v{published.version} has an invalid field schema: "
             f"{exc.message}"
         ) from exc
-    await TicketTypeRepository(uow.session).add_version(_company(uow), published)
+    await TicketTypeRepository(uow.session, _company(uow)).add_version(published)
 
 
 async def record_archived(uow: UnitOfWork, key: str, at: datetime) -> None:
-    await TicketTypeRepository(uow.session).archive(_company(uow), key, at)
+    await TicketTypeRepository(uow.session, _company(uow)).archive(key, at)
 
 
 async def list_submittable(uow: UnitOfWork, company_id: UUID, company_roles: list[str]) -> list[TicketType]:
-    types = await TicketTypeRepository(uow.session).list_current(company_id)
+    types = await TicketTypeRepository(uow.session, company_id).list_current()
     return [t for t in types if may_submit(t.company_role_access, company_roles)]
 
 
@@ -51,7 +51,7 @@ async def resolve_for_submit(
 ) -> TicketType:
     """The current version of `key`. `company_roles` None means the submitter is authorised by
     other means (an ingest key), so only existence is checked."""
-    ticket_type = await TicketTypeRepository(uow.session).current(company_id, key)
+    ticket_type = await TicketTypeRepository(uow.session, company_id).current(key)
     if ticket_type is None:
         raise ValidationProblem(
             f"There is no ticket type {key!r}.",
