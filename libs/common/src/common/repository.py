@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, Generic, Self, TypeVar, Unpack
+from typing import Any, Generic, Self, TypeVar
 from uuid import UUID
 
 from sqlalchemy import ColumnElement, DateTime, Select, func, inspect, select, tuple_
@@ -75,7 +75,9 @@ class CompanyRepository(Generic[ModelT]):
             raise RuntimeError(f"{cls.__name__} needs a unit of work scoped to a company")
         return cls(uow.session, uow.company_id)
 
-    def owned(self, model: type[Any] | None = None, *, deleted: Deleted = Deleted.EXCLUDE) -> ColumnElement[bool]:
+    def owned(
+        self, model: type[Any] | None = None, *, deleted: Deleted = Deleted.EXCLUDE
+    ) -> ColumnElement[bool]:
         """The condition that keeps a model's rows to this company (and, for a soft-deletable
         model, to the rows `deleted` asks for)."""
         columns = inspect(model if model is not None else self.model).columns
@@ -120,7 +122,7 @@ class CompanyRepository(Generic[ModelT]):
         row.deleted_at = datetime.now(UTC)
         return True
 
-    async def total(self, stmt: Select[Unpack[tuple[Any, ...]]], *, offset: int, limit: int, fetched: int) -> int:
+    async def total(self, stmt: Select[*tuple[Any, ...]], *, offset: int, limit: int, fetched: int) -> int:
         """How many rows `stmt` (unpaged) has, given that the page at `offset` held `fetched`
         of at most `limit`: a page that is not full tells it without a count."""
         if fetched < limit and (fetched > 0 or offset == 0):
@@ -133,7 +135,9 @@ class CompanyRepository(Generic[ModelT]):
         rows = list(await self.session.scalars(stmt.offset(offset).limit(limit)))
         return rows, await self.total(stmt, offset=offset, limit=limit, fetched=len(rows))
 
-    async def paged_rows(self, stmt: Select[Unpack[tuple[Any, ...]]], *, offset: int, limit: int) -> tuple[list[Any], int]:
+    async def paged_rows(
+        self, stmt: Select[*tuple[Any, ...]], *, offset: int, limit: int
+    ) -> tuple[list[Any], int]:
         """One page of a statement selecting several entities, as tuples, with the total."""
         rows = [tuple(row) for row in (await self.session.execute(stmt.offset(offset).limit(limit))).all()]
         return rows, await self.total(stmt, offset=offset, limit=limit, fetched=len(rows))

@@ -34,6 +34,8 @@ class TaskStatus(StrEnum):
 
 # A task still to be done (an ERROR task waits for an admin's retry or skip).
 OPEN_TASK_STATUSES = (TaskStatus.PENDING, TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS, TaskStatus.ERROR)
+# A task a worker holds (assigned, or started): what counts toward a worker's open tasks.
+WORKED_TASK_STATUSES = (TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS)
 # A task whose work is done: the workflow moved past it.
 DONE_TASK_STATUSES = (TaskStatus.COMPLETED, TaskStatus.SKIPPED)
 # A task that will not change again: the archive of task lists.

@@ -30,8 +30,7 @@ TOPICS = (
 
 
 def _definitions(uow: UnitOfWork) -> DefinitionRepository:
-    assert uow.company_id is not None
-    return DefinitionRepository(uow.session, uow.company_id)
+    return DefinitionRepository.of(uow)
 
 
 def build_engine_consumer(db: Database, settings: EngineSettings) -> EventConsumer:

@@ -2,15 +2,15 @@ from uuid import UUID
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from common.repository import CompanyRepository
 from engine.models import TicketDefinition, WorkflowDefinition
 
 
-class DefinitionRepository:
-    def __init__(self, session: AsyncSession, company_id: UUID) -> None:
-        self.session = session
-        self.company_id = company_id
+class DefinitionRepository(CompanyRepository[WorkflowDefinition]):
+    """The engine's copy of published workflow and ticket definitions (from `definitions.events`)."""
+
+    model = WorkflowDefinition
 
     async def add_workflow_if_new(self, values: dict[str, object]) -> None:
         # Published versions never change: a redelivered or replayed event leaves the copy as is.
@@ -23,24 +23,18 @@ class DefinitionRepository:
     async def archive_workflow(self, key: str) -> None:
         await self.session.execute(
             update(WorkflowDefinition)
-            .where(WorkflowDefinition.company_id == self.company_id, WorkflowDefinition.key == key)
+            .where(self.owned(), WorkflowDefinition.key == key)
             .values(archived=True)
         )
 
     async def workflow(self, key: str, version: int | None) -> WorkflowDefinition | None:
-        query = select(WorkflowDefinition).where(
-            WorkflowDefinition.company_id == self.company_id, WorkflowDefinition.key == key
-        )
+        query = self.select(WorkflowDefinition.key == key)
         if version is not None:
             query = query.where(WorkflowDefinition.version == version)
         return await self.session.scalar(query.order_by(WorkflowDefinition.version.desc()).limit(1))
 
     async def workflow_by_id(self, definition_id: UUID) -> WorkflowDefinition | None:
-        return await self.session.scalar(
-            select(WorkflowDefinition).where(
-                WorkflowDefinition.company_id == self.company_id, WorkflowDefinition.id == definition_id
-            )
-        )
+        return await self.find(WorkflowDefinition.id == definition_id)
 
     async def put_ticket_definition(
         self, key: str, version: int, workflow_key: str, workflow_version: int | None
@@ -60,7 +54,7 @@ class DefinitionRepository:
     async def ticket_definition(self, key: str, version: int) -> TicketDefinition | None:
         return await self.session.scalar(
             select(TicketDefinition).where(
-                TicketDefinition.company_id == self.company_id,
+                self.owned(TicketDefinition),
                 TicketDefinition.key == key,
                 TicketDefinition.version == version,
             )

@@ -2,15 +2,14 @@ from datetime import datetime
 from uuid import UUID
 
 from sqlalchemy import Date, cast, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from common.repository import CompanyRepository
+from contracts.engine import WORKED_TASK_STATUSES, TaskStatus
 from engine.models import TaskInstance, Worker, WorkflowInstance
 
 
-class MetricsRepository:
-    def __init__(self, session: AsyncSession, company_id: UUID) -> None:
-        self.session = session
-        self.company_id = company_id
+class MetricsRepository(CompanyRepository[TaskInstance]):
+    model = TaskInstance
 
     async def open_tasks_per_worker(self) -> list[tuple[UUID, str, int]]:
         rows = await self.session.execute(
@@ -19,9 +18,9 @@ class MetricsRepository:
                 TaskInstance,
                 (TaskInstance.company_id == Worker.company_id)
                 & (TaskInstance.assignee_id == Worker.user_id)
-                & TaskInstance.status.in_(("ASSIGNED", "IN_PROGRESS")),
+                & TaskInstance.status.in_(WORKED_TASK_STATUSES),
             )
-            .where(Worker.company_id == self.company_id, Worker.is_task_worker.is_(True))
+            .where(self.owned(Worker), Worker.is_task_worker.is_(True))
             .group_by(Worker.user_id, Worker.display_name)
             .order_by(Worker.display_name)
         )
@@ -32,8 +31,8 @@ class MetricsRepository:
         rows = await self.session.execute(
             select(day, func.count())
             .where(
-                TaskInstance.company_id == self.company_id,
-                TaskInstance.status == "COMPLETED",
+                self.owned(),
+                TaskInstance.status == TaskStatus.COMPLETED,
                 TaskInstance.completed_at >= since,
             )
             .group_by(day)
@@ -51,7 +50,7 @@ class MetricsRepository:
                 func.avg(seconds),
                 func.count(),
             )
-            .where(TaskInstance.company_id == self.company_id, TaskInstance.status == "COMPLETED")
+            .where(self.owned(), TaskInstance.status == TaskStatus.COMPLETED)
             .group_by(TaskInstance.task_key, TaskInstance.name, TaskInstance.task_type)
             .order_by(TaskInstance.task_key)
         )
@@ -60,7 +59,7 @@ class MetricsRepository:
     async def workflows_by_status(self) -> dict[str, int]:
         rows = await self.session.execute(
             select(WorkflowInstance.status, func.count())
-            .where(WorkflowInstance.company_id == self.company_id)
+            .where(self.owned(WorkflowInstance))
             .group_by(WorkflowInstance.status)
         )
         return {s: int(c) for s, c in rows}

@@ -6,8 +6,7 @@ from engine.metrics.schemas import DayCount, MetricsRead, TaskDuration, WorkerLo
 
 
 async def company_metrics(uow: UnitOfWork, days: int) -> MetricsRead:
-    assert uow.company_id is not None
-    repo = MetricsRepository(uow.session, uow.company_id)
+    repo = MetricsRepository.of(uow)
     since = (datetime.now(UTC) - timedelta(days=days - 1)).replace(hour=0, minute=0, second=0, microsecond=0)
     return MetricsRead(
         open_tasks_per_worker=[

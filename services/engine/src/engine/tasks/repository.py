@@ -4,12 +4,10 @@ from datetime import datetime
 from uuid import UUID
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from common.repository import CompanyRepository
+from contracts.engine import CLOSED_TASK_STATUSES, OPEN_TASK_STATUSES, WORKED_TASK_STATUSES, TaskStatus
 from engine.models import TaskInstance, WorkflowInstance
-
-ACTIVE_STATUSES = ("PENDING", "ASSIGNED", "IN_PROGRESS", "ERROR")
-ARCHIVE_STATUSES = ("COMPLETED", "SKIPPED", "CANCELLED")
 
 
 @dataclass(frozen=True)
@@ -24,18 +22,14 @@ class TaskFilter:
     created_to: datetime | None = None
 
 
-class TaskRepository:
-    def __init__(self, session: AsyncSession, company_id: UUID) -> None:
-        self.session = session
-        self.company_id = company_id
+class TaskRepository(CompanyRepository[TaskInstance]):
+    model = TaskInstance
 
     def add(self, task: TaskInstance) -> None:
         self.session.add(task)
 
     async def get(self, task_id: UUID, *, fresh: bool = False) -> TaskInstance | None:
-        query = select(TaskInstance).where(
-            TaskInstance.company_id == self.company_id, TaskInstance.id == task_id
-        )
+        query = self.select(TaskInstance.id == task_id)
         if fresh:
             query = query.execution_options(populate_existing=True)
         return await self.session.scalar(query)
@@ -43,7 +37,7 @@ class TaskRepository:
     async def next_sequence(self, workflow_instance_id: UUID) -> int:
         current = await self.session.scalar(
             select(func.coalesce(func.max(TaskInstance.sequence), 0)).where(
-                TaskInstance.company_id == self.company_id,
+                self.owned(),
                 TaskInstance.workflow_instance_id == workflow_instance_id,
             )
         )
@@ -52,22 +46,18 @@ class TaskRepository:
     async def of_instance(self, workflow_instance_id: UUID) -> Sequence[TaskInstance]:
         return (
             await self.session.scalars(
-                select(TaskInstance)
-                .where(
-                    TaskInstance.company_id == self.company_id,
-                    TaskInstance.workflow_instance_id == workflow_instance_id,
+                self.select(TaskInstance.workflow_instance_id == workflow_instance_id).order_by(
+                    TaskInstance.sequence
                 )
-                .order_by(TaskInstance.sequence)
             )
         ).all()
 
     async def open_of_instance(self, workflow_instance_id: UUID) -> Sequence[TaskInstance]:
         return (
             await self.session.scalars(
-                select(TaskInstance).where(
-                    TaskInstance.company_id == self.company_id,
+                self.select(
                     TaskInstance.workflow_instance_id == workflow_instance_id,
-                    TaskInstance.status.in_(ACTIVE_STATUSES),
+                    TaskInstance.status.in_(OPEN_TASK_STATUSES),
                 )
             )
         ).all()
@@ -76,38 +66,32 @@ class TaskRepository:
         """FORM tasks waiting for a worker, oldest first."""
         return (
             await self.session.scalars(
-                select(TaskInstance)
-                .where(
-                    TaskInstance.company_id == self.company_id,
+                self.select(
                     TaskInstance.task_type == "FORM",
-                    TaskInstance.status == "PENDING",
+                    TaskInstance.status == TaskStatus.PENDING,
                     TaskInstance.assignee_id.is_(None),
-                )
-                .order_by(TaskInstance.created_at, TaskInstance.id)
+                ).order_by(TaskInstance.created_at, TaskInstance.id)
             )
         ).all()
 
     async def open_form_tasks_of(self, user_id: UUID) -> Sequence[TaskInstance]:
         return (
             await self.session.scalars(
-                select(TaskInstance)
-                .where(
-                    TaskInstance.company_id == self.company_id,
+                self.select(
                     TaskInstance.assignee_id == user_id,
-                    TaskInstance.status.in_(("ASSIGNED", "IN_PROGRESS")),
-                )
-                .order_by(TaskInstance.created_at)
+                    TaskInstance.status.in_(WORKED_TASK_STATUSES),
+                ).order_by(TaskInstance.created_at)
             )
         ).all()
 
     def _filtered(
         self, query: Select[TaskInstance, WorkflowInstance], f: TaskFilter
     ) -> Select[TaskInstance, WorkflowInstance]:
-        query = query.where(TaskInstance.company_id == self.company_id)
+        query = query.where(self.owned())
         if f.view == "active":
-            query = query.where(TaskInstance.status.in_(ACTIVE_STATUSES))
+            query = query.where(TaskInstance.status.in_(OPEN_TASK_STATUSES))
         elif f.view == "archive":
-            query = query.where(TaskInstance.status.in_(ARCHIVE_STATUSES))
+            query = query.where(TaskInstance.status.in_(CLOSED_TASK_STATUSES))
         if f.status:
             query = query.where(TaskInstance.status == f.status)
         if f.task_type:
@@ -132,9 +116,5 @@ class TaskRepository:
             (WorkflowInstance.company_id == TaskInstance.company_id)
             & (WorkflowInstance.id == TaskInstance.workflow_instance_id),
         )
-        query = self._filtered(base, f)
-        total = await self.session.scalar(select(func.count()).select_from(query.subquery()))
-        rows = await self.session.execute(
-            query.order_by(TaskInstance.created_at.desc(), TaskInstance.id.desc()).offset(offset).limit(limit)
-        )
-        return [(t, w) for t, w in rows], int(total or 0)
+        query = self._filtered(base, f).order_by(TaskInstance.created_at.desc(), TaskInstance.id.desc())
+        return await self.paged_rows(query, offset=offset, limit=limit)

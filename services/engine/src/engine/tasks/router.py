@@ -6,12 +6,12 @@ from fastapi import APIRouter, Query
 
 from common.auth import CurrentClaims
 from common.web import Page, PageDep, UoW
+from contracts.engine import TaskStatus
 from engine.config import SettingsDep
 from engine.roles import TeamClaims, WorkerClaims
 from engine.tasks import service
 from engine.tasks.repository import TaskFilter
 from engine.tasks.schemas import TaskComplete, TaskDetailRead, TaskRead, TaskReassign, TaskView
-from engine.workflows.states import TaskStatus
 
 router = APIRouter(prefix="/api/engine/tasks", tags=["tasks"])
 

@@ -41,8 +41,7 @@ def task_read(task: TaskInstance, instance: WorkflowInstance) -> TaskRead:
 
 
 def _repo(uow: UnitOfWork) -> TaskRepository:
-    assert uow.company_id is not None
-    return TaskRepository(uow.session, uow.company_id)
+    return TaskRepository.of(uow)
 
 
 async def list_tasks(uow: UnitOfWork, f: TaskFilter, page: PageParams) -> Page[TaskRead]:

@@ -5,20 +5,22 @@ from sqlalchemy import Delete, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common.repository import CompanyRepository
 from contracts.ids import uuid7
 from engine.models import Timer
 
 
-class TimerRepository:
-    """Timers of one company (writes), plus the one cross-company read the scheduler needs."""
+class TimerRepository(CompanyRepository[Timer]):
+    """Timers of one company, plus the scheduler's claim of the next due timer of any company
+    (before it knows which company that is)."""
 
-    def __init__(self, session: AsyncSession, company_id: UUID | None) -> None:
-        self.session = session
-        self.company_id = company_id
+    model = Timer
+
+    def __init__(self, session: AsyncSession, company_id: UUID) -> None:
+        super().__init__(session, company_id)
         self._cancelled: list[UUID] = []
 
     async def schedule(self, task_instance_id: UUID, kind: str, attempt: int, due_at: datetime) -> None:
-        assert self.company_id is not None
         stmt = (
             insert(Timer)
             .values(
@@ -53,31 +55,25 @@ class TimerRepository:
             await self.session.execute(self._deleting(cancelled))
 
     def _deleting(self, task_instance_ids: list[UUID]) -> Delete:
-        assert self.company_id is not None
-        return delete(Timer).where(
-            Timer.company_id == self.company_id, Timer.task_instance_id.in_(task_instance_ids)
-        )
+        return delete(Timer).where(self.owned(), Timer.task_instance_id.in_(task_instance_ids))
 
     async def cancel(self, task_instance_id: UUID) -> None:
-        assert self.company_id is not None
         await self.session.execute(
-            delete(Timer).where(
-                Timer.company_id == self.company_id, Timer.task_instance_id == task_instance_id
-            )
+            delete(Timer).where(self.owned(), Timer.task_instance_id == task_instance_id)
         )
 
     async def fire_now(self, task_instance_id: UUID) -> None:
-        assert self.company_id is not None
         await self.session.execute(
             update(Timer)
-            .where(Timer.company_id == self.company_id, Timer.task_instance_id == task_instance_id)
+            .where(self.owned(), Timer.task_instance_id == task_instance_id)
             .values(due_at=func.now())
         )
 
-    async def claim_next_due(self) -> Timer | None:
+    @staticmethod
+    async def claim_next_due(session: AsyncSession) -> Timer | None:
         """The next due timer of any company, locked so that another engine replica skips it;
         the lock lasts until the transaction that handles it ends."""
-        return await self.session.scalar(
+        return await session.scalar(
             select(Timer)
             .where(Timer.due_at <= func.now())
             .order_by(Timer.due_at)
@@ -85,7 +81,7 @@ class TimerRepository:
             .with_for_update(skip_locked=True)
         )
 
-    async def remove(self, timer: Timer) -> None:
-        await self.session.execute(
-            delete(Timer).where(Timer.company_id == timer.company_id, Timer.id == timer.id)
-        )
+    @staticmethod
+    async def remove(session: AsyncSession, timer: Timer) -> None:
+        """Remove a claimed timer (of the company it names)."""
+        await session.execute(delete(Timer).where(Timer.company_id == timer.company_id, Timer.id == timer.id))

@@ -23,10 +23,10 @@ async def fire_due_timers(db: Database, settings: EngineSettings) -> int:
     fired = 0
     while fired < settings.timer_batch_size:
         async with db.unit_of_work() as uow:
-            timer = await TimerRepository(uow.session, None).claim_next_due()
+            timer = await TimerRepository.claim_next_due(uow.session)
             if timer is None:
                 return fired
-            await TimerRepository(uow.session, None).remove(timer)
+            await TimerRepository.remove(uow.session, timer)
             await uow.set_company(timer.company_id)
             await WorkflowRuntime(uow, settings).deadlines.fire(timer)
         fired += 1

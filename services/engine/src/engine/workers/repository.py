@@ -3,18 +3,15 @@ from uuid import UUID
 
 from sqlalchemy import func, select, text
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from common.repository import CompanyRepository
+from contracts.engine import WORKED_TASK_STATUSES
 from engine.models import CompanySettings, TaskInstance, Worker
 from engine.workers.assignment import Candidate
 
-OPEN_FORM_STATUSES = ("ASSIGNED", "IN_PROGRESS")
 
-
-class WorkerRepository:
-    def __init__(self, session: AsyncSession, company_id: UUID) -> None:
-        self.session = session
-        self.company_id = company_id
+class WorkerRepository(CompanyRepository[Worker]):
+    model = Worker
 
     async def lock_assignment(self) -> None:
         """Serialise assignment within the company until the transaction ends, so two
@@ -25,9 +22,7 @@ class WorkerRepository:
         )
 
     async def get(self, user_id: UUID) -> Worker | None:
-        return await self.session.scalar(
-            select(Worker).where(Worker.company_id == self.company_id, Worker.user_id == user_id)
-        )
+        return await self.find(Worker.user_id == user_id)
 
     async def upsert(
         self, user_id: UUID, *, email: str, display_name: str, is_active: bool, is_task_worker: bool
@@ -53,21 +48,18 @@ class WorkerRepository:
                 },
             )
         )
-        worker = await self.session.scalar(
-            select(Worker)
-            .where(Worker.company_id == self.company_id, Worker.user_id == user_id)
-            .execution_options(populate_existing=True)
+        worker = await self.session.scalars(
+            self.select(Worker.user_id == user_id).execution_options(populate_existing=True)
         )
-        assert worker is not None
-        return worker
+        return worker.one()
 
     async def candidates(self) -> list[Candidate]:
         """Available, active task workers with their open FORM task counts."""
         open_counts = (
             select(TaskInstance.assignee_id, func.count().label("open_tasks"))
             .where(
-                TaskInstance.company_id == self.company_id,
-                TaskInstance.status.in_(OPEN_FORM_STATUSES),
+                self.owned(TaskInstance),
+                TaskInstance.status.in_(WORKED_TASK_STATUSES),
                 TaskInstance.assignee_id.is_not(None),
             )
             .group_by(TaskInstance.assignee_id)
@@ -77,7 +69,7 @@ class WorkerRepository:
             select(Worker, func.coalesce(open_counts.c.open_tasks, 0))
             .outerjoin(open_counts, open_counts.c.assignee_id == Worker.user_id)
             .where(
-                Worker.company_id == self.company_id,
+                self.owned(),
                 Worker.is_active.is_(True),
                 Worker.is_task_worker.is_(True),
                 Worker.available.is_(True),
@@ -97,22 +89,20 @@ class WorkerRepository:
     async def roster(self) -> list[tuple[Worker, int]]:
         open_counts = (
             select(TaskInstance.assignee_id, func.count().label("open_tasks"))
-            .where(TaskInstance.company_id == self.company_id, TaskInstance.status.in_(OPEN_FORM_STATUSES))
+            .where(self.owned(TaskInstance), TaskInstance.status.in_(WORKED_TASK_STATUSES))
             .group_by(TaskInstance.assignee_id)
             .subquery()
         )
         rows = await self.session.execute(
             select(Worker, func.coalesce(open_counts.c.open_tasks, 0))
             .outerjoin(open_counts, open_counts.c.assignee_id == Worker.user_id)
-            .where(Worker.company_id == self.company_id, Worker.is_task_worker.is_(True))
+            .where(self.owned(), Worker.is_task_worker.is_(True))
             .order_by(Worker.display_name, Worker.user_id)
         )
         return [(worker, int(count)) for worker, count in rows]
 
     async def settings(self) -> CompanySettings | None:
-        return await self.session.scalar(
-            select(CompanySettings).where(CompanySettings.company_id == self.company_id)
-        )
+        return await self.session.scalar(select(CompanySettings).where(self.owned(CompanySettings)))
 
     async def put_strategy(self, strategy: str) -> CompanySettings:
         await self.session.execute(
@@ -123,10 +113,9 @@ class WorkerRepository:
                 set_={"assignment_strategy": strategy, "updated_at": func.now()},
             )
         )
-        found = await self.session.scalar(
+        found = await self.session.scalars(
             select(CompanySettings)
-            .where(CompanySettings.company_id == self.company_id)
+            .where(self.owned(CompanySettings))
             .execution_options(populate_existing=True)
         )
-        assert found is not None
-        return found
+        return found.one()

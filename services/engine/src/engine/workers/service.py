@@ -21,8 +21,7 @@ def _eligible(worker: Worker) -> bool:
 async def apply_user_state(uow: UnitOfWork, settings: EngineSettings, user: UserState) -> None:
     """Keep the roster in step with identity: a worker who becomes eligible takes queued tasks;
     one who is deactivated or loses the role gives their open tasks back."""
-    assert uow.company_id is not None
-    repo = WorkerRepository(uow.session, uow.company_id)
+    repo = WorkerRepository.of(uow)
     before = await repo.get(user.user_id)
     was_eligible = before is not None and _eligible(before)
     was_worker = before is not None and before.is_active and before.is_task_worker
@@ -41,8 +40,7 @@ async def apply_user_state(uow: UnitOfWork, settings: EngineSettings, user: User
 
 
 async def my_worker(uow: UnitOfWork, user_id: UUID) -> tuple[Worker, int]:
-    assert uow.company_id is not None
-    repo = WorkerRepository(uow.session, uow.company_id)
+    repo = WorkerRepository.of(uow)
     for worker, open_tasks in await repo.roster():
         if worker.user_id == user_id:
             return worker, open_tasks
@@ -64,16 +62,13 @@ async def set_availability(
 
 
 async def roster(uow: UnitOfWork) -> list[tuple[Worker, int]]:
-    assert uow.company_id is not None
-    return await WorkerRepository(uow.session, uow.company_id).roster()
+    return await WorkerRepository.of(uow).roster()
 
 
 async def assignment_strategy(uow: UnitOfWork) -> AssignmentStrategy:
-    assert uow.company_id is not None
-    found = await WorkerRepository(uow.session, uow.company_id).settings()
+    found = await WorkerRepository.of(uow).settings()
     return AssignmentStrategy(found.assignment_strategy) if found else AssignmentStrategy.SHORTEST_QUEUE
 
 
 async def set_assignment_strategy(uow: UnitOfWork, strategy: AssignmentStrategy) -> CompanySettings:
-    assert uow.company_id is not None
-    return await WorkerRepository(uow.session, uow.company_id).put_strategy(strategy.value)
+    return await WorkerRepository.of(uow).put_strategy(strategy.value)

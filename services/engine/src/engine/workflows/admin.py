@@ -5,12 +5,19 @@ from typing import Any
 from uuid import UUID
 
 from common.errors import Conflict, ValidationProblem
-from contracts.engine import WorkflowCancelled, WorkflowHeld, WorkflowResumed
+from contracts.engine import (
+    DONE_TASK_STATUSES,
+    TaskStatus,
+    WorkflowCancelled,
+    WorkflowHeld,
+    WorkflowResumed,
+    WorkflowStatus,
+)
 from engine.models import TaskInstance, WorkflowInstance
 from engine.tasks.data import output_problems
 from engine.workflows.assignment import Assignment
 from engine.workflows.progress import Progress
-from engine.workflows.states import DONE_TASK_STATUSES, IncidentKind, TaskStatus, WorkflowStatus
+from engine.workflows.states import IncidentKind
 from engine.workflows.step import Part, Step, now_utc
 
 

@@ -5,10 +5,9 @@ who can no longer work on them."""
 from uuid import UUID
 
 from common.errors import Conflict, ValidationProblem
-from contracts.engine import TaskAssigned
+from contracts.engine import TaskAssigned, TaskStatus
 from engine.models import TaskInstance, WorkflowInstance
 from engine.workers.assignment import AssignmentStrategy, choose_assignee
-from engine.workflows.states import TaskStatus
 from engine.workflows.step import Part, now_utc
 
 

@@ -2,9 +2,10 @@
 
 from datetime import timedelta
 
+from contracts.engine import TaskStatus, WorkflowStatus
 from engine.models import Timer
 from engine.workflows.progress import RUNNER_DEADLINE, Progress
-from engine.workflows.states import IncidentKind, TaskStatus, WorkflowStatus
+from engine.workflows.states import IncidentKind
 from engine.workflows.step import Part, Step, now_utc
 
 # A deadline that falls due while the workflow is held waits this long, unless resume() fires it.

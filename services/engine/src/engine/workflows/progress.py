@@ -21,10 +21,12 @@ from contracts.engine import (
     TaskCreated,
     TaskFailed,
     TaskStarted,
+    TaskStatus,
     WorkflowCompleted,
     WorkflowIncident,
     WorkflowResumed,
     WorkflowStarted,
+    WorkflowStatus,
 )
 from contracts.ids import uuid7
 from contracts.tickets import TicketSubmitted
@@ -32,7 +34,7 @@ from engine.definitions.service import PLANS, WorkflowPlan
 from engine.models import Decision, TaskInstance, WorkflowInstance
 from engine.tasks.data import merge, output_problems
 from engine.workflows.assignment import Assignment
-from engine.workflows.states import IncidentKind, TaskStatus, WorkflowStatus
+from engine.workflows.states import IncidentKind
 from engine.workflows.step import Part, Step, aware, now_utc
 from engine.workflows.transitions import DecisionOutcome, TransitionChoice, choose_transition
 

@@ -5,7 +5,6 @@ from collections.abc import Sequence
 from uuid import UUID
 
 from common.db import UnitOfWork
-from common.errors import NotFound
 from common.web import Page, PageParams
 from engine.models import HistoryEntry, TaskInstance, WorkflowInstance
 from engine.tasks.repository import TaskRepository
@@ -18,6 +17,8 @@ from engine.workflows.schemas import (
     WorkflowInstanceDetailRead,
     WorkflowInstanceRead,
 )
+
+NO_INSTANCE = "No such workflow instance."
 
 
 def _current(task: TaskInstance | None) -> CurrentTaskRead | None:
@@ -39,25 +40,17 @@ def instance_read(instance: WorkflowInstance, current: TaskInstance | None) -> W
     return read
 
 
-def _repo(uow: UnitOfWork) -> WorkflowRepository:
-    assert uow.company_id is not None
-    return WorkflowRepository(uow.session, uow.company_id)
-
-
 async def list_instances(uow: UnitOfWork, f: InstanceFilter, page: PageParams) -> Page[WorkflowInstanceRead]:
-    rows, total = await _repo(uow).search(f, page.offset, page.page_size)
+    rows, total = await WorkflowRepository.of(uow).search(f, page.offset, page.page_size)
     return Page(
         items=[instance_read(w, t) for w, t in rows], total=total, page=page.page, page_size=page.page_size
     )
 
 
 async def instance_detail(uow: UnitOfWork, instance_id: UUID) -> WorkflowInstanceDetailRead:
-    repo = _repo(uow)
-    instance = await repo.get(instance_id)
-    if instance is None:
-        raise NotFound("No such workflow instance.")
-    assert uow.company_id is not None
-    tasks = await TaskRepository(uow.session, uow.company_id).of_instance(instance.id)
+    repo = WorkflowRepository.of(uow)
+    instance = await repo.get_or_404(WorkflowInstance.id == instance_id, detail=NO_INSTANCE)
+    tasks = await TaskRepository.of(uow).of_instance(instance.id)
     current = next((t for t in tasks if t.id == instance.current_task_instance_id), None)
     decisions = [DecisionRead.model_validate(d) for d in await repo.decisions(instance.id)]
     return WorkflowInstanceDetailRead(
@@ -84,9 +77,8 @@ def history_entries(rows: Sequence[HistoryEntry]) -> list[HistoryEntryRead]:
 
 
 async def instance_history(uow: UnitOfWork, instance_id: UUID, page: PageParams) -> Page[HistoryEntryRead]:
-    repo = _repo(uow)
-    if await repo.get(instance_id) is None:
-        raise NotFound("No such workflow instance.")
+    repo = WorkflowRepository.of(uow)
+    await repo.get_or_404(WorkflowInstance.id == instance_id, detail=NO_INSTANCE)
     # Pages count changes, not rows: a row holds every change of one step.
     entries = history_entries(await repo.history(instance_id))
     return Page(

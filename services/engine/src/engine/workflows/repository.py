@@ -2,9 +2,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from uuid import UUID
 
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import select
 
+from common.repository import CompanyRepository
 from engine.models import Decision, HistoryEntry, TaskInstance, WorkflowInstance
 
 
@@ -16,10 +16,8 @@ class InstanceFilter:
     ticket_definition_key: str | None = None
 
 
-class WorkflowRepository:
-    def __init__(self, session: AsyncSession, company_id: UUID) -> None:
-        self.session = session
-        self.company_id = company_id
+class WorkflowRepository(CompanyRepository[WorkflowInstance]):
+    model = WorkflowInstance
 
     def add(self, item: WorkflowInstance | Decision | HistoryEntry) -> None:
         self.session.add(item)
@@ -28,9 +26,7 @@ class WorkflowRepository:
         await self.session.flush()
 
     async def get(self, instance_id: UUID, *, for_update: bool = False) -> WorkflowInstance | None:
-        query = select(WorkflowInstance).where(
-            WorkflowInstance.company_id == self.company_id, WorkflowInstance.id == instance_id
-        )
+        query = self.select(WorkflowInstance.id == instance_id)
         if for_update:
             # Every change of an instance (API, consumer, timer) holds this row lock first, then
             # re-reads what it changes, so concurrent changes apply one after another.
@@ -38,16 +34,12 @@ class WorkflowRepository:
         return await self.session.scalar(query)
 
     async def by_ticket(self, ticket_id: UUID) -> WorkflowInstance | None:
-        return await self.session.scalar(
-            select(WorkflowInstance).where(
-                WorkflowInstance.company_id == self.company_id, WorkflowInstance.ticket_id == ticket_id
-            )
-        )
+        return await self.find(WorkflowInstance.ticket_id == ticket_id)
 
     async def decided(self, task_instance_id: UUID) -> bool:
         found = await self.session.scalar(
             select(Decision.id).where(
-                Decision.company_id == self.company_id,
+                self.owned(Decision),
                 Decision.from_task_instance_id == task_instance_id,
                 Decision.outcome != "incident",
             )
@@ -58,7 +50,7 @@ class WorkflowRepository:
         return (
             await self.session.scalars(
                 select(Decision)
-                .where(Decision.company_id == self.company_id, Decision.workflow_instance_id == instance_id)
+                .where(self.owned(Decision), Decision.workflow_instance_id == instance_id)
                 .order_by(Decision.created_at, Decision.id)
             )
         ).all()
@@ -69,7 +61,7 @@ class WorkflowRepository:
             await self.session.scalars(
                 select(HistoryEntry)
                 .where(
-                    HistoryEntry.company_id == self.company_id,
+                    self.owned(HistoryEntry),
                     HistoryEntry.workflow_instance_id == instance_id,
                 )
                 .order_by(HistoryEntry.occurred_at, HistoryEntry.id)
@@ -86,7 +78,7 @@ class WorkflowRepository:
                 (TaskInstance.company_id == WorkflowInstance.company_id)
                 & (TaskInstance.id == WorkflowInstance.current_task_instance_id),
             )
-            .where(WorkflowInstance.company_id == self.company_id)
+            .where(self.owned())
         )
         if f.status:
             query = query.where(WorkflowInstance.status == f.status)
@@ -96,10 +88,5 @@ class WorkflowRepository:
             query = query.where(WorkflowInstance.workflow_key == f.workflow_key)
         if f.ticket_definition_key:
             query = query.where(WorkflowInstance.ticket_definition_key == f.ticket_definition_key)
-        total = await self.session.scalar(select(func.count()).select_from(query.subquery()))
-        rows = await self.session.execute(
-            query.order_by(WorkflowInstance.created_at.desc(), WorkflowInstance.id.desc())
-            .offset(offset)
-            .limit(limit)
-        )
-        return [(w, t) for w, t in rows], int(total or 0)
+        query = query.order_by(WorkflowInstance.created_at.desc(), WorkflowInstance.id.desc())
+        return await self.paged_rows(query, offset=offset, limit=limit)

@@ -4,6 +4,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 
 from common.web import Page, PageDep, UoW
+from contracts.engine import WorkflowStatus
 from engine.config import SettingsDep
 from engine.roles import TeamClaims
 from engine.workflows import queries, service
@@ -14,7 +15,6 @@ from engine.workflows.schemas import (
     WorkflowInstanceDetailRead,
     WorkflowInstanceRead,
 )
-from engine.workflows.states import WorkflowStatus
 
 router = APIRouter(prefix="/api/engine/instances", tags=["workflow instances"])
 

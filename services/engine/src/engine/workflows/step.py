@@ -76,10 +76,8 @@ class Step:
 
     async def locked_task(self, task_id: UUID) -> tuple[WorkflowInstance, TaskInstance]:
         """The task and its instance, the instance locked first and the task re-read after."""
-        task = await self.tasks.get(task_id)
-        if task is None:
-            raise NotFound("No such task.")
-        instance = await self.locked_instance(task.workflow_instance_id)
+        found = await self.tasks.get_or_404(TaskInstance.id == task_id, detail="No such task.")
+        instance = await self.locked_instance(found.workflow_instance_id)
         task = await self.tasks.get(task_id, fresh=True)
         assert task is not None
         return instance, task
