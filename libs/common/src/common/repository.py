@@ -1,4 +1,5 @@
-"""The one shape of a repository: SQL of one company.
+"""The one shape of a repository: SQL of one company (`CompanyRepository`), or of a table that
+belongs to none (`SystemRepository`).
 
 A repository is bound to a company when it is made, and every statement it builds names that
 company, so isolation holds in the query layer; row-level security stays the backstop for a
@@ -56,6 +57,14 @@ class Slice(Generic[RowT]):
 
     rows: list[RowT]
     has_more: bool
+
+
+class SystemRepository:
+    """SQL of a table that belongs to no company (signing keys, the login-attempt ledger, the
+    directories that say which company an email or a key id belongs to)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
 
 
 class CompanyRepository(Generic[ModelT]):

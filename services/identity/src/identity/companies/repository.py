@@ -1,14 +1,14 @@
-from uuid import UUID
-
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-
+from common.repository import CompanyRepository
 from identity.models import Company
 
 
-def add(session: AsyncSession, company: Company) -> None:
-    session.add(company)
+class CompaniesRepository(CompanyRepository[Company]):
+    """The company's own row."""
 
+    model = Company
 
-async def name_of(session: AsyncSession, company_id: UUID) -> str | None:
-    return await session.scalar(select(Company.name).where(Company.company_id == company_id))
+    def add(self, company: Company) -> None:
+        self.session.add(company)
+
+    async def name(self) -> str | None:
+        return await self.session.scalar(self.select().with_only_columns(Company.name))

@@ -1,71 +1,59 @@
 from collections.abc import Sequence
 from uuid import UUID
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from common.repository import CompanyRepository
 from contracts.ids import uuid7
 from identity.models import CompanyRole
 
 
-async def list_for(session: AsyncSession, company_id: UUID) -> list[CompanyRole]:
-    rows = await session.scalars(
-        select(CompanyRole)
-        .where(CompanyRole.company_id == company_id)
-        .order_by(CompanyRole.is_default.desc(), func.lower(CompanyRole.name))
-    )
-    return list(rows)
+class CompanyRoleRepository(CompanyRepository[CompanyRole]):
+    model = CompanyRole
 
-
-async def get(session: AsyncSession, company_id: UUID, role_id: UUID) -> CompanyRole | None:
-    return (
-        await session.scalars(
-            select(CompanyRole)
-            .where(CompanyRole.company_id == company_id, CompanyRole.id == role_id)
-            .with_for_update()
+    async def list_all(self) -> list[CompanyRole]:
+        rows = await self.session.scalars(
+            self.select().order_by(CompanyRole.is_default.desc(), func.lower(CompanyRole.name))
         )
-    ).one_or_none()
+        return list(rows)
 
+    async def get(self, role_id: UUID) -> CompanyRole | None:
+        return await self.find(CompanyRole.id == role_id, for_update=True)
 
-async def by_names(session: AsyncSession, company_id: UUID, names: Sequence[str]) -> list[CompanyRole]:
-    if not names:
-        return []
-    rows = await session.scalars(
-        select(CompanyRole).where(
-            CompanyRole.company_id == company_id, func.lower(CompanyRole.name).in_([n.lower() for n in names])
+    async def by_names(self, names: Sequence[str]) -> list[CompanyRole]:
+        if not names:
+            return []
+        rows = await self.session.scalars(
+            self.select(func.lower(CompanyRole.name).in_([n.lower() for n in names]))
         )
-    )
-    return list(rows)
+        return list(rows)
 
+    async def name_taken(self, name: str, except_id: UUID | None = None) -> bool:
+        stmt = self.select(func.lower(CompanyRole.name) == name.lower()).with_only_columns(CompanyRole.id)
+        if except_id is not None:
+            stmt = stmt.where(CompanyRole.id != except_id)
+        return (await self.session.scalar(stmt)) is not None
 
-async def name_taken(
-    session: AsyncSession, company_id: UUID, name: str, except_id: UUID | None = None
-) -> bool:
-    stmt = select(CompanyRole.id).where(
-        CompanyRole.company_id == company_id, func.lower(CompanyRole.name) == name.lower()
-    )
-    if except_id is not None:
-        stmt = stmt.where(CompanyRole.id != except_id)
-    return (await session.scalar(stmt)) is not None
+    async def insert_role(
+        self, name: str, description: str, *, is_default: bool = False
+    ) -> CompanyRole | None:
+        """Insert a role; None when the company already has one of that name (case-insensitively)."""
+        role_id = await self.session.scalar(
+            insert(CompanyRole)
+            .values(
+                company_id=self.company_id,
+                id=uuid7(),
+                name=name,
+                description=description,
+                is_default=is_default,
+            )
+            .on_conflict_do_nothing()
+            .returning(CompanyRole.id)
+        )
+        if role_id is None:
+            return None
+        return await self.get(role_id)
 
-
-async def insert_role(
-    session: AsyncSession, company_id: UUID, name: str, description: str, *, is_default: bool = False
-) -> CompanyRole | None:
-    """Insert a role; None when the company already has one of that name (case-insensitively)."""
-    role_id = await session.scalar(
-        insert(CompanyRole)
-        .values(company_id=company_id, id=uuid7(), name=name, description=description, is_default=is_default)
-        .on_conflict_do_nothing()
-        .returning(CompanyRole.id)
-    )
-    if role_id is None:
-        return None
-    return await get(session, company_id, role_id)
-
-
-async def remove(session: AsyncSession, company_id: UUID, role_id: UUID) -> None:
-    await session.execute(
-        delete(CompanyRole).where(CompanyRole.company_id == company_id, CompanyRole.id == role_id)
-    )
+    async def remove(self, role_id: UUID) -> None:
+        await self.session.execute(delete(CompanyRole).where(self.owned(), CompanyRole.id == role_id))

@@ -26,7 +26,7 @@ from jwt.algorithms import OKPAlgorithm
 from common.db import UnitOfWork
 from contracts.ids import uuid7
 from identity.config import IdentitySettings
-from identity.keys import repository
+from identity.keys.repository import SigningKeyRepository
 from identity.models import SigningKey
 
 ALGORITHM = "EdDSA"
@@ -60,13 +60,13 @@ class KeyRing:
 
     async def rotate(self, uow: UnitOfWork) -> str:
         """Add a new signing key and retire the others; returns the new key id."""
-        await repository.lock_key_creation(uow.session)
+        await SigningKeyRepository(uow.session).lock_key_creation()
         now = datetime.now(UTC)
         key = self._new_key()
-        repository.add(uow.session, key)
+        SigningKeyRepository(uow.session).add(key)
         await uow.session.flush()
-        await repository.retire_active(uow.session, key.kid, now)
-        await repository.delete_retired_before(uow.session, now - timedelta(days=7))
+        await SigningKeyRepository(uow.session).retire_active(key.kid, now)
+        await SigningKeyRepository(uow.session).delete_retired_before(now - timedelta(days=7))
         uow.after_commit(self.forget)
         return key.kid
 
@@ -77,13 +77,13 @@ class KeyRing:
         snapshot = self._snapshot
         if snapshot is not None and time.monotonic() - snapshot.loaded_at < self.settings.key_cache_seconds:
             return snapshot.keys
-        rows = await repository.published_keys(uow.session, self._retired_after())
+        rows = await SigningKeyRepository(uow.session).published_keys(self._retired_after())
         if not any(row.retired_at is None for row in rows):
-            await repository.lock_key_creation(uow.session)
-            rows = await repository.published_keys(uow.session, self._retired_after())
+            await SigningKeyRepository(uow.session).lock_key_creation()
+            rows = await SigningKeyRepository(uow.session).published_keys(self._retired_after())
             if not any(row.retired_at is None for row in rows):
                 key = self._new_key()
-                repository.add(uow.session, key)
+                SigningKeyRepository(uow.session).add(key)
                 await uow.session.flush()
                 rows = [key, *rows]
         keys = tuple(self._load(row) for row in rows)

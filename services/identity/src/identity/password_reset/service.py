@@ -12,12 +12,12 @@ from common.errors import BadRequest
 from identity.emails import email_key
 from identity.mail.port import OutgoingMail
 from identity.models import PasswordResetToken, User
-from identity.password_reset import repository
+from identity.password_reset.repository import PasswordResetRepository
 from identity.runtime import IdentityRuntime
 from identity.secret_tokens import company_of, new_token, token_hash
-from identity.sessions import repository as sessions_repository
 from identity.sessions import throttle
-from identity.users import repository as users_repository
+from identity.sessions.repository import RefreshTokenRepository
+from identity.users.repository import LoginIdentityRepository, UserRepository
 
 INVALID_LINK = "This link is invalid, already used or expired. Ask for a new one."
 RESET_WINDOW = timedelta(hours=1)
@@ -29,15 +29,14 @@ def _link(runtime: IdentityRuntime, token: str) -> str:
 
 async def _issue(uow: UnitOfWork, user: User, purpose: str, ttl: timedelta) -> str:
     token = new_token(user.company_id)
-    repository.add(
-        uow.session,
+    PasswordResetRepository(uow.session, user.company_id).add(
         PasswordResetToken(
             company_id=user.company_id,
             user_id=user.id,
             purpose=purpose,
             token_hash=token_hash(token),
             expires_at=datetime.now(UTC) + ttl,
-        ),
+        )
     )
     await uow.session.flush()
     return token
@@ -58,11 +57,11 @@ async def request_reset(uow: UnitOfWork, runtime: IdentityRuntime, email: str, a
         account_failures_only=False,
     )
     await throttle.record(uow, [account, origin], succeeded=True)
-    identity = await users_repository.find_login(uow.session, key)
+    identity = await LoginIdentityRepository(uow.session).find_login(key)
     if identity is None:
         return
     await uow.set_company(identity.company_id)
-    user = await users_repository.get(uow.session, identity.company_id, identity.user_id)
+    user = await UserRepository(uow.session, identity.company_id).get(identity.user_id)
     if user is None or not user.is_active:
         return
     token = await _issue(uow, user, "reset", timedelta(minutes=settings.reset_token_ttl_minutes))
@@ -111,15 +110,15 @@ async def confirm(uow: UnitOfWork, runtime: IdentityRuntime, token: str, new_pas
         raise BadRequest(INVALID_LINK)
     await uow.set_company(company_id)
     now = datetime.now(UTC)
-    row = await repository.find(uow.session, company_id, token_hash(token))
+    row = await PasswordResetRepository(uow.session, company_id).find_token(token_hash(token))
     if row is None or row.used_at is not None or row.expires_at <= now:
         raise BadRequest(INVALID_LINK)
-    user = await users_repository.get(uow.session, company_id, row.user_id, for_update=True)
+    user = await UserRepository(uow.session, company_id).get(row.user_id, for_update=True)
     if user is None or not user.is_active:
         raise BadRequest(INVALID_LINK)
     if new_password.strip().lower() == user.email.lower():
         message = "The password must not be the email address."
         raise BadRequest(message, errors=[{"loc": ["body", "new_password"], "msg": message, "type": "weak"}])
     user.password_hash = await runtime.passwords.hash(new_password)
-    await repository.spend_all(uow.session, company_id, user.id, now)
-    await sessions_repository.revoke_user_sessions(uow.session, company_id, user.id, except_family=None)
+    await PasswordResetRepository(uow.session, company_id).spend_all(user.id, now)
+    await RefreshTokenRepository(uow.session, company_id).revoke_user_sessions(user.id, except_family=None)

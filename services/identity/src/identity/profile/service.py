@@ -4,11 +4,11 @@ from uuid import UUID
 
 from common.db import UnitOfWork
 from common.errors import ValidationProblem
-from identity.password_reset import repository as reset_repository
+from identity.password_reset.repository import PasswordResetRepository
 from identity.profile.schemas import PasswordChange
 from identity.runtime import IdentityRuntime
-from identity.sessions import repository as sessions_repository
 from identity.sessions import service as sessions_service
+from identity.sessions.repository import RefreshTokenRepository
 from identity.users import service as users_service
 
 
@@ -35,5 +35,5 @@ async def change_password(
         )
     keep = await sessions_service.family_of(uow, company_id, user_id, refresh_token)
     user.password_hash = await runtime.passwords.hash(change.new_password)
-    await sessions_repository.revoke_user_sessions(uow.session, company_id, user_id, except_family=keep)
-    await reset_repository.spend_all(uow.session, company_id, user_id)
+    await RefreshTokenRepository(uow.session, company_id).revoke_user_sessions(user_id, except_family=keep)
+    await PasswordResetRepository(uow.session, company_id).spend_all(user_id)

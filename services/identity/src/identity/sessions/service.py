@@ -23,9 +23,10 @@ from identity.keys.service import sign_access_token
 from identity.models import RefreshToken, User
 from identity.runtime import IdentityRuntime
 from identity.secret_tokens import company_of, new_token, token_hash
-from identity.sessions import repository, throttle
-from identity.users import repository as users_repository
+from identity.sessions import throttle
+from identity.sessions.repository import LoginAttemptRepository, RefreshTokenRepository
 from identity.users import service as users_service
+from identity.users.repository import LoginIdentityRepository, UserRepository
 from identity.users.schemas import UserRead
 
 log = logging.getLogger(__name__)
@@ -54,8 +55,7 @@ async def _issue(uow: UnitOfWork, runtime: IdentityRuntime, user: User, family_i
     settings = runtime.settings
     refresh = new_token(user.company_id)
     expires_at = datetime.now(UTC) + timedelta(days=settings.refresh_token_ttl_days)
-    repository.add_refresh_token(
-        uow.session,
+    RefreshTokenRepository(uow.session, user.company_id).add(
         RefreshToken(
             company_id=user.company_id,
             user_id=user.id,
@@ -102,10 +102,10 @@ async def login(
         window=LOGIN_WINDOW,
     )
     user: User | None = None
-    identity = await users_repository.find_login(uow.session, key)
+    identity = await LoginIdentityRepository(uow.session).find_login(key)
     if identity is not None:
         await uow.set_company(identity.company_id)
-        user = await users_repository.get(uow.session, identity.company_id, identity.user_id)
+        user = await UserRepository(uow.session, identity.company_id).get(identity.user_id)
     password_ok = await runtime.passwords.verify(user.password_hash if user else None, password)
     if user is None or not password_ok or not user.is_active:
         await throttle.record(uow, [account, origin], succeeded=False)
@@ -120,16 +120,16 @@ async def refresh(uow: UnitOfWork, runtime: IdentityRuntime, token: str) -> Issu
         return Refused(Unauthorized(SESSION_ENDED))
     await uow.set_company(company_id)
     now = datetime.now(UTC)
-    row = await repository.find_refresh_token(uow.session, company_id, token_hash(token))
+    row = await RefreshTokenRepository(uow.session, company_id).find_token(token_hash(token))
     if row is None or row.revoked_at is not None or row.expires_at <= now:
         return Refused(Unauthorized(SESSION_ENDED))
     if row.used_at is not None:
         log.warning("refresh token reuse in family %s of user %s: family revoked", row.family_id, row.user_id)
-        await repository.revoke_family(uow.session, company_id, row.family_id, now)
+        await RefreshTokenRepository(uow.session, company_id).revoke_family(row.family_id, now)
         return Refused(Unauthorized(REUSED))
-    user = await users_repository.get(uow.session, company_id, row.user_id)
+    user = await UserRepository(uow.session, company_id).get(row.user_id)
     if user is None or not user.is_active:
-        await repository.revoke_family(uow.session, company_id, row.family_id, now)
+        await RefreshTokenRepository(uow.session, company_id).revoke_family(row.family_id, now)
         return Refused(Unauthorized(SESSION_ENDED))
     row.used_at = now
     return await _issue(uow, runtime, user, row.family_id)
@@ -141,20 +141,20 @@ async def logout(uow: UnitOfWork, token: str) -> None:
     if company_id is None:
         return
     await uow.set_company(company_id)
-    row = await repository.find_refresh_token(uow.session, company_id, token_hash(token))
+    row = await RefreshTokenRepository(uow.session, company_id).find_token(token_hash(token))
     if row is not None:
-        await repository.revoke_family(uow.session, company_id, row.family_id, datetime.now(UTC))
+        await RefreshTokenRepository(uow.session, company_id).revoke_family(row.family_id, datetime.now(UTC))
 
 
 async def family_of(uow: UnitOfWork, company_id: UUID, user_id: UUID, token: str | None) -> UUID | None:
     """The session family of a live refresh token of this user, if the caller sent one."""
     if not token or company_of(token) != company_id:
         return None
-    row = await repository.find_refresh_token(uow.session, company_id, token_hash(token))
+    row = await RefreshTokenRepository(uow.session, company_id).find_token(token_hash(token))
     if row is None or row.user_id != user_id or row.revoked_at is not None:
         return None
     return row.family_id
 
 
 async def purge_login_attempts(uow: UnitOfWork, older_than: timedelta) -> int:
-    return await repository.purge_attempts_before(uow.session, datetime.now(UTC) - older_than)
+    return await LoginAttemptRepository(uow.session).purge_attempts_before(datetime.now(UTC) - older_than)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from common.db import UnitOfWork
 from common.errors import TooManyRequests
-from identity.sessions import repository
+from identity.sessions.repository import LoginAttemptRepository
 
 
 def account_key(scope: str, email_key: str) -> str:
@@ -31,7 +31,7 @@ async def ensure_allowed(
     account_failures_only: bool = True,
 ) -> None:
     """Raise 429 (with Retry-After) when the account or the address is over its limit."""
-    await repository.lock_attempt_key(uow.session, account)
+    await LoginAttemptRepository(uow.session).lock_attempt_key(account)
     now = datetime.now(UTC)
     since = now - window
     checks = (
@@ -39,7 +39,9 @@ async def ensure_allowed(
         (address, address_limit, False, "your address"),
     )
     for key, limit, failed_only, whose in checks:
-        count, oldest = await repository.attempts_since(uow.session, key, since, failed_only=failed_only)
+        count, oldest = await LoginAttemptRepository(uow.session).attempts_since(
+            key, since, failed_only=failed_only
+        )
         if count >= limit:
             retry_after = max(1, math.ceil(((oldest or now) + window - now).total_seconds()))
             raise TooManyRequests(
@@ -50,4 +52,4 @@ async def ensure_allowed(
 
 
 async def record(uow: UnitOfWork, keys: list[str], *, succeeded: bool) -> None:
-    await repository.record_attempts(uow.session, keys, succeeded=succeeded)
+    await LoginAttemptRepository(uow.session).record_attempts(keys, succeeded=succeeded)

@@ -15,14 +15,14 @@ from common.db import UnitOfWork
 from common.errors import Conflict, NotFound, ValidationProblem
 from common.web import Page, PageParams
 from contracts.identity import UserCreated, UserDeactivated, UserRolesChanged, UserUpdated
-from identity.companies import repository as companies_repository
-from identity.company_roles import repository as company_roles_repository
+from identity.companies.repository import CompaniesRepository
+from identity.company_roles.repository import CompanyRoleRepository
 from identity.emails import email_key
 from identity.models import User
 from identity.password_reset import service as password_reset_service
 from identity.runtime import IdentityRuntime
-from identity.sessions import repository as sessions_repository
-from identity.users import repository
+from identity.sessions.repository import RefreshTokenRepository
+from identity.users.repository import LoginIdentityRepository, UserRepository
 from identity.users.schemas import RolesUpdate, UserCreate, UserRead, UserUpdate
 
 EMAIL_TAKEN = "An account with this email address already exists."
@@ -74,12 +74,12 @@ def state_of(user: UserRead, tokens_valid_after: datetime | None = None) -> dict
 
 
 async def read(uow: UnitOfWork, user: User) -> UserRead:
-    names = await repository.company_role_names(uow.session, user.company_id, [user.id])
+    names = await UserRepository(uow.session, user.company_id).company_role_names([user.id])
     return to_read(user, names[user.id])
 
 
 async def load(uow: UnitOfWork, company_id: UUID, user_id: UUID, *, for_update: bool = False) -> User:
-    user = await repository.get(uow.session, company_id, user_id, for_update=for_update)
+    user = await UserRepository(uow.session, company_id).get(user_id, for_update=for_update)
     if user is None:
         raise NotFound("No such user.")
     return user
@@ -87,7 +87,7 @@ async def load(uow: UnitOfWork, company_id: UUID, user_id: UUID, *, for_update: 
 
 async def resolve_company_roles(uow: UnitOfWork, company_id: UUID, names: Sequence[str]) -> list[UUID]:
     """The ids of the named company roles; a 422 naming every unknown one."""
-    roles = await company_roles_repository.by_names(uow.session, company_id, names)
+    roles = await CompanyRoleRepository(uow.session, company_id).by_names(names)
     known = {role.name.lower(): role.id for role in roles}
     errors = [
         {
@@ -125,18 +125,18 @@ async def create(
         system_roles=with_base_role(system_roles),
     )
     taken = Conflict(EMAIL_TAKEN, errors=[{"loc": ["body", "email"], "msg": EMAIL_TAKEN, "type": "taken"}])
-    if await repository.find_login(uow.session, email_key(email)) is not None:
+    if await LoginIdentityRepository(uow.session).find_login(email_key(email)) is not None:
         raise taken
     try:
         # A savepoint: a concurrent creation of the same address surfaces as a conflict, not a 500.
         async with uow.session.begin_nested():
-            repository.add(uow.session, user)
+            UserRepository(uow.session, company_id).add(user)
             await uow.session.flush()
-            if not await repository.claim_login(uow.session, email_key(email), company_id, user.id):
+            if not await UserRepository(uow.session, company_id).claim_login(email_key(email), user.id):
                 raise taken
     except IntegrityError as exc:
         raise taken from exc
-    await repository.replace_company_roles(uow.session, company_id, user.id, role_ids)
+    await UserRepository(uow.session, company_id).replace_company_roles(user.id, role_ids)
     created = await read(uow, user)
     await uow.publish(UserCreated.model_validate(state_of(created)), company_id=company_id)
     return created
@@ -147,8 +147,8 @@ async def get(uow: UnitOfWork, company_id: UUID, user_id: UUID) -> UserRead:
 
 
 async def search(uow: UnitOfWork, company_id: UUID, q: str | None, page: PageParams) -> Page[UserRead]:
-    users, total = await repository.search(uow.session, company_id, q, page.offset, page.page_size)
-    names = await repository.company_role_names(uow.session, company_id, [u.id for u in users])
+    users, total = await UserRepository(uow.session, company_id).search(q, page.offset, page.page_size)
+    names = await UserRepository(uow.session, company_id).company_role_names([u.id for u in users])
     return Page(
         items=[to_read(u, names[u.id]) for u in users], total=total, page=page.page, page_size=page.page_size
     )
@@ -160,8 +160,10 @@ async def update(uow: UnitOfWork, company_id: UUID, user_id: UUID, changes: User
     if changes.email is not None and changes.email != user.email:
         if email_key(changes.email) != email_key(user.email):
             # Released first: a user holds one login identity, so the new one would collide with it.
-            await repository.release_login(uow.session, email_key(user.email), company_id, user.id)
-            if not await repository.claim_login(uow.session, email_key(changes.email), company_id, user.id):
+            await UserRepository(uow.session, company_id).release_login(email_key(user.email), user.id)
+            if not await UserRepository(uow.session, company_id).claim_login(
+                email_key(changes.email), user.id
+            ):
                 raise Conflict(
                     EMAIL_TAKEN, errors=[{"loc": ["body", "email"], "msg": EMAIL_TAKEN, "type": "taken"}]
                 )
@@ -189,7 +191,7 @@ def revoke_issued_tokens(user: User) -> None:
 
 async def _ensure_an_admin_remains(uow: UnitOfWork, user: User) -> None:
     is_admin = user.is_active and SystemRole.ADMIN.value in user.system_roles
-    if is_admin and await repository.count_active_admins(uow.session, user.company_id) <= 1:
+    if is_admin and await UserRepository(uow.session, user.company_id).count_active_admins() <= 1:
         raise Conflict("The company must keep at least one active admin.")
 
 
@@ -205,7 +207,7 @@ async def deactivate(uow: UnitOfWork, company_id: UUID, user_id: UUID, acting_us
     user.is_active = False
     user.deactivated_at = datetime.now(UTC)
     revoke_issued_tokens(user)
-    await sessions_repository.revoke_user_sessions(uow.session, company_id, user.id, except_family=None)
+    await RefreshTokenRepository(uow.session, company_id).revoke_user_sessions(user.id, except_family=None)
     await uow.session.flush()
     deactivated = await read(uow, user)
     await uow.publish(
@@ -222,7 +224,7 @@ async def replace_roles(uow: UnitOfWork, company_id: UUID, user_id: UUID, roles:
     role_ids = await resolve_company_roles(uow, company_id, with_default_company_role(roles.company_roles))
     before = await read(uow, user)
     user.system_roles = system_roles
-    await repository.replace_company_roles(uow.session, company_id, user.id, role_ids)
+    await UserRepository(uow.session, company_id).replace_company_roles(user.id, role_ids)
     await uow.session.flush()
     after = await read(uow, user)
     if not (set(before.system_roles) <= set(after.system_roles)) or not (
@@ -243,8 +245,8 @@ async def replace_roles(uow: UnitOfWork, company_id: UUID, user_id: UUID, roles:
 
 async def publish_roles_changed(uow: UnitOfWork, company_id: UUID, user_ids: Sequence[UUID]) -> None:
     """After a company role was renamed or deleted: the new state of every user who held it."""
-    users = await repository.get_many(uow.session, company_id, user_ids)
-    names = await repository.company_role_names(uow.session, company_id, [u.id for u in users])
+    users = await UserRepository(uow.session, company_id).get_many(user_ids)
+    names = await UserRepository(uow.session, company_id).company_role_names([u.id for u in users])
     for user in users:
         # The tokens they hold name the old role.
         revoke_issued_tokens(user)
@@ -272,6 +274,6 @@ async def create_by_admin(
     )
     if data.password is None:
         user = await load(uow, company_id, created.id)
-        company_name = await companies_repository.name_of(uow.session, company_id)
+        company_name = await CompaniesRepository(uow.session, company_id).name()
         await password_reset_service.send_invitation(uow, runtime, user, company_name)
     return created
