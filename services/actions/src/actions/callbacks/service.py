@@ -8,7 +8,8 @@ from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from actions.callbacks import repository, tokens
+from actions.callbacks import tokens
+from actions.callbacks.repository import CallbackRepository
 from actions.callbacks.schemas import CallbackAccepted, CallbackOutcome
 from actions.config import ActionsSettings
 from actions.models import Callback
@@ -24,7 +25,7 @@ async def open_callback(
 ) -> tuple[Callback, str]:
     """The request's callback row and its URL; the URL expires with the task's timeout."""
     expires_at = datetime.now(UTC) + timedelta(seconds=max(1, request.timeout_seconds))
-    row = await repository.open_for_request(session, company_id, request, expires_at)
+    row = await CallbackRepository(session, company_id).open_for_request(request, expires_at)
     token = tokens.issue(
         settings.callback_secret.get_secret_value(),
         tokens.CallbackClaim(company_id=company_id, callback_id=row.id, expires_at=row.expires_at),
@@ -60,14 +61,14 @@ async def accept_callback(
     # The token is signed, so the company it names is the caller's: scope the transaction to it
     # and let row-level security do the rest.
     await uow.set_company(claim.company_id)
-    row = await repository.lock(uow.session, claim.company_id, claim.callback_id)
+    row = await CallbackRepository(uow.session, claim.company_id).lock(claim.callback_id)
     if row is None:
         raise NotFound("This callback URL is not known.")
     if row.used_at is not None:
         raise Conflict("This callback URL has already been used.")
     if row.expires_at <= now:
         raise Gone("This callback URL has expired.")
-    await repository.mark_used(uow.session, claim.company_id, row.id)
+    await CallbackRepository(uow.session, claim.company_id).mark_used(row.id)
     common = {
         "request_id": row.request_id,
         "workflow_instance_id": row.workflow_instance_id,

@@ -17,8 +17,7 @@ import time
 from collections import Counter
 from uuid import UUID
 
-from actions.runner import repository
-from actions.runner.repository import Claim
+from actions.runner.repository import ActionQueueRepository, Claim
 from actions.runner.service import ActionRunner
 from common.db import Database
 from contracts.ids import uuid7
@@ -45,8 +44,7 @@ class ActionPool:
         if free <= 0:
             return 0
         async with self.db.unit_of_work() as uow:
-            claims = await repository.claim(
-                uow.session,
+            claims = await ActionQueueRepository(uow.session).claim(
                 self.owner,
                 busy={company: n for company, n in self.in_flight.items() if n > 0},
                 company_cap=self.settings.company_max_in_flight,
@@ -105,7 +103,7 @@ class ActionPool:
                 await task
         try:
             async with self.db.unit_of_work() as uow:
-                released = await repository.release(uow.session, self.owner)
+                released = await ActionQueueRepository(uow.session).release(self.owner)
             if released:
                 log.info("handed back %d action jobs", released)
         except Exception:
@@ -122,7 +120,7 @@ class ActionPool:
                 await asyncio.wait(set(self._tasks), return_when=asyncio.FIRST_COMPLETED)
                 continue
             async with self.db.unit_of_work() as uow:
-                due_in = await repository.next_due_in(uow.session)
+                due_in = await ActionQueueRepository(uow.session).next_due_in()
             if due_in is None:
                 return
             await asyncio.sleep(min(max(due_in, 0.005), 0.2))

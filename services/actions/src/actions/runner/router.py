@@ -2,7 +2,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse
 
 from actions.deps import RunnerDep
-from actions.runner.repository import queue_figures
+from actions.runner.repository import ActionQueueRepository
 from actions.runner.schemas import ActionMetricsRead
 from common.auth import AdminClaims
 from common.web import UoW
@@ -28,7 +28,7 @@ async def prometheus_metrics(runner: RunnerDep, request: Request) -> PlainTextRe
     and read by the autoscaler."""
     lag = await request.app.state.lag_probe.get()
     async with request.app.state.db.unit_of_work() as uow:
-        queue = await queue_figures(uow.session)
+        queue = await ActionQueueRepository(uow.session).queue_figures()
     pool = getattr(request.app.state, "pool", None)
     in_flight = pool.running if pool is not None else None
     return PlainTextResponse(

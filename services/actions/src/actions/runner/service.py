@@ -22,15 +22,14 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from actions.allowlist.service import allowlist_for
-from actions.callbacks import repository as callbacks_repository
+from actions.callbacks.repository import CallbackRepository
 from actions.callbacks.service import open_callback
 from actions.config import ActionsSettings
 from actions.models import JobStatus
-from actions.runner import repository
 from actions.runner.client import CallResponse, OutboundClient
 from actions.runner.guard import Allowlist, Resolver, TargetRefused, check_target, system_resolver
 from actions.runner.metrics import RunnerMetrics
-from actions.runner.repository import Claim
+from actions.runner.repository import ActionJobRepository, Claim
 from actions.runner.retry import backoff_delay, call_budget, is_retryable_status, retry_after_seconds
 from actions.runner.schemas import ActionMetricsRead, ConsumerLag, HostMetrics
 from actions.runner.transforms import TransformError, apply_transform, as_output
@@ -140,9 +139,7 @@ class ActionRunner:
         company_id = envelope.company_id
         if company_id is None:
             raise PoisonMessage("an action request must name its company")
-        queued = await repository.enqueue(
-            uow.session,
-            company_id,
+        queued = await ActionJobRepository(uow.session, company_id).enqueue(
             request,
             action_host(request.action_url),
             budget_seconds=self.budget(request),
@@ -203,9 +200,10 @@ class ActionRunner:
         """Count the call and hold the job for it. The callback is committed here, before the
         call: a receiver may post it before the call returns."""
         async with db.unit_of_work(claim.company_id) as uow:
-            job = await repository.take(uow.session, claim)
+            jobs = ActionJobRepository(uow.session, claim.company_id)
+            job = await jobs.take(claim)
             if job is None:
-                await repository.dequeue(uow.session, claim)
+                await jobs.dequeue(claim)
                 return None
             request = ActionRequested.model_validate(job.request)
             max_calls = self._max_calls(request)
@@ -319,8 +317,7 @@ class ActionRunner:
             fits = datetime.now(UTC) + timedelta(seconds=delay + self._timeout(prepared.request))
             if fits <= prepared.answer_by:
                 async with db.unit_of_work(claim.company_id) as uow:
-                    await repository.schedule_retry(
-                        uow.session,
+                    await ActionJobRepository(uow.session, claim.company_id).schedule_retry(
                         claim,
                         owner,
                         delay,
@@ -348,15 +345,14 @@ class ActionRunner:
         status = JobStatus.SUCCEEDED if outcome.ok else JobStatus.FAILED
         if callback_id is not None and expires_at is not None:
             # Holding the callback row orders this result before any callback result.
-            callback = await callbacks_repository.lock(uow.session, claim.company_id, callback_id)
+            callback = await CallbackRepository(uow.session, claim.company_id).lock(callback_id)
             if callback is None or callback.used_at is not None:
                 status = JobStatus.SUPERSEDED
             elif outcome.ok:
                 status = JobStatus.AWAITING_CALLBACK
             else:
-                await callbacks_repository.mark_used(uow.session, claim.company_id, callback_id)
-        job = await repository.finish(
-            uow.session,
+                await CallbackRepository(uow.session, claim.company_id).mark_used(callback_id)
+        job = await ActionJobRepository(uow.session, claim.company_id).finish(
             claim,
             owner,
             status=status,
@@ -438,7 +434,7 @@ class ActionRunner:
     async def metrics_for(
         self, session: AsyncSession, company_id: UUID, lag: dict[int, int] | None
     ) -> ActionMetricsRead:
-        rows = await repository.host_stats(session, company_id)
+        rows = await ActionJobRepository(session, company_id).host_stats()
         hosts = [
             HostMetrics(
                 host=row["host"],

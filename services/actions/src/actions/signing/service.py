@@ -7,16 +7,16 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from actions.models import CompanySecret
-from actions.signing import repository
+from actions.signing.repository import SigningSecretRepository
 from actions.signing.schemas import SigningSecretRead
 from actions.signing.webhooks import generate_secret
 
 
 async def _current(session: AsyncSession, company_id: UUID) -> CompanySecret:
-    row = await repository.get(session, company_id)
+    row = await SigningSecretRepository(session, company_id).get()
     if row is None:
-        await repository.insert_if_missing(session, company_id, generate_secret())
-        row = await repository.get(session, company_id)
+        await SigningSecretRepository(session, company_id).insert_if_missing(generate_secret())
+        row = await SigningSecretRepository(session, company_id).get()
     assert row is not None
     return row
 
@@ -48,7 +48,9 @@ async def rotate_signing_secret(
     session: AsyncSession, company_id: UUID, grace: timedelta
 ) -> SigningSecretRead:
     await _current(session, company_id)
-    row = await repository.get(session, company_id, for_update=True)
+    row = await SigningSecretRepository(session, company_id).get(for_update=True)
     assert row is not None
-    row = await repository.replace(session, row, generate_secret(), datetime.now(UTC) + grace)
+    row = await SigningSecretRepository(session, company_id).replace(
+        row, generate_secret(), datetime.now(UTC) + grace
+    )
     return _read(row)
