@@ -22,7 +22,7 @@ from uuid import UUID
 
 from sqlalchemy import ColumnElement, DateTime, Select, func, inspect, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, QueryableAttribute, mapped_column
 
 from common.db import UnitOfWork
 from common.errors import NotFound
@@ -154,7 +154,7 @@ class CompanyRepository(Generic[ModelT]):
     async def slice_after(
         self,
         stmt: Select[RowT],
-        order: Sequence[ColumnElement[Any]],
+        order: Sequence[ColumnElement[Any] | QueryableAttribute[Any]],
         after: Sequence[Any] | None,
         *,
         limit: int,

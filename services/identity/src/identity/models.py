@@ -32,6 +32,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from common.auth import SystemRole
 from common.db import service_metadata
+from common.repository import SoftDeletable
 from contracts.ids import uuid7
 
 metadata = service_metadata("identity")
@@ -78,7 +79,7 @@ class User(Timestamps, Base):
     tokens_valid_after: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class CompanyRole(Timestamps, Base):
+class CompanyRole(SoftDeletable, Timestamps, Base):
     __tablename__ = "company_roles"
     __table_args__ = (
         ForeignKeyConstraint(["company_id"], ["identity.companies.company_id"], ondelete="CASCADE"),
@@ -194,4 +195,12 @@ class LoginAttempt(Base):
 # Emails and role names are unique per company case-insensitively (emails are also unique across
 # companies, through `login_identities`).
 Index("uq_users_company_id_email", User.company_id, func.lower(User.email), unique=True)
-Index("uq_company_roles_company_id_name", CompanyRole.company_id, func.lower(CompanyRole.name), unique=True)
+# A deleted role keeps its row (and its name, for the history that names it); its name is free
+# for a new role.
+Index(
+    "uq_company_roles_company_id_name",
+    CompanyRole.company_id,
+    func.lower(CompanyRole.name),
+    unique=True,
+    postgresql_where=CompanyRole.deleted_at.is_(None),
+)

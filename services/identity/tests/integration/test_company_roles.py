@@ -2,6 +2,9 @@
 
 import httpx
 from identity_testkit import Account, create_member, problem_locs, sign_up
+from sqlalchemy import text
+
+from common.db import Database
 
 ROLES = "/api/identity/company-roles"
 
@@ -89,3 +92,44 @@ class TestDeleteRole:
         response = await client.delete(f"{ROLES}/{role['id']}", headers=admin.headers())
         assert response.status_code == 409
         assert "cannot be deleted" in response.json()["detail"]
+
+
+class TestDeletedRoleIsSoftDeleted:
+    async def test_the_row_stays_and_the_name_is_free_again(
+        self, client: httpx.AsyncClient, db: Database
+    ) -> None:
+        admin = await sign_up(client)
+        role = (await create_role(client, admin, "Finance")).json()
+        assert (await client.delete(f"{ROLES}/{role['id']}", headers=admin.headers())).status_code == 204
+
+        roles = (await client.get(ROLES, headers=admin.headers())).json()
+        assert [r["name"] for r in roles] == ["user"]
+        async with db.unit_of_work(admin.company_id) as uow:
+            deleted_at = await uow.session.scalar(
+                text("SELECT deleted_at FROM identity.company_roles WHERE id = :id"), {"id": role["id"]}
+            )
+        assert deleted_at is not None
+
+        again = await create_role(client, admin, "finance")
+        assert again.status_code == 201
+        assert again.json()["id"] != role["id"]
+
+    async def test_a_deleted_role_cannot_be_given_or_deleted_again(self, client: httpx.AsyncClient) -> None:
+        admin = await sign_up(client)
+        role = (await create_role(client, admin, "Finance")).json()
+        await client.delete(f"{ROLES}/{role['id']}", headers=admin.headers())
+        assert (await client.delete(f"{ROLES}/{role['id']}", headers=admin.headers())).status_code == 404
+        patched = await client.patch(f"{ROLES}/{role['id']}", json={"name": "Money"}, headers=admin.headers())
+        assert patched.status_code == 404
+        member = await client.post(
+            "/api/identity/users",
+            json={
+                "email": "late@example.com",
+                "first_name": "Late",
+                "last_name": "Comer",
+                "system_roles": ["user"],
+                "company_roles": ["user", "Finance"],
+            },
+            headers=admin.headers(),
+        )
+        assert member.status_code == 422

@@ -6,7 +6,7 @@ from sqlalchemy.dialects.postgresql import insert
 
 from common.repository import CompanyRepository
 from contracts.ids import uuid7
-from identity.models import CompanyRole
+from identity.models import CompanyRole, UserCompanyRole
 
 
 class CompanyRoleRepository(CompanyRepository[CompanyRole]):
@@ -55,5 +55,12 @@ class CompanyRoleRepository(CompanyRepository[CompanyRole]):
             return None
         return await self.get(role_id)
 
-    async def remove(self, role_id: UUID) -> None:
-        await self.session.execute(delete(CompanyRole).where(self.owned(), CompanyRole.id == role_id))
+    async def remove(self, role: CompanyRole) -> None:
+        """Delete a role: its holders lose it, its row stays (soft-deleted)."""
+        await self.session.execute(
+            delete(UserCompanyRole).where(
+                self.owned(UserCompanyRole), UserCompanyRole.company_role_id == role.id
+            )
+        )
+        await self.soft_delete(role)
+        await self.session.flush()

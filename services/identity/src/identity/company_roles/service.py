@@ -81,6 +81,6 @@ async def delete(uow: UnitOfWork, company_id: UUID, role_id: UUID) -> None:
     if role.is_default:
         raise Conflict(f"The default role {role.name!r} cannot be deleted: every user holds it.")
     holders = await UserRepository(uow.session, company_id).users_with_company_role(role.id)
-    await CompanyRoleRepository(uow.session, company_id).remove(role.id)
+    await CompanyRoleRepository(uow.session, company_id).remove(role)
     await uow.session.flush()
     await users_service.publish_roles_changed(uow, company_id, holders)
