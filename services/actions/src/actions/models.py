@@ -6,11 +6,12 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import DateTime, Float, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import DateTime, Float, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from common.db import Timestamped, service_metadata
+from common.repository import SoftDeletable
 from contracts.ids import uuid7
 
 metadata = service_metadata("actions")
@@ -44,11 +45,20 @@ class CompanySecret(Timestamped, Base):
     previous_valid_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
-class AllowlistEntry(Timestamped, Base):
-    """A private target a company may call: a CIDR block or a host name."""
+class AllowlistEntry(SoftDeletable, Timestamped, Base):
+    """A private target a company may call: a CIDR block or a host name. A removed entry is
+    soft-deleted (what was allowed when stays known); only live entries are unique."""
 
     __tablename__ = "company_allowlist"
-    __table_args__ = (UniqueConstraint("company_id", "entry"),)
+    __table_args__ = (
+        Index(
+            "uq_company_allowlist_company_id_entry",
+            "company_id",
+            "entry",
+            unique=True,
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
+    )
 
     company_id: Mapped[UUID] = mapped_column(primary_key=True)
     id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid7)

@@ -2,10 +2,13 @@
 
 import httpx
 import pytest
+from sqlalchemy import text
 
+from actions.allowlist.service import allowlist_for
 from actions.consumers import build_consumer
 from actions.main import create_app
 from actions.runner.pool import ActionPool
+from common.db import Database
 from common.testing.infra import claims_headers
 from contracts.ids import uuid7
 
@@ -161,3 +164,34 @@ class TestMetrics:
         # The autoscaler's figure: the job waited, then nothing was left.
         assert "actions_jobs_outstanding 1" in queued.text
         assert "actions_jobs_outstanding 0" in response.text
+
+
+class TestRemovedEntriesAreSoftDeleted:
+    async def test_the_row_stays_and_the_entry_can_be_added_again(
+        self, client: httpx.AsyncClient, db: Database
+    ) -> None:
+        company = uuid7()
+        first = await client.post(
+            "/api/actions/allowlist", json={"entry": "10.0.0.0/8"}, headers=admin(company)
+        )
+        removed = await client.delete(f"/api/actions/allowlist/{first.json()['id']}", headers=admin(company))
+        assert removed.status_code == 204
+
+        again = await client.delete(f"/api/actions/allowlist/{first.json()['id']}", headers=admin(company))
+        assert again.status_code == 404
+        async with db.unit_of_work(company) as uow:
+            allowed = await allowlist_for(uow.session, company)
+            deleted_at = await uow.session.scalar(
+                text("SELECT deleted_at FROM actions.company_allowlist WHERE id = :id"),
+                {"id": first.json()["id"]},
+            )
+        assert allowed.is_empty
+        assert deleted_at is not None
+
+        readded = await client.post(
+            "/api/actions/allowlist", json={"entry": "10.0.0.0/8"}, headers=admin(company)
+        )
+        assert readded.status_code == 201
+        assert readded.json()["id"] != first.json()["id"]
+        listed = await client.get("/api/actions/allowlist", headers=admin(company))
+        assert [e["id"] for e in listed.json()] == [readded.json()["id"]]

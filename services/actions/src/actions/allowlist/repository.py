@@ -1,6 +1,5 @@
 from uuid import UUID
 
-from sqlalchemy import delete
 from sqlalchemy.dialects.postgresql import insert
 
 from actions.models import AllowlistEntry
@@ -21,7 +20,10 @@ class AllowlistRepository(CompanyRepository[AllowlistEntry]):
         row_id = await self.session.scalar(
             insert(AllowlistEntry)
             .values(company_id=self.company_id, entry=entry, kind=kind, note=note)
-            .on_conflict_do_nothing(index_elements=[AllowlistEntry.company_id, AllowlistEntry.entry])
+            .on_conflict_do_nothing(
+                index_elements=[AllowlistEntry.company_id, AllowlistEntry.entry],
+                index_where=AllowlistEntry.deleted_at.is_(None),
+            )
             .returning(AllowlistEntry.id)
         )
         if row_id is None:
@@ -29,9 +31,10 @@ class AllowlistRepository(CompanyRepository[AllowlistEntry]):
         return await self.session.get_one(AllowlistEntry, (self.company_id, row_id))
 
     async def remove(self, entry_id: UUID) -> bool:
-        result = await self.session.execute(
-            delete(AllowlistEntry)
-            .where(self.owned(), AllowlistEntry.id == entry_id)
-            .returning(AllowlistEntry.id)
-        )
-        return result.scalar_one_or_none() is not None
+        """Soft-delete a live entry; False when there is none of that id."""
+        entry = await self.find(AllowlistEntry.id == entry_id, for_update=True)
+        if entry is None:
+            return False
+        await self.soft_delete(entry)
+        await self.session.flush()
+        return True
