@@ -125,7 +125,9 @@ class DefinitionSummary(BaseModel):
 
     model_config = ConfigDict(from_attributes=True)
 
-    head_fields: ClassVar[frozenset[str]] = frozenset({"id", "key", "latest_version", "created_at", "updated_at"})
+    head_fields: ClassVar[frozenset[str]] = frozenset(
+        {"id", "key", "latest_version", "created_at", "updated_at"}
+    )
 
     @classmethod
     def of(cls: type[SummaryT], head: DefinitionHead, latest: object, **extra: Any) -> SummaryT:
@@ -238,7 +240,6 @@ class VersionedDefinitions(Generic[HeadT, VersionT, SummaryT, ReadT, VersionSumm
             await uow.publish(self.archived_event(key))
         latest = await self.get_version(uow, key, head.latest_version)
         return self.summary.of(head, latest)
-
 
 
 def add_read_routes(
