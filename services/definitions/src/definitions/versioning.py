@@ -7,6 +7,7 @@ how a version is published, what archiving must check first).
 """
 
 from collections.abc import Awaitable, Callable, Sequence
+from types import GenericAlias
 from typing import Any, ClassVar, Generic, TypeVar
 
 from fastapi import APIRouter
@@ -87,9 +88,13 @@ class VersionedRepository(CompanyRepository[HeadT], Generic[HeadT, VersionT]):
         stmt = self.select_versions(key).order_by(self._version("version").desc())
         return list(await self.session.scalars(stmt))
 
-    async def add_version(self, definition: VersionT) -> None:
+    async def add_version(self, head: HeadT, definition: VersionT, version: int) -> None:
+        """Store `definition` as version `version` of `head`, which becomes its latest (and
+        live again, if it was archived)."""
         self.session.add(definition)
         await self.session.flush()
+        head.latest_version = version
+        head.deleted_at = None
 
     async def search(
         self,
@@ -267,35 +272,39 @@ def add_read_routes(
     async def archive(key: str, uow: UoW, _: DesignerClaims) -> Any:
         return await definitions.archive(uow, key)
 
-    router.add_api_route(
-        f"{path}/{{key}}",
-        get_latest,
-        methods=["GET"],
-        response_model=definitions.read,
-        name=f"get_{name}",
-        description=f"The latest version of a {noun}, with its version history.",
-    )
-    router.add_api_route(
-        f"{path}/{{key}}/versions",
-        list_history,
-        methods=["GET"],
-        response_model=list[definitions.version_summary],  # type: ignore[name-defined]
-        name=f"list_{name}_versions",
-        description=f"Every published version of a {noun}, newest first.",
-    )
-    router.add_api_route(
-        f"{path}/{{key}}/versions/{{version}}",
-        get_one_version,
-        methods=["GET"],
-        response_model=definitions.version_read_model,
-        name=f"get_{name}_version",
-        description=f"One version of a {noun}, exactly as it was published.",
-    )
-    router.add_api_route(
-        f"{path}/{{key}}/archive",
-        archive,
-        methods=["POST"],
-        response_model=definitions.summary,
-        name=f"archive_{name}",
-        description=archive_doc,
-    )
+    routes: list[tuple[str, Callable[..., Awaitable[Any]], str, Any, str, str]] = [
+        (
+            "",
+            get_latest,
+            "GET",
+            definitions.read,
+            f"get_{name}",
+            f"The latest version of a {noun}, with its version history.",
+        ),
+        (
+            "/versions",
+            list_history,
+            "GET",
+            GenericAlias(list, (definitions.version_summary,)),
+            f"list_{name}_versions",
+            f"Every published version of a {noun}, newest first.",
+        ),
+        (
+            "/versions/{version}",
+            get_one_version,
+            "GET",
+            definitions.version_read_model,
+            f"get_{name}_version",
+            f"One version of a {noun}, exactly as it was published.",
+        ),
+        ("/archive", archive, "POST", definitions.summary, f"archive_{name}", archive_doc),
+    ]
+    for suffix, endpoint, method, response_model, operation, description in routes:
+        router.add_api_route(
+            f"{path}/{{key}}{suffix}",
+            endpoint,
+            methods=[method],
+            response_model=response_model,
+            name=operation,
+            description=description,
+        )

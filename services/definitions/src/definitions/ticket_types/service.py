@@ -110,11 +110,9 @@ async def publish(uow: UnitOfWork, pending: PendingTicketType) -> PublishedVersi
         display_layout=spec.display_layout,
         created_by=uow.actor.id,
     )
-    await repository(uow).add_version(definition)
-    head.latest_version = version
+    await repository(uow).add_version(head, definition, version)
     head.workflow_key = pending.workflow_key
     head.prefix = spec.prefix
-    head.deleted_at = None
     await uow.publish(
         events.TicketDefinitionPublished(
             ticket_definition_id=definition.id,

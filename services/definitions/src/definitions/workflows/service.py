@@ -90,9 +90,7 @@ async def publish_version(
             for position, t in enumerate(spec.transitions)
         ],
     )
-    await repository(uow).add_version(definition)
-    head.latest_version = version
-    head.deleted_at = None
+    await repository(uow).add_version(head, definition, version)
     await uow.publish(
         events.WorkflowDefinitionPublished(
             workflow_definition_id=definition.id,
