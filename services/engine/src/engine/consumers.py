@@ -29,10 +29,6 @@ TOPICS = (
 )
 
 
-def _definitions(uow: UnitOfWork) -> DefinitionRepository:
-    return DefinitionRepository.of(uow)
-
-
 def build_engine_consumer(db: Database, settings: EngineSettings) -> EventConsumer:
     consumer = EventConsumer.for_service(db, settings)
 
@@ -46,19 +42,19 @@ def build_engine_consumer(db: Database, settings: EngineSettings) -> EventConsum
     async def on_workflow_published(
         payload: WorkflowDefinitionPublished, envelope: Envelope, uow: UnitOfWork
     ) -> None:
-        await definitions.store_workflow_definition(_definitions(uow), payload)
+        await definitions.store_workflow_definition(DefinitionRepository.of(uow), payload)
 
     @consumer.on(WorkflowDefinitionArchived)
     async def on_workflow_archived(
         payload: WorkflowDefinitionArchived, envelope: Envelope, uow: UnitOfWork
     ) -> None:
-        await definitions.archive_workflow_definition(_definitions(uow), payload)
+        await definitions.archive_workflow_definition(DefinitionRepository.of(uow), payload)
 
     @consumer.on(TicketDefinitionPublished)
     async def on_ticket_definition(
         payload: TicketDefinitionPublished, envelope: Envelope, uow: UnitOfWork
     ) -> None:
-        await definitions.store_ticket_definition(_definitions(uow), payload)
+        await definitions.store_ticket_definition(DefinitionRepository.of(uow), payload)
 
     @consumer.on(TicketSubmitted)
     async def on_ticket_submitted(payload: TicketSubmitted, envelope: Envelope, uow: UnitOfWork) -> None:

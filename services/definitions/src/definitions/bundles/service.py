@@ -28,8 +28,10 @@ from definitions.bundles.validation import (
     validate_bundle,
 )
 from definitions.ticket_types import service as ticket_types
+from definitions.ticket_types.repository import TicketTypeRepository
 from definitions.ticket_types.schemas import TicketTypePublishResult, TicketTypeUpdate
 from definitions.workflows import service as workflows
+from definitions.workflows.repository import WorkflowRepository
 
 
 def invalid(findings: Findings, what: str = "The bundle") -> ValidationProblem:
@@ -57,7 +59,7 @@ async def publish_bundle(uow: UnitOfWork, document: Any) -> PublishResult:
 
 async def publish(uow: UnitOfWork, bundle: Bundle, findings: Findings) -> PublishResult:
     spec = bundle.workflow
-    repo = workflows.repository(uow)
+    repo = WorkflowRepository.of(uow)
     head = await repo.lock_head(spec.key)
     latest = await repo.get_version(spec.key, head.latest_version) if head.latest_version else None
     unchanged = latest is not None and head.deleted_at is None and workflows.workflow_spec(latest) == spec
@@ -82,7 +84,7 @@ async def export(uow: UnitOfWork, key: str, version: int | None) -> Bundle:
     """The workflow version (latest by default) with the active ticket types that start it,
     in the very shape an upload takes."""
     definition = await workflows.get_version(uow, key, version)
-    users = await ticket_types.repository(uow).active_latest_using(key)
+    users = await TicketTypeRepository.of(uow).active_latest_using(key)
     return Bundle(
         workflow=workflows.workflow_spec(definition),
         ticket_types=[ticket_types.ticket_type_spec(t) for t in users],
@@ -193,7 +195,7 @@ async def publish_workflow(uow: UnitOfWork, key: str, spec: WorkflowSpec) -> Pub
                 {"loc": ["body", "key"], "path": "key", "msg": f"must be {key!r}", "type": "key_mismatch"}
             ],
         )
-    users = await ticket_types.repository(uow).active_latest_using(key)
+    users = await TicketTypeRepository.of(uow).active_latest_using(key)
     bundle = Bundle(workflow=spec, ticket_types=[ticket_types.ticket_type_spec(t) for t in users])
     found = validate_bundle(bundle)
     findings = Findings(
@@ -202,7 +204,7 @@ async def publish_workflow(uow: UnitOfWork, key: str, spec: WorkflowSpec) -> Pub
     )
     if findings.errors:
         raise invalid(findings, "The workflow")
-    repo = workflows.repository(uow)
+    repo = WorkflowRepository.of(uow)
     head = await repo.lock_head(key)
     latest = await repo.get_version(key, head.latest_version) if head.latest_version else None
     published = await workflows.publish(uow, head, latest, spec)
@@ -214,7 +216,7 @@ async def publish_ticket_type(uow: UnitOfWork, key: str, update: TicketTypeUpdat
     findings = Findings()
     if update.key != key:
         findings.error(["body", "key"], f"must be {key!r}", "key_mismatch")
-    head = await workflows.repository(uow).get_head(update.workflow_key)
+    head = await WorkflowRepository.of(uow).get_head(update.workflow_key)
     if head is None or head.latest_version == 0:
         findings.error(["body", "workflow_key"], f"no workflow {update.workflow_key!r}", "unknown_workflow")
     elif head.deleted_at is not None:

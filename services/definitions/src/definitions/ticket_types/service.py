@@ -27,10 +27,6 @@ definitions = VersionedDefinitions(
 )
 
 
-def repository(uow: UnitOfWork) -> TicketTypeRepository:
-    return TicketTypeRepository.of(uow)
-
-
 def ticket_type_spec(definition: TicketDefinition) -> TicketTypeSpec:
     return TicketTypeSpec.model_validate(definition, from_attributes=True)
 
@@ -67,7 +63,7 @@ async def prepare(
 ) -> PendingTicketType:
     """Lock the ticket type's head and check what only the stored definitions can tell: the
     pinned workflow version exists, and no other ticket type numbers with the same prefix."""
-    repo = repository(uow)
+    repo = TicketTypeRepository.of(uow)
     head = await repo.lock_head(spec.key, workflow_key=workflow_key, prefix=spec.prefix)
     latest = await repo.get_version(spec.key, head.latest_version) if head.latest_version else None
     if spec.workflow_version is not None and spec.workflow_version > workflow_latest_version:
@@ -110,7 +106,7 @@ async def publish(uow: UnitOfWork, pending: PendingTicketType) -> PublishedVersi
         display_layout=spec.display_layout,
         created_by=uow.actor.id,
     )
-    await repository(uow).add_version(head, definition, version)
+    await TicketTypeRepository.of(uow).add_version(head, definition, version)
     head.workflow_key = pending.workflow_key
     head.prefix = spec.prefix
     await uow.publish(

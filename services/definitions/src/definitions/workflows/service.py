@@ -45,10 +45,6 @@ definitions = VersionedDefinitions(
 )
 
 
-def repository(uow: UnitOfWork) -> WorkflowRepository:
-    return WorkflowRepository.of(uow)
-
-
 def workflow_spec(definition: WorkflowDefinition) -> WorkflowSpec:
     """The bundle form of a stored version: what was published, nothing added."""
     return WorkflowSpec.model_validate(definition, from_attributes=True)
@@ -90,7 +86,7 @@ async def publish_version(
             for position, t in enumerate(spec.transitions)
         ],
     )
-    await repository(uow).add_version(head, definition, version)
+    await WorkflowRepository.of(uow).add_version(head, definition, version)
     await uow.publish(
         events.WorkflowDefinitionPublished(
             workflow_definition_id=definition.id,
@@ -184,7 +180,7 @@ def walk_parts(definition: WorkflowDefinition) -> tuple[list[WalkTask], list[Wal
 async def list_tasks(
     uow: UnitOfWork, query: str | None, task_type: str | None, workflow_key: str | None, page: PageParams
 ) -> Page[TaskSummary]:
-    rows, total = await repository(uow).search_tasks(
+    rows, total = await WorkflowRepository.of(uow).search_tasks(
         query, task_type, workflow_key, page.offset, page.page_size
     )
     return Page(

@@ -40,12 +40,8 @@ def task_read(task: TaskInstance, instance: WorkflowInstance) -> TaskRead:
     )
 
 
-def _repo(uow: UnitOfWork) -> TaskRepository:
-    return TaskRepository.of(uow)
-
-
 async def list_tasks(uow: UnitOfWork, f: TaskFilter, page: PageParams) -> Page[TaskRead]:
-    rows, total = await _repo(uow).search(f, page.offset, page.page_size)
+    rows, total = await TaskRepository.of(uow).search(f, page.offset, page.page_size)
     return Page(
         items=[task_read(t, w) for t, w in rows], total=total, page=page.page, page_size=page.page_size
     )
