@@ -90,39 +90,21 @@ async def publish(uow: UnitOfWork, pending: PendingTicketType) -> PublishedVersi
         return PublishedVersion(key=spec.key, version=pending.latest.version, created=False)
     assert uow.company_id is not None
     version = head.latest_version + 1
+    published = spec.model_dump()
     definition = TicketDefinition(
         company_id=uow.company_id,
         ticket_type_id=head.id,
-        key=spec.key,
         version=version,
-        name=spec.name,
-        description=spec.description,
-        prefix=spec.prefix,
-        fields=spec.fields,
-        company_role_access=spec.company_role_access,
         workflow_key=pending.workflow_key,
-        workflow_version=spec.workflow_version,
-        edit_layout=spec.edit_layout,
-        display_layout=spec.display_layout,
         created_by=uow.actor.id,
+        **published,
     )
     await TicketTypeRepository.of(uow).add_version(head, definition, version)
     head.workflow_key = pending.workflow_key
     head.prefix = spec.prefix
     await uow.publish(
         events.TicketDefinitionPublished(
-            ticket_definition_id=definition.id,
-            key=spec.key,
-            version=version,
-            name=spec.name,
-            description=spec.description,
-            prefix=spec.prefix,
-            fields=spec.fields,
-            workflow_key=pending.workflow_key,
-            workflow_version=spec.workflow_version,
-            company_role_access=spec.company_role_access,
-            edit_layout=spec.edit_layout,
-            display_layout=spec.display_layout,
+            ticket_definition_id=definition.id, version=version, workflow_key=pending.workflow_key, **published
         )
     )
     return PublishedVersion(key=spec.key, version=version, created=True)
