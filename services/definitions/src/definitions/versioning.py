@@ -135,15 +135,13 @@ class DefinitionSummary(BaseModel):
     )
 
     @classmethod
-    def of(cls: type[SummaryT], head: DefinitionHead, latest: object, **extra: Any) -> SummaryT:
+    def of(cls: type[SummaryT], head: DefinitionHead, latest: object) -> SummaryT:
         values: dict[str, Any] = {"archived": head.deleted_at is not None, "archived_at": head.deleted_at}
-        for name in cls.model_fields:
-            if name in values or name in extra:
-                continue
+        for name in cls.model_fields.keys() - values.keys():
             source = head if name in cls.head_fields else latest
             if hasattr(source, name):
                 values[name] = getattr(source, name)
-        return cls.model_validate({**values, **extra})
+        return cls.model_validate(values)
 
 
 ReadT = TypeVar("ReadT", bound=BaseModel)
