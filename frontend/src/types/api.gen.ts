@@ -448,46 +448,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/definitions/workflows/{key}/versions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * List Workflow Versions
-         * @description Every published version of a workflow, newest first.
-         */
-        get: operations["list_workflow_versions_api_definitions_workflows__key__versions_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/definitions/workflows/{key}/versions/{version}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Get Workflow Version
-         * @description One version of a workflow, exactly as it was published.
-         */
-        get: operations["get_workflow_version_api_definitions_workflows__key__versions__version__get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/definitions/workflows/{key}/graph": {
         parameters: {
             query?: never;
@@ -530,6 +490,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/definitions/workflows/{key}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Workflow Versions
+         * @description Every published version of a workflow, newest first.
+         */
+        get: operations["list_workflow_versions_api_definitions_workflows__key__versions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/definitions/workflows/{key}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Workflow Version
+         * @description One version of a workflow, exactly as it was published.
+         */
+        get: operations["get_workflow_version_api_definitions_workflows__key__versions__version__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/definitions/workflows/{key}/archive": {
         parameters: {
             query?: never;
@@ -541,8 +541,7 @@ export interface paths {
         put?: never;
         /**
          * Archive Workflow
-         * @description Archive a workflow: it starts nothing new, running instances carry on. Refused (409)
-         *     while an active ticket type still starts it.
+         * @description Archive a workflow: it starts nothing new, running instances carry on. Refused (409) while an active ticket type still starts it.
          */
         post: operations["archive_workflow_api_definitions_workflows__key__archive_post"];
         delete?: never;
@@ -2740,6 +2739,8 @@ export interface components {
         TicketSort: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "number" | "-number" | "title" | "-title" | "status" | "-status" | "relevance";
         /**
          * TicketStatus
+         * @description A ticket's status: SUBMITTED until its workflow starts, then its workflow's status as a
+         *     submitter reads it.
          * @enum {string}
          */
         TicketStatus: "SUBMITTED" | "IN_PROGRESS" | "ON_HOLD" | "ERROR" | "COMPLETED" | "CANCELLED";
@@ -3162,6 +3163,7 @@ export interface components {
         };
         /**
          * TaskStatus
+         * @description A task instance's status: the engine stores it, task events carry it.
          * @enum {string}
          */
         TaskStatus: "PENDING" | "ASSIGNED" | "IN_PROGRESS" | "COMPLETED" | "ERROR" | "SKIPPED" | "CANCELLED";
@@ -3298,6 +3300,7 @@ export interface components {
         };
         /**
          * WorkflowStatus
+         * @description A workflow instance's status: the engine stores it, every engine event carries it.
          * @enum {string}
          */
         WorkflowStatus: "RUNNING" | "ON_HOLD" | "INCIDENT" | "COMPLETED" | "CANCELLED";
@@ -4565,87 +4568,6 @@ export interface operations {
             };
         };
     };
-    list_workflow_versions_api_definitions_workflows__key__versions_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                key: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WorkflowVersionSummary"][];
-                };
-            };
-            /** @description The request is not valid */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description A problem with the request */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    get_workflow_version_api_definitions_workflows__key__versions__version__get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                key: string;
-                version: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WorkflowVersionRead"];
-                };
-            };
-            /** @description The request is not valid */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description A problem with the request */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
     get_workflow_graph_api_definitions_workflows__key__graph_get: {
         parameters: {
             query?: {
@@ -4710,6 +4632,87 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Bundle"];
                     "application/yaml": unknown;
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    list_workflow_versions_api_definitions_workflows__key__versions_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowVersionSummary"][];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    get_workflow_version_api_definitions_workflows__key__versions__version__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowVersionRead"];
                 };
             };
             /** @description The request is not valid */
