@@ -1,5 +1,6 @@
+import subprocess
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -8,6 +9,7 @@ import httpx
 import pytest
 
 from common.db import Database
+from common.embedded import free_port, wait_for_port
 from common.testing.infra import migrated_settings, rolled_back_database
 from contracts.definitions import TicketDefinitionPublished
 from contracts.ids import uuid7
@@ -17,12 +19,35 @@ from tickets.storage.local import LocalFileStorage
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from tickets_test_support import Caller, PublishType, publish_ticket_type
+from tickets_test_support import Caller, PublishType, S3Store, publish_ticket_type, start_s3_store
 
 
 @pytest.fixture(scope="session")
 def settings(pg_admin_url: str, kafka_bootstrap: str) -> TicketsSettings:
     return migrated_settings(TicketsSettings, pg_admin_url, kafka_bootstrap, MIGRATIONS_DIR)
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """Moto's S3 (with IAM and STS) as a real HTTP server in its own process: object storage
+    itself cannot run here."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_port(port, timeout=30)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+async def s3_store(s3_endpoint: str) -> S3Store:
+    return await start_s3_store(s3_endpoint, "eu-west-1", "attachments")
 
 
 @pytest.fixture

@@ -1,13 +1,19 @@
 """Factories the tickets tests share (conftest puts this directory on sys.path)."""
 
+import json
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
+
+import httpx
+from aiobotocore.session import get_session
 
 from common.db import Database
 from common.testing.infra import claims_headers
 from contracts.definitions import TicketDefinitionPublished
 from contracts.ids import uuid7
+from tickets.storage.s3 import S3Credentials, S3Storage
 from tickets.ticket_type import service as ticket_type_service
 
 LEAVE_FIELDS: dict[str, Any] = {
@@ -97,3 +103,66 @@ async def create_ingest_key(db: Database, company_id: UUID, server_secret: str) 
     async with db.unit_of_work(company_id) as uow:
         created = await ingest.create_key(uow, claims, policy, "ERP")
     return created.id, created.secret
+
+
+@dataclass(frozen=True)
+class S3Store:
+    """An S3-protocol server that checks every signature and session token, with one bucket
+    and the temporary credentials of a role allowed to use it."""
+
+    endpoint_url: str
+    region: str
+    bucket: str
+    credentials: S3Credentials
+
+    def storage(self, *, credentials: S3Credentials | None = None, part_bytes: int = 5 * 1024 * 1024) -> S3Storage:
+        return S3Storage(
+            self.endpoint_url, self.bucket, self.region, credentials or self.credentials, part_bytes=part_bytes
+        )
+
+
+async def start_s3_store(endpoint_url: str, region: str, bucket: str) -> S3Store:
+    """The bucket and a role, then temporary credentials for it; from then on the server
+    refuses any request not signed with them."""
+    session = get_session()
+    setup = {
+        "endpoint_url": endpoint_url,
+        "region_name": region,
+        "aws_access_key_id": "AKIAIOSFODNN7EXAMPLE",
+        "aws_secret_access_key": "setup-only",
+    }
+    async with (
+        session.create_client("iam", **setup) as iam,
+        session.create_client("sts", **setup) as sts,
+        session.create_client("s3", **setup) as s3,
+    ):
+        await s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region})
+        role = await iam.create_role(
+            RoleName="tickets",
+            AssumeRolePolicyDocument=json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}],
+                }
+            ),
+        )
+        await iam.put_role_policy(
+            RoleName="tickets",
+            PolicyName="attachments",
+            PolicyDocument=json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"]}],
+                }
+            ),
+        )
+        assumed = await sts.assume_role(RoleArn=role["Role"]["Arn"], RoleSessionName="tickets-tests")
+    async with httpx.AsyncClient() as http:
+        (await http.post(f"{endpoint_url}/moto-api/reset-auth", content=b"0")).raise_for_status()
+    keys = assumed["Credentials"]
+    return S3Store(
+        endpoint_url,
+        region,
+        bucket,
+        S3Credentials(keys["AccessKeyId"], keys["SecretAccessKey"], keys["SessionToken"]),
+    )

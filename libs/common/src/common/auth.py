@@ -1,29 +1,31 @@
 """The caller's claims, as injected by the gateway, and the dependencies that require them.
 
 The gateway verifies the user's JWT, strips every client-sent `x-tf-*` header and sets
-`x-tf-claims` (base64url JSON) with `x-tf-claims-signature` (hex HMAC-SHA256 of that value
-under the shared `GATEWAY_CLAIMS_SECRET`). A service trusts nothing else: a request that
-reaches it without a valid, fresh signature is refused.
+`x-tf-claims`: a short-lived HS256 JWT of the claims under the shared `GATEWAY_CLAIMS_SECRET`.
+A service trusts nothing else: a request that reaches it without a valid, fresh token is refused.
 """
 
-import base64
-import hashlib
-import hmac
-import json
 import time
 from collections.abc import Callable, Coroutine
 from enum import StrEnum
 from typing import Annotated, Any
 from uuid import UUID
 
+import jwt
 from fastapi import Depends, Request
 from pydantic import BaseModel, ValidationError
 
 from common.errors import Forbidden, Unauthorized
 
 CLAIMS_HEADER = "x-tf-claims"
-SIGNATURE_HEADER = "x-tf-claims-signature"
 INTERNAL_HEADER_PREFIX = "x-tf-"
+CLAIMS_ALGORITHM = "HS256"
+# Only the gateway's claims pass as claims: a JWT signed for another purpose under the same secret
+# names another audience.
+CLAIMS_AUDIENCE = "ticketflower-services"
+# The claims live only for the hop from the gateway to a service; a service may ask for less
+# (`claims_max_age_seconds`).
+CLAIMS_TTL_SECONDS = 300
 
 
 class SystemRole(StrEnum):
@@ -45,27 +47,35 @@ class Claims(BaseModel):
         return any(role in self.roles for role in roles)
 
 
-def sign_claims(claims: Claims, secret: str) -> dict[str, str]:
+def sign_claims(claims: Claims, secret: str, ttl_seconds: int = CLAIMS_TTL_SECONDS) -> dict[str, str]:
     """The headers the gateway adds for an authenticated request."""
-    value = base64.urlsafe_b64encode(claims.model_dump_json().encode()).decode().rstrip("=")
-    signature = hmac.new(secret.encode(), value.encode(), hashlib.sha256).hexdigest()
-    return {CLAIMS_HEADER: value, SIGNATURE_HEADER: signature}
+    payload = {**claims.model_dump(mode="json"), "aud": CLAIMS_AUDIENCE, "exp": claims.iat + ttl_seconds}
+    return {CLAIMS_HEADER: jwt.encode(payload, secret, algorithm=CLAIMS_ALGORITHM)}
 
 
 def verify_claims(headers: Any, secret: str, max_age_seconds: int) -> Claims:
-    value = headers.get(CLAIMS_HEADER)
-    signature = headers.get(SIGNATURE_HEADER)
-    if not value or not signature:
+    token = headers.get(CLAIMS_HEADER)
+    if not token:
         raise Unauthorized("This endpoint needs an authenticated caller.")
-    expected = hmac.new(secret.encode(), value.encode(), hashlib.sha256).hexdigest()
-    if not hmac.compare_digest(expected, signature):
-        raise Unauthorized("The caller's claims are not signed by the gateway.")
     try:
-        padded = value + "=" * (-len(value) % 4)
-        claims = Claims.model_validate(json.loads(base64.urlsafe_b64decode(padded)))
-    except (ValueError, ValidationError) as exc:
+        payload = jwt.decode(
+            token,
+            secret,
+            algorithms=[CLAIMS_ALGORITHM],
+            audience=CLAIMS_AUDIENCE,
+            options={"require": ["aud", "exp", "iat"]},
+        )
+    except (jwt.ExpiredSignatureError, jwt.ImmatureSignatureError) as exc:
+        raise Unauthorized("The caller's claims have expired.") from exc
+    except jwt.InvalidSignatureError as exc:
+        raise Unauthorized("The caller's claims are not signed by the gateway.") from exc
+    except jwt.InvalidTokenError as exc:
         raise Unauthorized("The caller's claims are malformed.") from exc
-    if abs(time.time() - claims.iat) > max_age_seconds:
+    try:
+        claims = Claims.model_validate(payload)
+    except ValidationError as exc:
+        raise Unauthorized("The caller's claims are malformed.") from exc
+    if time.time() - claims.iat > max_age_seconds:
         raise Unauthorized("The caller's claims have expired.")
     return claims
 

@@ -93,7 +93,7 @@ class TestPostCallback:
         claim = tokens.verify(
             settings.callback_secret.get_secret_value(), _path(callback_url).rsplit("/", 1)[1]
         )
-        forged = tokens.issue("not-our-secret", claim)
+        forged = tokens.issue("not-our-secret-but-32-bytes-long!", claim)
         tampered = _path(callback_url)[:-3] + "AAA"
 
         for path in (f"/api/callbacks/{forged}", tampered, "/api/callbacks/garbage"):

@@ -1,7 +1,9 @@
 import random
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 
 from actions.callbacks import tokens
 from actions.runner.retry import backoff_delay, is_retryable_status, retry_after_seconds
@@ -31,12 +33,16 @@ class TestRetryPolicy:
         assert retry_after_seconds("soon", cap=60) is None
 
 
+OURS = "our-callback-secret-of-32-bytes!"
+THEIRS = "their-callback-secret-of-32-bytes"
+
+
 class TestCallbackTokens:
     def test_a_token_round_trips(self) -> None:
         claim = tokens.CallbackClaim(
             uuid7(), uuid7(), datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1)
         )
-        assert tokens.verify("s", tokens.issue("s", claim)) == claim
+        assert tokens.verify(OURS, tokens.issue(OURS, claim)) == claim
 
     @pytest.mark.parametrize(
         "mangle", [lambda t: t + "x", lambda t: "x" + t, lambda t: t.split(".")[0], lambda t: ""]
@@ -44,18 +50,18 @@ class TestCallbackTokens:
     def test_a_mangled_token_is_invalid(self, mangle) -> None:
         claim = tokens.CallbackClaim(uuid7(), uuid7(), datetime.now(UTC))
         with pytest.raises(tokens.TokenInvalid):
-            tokens.verify("s", mangle(tokens.issue("s", claim)))
+            tokens.verify(OURS, mangle(tokens.issue(OURS, claim)))
 
     def test_another_secret_is_invalid(self) -> None:
         claim = tokens.CallbackClaim(uuid7(), uuid7(), datetime.now(UTC))
         with pytest.raises(tokens.TokenInvalid):
-            tokens.verify("ours", tokens.issue("theirs", claim))
+            tokens.verify(OURS, tokens.issue(THEIRS, claim))
 
 
 class TestWebhookSignatures:
     def test_a_receiver_verifies_with_either_secret_during_rotation(self) -> None:
         new, old = generate_secret(), generate_secret()
-        headers = signature_headers([new, old], "msg_1", 1_700_000_000, b'{"a":1}')
+        headers = signature_headers([new, old], "msg_1", int(time.time()), b'{"a":1}')
         assert verify(new, headers, b'{"a":1}')
         assert verify(old, headers, b'{"a":1}')
         assert not verify(generate_secret(), headers, b'{"a":1}')
@@ -68,7 +74,14 @@ class TestWebhookSignatures:
             "webhook-timestamp": "1614265330",
             "webhook-signature": "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=",
         }
-        assert verify("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", headers, b'{"test": 2432232314}')
+        secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+        body = b'{"test": 2432232314}'
+        # A receiver refuses a timestamp more than five minutes away, so it checks the vector at
+        # the time the vector was made.
+        with time_machine.travel(datetime.fromtimestamp(1614265330, UTC), tick=False):
+            assert verify(secret, headers, body)
+        assert not verify(secret, headers, body)
+        assert signature_headers([secret], headers["webhook-id"], 1614265330, body) == headers
 
 
 class TestTransforms:

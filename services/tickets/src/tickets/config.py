@@ -43,8 +43,13 @@ class TicketsSettings(ServiceSettings):
     s3_endpoint_url: str = "https://s3.amazonaws.com"
     s3_region: str = "us-east-1"
     s3_bucket: str = ""
+    # Unset: the AWS SDK's own chain (AWS_* variables, web identity, instance role) finds them.
     s3_access_key_id: str = ""
     s3_secret_access_key: SecretStr = SecretStr("")
+    # With temporary credentials (STS): the token that goes with the key pair.
+    s3_session_token: SecretStr | None = None
+    # Uploads go out in parts of this size, so a file is never held whole in memory.
+    s3_part_bytes: int = Field(8 * 1024 * 1024, ge=5 * 1024 * 1024)
     max_attachment_bytes: int = Field(10 * 1024 * 1024, ge=1)
     allowed_attachment_types: list[str] = Field(default_factory=lambda: list(DEFAULT_ATTACHMENT_TYPES))
 

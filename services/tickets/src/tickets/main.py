@@ -7,8 +7,14 @@ from tickets.config import TicketsSettings
 from tickets.consumers import build_consumers
 from tickets.ingest.router import keys_router, rejections_router
 from tickets.storage.factory import build_storage
+from tickets.storage.port import AttachmentStorage
 from tickets.ticket.router import router as ticket_router
 from tickets.ticket_type.router import router as ticket_type_router
+
+
+async def _close_storage(app: FastAPI) -> None:
+    storage: AttachmentStorage = app.state.storage
+    await storage.close()
 
 
 def create_app(settings: ServiceSettings) -> FastAPI:
@@ -18,6 +24,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         ServiceParts(
             routers=[ticket_type_router, ticket_router, attachment_router, keys_router, rejections_router],
             consumers=build_consumers,
+            on_shutdown=[_close_storage],
             openapi_tags=[
                 {"name": "tickets", "description": "Submitting tickets, My tickets, the ticket team's lists"},
                 {"name": "ticket types", "description": "The ticket types a user may submit"},

@@ -1,18 +1,55 @@
 """Uploading and downloading attachments through the API."""
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 import httpx
 import pytest
-from tickets_test_support import VALID_LEAVE, Caller, PublishType
+from pydantic import SecretStr
+from tickets_test_support import VALID_LEAVE, Caller, PublishType, S3Store
 
 from common.consumer import Delivery
+from common.db import Database
 from contracts.engine import TaskCreated
 from contracts.envelope import Actor, envelope_for
 from contracts.ids import uuid7
+from tickets.config import TicketsSettings
 from tickets.consumers import event_consumer
+from tickets.main import create_app
+from tickets.storage.local import LocalFileStorage
+from tickets.storage.s3 import S3Storage
+
+
+@pytest.fixture(params=["local", "s3"])
+async def client(
+    request: pytest.FixtureRequest, settings: TicketsSettings, db: Database, tmp_path: Path, s3_store: S3Store
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The service as deployed with either storage backend (the S3 one built from settings)."""
+    if request.param == "s3":
+        keys = s3_store.credentials
+        settings = settings.model_copy(
+            update={
+                "storage_backend": "s3",
+                "s3_endpoint_url": s3_store.endpoint_url,
+                "s3_region": s3_store.region,
+                "s3_bucket": s3_store.bucket,
+                "s3_access_key_id": keys.access_key_id,
+                "s3_secret_access_key": SecretStr(keys.secret_access_key),
+                "s3_session_token": SecretStr(keys.session_token or ""),
+            }
+        )
+    else:
+        settings = settings.model_copy(update={"storage_dir": tmp_path / "attachments"})
+    app = create_app(settings)
+    app.state.db = db
+    assert isinstance(app.state.storage, S3Storage if request.param == "s3" else LocalFileStorage)
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
+            yield http
+    finally:
+        await app.state.storage.close()
 
 
 @pytest.fixture

@@ -52,11 +52,11 @@ async def accept_callback(
     result. A forged, expired or used token changes nothing."""
     try:
         claim = tokens.verify(settings.callback_secret.get_secret_value(), token)
+    except tokens.TokenExpired as exc:
+        raise Gone("This callback URL has expired.") from exc
     except tokens.TokenInvalid as exc:
         raise Forbidden("This callback URL is not valid.") from exc
     now = datetime.now(UTC)
-    if claim.expires_at <= now:
-        raise Gone("This callback URL has expired.")
     data = _parse_body(body)
     # The token is signed, so the company it names is the caller's: scope the transaction to it
     # and let row-level security do the rest.

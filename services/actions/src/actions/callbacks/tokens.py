@@ -1,18 +1,25 @@
-"""Callback tokens: `<payload>.<mac>`, base64url, where the payload names the company, the
-callback row and the expiry, and the MAC is HMAC-SHA256 under the server's callback secret.
-The token is only a pointer that cannot be forged; single use is enforced by the row."""
+"""Callback tokens: an HS256 JWT under the server's callback secret that names the company, the
+callback row and the expiry. The token is only a pointer that cannot be forged; single use is
+enforced by the row."""
 
-import base64
-import hashlib
-import hmac
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from uuid import UUID
 
+import jwt
+
+ALGORITHM = "HS256"
+# Kept apart from every other token signed with HS256: a JWT made for another purpose under the
+# same secret is not a callback token.
+AUDIENCE = "actions.callback"
+
 
 class TokenInvalid(Exception):
     """Malformed, or not signed by us."""
+
+
+class TokenExpired(TokenInvalid):
+    """Signed by us, but past its expiry."""
 
 
 @dataclass(frozen=True)
@@ -22,42 +29,37 @@ class CallbackClaim:
     expires_at: datetime
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).decode().rstrip("=")
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-def _mac(secret: str, payload: str) -> str:
-    return _b64(hmac.new(secret.encode(), payload.encode(), hashlib.sha256).digest())
-
-
 def issue(secret: str, claim: CallbackClaim) -> str:
-    payload = _b64(
-        json.dumps(
-            {
-                "c": str(claim.company_id),
-                "i": str(claim.callback_id),
-                "e": int(claim.expires_at.timestamp()),
-            },
-            separators=(",", ":"),
-        ).encode()
+    return jwt.encode(
+        {
+            "aud": AUDIENCE,
+            "sub": str(claim.callback_id),
+            "company_id": str(claim.company_id),
+            "exp": int(claim.expires_at.timestamp()),
+        },
+        secret,
+        algorithm=ALGORITHM,
     )
-    return f"{payload}.{_mac(secret, payload)}"
 
 
 def verify(secret: str, token: str) -> CallbackClaim:
-    payload, _, mac = token.partition(".")
-    if not payload or not mac or not hmac.compare_digest(_mac(secret, payload), mac):
-        raise TokenInvalid("the callback token is not valid")
     try:
-        data = json.loads(_unb64(payload))
-        return CallbackClaim(
-            company_id=UUID(data["c"]),
-            callback_id=UUID(data["i"]),
-            expires_at=datetime.fromtimestamp(int(data["e"]), UTC),
+        data = jwt.decode(
+            token,
+            secret,
+            algorithms=[ALGORITHM],
+            audience=AUDIENCE,
+            options={"require": ["aud", "sub", "company_id", "exp"]},
         )
-    except (ValueError, KeyError, TypeError) as exc:
+    except jwt.ExpiredSignatureError as exc:
+        raise TokenExpired("the callback token has expired") from exc
+    except jwt.InvalidTokenError as exc:
+        raise TokenInvalid("the callback token is not valid") from exc
+    try:
+        return CallbackClaim(
+            company_id=UUID(data["company_id"]),
+            callback_id=UUID(data["sub"]),
+            expires_at=datetime.fromtimestamp(int(data["exp"]), UTC),
+        )
+    except (ValueError, TypeError) as exc:
         raise TokenInvalid("the callback token is not valid") from exc

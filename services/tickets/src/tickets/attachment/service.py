@@ -66,17 +66,23 @@ def media_type(raw: str | None) -> str:
     return (raw or "application/octet-stream").split(";", 1)[0].strip().lower()
 
 
-async def read_limited(upload: Upload, max_bytes: int) -> bytes:
-    """The whole upload, or 413 as soon as it passes `max_bytes` (so an oversized file is never
-    held in memory)."""
-    chunks: list[bytes] = []
-    size = 0
-    while chunk := await upload.read(READ_CHUNK):
-        size += len(chunk)
-        if size > max_bytes:
-            raise PayloadTooLarge(f"Attachments may be at most {max_bytes} bytes.")
-        chunks.append(chunk)
-    return b"".join(chunks)
+class LimitedUpload:
+    """The upload's chunks as they are read, counted and hashed on the way, with 413 as soon
+    as they pass `max_bytes` (so an oversized file is never held in memory nor stored)."""
+
+    def __init__(self, upload: Upload, max_bytes: int) -> None:
+        self.upload = upload
+        self.max_bytes = max_bytes
+        self.size = 0
+        self.digest = hashlib.sha256()
+
+    async def chunks(self) -> AsyncIterator[bytes]:
+        while chunk := await self.upload.read(READ_CHUNK):
+            self.size += len(chunk)
+            if self.size > self.max_bytes:
+                raise PayloadTooLarge(f"Attachments may be at most {self.max_bytes} bytes.")
+            self.digest.update(chunk)
+            yield chunk
 
 
 async def upload(
@@ -113,14 +119,14 @@ async def upload(
             extra={"allowed_types": sorted(limits.allowed_types)},
         )
     filename = clean_filename(file.filename)
-    data = await read_limited(file, limits.max_bytes)
     repository = AttachmentRepository(uow.session, claims.company_id)
     version = await repository.latest_version(ticket.id, filename) + 1
     attachment_id = uuid7()
     ext_key = f"{claims.company_id}/{ticket.id}/{attachment_id}"
     # Bytes first, row second: a crash in between leaves an unreferenced object, never a row
     # pointing at nothing.
-    await storage.put(ext_key, data, content_type)
+    data = LimitedUpload(file, limits.max_bytes)
+    await storage.put(ext_key, data.chunks(), content_type)
     return await repository.add(
         Attachment(
             company_id=claims.company_id,
@@ -130,8 +136,8 @@ async def upload(
             filename=filename,
             version=version,
             content_type=content_type,
-            size_bytes=len(data),
-            sha256=hashlib.sha256(data).hexdigest(),
+            size_bytes=data.size,
+            sha256=data.digest.hexdigest(),
             ext_key=ext_key,
             uploaded_by=claims.user_id,
         )

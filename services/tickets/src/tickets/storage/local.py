@@ -2,7 +2,7 @@ import asyncio
 import contextlib
 import os
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterable, AsyncIterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -24,19 +24,22 @@ class LocalFileStorage:
             raise ValueError(f"unsafe storage key {key!r}")
         return self.root / key
 
-    async def put(self, key: str, data: bytes, content_type: str) -> None:
-        await asyncio.to_thread(self._write, self.path_of(key), data)
-
-    @staticmethod
-    def _write(path: Path, data: bytes) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    async def put(self, key: str, chunks: AsyncIterable[bytes], content_type: str) -> None:
+        path = self.path_of(key)
         partial = path.with_name(f".{path.name}.partial")
-        with partial.open("wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
+        await asyncio.to_thread(path.parent.mkdir, parents=True, exist_ok=True)
+        file = await asyncio.to_thread(partial.open, "wb")
+        try:
+            async for chunk in chunks:
+                await asyncio.to_thread(file.write, chunk)
+            await asyncio.to_thread(_sync_to_disk, file)
+        except BaseException:
+            file.close()
+            partial.unlink(missing_ok=True)
+            raise
+        file.close()
         # A reader never sees half a file: the name appears only once the bytes are written.
-        partial.replace(path)
+        await asyncio.to_thread(partial.replace, path)
 
     async def open(self, key: str) -> AsyncIterator[bytes]:
         path = self.path_of(key)
@@ -49,6 +52,14 @@ class LocalFileStorage:
     async def delete(self, key: str) -> None:
         with contextlib.suppress(FileNotFoundError):
             await asyncio.to_thread(self.path_of(key).unlink)
+
+    async def close(self) -> None:
+        """Nothing held open between calls."""
+
+
+def _sync_to_disk(file: BinaryIO) -> None:
+    file.flush()
+    os.fsync(file.fileno())
 
 
 async def _chunks(file: BinaryIO) -> AsyncIterator[bytes]:

@@ -1,7 +1,7 @@
 """Where attachment bytes live. The service speaks only to this port; the adapters are the
 local filesystem (default) and any S3-compatible object store."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterable, AsyncIterator
 from typing import Protocol
 
 
@@ -10,8 +10,9 @@ class StoredObjectMissing(Exception):
 
 
 class AttachmentStorage(Protocol):
-    async def put(self, key: str, data: bytes, content_type: str) -> None:
-        """Store `data` under `key`. Keys are never reused."""
+    async def put(self, key: str, chunks: AsyncIterable[bytes], content_type: str) -> None:
+        """Store the bytes of `chunks` under `key`, as they arrive. Keys are never reused. When
+        `chunks` raises, nothing is left under `key` and the error propagates."""
 
     async def open(self, key: str) -> AsyncIterator[bytes]:
         """The stored bytes, in chunks. Raises StoredObjectMissing before any chunk, so a
@@ -19,3 +20,6 @@ class AttachmentStorage(Protocol):
 
     async def delete(self, key: str) -> None:
         """Remove the object; a missing one is not an error."""
+
+    async def close(self) -> None:
+        """Release connections at shutdown."""
