@@ -140,7 +140,8 @@ class TaskInstance(Timestamped, Base):
     error: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
 
-    __mapper_args__ = {"version_id_col": version}
+    # Merged with the mixin's, whose eager_defaults this would otherwise drop.
+    __mapper_args__ = {**Timestamped.__mapper_args__, "version_id_col": version}
 
 
 class Decision(Base):

@@ -1,10 +1,10 @@
 import asyncio
-import contextlib
 import logging
 from datetime import timedelta
 
 from fastapi import FastAPI
 
+from common.errors import database_unavailable
 from common.service import ServiceParts, create_service_app
 from identity.companies.router import router as companies_router
 from identity.company_roles.router import router as company_roles_router
@@ -26,6 +26,7 @@ from identity.users.router import router as users_router
 log = logging.getLogger(__name__)
 
 ATTEMPTS_KEPT = timedelta(days=1)
+PURGE_EVERY_SECONDS = 600.0
 
 
 async def _load_signing_keys(app: FastAPI) -> None:
@@ -40,14 +41,29 @@ async def _drain_mail(app: FastAPI) -> None:
     await runtime.postman.drain()
 
 
+async def purge_login_attempts_once(app: FastAPI) -> None:
+    """One round of the purge. The database being away is expected (the next round catches up,
+    and the health checks already say so); anything else is a fault and propagates."""
+    try:
+        async with app.state.db.unit_of_work() as uow:
+            purged = await sessions_service.purge_login_attempts(uow, ATTEMPTS_KEPT)
+    except Exception as exc:
+        if not database_unavailable(exc):
+            raise
+        log.warning("old login attempts not purged, the database is unreachable: %s", exc)
+        return
+    if purged:
+        log.info("purged %d old login attempts", purged)
+
+
 async def _purge_login_attempts(app: FastAPI) -> None:
     while True:
-        with contextlib.suppress(Exception):
-            async with app.state.db.unit_of_work() as uow:
-                purged = await sessions_service.purge_login_attempts(uow, ATTEMPTS_KEPT)
-            if purged:
-                log.info("purged %d old login attempts", purged)
-        await asyncio.sleep(600)
+        try:
+            await purge_login_attempts_once(app)
+        except Exception:
+            # A fault in one round must not end the worker for the life of the process.
+            log.exception("purging old login attempts failed; trying again in %.0f s", PURGE_EVERY_SECONDS)
+        await asyncio.sleep(PURGE_EVERY_SECONDS)
 
 
 def create_app(settings: IdentitySettings, *, mailer: Mailer | None = None) -> FastAPI:
