@@ -1,4 +1,3 @@
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -9,9 +8,7 @@ from asgi_lifespan import LifespanManager
 from gateway.config import GatewaySettings
 from gateway.main import create_app
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from gateway_testkit import FakeServices, SigningKey
+from .gateway_testkit import FakeServices, SigningKey
 
 
 @pytest.fixture

@@ -3,15 +3,17 @@
 import base64
 import hashlib
 import time
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import jwt
 import pytest
-from gateway_testkit import FakeServices, SigningKey, hs256_token, unsigned_token
 
 from common.auth import verify_claims
 from common.settings import DEV_CLAIMS_SECRET
+
+from .gateway_testkit import FakeServices, SigningKey, hs256_token, unsigned_token
 
 PROTECTED = "/api/tickets/tickets"
 
@@ -237,7 +239,7 @@ class TestBodyLimit:
     async def test_streamed_oversized_body_is_413(
         self, gateway: httpx.AsyncClient, services: FakeServices
     ) -> None:
-        async def chunks():
+        async def chunks() -> AsyncIterator[bytes]:
             for _ in range(5):
                 yield b"x" * 400
 

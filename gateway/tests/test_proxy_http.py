@@ -12,11 +12,12 @@ import httpx
 import pytest
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
-from gateway_testkit import SigningKey
-from http_servers import RawRequest, RawUpstream, free_port, response, uvicorn_server
 
 from gateway.config import GatewaySettings
 from gateway.main import create_app
+
+from .gateway_testkit import SigningKey
+from .http_servers import RawRequest, RawUpstream, free_port, response, uvicorn_server
 
 
 @contextlib.asynccontextmanager

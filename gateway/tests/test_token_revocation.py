@@ -13,7 +13,6 @@ import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
 from asgi_lifespan import LifespanManager
-from gateway_testkit import FakeServices, SigningKey
 
 from common.kafka import ensure_topics
 from contracts.envelope import Actor, envelope_for
@@ -22,6 +21,8 @@ from contracts.ids import uuid7
 from contracts.topics import IDENTITY_EVENTS
 from gateway.config import GatewaySettings
 from gateway.main import create_app
+
+from .gateway_testkit import FakeServices, SigningKey
 
 PROTECTED = "/api/tickets/tickets"
 

@@ -3,7 +3,7 @@ isolation, and the public callback endpoint refusing what it did not issue."""
 
 import pytest
 
-from tests.e2e.conftest import Member, add_member
+from tests.e2e.conftest import Member, RunningSystem, add_member
 
 pytestmark = pytest.mark.slow
 
@@ -23,7 +23,7 @@ class TestSigningSecret:
         with user.client() as client:
             assert client.get("/api/actions/signing-secret").status_code == 403
 
-    def test_without_a_token_it_is_refused(self, system) -> None:
+    def test_without_a_token_it_is_refused(self, system: RunningSystem) -> None:
         with system.client() as client:
             assert client.get("/api/actions/signing-secret").status_code == 401
 
@@ -39,7 +39,7 @@ class TestAllowlist:
 
 
 class TestCallbacks:
-    def test_a_forged_callback_is_refused_without_a_token(self, system) -> None:
+    def test_a_forged_callback_is_refused_without_a_token(self, system: RunningSystem) -> None:
         with system.client() as client:
             response = client.post("/api/callbacks/forged.token", json={"done": True})
 

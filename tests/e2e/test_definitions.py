@@ -47,7 +47,9 @@ class TestUpload:
         assert response.json()["workflow"] == {"key": "it_onboarding", "version": 1, "created": True}
         assert [w["key"] for w in listed["items"]] == ["it_onboarding"]
 
-    def test_invalid_bundle_lists_every_problem_and_saves_nothing(self, designer: Member, sample) -> None:
+    def test_invalid_bundle_lists_every_problem_and_saves_nothing(
+        self, designer: Member, sample: dict[str, Any]
+    ) -> None:
         sample["workflow"]["tasks"][1]["timeout_seconds"] = None
         sample["workflow"]["tasks"][2]["output_schema"] = {"type": "object", "required": "serial"}
         sample["workflow"]["transitions"][3]["condition"] = "laptop !="
@@ -66,7 +68,9 @@ class TestUpload:
 
 
 class TestVersions:
-    def test_edit_makes_version_two_and_version_one_stays(self, designer: Member, sample) -> None:
+    def test_edit_makes_version_two_and_version_one_stays(
+        self, designer: Member, sample: dict[str, Any]
+    ) -> None:
         upload(designer, sample)
         sample["workflow"]["tasks"][0]["name"] = "Manager review"
 
@@ -82,7 +86,7 @@ class TestVersions:
 
 class TestRoundTrip:
     def test_export_then_import_into_another_company_is_identical(
-        self, designer: Member, company_b: Member, sample
+        self, designer: Member, company_b: Member, sample: dict[str, Any]
     ) -> None:
         upload(designer, sample)
         with designer.client() as client:
@@ -97,7 +101,7 @@ class TestRoundTrip:
 
 
 class TestDryRun:
-    def test_two_inputs_take_two_paths(self, designer: Member, sample) -> None:
+    def test_two_inputs_take_two_paths(self, designer: Member, sample: dict[str, Any]) -> None:
         upload(designer, sample)
 
         def path(outputs: dict[str, Any]) -> list[str]:
@@ -121,7 +125,9 @@ class TestDryRun:
 
 
 class TestAccess:
-    def test_user_without_workflow_creator_cannot_write(self, company_a: Member, sample) -> None:
+    def test_user_without_workflow_creator_cannot_write(
+        self, company_a: Member, sample: dict[str, Any]
+    ) -> None:
         user = add_member(company_a, ["user"])
 
         response = upload(user, sample)
@@ -131,7 +137,9 @@ class TestAccess:
         assert response.status_code == 403
         assert archive.status_code == 403
 
-    def test_other_company_gets_404(self, designer: Member, company_b: Member, sample) -> None:
+    def test_other_company_gets_404(
+        self, designer: Member, company_b: Member, sample: dict[str, Any]
+    ) -> None:
         upload(designer, sample)
 
         with company_b.client() as client:

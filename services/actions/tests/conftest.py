@@ -205,6 +205,9 @@ class RunnerHarness:
 
 
 RunnerFactory = Callable[..., Awaitable[RunnerHarness]]
+RequestFactory = Callable[..., tuple[ActionRequested, Delivery]]
+ResultsReader = Callable[[Database, UUID], Awaitable[list[dict[str, Any]]]]
+ResolverFactory = Callable[[dict[str, str]], Resolver]
 
 
 def tuned_settings(settings: ActionsSettings, **overrides: Any) -> ActionsSettings:
@@ -231,15 +234,15 @@ async def make_runner(db: Database, settings: ActionsSettings) -> AsyncIterator[
 
 
 @pytest.fixture
-def new_request() -> Callable[..., tuple[ActionRequested, Delivery]]:
+def new_request() -> RequestFactory:
     return action_request
 
 
 @pytest.fixture
-def results() -> Callable[[Database, UUID], Awaitable[list[dict[str, Any]]]]:
+def results() -> ResultsReader:
     return results_in
 
 
 @pytest.fixture
-def resolver_for() -> Callable[[dict[str, str]], Resolver]:
+def resolver_for() -> ResolverFactory:
     return loopback_resolver

@@ -1,4 +1,3 @@
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -11,9 +10,6 @@ from common.testing.infra import migrated_settings, rolled_back_database
 from identity.config import MIGRATIONS_DIR, IdentitySettings
 from identity.mail.adapters import FileMailbox
 from identity.main import create_app
-
-# The suites import their helpers from `identity_testkit` beside this file.
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 @pytest.fixture(scope="session")

@@ -17,9 +17,7 @@ from tickets.config import MIGRATIONS_DIR, TicketsSettings
 from tickets.main import create_app
 from tickets.storage.local import LocalFileStorage
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from tickets_test_support import Caller, PublishType, S3Store, publish_ticket_type, start_s3_store
+from .tickets_test_support import Caller, PublishType, S3Store, publish_ticket_type, start_s3_store
 
 
 @pytest.fixture(scope="session")

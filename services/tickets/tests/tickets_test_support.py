@@ -1,9 +1,9 @@
-"""Factories the tickets tests share (conftest puts this directory on sys.path)."""
+"""Factories the tickets tests share."""
 
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import httpx
@@ -15,6 +15,9 @@ from contracts.definitions import TicketDefinitionPublished
 from contracts.ids import uuid7
 from tickets.storage.s3 import S3Credentials, S3Storage
 from tickets.ticket_type import service as ticket_type_service
+
+if TYPE_CHECKING:
+    from types_aiobotocore_s3.literals import BucketLocationConstraintType
 
 LEAVE_FIELDS: dict[str, Any] = {
     "type": "object",
@@ -115,26 +118,46 @@ class S3Store:
     bucket: str
     credentials: S3Credentials
 
-    def storage(self, *, credentials: S3Credentials | None = None, part_bytes: int = 5 * 1024 * 1024) -> S3Storage:
+    def storage(
+        self, *, credentials: S3Credentials | None = None, part_bytes: int = 5 * 1024 * 1024
+    ) -> S3Storage:
         return S3Storage(
-            self.endpoint_url, self.bucket, self.region, credentials or self.credentials, part_bytes=part_bytes
+            self.endpoint_url,
+            self.bucket,
+            self.region,
+            credentials or self.credentials,
+            part_bytes=part_bytes,
         )
 
 
-async def start_s3_store(endpoint_url: str, region: str, bucket: str) -> S3Store:
+async def start_s3_store(endpoint_url: str, region: "BucketLocationConstraintType", bucket: str) -> S3Store:
     """The bucket and a role, then temporary credentials for it; from then on the server
     refuses any request not signed with them."""
     session = get_session()
-    setup = {
-        "endpoint_url": endpoint_url,
-        "region_name": region,
-        "aws_access_key_id": "AKIAIOSFODNN7EXAMPLE",
-        "aws_secret_access_key": "setup-only",
-    }
+    # The server checks nothing yet: any key pair creates the bucket and the role.
+    key, secret = "AKIAIOSFODNN7EXAMPLE", "setup-only"
     async with (
-        session.create_client("iam", **setup) as iam,
-        session.create_client("sts", **setup) as sts,
-        session.create_client("s3", **setup) as s3,
+        session.create_client(
+            "iam",
+            endpoint_url=endpoint_url,
+            region_name=region,
+            aws_access_key_id=key,
+            aws_secret_access_key=secret,
+        ) as iam,
+        session.create_client(
+            "sts",
+            endpoint_url=endpoint_url,
+            region_name=region,
+            aws_access_key_id=key,
+            aws_secret_access_key=secret,
+        ) as sts,
+        session.create_client(
+            "s3",
+            endpoint_url=endpoint_url,
+            region_name=region,
+            aws_access_key_id=key,
+            aws_secret_access_key=secret,
+        ) as s3,
     ):
         await s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region})
         role = await iam.create_role(
@@ -152,7 +175,13 @@ async def start_s3_store(endpoint_url: str, region: str, bucket: str) -> S3Store
             PolicyDocument=json.dumps(
                 {
                     "Version": "2012-10-17",
-                    "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"]}],
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Action": "s3:*",
+                            "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
+                        }
+                    ],
                 }
             ),
         )

@@ -25,8 +25,7 @@ from common.testing.infra import create_database, run_in_thread
 from contracts.envelope import Actor, envelope_for
 from contracts.ids import uuid7
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from demo_services import (
+from ..demo_services import (
     ConsumerSettings,
     NoteCreated,
     ProducerSettings,

@@ -8,8 +8,9 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
@@ -21,8 +22,7 @@ from common.kafka import ensure_topics
 from common.testing.infra import create_database, run_in_thread
 from contracts.ids import uuid7
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from demo_services import ProducerSettings, create_note, create_schemas
+from ..demo_services import ProducerSettings, create_note, create_schemas
 
 DEMO = Path(__file__).resolve().parents[1] / "demo_services.py"
 GROUP = "demo_consumer"
@@ -70,15 +70,16 @@ def processes(demo_admin_url: str, kafka_bootstrap: str, tmp_path: Path) -> Iter
     procs.stop_all()
 
 
-async def admin_fetchval(admin_url: str, query: str, *args: object) -> object:
+async def admin_fetchval(admin_url: str, query: str, *args: object) -> int:
+    """One whole number (a count, a maximum) read as the admin."""
     conn = await asyncpg.connect(make_url(admin_url).set(drivername="postgresql").render_as_string(False))
     try:
-        return await conn.fetchval(query, *args)
+        return int(await conn.fetchval(query, *args))
     finally:
         await conn.close()
 
 
-async def wait_until(predicate, seconds: float, what: str) -> None:  # type: ignore[no-untyped-def]
+async def wait_until(predicate: Callable[[], Awaitable[bool]], seconds: float, what: str) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if await predicate():
@@ -109,10 +110,8 @@ async def test_each_event_takes_effect_exactly_once_through_duplicates_crashes_a
         await db.dispose()
 
     async def unpublished() -> int:
-        return int(
-            await admin_fetchval(
-                demo_admin_url, "SELECT count(*) FROM demo_producer.outbox WHERE published_at IS NULL"
-            )  # type: ignore[arg-type]
+        return await admin_fetchval(
+            demo_admin_url, "SELECT count(*) FROM demo_producer.outbox WHERE published_at IS NULL"
         )
 
     # (b) The relay dies after publishing a batch and before marking it sent.
@@ -140,7 +139,7 @@ async def test_each_event_takes_effect_exactly_once_through_duplicates_crashes_a
         await producer.stop()
 
     async def copies() -> int:
-        return int(await admin_fetchval(demo_admin_url, "SELECT count(*) FROM demo_consumer.note_copies"))  # type: ignore[arg-type]
+        return await admin_fetchval(demo_admin_url, "SELECT count(*) FROM demo_consumer.note_copies")
 
     # (c) The consumer dies after its transaction commits and before its offset commit.
     crashing = processes.start("consume", TF_CRASH_AT=f"consumer.{GROUP}.after_commit", TF_CRASH_AFTER="5")
@@ -167,11 +166,11 @@ async def test_each_event_takes_effect_exactly_once_through_duplicates_crashes_a
     )
 
 
-async def _eq(value: "asyncio.Future[int] | object", expected: int) -> bool:
-    return await value == expected  # type: ignore[misc]
+async def _eq(value: Awaitable[int], expected: int) -> bool:
+    return await value == expected
 
 
-async def read_dead_letter(kafka: str, note_id: str) -> dict[str, object]:
+async def read_dead_letter(kafka: str, note_id: str) -> dict[str, Any]:
     consumer = AIOKafkaConsumer(
         f"{GROUP}.dlt", bootstrap_servers=kafka, auto_offset_reset="earliest", enable_auto_commit=False
     )
@@ -182,9 +181,9 @@ async def read_dead_letter(kafka: str, note_id: str) -> dict[str, object]:
             batch = await consumer.getmany(timeout_ms=1000)
             for records in batch.values():
                 for record in records:
-                    body = json.loads(record.value)
+                    body: dict[str, Any] = json.loads(record.value)
                     if body["message"]["data"]["note_id"] == note_id:
-                        return body  # type: ignore[no-any-return]
+                        return body
     finally:
         await consumer.stop()
     raise AssertionError("the poison event never reached the dead-letter topic")

@@ -3,9 +3,7 @@
 broker restart, never the whole retention window); on Apache Kafka nothing."""
 
 import asyncio
-import sys
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,8 +16,7 @@ from common.outbox import OutboxRelay
 from common.testing.infra import create_database, private_kafka, run_in_thread
 from contracts.ids import uuid7
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from demo_services import ProducerSettings, create_note, create_schemas
+from ..demo_services import ProducerSettings, create_note, create_schemas
 
 TOPIC = "demo.notes"
 

@@ -2,8 +2,8 @@
 work scoped to company A cannot read or write company B's rows."""
 
 import asyncio
-import sys
-from pathlib import Path
+from collections.abc import AsyncIterator
+from uuid import UUID
 
 import asyncpg
 import pytest
@@ -15,8 +15,7 @@ from common.db import Database
 from common.testing.infra import create_database, run_in_thread
 from contracts.ids import uuid7
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from demo_services import ProducerSettings, create_schemas
+from ..demo_services import ProducerSettings, create_schemas
 
 
 @pytest.fixture(scope="module")
@@ -27,13 +26,13 @@ def settings(pg_admin_url: str) -> ProducerSettings:
 
 
 @pytest.fixture
-async def db(settings: ProducerSettings):  # type: ignore[no-untyped-def]
+async def db(settings: ProducerSettings) -> AsyncIterator[Database]:
     database = Database.connect(settings.runtime_database_url(), settings.db_schema)
     yield database
     await database.dispose()
 
 
-async def seed(db: Database) -> tuple[object, object]:
+async def seed(db: Database) -> tuple[UUID, UUID]:
     company_a, company_b = uuid7(), uuid7()
     for company, body in ((company_a, "a1"), (company_a, "a2"), (company_b, "b1")):
         async with db.unit_of_work(company) as uow:

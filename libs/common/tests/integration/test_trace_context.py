@@ -2,8 +2,6 @@
 the W3C `traceparent` of the span that caused it, and the relay sends it as a Kafka header."""
 
 import asyncio
-import sys
-from pathlib import Path
 
 import pytest
 from opentelemetry import trace
@@ -14,8 +12,7 @@ from common.db import Database
 from common.testing.infra import create_database, run_in_thread
 from contracts.ids import uuid7
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from demo_services import ProducerSettings, create_note, create_schemas
+from ..demo_services import ProducerSettings, create_note, create_schemas
 
 
 @pytest.fixture(scope="module")

@@ -1,10 +1,15 @@
 """The admin API of the actions service: signing secret, allowlist, metrics."""
 
+from collections.abc import AsyncIterator
+from uuid import UUID
+
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import text
 
 from actions.allowlist.service import allowlist_for
+from actions.config import ActionsSettings
 from actions.consumers import build_consumer
 from actions.main import create_app
 from actions.runner.pool import ActionPool
@@ -12,26 +17,28 @@ from common.db import Database
 from common.testing.infra import claims_headers
 from contracts.ids import uuid7
 
+from ..conftest import Receiver, RequestFactory, RunnerFactory
+
 
 @pytest.fixture
-def app(db, settings):
+def app(db: Database, settings: ActionsSettings) -> FastAPI:
     app = create_app(settings)
     app.state.db = db
     return app
 
 
 @pytest.fixture
-async def client(app):
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
         yield client
 
 
-def admin(company):
+def admin(company: UUID) -> dict[str, str]:
     return claims_headers(company, roles=["admin"])
 
 
 class TestSigningSecret:
-    async def test_the_secret_is_created_on_first_use_and_stays(self, client) -> None:
+    async def test_the_secret_is_created_on_first_use_and_stays(self, client: httpx.AsyncClient) -> None:
         company = uuid7()
         first = await client.get("/api/actions/signing-secret", headers=admin(company))
         second = await client.get("/api/actions/signing-secret", headers=admin(company))
@@ -40,13 +47,15 @@ class TestSigningSecret:
         assert first.json()["secret"].startswith("whsec_")
         assert second.json()["secret"] == first.json()["secret"]
 
-    async def test_companies_have_different_secrets(self, client) -> None:
+    async def test_companies_have_different_secrets(self, client: httpx.AsyncClient) -> None:
         a = await client.get("/api/actions/signing-secret", headers=admin(uuid7()))
         b = await client.get("/api/actions/signing-secret", headers=admin(uuid7()))
 
         assert a.json()["secret"] != b.json()["secret"]
 
-    async def test_rotation_keeps_the_previous_secret_for_a_grace_period(self, client) -> None:
+    async def test_rotation_keeps_the_previous_secret_for_a_grace_period(
+        self, client: httpx.AsyncClient
+    ) -> None:
         company = uuid7()
         old = (await client.get("/api/actions/signing-secret", headers=admin(company))).json()["secret"]
 
@@ -57,19 +66,19 @@ class TestSigningSecret:
         assert rotated.json()["previous_secret"] == old
 
     @pytest.mark.parametrize("roles", [["user"], ["workflow_creator", "task_worker"]])
-    async def test_only_admins_see_it(self, client, roles) -> None:
+    async def test_only_admins_see_it(self, client: httpx.AsyncClient, roles: list[str]) -> None:
         response = await client.get(
             "/api/actions/signing-secret", headers=claims_headers(uuid7(), roles=roles)
         )
 
         assert response.status_code == 403
 
-    async def test_without_gateway_claims_it_is_refused(self, client) -> None:
+    async def test_without_gateway_claims_it_is_refused(self, client: httpx.AsyncClient) -> None:
         assert (await client.get("/api/actions/signing-secret")).status_code == 401
 
 
 class TestAllowlist:
-    async def test_an_admin_adds_lists_and_removes_entries(self, client) -> None:
+    async def test_an_admin_adds_lists_and_removes_entries(self, client: httpx.AsyncClient) -> None:
         company = uuid7()
         cidr = await client.post(
             "/api/actions/allowlist", json={"entry": "10.1.2.3/16"}, headers=admin(company)
@@ -89,7 +98,7 @@ class TestAllowlist:
         listed = await client.get("/api/actions/allowlist", headers=admin(company))
         assert [e["entry"] for e in listed.json()] == ["erp.internal"]
 
-    async def test_a_duplicate_is_a_conflict(self, client) -> None:
+    async def test_a_duplicate_is_a_conflict(self, client: httpx.AsyncClient) -> None:
         company = uuid7()
         await client.post("/api/actions/allowlist", json={"entry": "10.0.0.0/8"}, headers=admin(company))
 
@@ -99,7 +108,7 @@ class TestAllowlist:
 
         assert again.status_code == 409
 
-    async def test_bad_input_lists_every_problem(self, client) -> None:
+    async def test_bad_input_lists_every_problem(self, client: httpx.AsyncClient) -> None:
         response = await client.post(
             "/api/actions/allowlist",
             json={"entry": "not a host!", "note": "x" * 400, "extra": 1},
@@ -110,7 +119,7 @@ class TestAllowlist:
         locs = {tuple(e["loc"]) for e in response.json()["errors"]}
         assert locs == {("body", "entry"), ("body", "note"), ("body", "extra")}
 
-    async def test_another_companys_entry_is_not_found(self, client) -> None:
+    async def test_another_companys_entry_is_not_found(self, client: httpx.AsyncClient) -> None:
         owner = uuid7()
         created = await client.post(
             "/api/actions/allowlist", json={"entry": "10.0.0.0/8"}, headers=admin(owner)
@@ -127,7 +136,12 @@ class TestAllowlist:
 
 class TestMetrics:
     async def test_the_company_sees_its_hosts_and_the_runner_lag(
-        self, client, db, receiver, make_runner, new_request
+        self,
+        client: httpx.AsyncClient,
+        db: Database,
+        receiver: Receiver,
+        make_runner: RunnerFactory,
+        new_request: RequestFactory,
     ) -> None:
         company = uuid7()
         harness = await make_runner(allow_private_targets=True)
@@ -144,7 +158,13 @@ class TestMetrics:
         assert response.json()["lag"]["total"] is not None
 
     async def test_the_prometheus_endpoint_counts_calls_by_host(
-        self, app, client, db, settings, receiver, new_request
+        self,
+        app: FastAPI,
+        client: httpx.AsyncClient,
+        db: Database,
+        settings: ActionsSettings,
+        receiver: Receiver,
+        new_request: RequestFactory,
     ) -> None:
         company = uuid7()
         await client.post("/api/actions/allowlist", json={"entry": "127.0.0.0/8"}, headers=admin(company))

@@ -1,25 +1,39 @@
 """ASYNC_ACTION: the call carries a signed, single-use, expiring callback URL; the receiving
 system posts the result to it through the public callback endpoint."""
 
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 import pytest
 
 from actions.callbacks import tokens
+from actions.config import ActionsSettings
 from actions.main import create_app
+from actions.runner.service import CallOutcome, Prepared
+from common.db import Database
+from contracts.engine import ActionRequested
 from contracts.ids import uuid7
+
+from ..conftest import Receiver, RequestFactory, ResultsReader, RunnerFactory
 
 
 @pytest.fixture
-async def public_client(db, settings):
+async def public_client(db: Database, settings: ActionsSettings) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(settings)
     app.state.db = db
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
         yield client
 
 
-async def _start_async(db, receiver, make_runner, new_request, **overrides):
+async def _start_async(
+    db: Database,
+    receiver: Receiver,
+    make_runner: RunnerFactory,
+    new_request: RequestFactory,
+    **overrides: Any,
+) -> tuple[ActionRequested, str]:
     harness = await make_runner(allow_private_targets=True)
     request, delivery = new_request(
         uuid7(),
@@ -43,7 +57,12 @@ def _path(url: str) -> str:
 
 class TestAsyncCall:
     async def test_an_accepted_call_waits_for_the_callback(
-        self, db, receiver, make_runner, new_request, results
+        self,
+        db: Database,
+        receiver: Receiver,
+        make_runner: RunnerFactory,
+        new_request: RequestFactory,
+        results: ResultsReader,
     ) -> None:
         request, callback_url = await _start_async(
             db, receiver, make_runner, new_request, timeout_seconds=600
@@ -58,7 +77,13 @@ class TestAsyncCall:
 
 class TestPostCallback:
     async def test_a_valid_callback_succeeds_through_the_output_transform(
-        self, db, receiver, make_runner, new_request, results, public_client
+        self,
+        db: Database,
+        receiver: Receiver,
+        make_runner: RunnerFactory,
+        new_request: RequestFactory,
+        results: ResultsReader,
+        public_client: httpx.AsyncClient,
     ) -> None:
         request, callback_url = await _start_async(db, receiver, make_runner, new_request)
 
@@ -72,7 +97,13 @@ class TestPostCallback:
         assert succeeded["data"]["output"] == {"approved": True, "by": "Bo"}
 
     async def test_a_replayed_callback_is_refused_and_changes_nothing(
-        self, db, receiver, make_runner, new_request, results, public_client
+        self,
+        db: Database,
+        receiver: Receiver,
+        make_runner: RunnerFactory,
+        new_request: RequestFactory,
+        results: ResultsReader,
+        public_client: httpx.AsyncClient,
     ) -> None:
         request, callback_url = await _start_async(db, receiver, make_runner, new_request)
         await public_client.post(_path(callback_url), json={"decision": "yes", "approver": "Bo"})
@@ -87,7 +118,14 @@ class TestPostCallback:
         ]
 
     async def test_a_forged_token_is_refused(
-        self, db, receiver, make_runner, new_request, results, public_client, settings
+        self,
+        db: Database,
+        receiver: Receiver,
+        make_runner: RunnerFactory,
+        new_request: RequestFactory,
+        results: ResultsReader,
+        public_client: httpx.AsyncClient,
+        settings: ActionsSettings,
     ) -> None:
         request, callback_url = await _start_async(db, receiver, make_runner, new_request)
         claim = tokens.verify(
@@ -103,7 +141,14 @@ class TestPostCallback:
         assert [r["type"] for r in await results(db, request.request_id)] == ["action.awaiting_callback"]
 
     async def test_an_expired_callback_is_refused(
-        self, db, receiver, make_runner, new_request, results, public_client, settings
+        self,
+        db: Database,
+        receiver: Receiver,
+        make_runner: RunnerFactory,
+        new_request: RequestFactory,
+        results: ResultsReader,
+        public_client: httpx.AsyncClient,
+        settings: ActionsSettings,
     ) -> None:
         request, callback_url = await _start_async(db, receiver, make_runner, new_request)
         claim = tokens.verify(
@@ -122,7 +167,13 @@ class TestPostCallback:
         assert [r["type"] for r in await results(db, request.request_id)] == ["action.awaiting_callback"]
 
     async def test_a_body_that_is_not_json_is_refused_and_the_url_stays_usable(
-        self, db, receiver, make_runner, new_request, results, public_client
+        self,
+        db: Database,
+        receiver: Receiver,
+        make_runner: RunnerFactory,
+        new_request: RequestFactory,
+        results: ResultsReader,
+        public_client: httpx.AsyncClient,
     ) -> None:
         _, callback_url = await _start_async(db, receiver, make_runner, new_request)
 
@@ -136,7 +187,12 @@ class TestPostCallback:
         assert good.status_code == 200
 
     async def test_an_oversized_body_is_refused(
-        self, db, receiver, make_runner, new_request, public_client
+        self,
+        db: Database,
+        receiver: Receiver,
+        make_runner: RunnerFactory,
+        new_request: RequestFactory,
+        public_client: httpx.AsyncClient,
     ) -> None:
         _, callback_url = await _start_async(db, receiver, make_runner, new_request)
 
@@ -145,20 +201,28 @@ class TestPostCallback:
         assert response.status_code == 413
 
     async def test_a_callback_that_arrives_before_the_call_returns_wins(
-        self, db, receiver, make_runner, new_request, results, public_client, settings
+        self,
+        db: Database,
+        receiver: Receiver,
+        make_runner: RunnerFactory,
+        new_request: RequestFactory,
+        results: ResultsReader,
+        public_client: httpx.AsyncClient,
+        settings: ActionsSettings,
+        monkeypatch: pytest.MonkeyPatch,
     ) -> None:
         harness = await make_runner(allow_private_targets=True)
         request, delivery = new_request(uuid7(), receiver.url("/accept"), task_type="ASYNC_ACTION")
         original_call = harness.runner.call
 
-        async def run_and_get_called_back(*args, **kwargs):
-            outcome = await original_call(*args, **kwargs)
+        async def run_and_get_called_back(prepared: Prepared) -> CallOutcome:
+            outcome = await original_call(prepared)
             url = receiver.calls_to("/accept")[-1].json()["callback_url"]
             early = await public_client.post(_path(url), json={"done": True})
             assert early.status_code == 200
             return outcome
 
-        harness.runner.call = run_and_get_called_back
+        monkeypatch.setattr(harness.runner, "call", run_and_get_called_back)
         await harness.handle(delivery)
 
         assert [r["type"] for r in await results(db, request.request_id)] == ["action.succeeded"]

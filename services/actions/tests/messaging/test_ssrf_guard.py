@@ -1,14 +1,19 @@
 """The SSRF guard in the runner: private targets are refused before any byte is sent, unless
 the company's allowlist permits them; redirects are never followed."""
 
+from uuid import UUID
+
 import pytest
 
 from actions.allowlist.schemas import AllowlistEntryCreate
 from actions.allowlist.service import add_entry
+from common.db import Database
 from contracts.ids import uuid7
 
+from ..conftest import Receiver, RequestFactory, ResolverFactory, ResultsReader, RunnerFactory
 
-async def _allow(db, company, entry: str) -> None:
+
+async def _allow(db: Database, company: UUID, entry: str) -> None:
     async with db.unit_of_work(company) as uow:
         await add_entry(uow.session, company, AllowlistEntryCreate(entry=entry))
 
@@ -26,7 +31,13 @@ class TestRefusedTargets:
         ],
     )
     async def test_a_private_address_is_refused(
-        self, db, receiver, make_runner, new_request, results, url: str
+        self,
+        db: Database,
+        receiver: Receiver,
+        make_runner: RunnerFactory,
+        new_request: RequestFactory,
+        results: ResultsReader,
+        url: str,
     ) -> None:
         harness = await make_runner()
         before = len(receiver.received)
@@ -40,7 +51,13 @@ class TestRefusedTargets:
         assert len(receiver.received) == before
 
     async def test_a_host_name_resolving_to_loopback_is_refused(
-        self, db, receiver, make_runner, new_request, results, resolver_for
+        self,
+        db: Database,
+        receiver: Receiver,
+        make_runner: RunnerFactory,
+        new_request: RequestFactory,
+        results: ResultsReader,
+        resolver_for: ResolverFactory,
     ) -> None:
         harness = await make_runner(resolver=resolver_for({"innocent.example.com": "127.0.0.1"}))
         before = len(receiver.received)
@@ -55,7 +72,12 @@ class TestRefusedTargets:
 
     @pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.com/x", "gopher://example.com/"])
     async def test_only_http_and_https_are_called(
-        self, db, make_runner, new_request, results, url: str
+        self,
+        db: Database,
+        make_runner: RunnerFactory,
+        new_request: RequestFactory,
+        results: ResultsReader,
+        url: str,
     ) -> None:
         harness = await make_runner(allow_private_targets=True)
         request, delivery = new_request(uuid7(), url)
@@ -67,7 +89,12 @@ class TestRefusedTargets:
         assert "only http and https" in result["data"]["error"]
 
     async def test_a_redirect_to_a_private_address_is_not_followed(
-        self, db, receiver, make_runner, new_request, results
+        self,
+        db: Database,
+        receiver: Receiver,
+        make_runner: RunnerFactory,
+        new_request: RequestFactory,
+        results: ResultsReader,
     ) -> None:
         company = uuid7()
         await _allow(db, company, "127.0.0.1/32")
@@ -85,7 +112,12 @@ class TestRefusedTargets:
 
 class TestAllowlist:
     async def test_an_allowlisted_cidr_lets_the_call_through(
-        self, db, receiver, make_runner, new_request, results
+        self,
+        db: Database,
+        receiver: Receiver,
+        make_runner: RunnerFactory,
+        new_request: RequestFactory,
+        results: ResultsReader,
     ) -> None:
         company = uuid7()
         await _allow(db, company, "127.0.0.0/8")
@@ -98,7 +130,13 @@ class TestAllowlist:
         assert result["type"] == "action.succeeded"
 
     async def test_an_allowlisted_host_connects_to_the_address_that_was_checked(
-        self, db, receiver, make_runner, new_request, results, resolver_for
+        self,
+        db: Database,
+        receiver: Receiver,
+        make_runner: RunnerFactory,
+        new_request: RequestFactory,
+        results: ResultsReader,
+        resolver_for: ResolverFactory,
     ) -> None:
         company = uuid7()
         await _allow(db, company, "erp.internal")
@@ -117,7 +155,12 @@ class TestAllowlist:
         assert call.headers["host"] == f"erp.internal:{receiver.port}"
 
     async def test_another_companys_allowlist_does_not_count(
-        self, db, receiver, make_runner, new_request, results
+        self,
+        db: Database,
+        receiver: Receiver,
+        make_runner: RunnerFactory,
+        new_request: RequestFactory,
+        results: ResultsReader,
     ) -> None:
         await _allow(db, uuid7(), "127.0.0.0/8")
         harness = await make_runner()

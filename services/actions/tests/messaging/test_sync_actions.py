@@ -3,10 +3,13 @@
 from uuid import UUID
 
 from actions.signing.webhooks import verify
+from common.db import Database
 from contracts.ids import uuid7
 
+from ..conftest import Receiver, RequestFactory, ResultsReader, RunnerFactory
 
-async def _secret(db, company_id: UUID) -> str:
+
+async def _secret(db: Database, company_id: UUID) -> str:
     from actions.signing.service import signing_secrets
 
     async with db.unit_of_work(company_id) as uow:
@@ -15,7 +18,12 @@ async def _secret(db, company_id: UUID) -> str:
 
 class TestSyncSuccess:
     async def test_transforms_are_applied_and_the_call_is_signed(
-        self, db, receiver, make_runner, new_request, results
+        self,
+        db: Database,
+        receiver: Receiver,
+        make_runner: RunnerFactory,
+        new_request: RequestFactory,
+        results: ResultsReader,
     ) -> None:
         harness = await make_runner(allow_private_targets=True)
         company = uuid7()
@@ -43,7 +51,12 @@ class TestSyncSuccess:
         assert result["data"]["output"] == {"confirmation": "done", "echoed_total": 84}
 
     async def test_without_transforms_the_workflow_data_goes_out_and_the_body_comes_back(
-        self, db, receiver, make_runner, new_request, results
+        self,
+        db: Database,
+        receiver: Receiver,
+        make_runner: RunnerFactory,
+        new_request: RequestFactory,
+        results: ResultsReader,
     ) -> None:
         harness = await make_runner(allow_private_targets=True)
         request, delivery = new_request(uuid7(), receiver.url("/echo"))
@@ -54,7 +67,12 @@ class TestSyncSuccess:
         assert result["data"]["output"]["received"] == request.workflow_data
 
     async def test_a_redelivered_request_is_not_called_or_answered_twice(
-        self, db, receiver, make_runner, new_request, results
+        self,
+        db: Database,
+        receiver: Receiver,
+        make_runner: RunnerFactory,
+        new_request: RequestFactory,
+        results: ResultsReader,
     ) -> None:
         harness = await make_runner(allow_private_targets=True)
         company = uuid7()
@@ -84,7 +102,12 @@ class TestSyncSuccess:
 
 class TestRetries:
     async def test_a_timeout_is_retried_with_the_same_idempotency_key(
-        self, db, receiver, make_runner, new_request, results
+        self,
+        db: Database,
+        receiver: Receiver,
+        make_runner: RunnerFactory,
+        new_request: RequestFactory,
+        results: ResultsReader,
     ) -> None:
         harness = await make_runner(allow_private_targets=True)
         path = f"/flaky/{uuid7()}"
@@ -100,7 +123,12 @@ class TestRetries:
         assert result["data"]["output"] == {"ok": True, "tries": "several"}
 
     async def test_500s_until_retries_are_spent_fail_with_status_and_excerpt(
-        self, db, receiver, make_runner, new_request, results
+        self,
+        db: Database,
+        receiver: Receiver,
+        make_runner: RunnerFactory,
+        new_request: RequestFactory,
+        results: ResultsReader,
     ) -> None:
         harness = await make_runner(allow_private_targets=True)
         request, delivery = new_request(uuid7(), receiver.url("/status/500"), max_retries=2)
@@ -117,7 +145,12 @@ class TestRetries:
         assert "3 calls" in result["data"]["error"]
 
     async def test_the_settings_default_applies_when_the_task_names_no_maximum(
-        self, db, receiver, make_runner, new_request, results
+        self,
+        db: Database,
+        receiver: Receiver,
+        make_runner: RunnerFactory,
+        new_request: RequestFactory,
+        results: ResultsReader,
     ) -> None:
         harness = await make_runner(allow_private_targets=True, default_max_retries=1)
         request, delivery = new_request(uuid7(), receiver.url("/status/503"))
@@ -129,7 +162,14 @@ class TestRetries:
         [result] = await results(db, request.request_id)
         assert result["type"] == "action.failed"
 
-    async def test_a_4xx_fails_at_once(self, db, receiver, make_runner, new_request, results) -> None:
+    async def test_a_4xx_fails_at_once(
+        self,
+        db: Database,
+        receiver: Receiver,
+        make_runner: RunnerFactory,
+        new_request: RequestFactory,
+        results: ResultsReader,
+    ) -> None:
         harness = await make_runner(allow_private_targets=True)
         request, delivery = new_request(uuid7(), receiver.url("/status/400"), max_retries=3)
         before = len(receiver.calls_to("/status/400"))
@@ -141,7 +181,14 @@ class TestRetries:
         assert result["type"] == "action.failed"
         assert result["data"]["status_code"] == 400
 
-    async def test_a_429_is_retried(self, db, receiver, make_runner, new_request, results) -> None:
+    async def test_a_429_is_retried(
+        self,
+        db: Database,
+        receiver: Receiver,
+        make_runner: RunnerFactory,
+        new_request: RequestFactory,
+        results: ResultsReader,
+    ) -> None:
         harness = await make_runner(allow_private_targets=True)
         request, delivery = new_request(uuid7(), receiver.url("/status/429"), max_retries=1)
         before = len(receiver.calls_to("/status/429"))
@@ -154,7 +201,14 @@ class TestRetries:
 
 
 class TestResponseLimits:
-    async def test_an_oversized_response_fails(self, db, receiver, make_runner, new_request, results) -> None:
+    async def test_an_oversized_response_fails(
+        self,
+        db: Database,
+        receiver: Receiver,
+        make_runner: RunnerFactory,
+        new_request: RequestFactory,
+        results: ResultsReader,
+    ) -> None:
         harness = await make_runner(allow_private_targets=True, max_response_bytes=10_000)
         request, delivery = new_request(uuid7(), receiver.url("/big"))
 
@@ -165,7 +219,12 @@ class TestResponseLimits:
         assert "larger than 10000 bytes" in result["data"]["error"]
 
     async def test_a_broken_output_transform_fails_without_retrying(
-        self, db, receiver, make_runner, new_request, results
+        self,
+        db: Database,
+        receiver: Receiver,
+        make_runner: RunnerFactory,
+        new_request: RequestFactory,
+        results: ResultsReader,
     ) -> None:
         harness = await make_runner(allow_private_targets=True)
         request, delivery = new_request(uuid7(), receiver.url("/echo"), output_transform="{ broken")

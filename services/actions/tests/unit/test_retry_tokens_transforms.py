@@ -1,5 +1,6 @@
 import random
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -47,7 +48,7 @@ class TestCallbackTokens:
     @pytest.mark.parametrize(
         "mangle", [lambda t: t + "x", lambda t: "x" + t, lambda t: t.split(".")[0], lambda t: ""]
     )
-    def test_a_mangled_token_is_invalid(self, mangle) -> None:
+    def test_a_mangled_token_is_invalid(self, mangle: Callable[[str], str]) -> None:
         claim = tokens.CallbackClaim(uuid7(), uuid7(), datetime.now(UTC))
         with pytest.raises(tokens.TokenInvalid):
             tokens.verify(OURS, mangle(tokens.issue(OURS, claim)))
@@ -104,5 +105,5 @@ class TestTransforms:
     @pytest.mark.parametrize(
         ("value", "output"), [(None, {}), ({"a": 1}, {"a": 1}), ([1], {"result": [1]}), (3, {"result": 3})]
     )
-    def test_outputs_are_objects(self, value, output) -> None:
+    def test_outputs_are_objects(self, value: object, output: dict[str, object]) -> None:
         assert as_output(value) == output

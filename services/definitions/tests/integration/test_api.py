@@ -31,7 +31,9 @@ async def count_rows(db: Database, company: UUID, model: Any) -> int:
 
 
 class TestUploadBundle:
-    async def test_valid_bundle_publishes_version_one(self, client, company_a, sample_bundle) -> None:
+    async def test_valid_bundle_publishes_version_one(
+        self, client: httpx.AsyncClient, company_a: UUID, sample_bundle: dict[str, Any]
+    ) -> None:
         response = await upload(client, company_a, sample_bundle)
 
         assert response.status_code == 201, response.text
@@ -50,7 +52,9 @@ class TestUploadBundle:
             "notify_rejection",
         ]
 
-    async def test_yaml_body_and_multipart_file_are_accepted(self, client, company_a, sample_text) -> None:
+    async def test_yaml_body_and_multipart_file_are_accepted(
+        self, client: httpx.AsyncClient, company_a: UUID, sample_text: str
+    ) -> None:
         as_yaml = await client.post(
             "/api/definitions/bundles",
             content=sample_text.encode(),
@@ -67,7 +71,7 @@ class TestUploadBundle:
         assert as_file.json()["workflow"] == {"key": "it_onboarding", "version": 1, "created": False}
 
     async def test_invalid_bundle_lists_every_problem_and_writes_nothing(
-        self, client, db, company_a, sample_bundle
+        self, client: httpx.AsyncClient, db: Database, company_a: UUID, sample_bundle: dict[str, Any]
     ) -> None:
         tasks = sample_bundle["workflow"]["tasks"]
         tasks[0]["output_schema"] = {"type": "object", "properties": {"approved": {"type": "yes-no"}}}
@@ -91,7 +95,9 @@ class TestUploadBundle:
         assert await count_rows(db, company_a, WorkflowDefinition) == 0
         assert await count_rows(db, company_a, TicketDefinition) == 0
 
-    async def test_malformed_shape_is_a_422_with_paths(self, client, company_a, sample_bundle) -> None:
+    async def test_malformed_shape_is_a_422_with_paths(
+        self, client: httpx.AsyncClient, company_a: UUID, sample_bundle: dict[str, Any]
+    ) -> None:
         del sample_bundle["workflow"]["tasks"][1]["task_type"]
         sample_bundle["workflow"]["transitions"][2]["priority"] = "high"
 
@@ -101,7 +107,7 @@ class TestUploadBundle:
         paths = {problem["path"] for problem in response.json()["errors"]}
         assert paths == {"workflow.tasks[1].task_type", "workflow.transitions[2].priority"}
 
-    async def test_unparseable_yaml_is_a_400(self, client, company_a) -> None:
+    async def test_unparseable_yaml_is_a_400(self, client: httpx.AsyncClient, company_a: UUID) -> None:
         response = await client.post(
             "/api/definitions/bundles",
             content=b"workflow: [unclosed",
@@ -110,7 +116,7 @@ class TestUploadBundle:
 
         assert response.status_code == 400
 
-    async def test_unknown_media_type_is_a_415(self, client, company_a) -> None:
+    async def test_unknown_media_type_is_a_415(self, client: httpx.AsyncClient, company_a: UUID) -> None:
         response = await client.post(
             "/api/definitions/bundles",
             content=b"hello",
@@ -119,7 +125,9 @@ class TestUploadBundle:
 
         assert response.status_code == 415
 
-    async def test_plain_user_may_not_upload(self, client, db, company_a, sample_bundle) -> None:
+    async def test_plain_user_may_not_upload(
+        self, client: httpx.AsyncClient, db: Database, company_a: UUID, sample_bundle: dict[str, Any]
+    ) -> None:
         response = await client.post(
             "/api/definitions/bundles", json=sample_bundle, headers=member(company_a)
         )
@@ -127,19 +135,25 @@ class TestUploadBundle:
         assert response.status_code == 403
         assert await count_rows(db, company_a, WorkflowDefinition) == 0
 
-    async def test_admin_may_upload(self, client, company_a, sample_bundle) -> None:
+    async def test_admin_may_upload(
+        self, client: httpx.AsyncClient, company_a: UUID, sample_bundle: dict[str, Any]
+    ) -> None:
         response = await client.post(
             "/api/definitions/bundles", json=sample_bundle, headers=claims_headers(company_a, roles=["admin"])
         )
 
         assert response.status_code == 201
 
-    async def test_without_gateway_claims_is_a_401(self, client, sample_bundle) -> None:
+    async def test_without_gateway_claims_is_a_401(
+        self, client: httpx.AsyncClient, sample_bundle: dict[str, Any]
+    ) -> None:
         response = await client.post("/api/definitions/bundles", json=sample_bundle)
 
         assert response.status_code == 401
 
-    async def test_pinned_workflow_version_must_exist(self, client, company_a, sample_bundle) -> None:
+    async def test_pinned_workflow_version_must_exist(
+        self, client: httpx.AsyncClient, company_a: UUID, sample_bundle: dict[str, Any]
+    ) -> None:
         sample_bundle["ticket_types"][0]["workflow_version"] = 3
 
         response = await upload(client, company_a, sample_bundle)
@@ -150,7 +164,7 @@ class TestUploadBundle:
 
 class TestComponentLayouts:
     async def test_broken_layout_is_a_422_with_line_and_column_beside_other_problems(
-        self, client, db, company_a, sample_bundle
+        self, client: httpx.AsyncClient, db: Database, company_a: UUID, sample_bundle: dict[str, Any]
     ) -> None:
         tasks = sample_bundle["workflow"]["tasks"]
         tasks[0]["edit_layout"] = {
@@ -171,7 +185,7 @@ class TestComponentLayouts:
         assert await count_rows(db, company_a, WorkflowDefinition) == 0
 
     async def test_workflow_display_layout_is_stored_shown_with_the_graph_and_exported(
-        self, client, company_a, sample_bundle
+        self, client: httpx.AsyncClient, company_a: UUID, sample_bundle: dict[str, Any]
     ) -> None:
         assert (await upload(client, company_a, sample_bundle)).status_code == 201
 
@@ -191,7 +205,7 @@ class TestComponentLayouts:
         )
 
     async def test_changing_only_the_display_layout_publishes_a_new_version(
-        self, client, company_a, sample_bundle
+        self, client: httpx.AsyncClient, company_a: UUID, sample_bundle: dict[str, Any]
     ) -> None:
         await upload(client, company_a, sample_bundle)
         sample_bundle["workflow"]["display_layout"] = {"sections": [{"title": "Data", "fields": ["laptop"]}]}
@@ -204,7 +218,7 @@ class TestComponentLayouts:
 
 class TestEditWorkflow:
     async def test_edit_publishes_version_two_and_keeps_version_one(
-        self, client, company_a, sample_bundle
+        self, client: httpx.AsyncClient, company_a: UUID, sample_bundle: dict[str, Any]
     ) -> None:
         await upload(client, company_a, sample_bundle)
         edited = copy.deepcopy(sample_bundle)
@@ -227,7 +241,9 @@ class TestEditWorkflow:
         assert detail["latest_version"] == 2
         assert detail["current"]["version"] == 2
 
-    async def test_put_workflow_publishes_next_version(self, client, company_a, sample_bundle) -> None:
+    async def test_put_workflow_publishes_next_version(
+        self, client: httpx.AsyncClient, company_a: UUID, sample_bundle: dict[str, Any]
+    ) -> None:
         await upload(client, company_a, sample_bundle)
         workflow = sample_bundle["workflow"]
         workflow["description"] = "Edited"
@@ -239,7 +255,9 @@ class TestEditWorkflow:
         assert response.status_code == 201, response.text
         assert response.json()["workflow"]["version"] == 2
 
-    async def test_put_workflow_reports_problems_in_the_body(self, client, company_a, sample_bundle) -> None:
+    async def test_put_workflow_reports_problems_in_the_body(
+        self, client: httpx.AsyncClient, company_a: UUID, sample_bundle: dict[str, Any]
+    ) -> None:
         workflow = sample_bundle["workflow"]
         workflow["start_task"] = "missing"
 
@@ -250,7 +268,9 @@ class TestEditWorkflow:
         assert response.status_code == 422
         assert ["body", "start_task"] in [p["loc"] for p in response.json()["errors"]]
 
-    async def test_same_bundle_again_creates_nothing(self, client, company_a, sample_bundle) -> None:
+    async def test_same_bundle_again_creates_nothing(
+        self, client: httpx.AsyncClient, company_a: UUID, sample_bundle: dict[str, Any]
+    ) -> None:
         await upload(client, company_a, sample_bundle)
 
         response = await upload(client, company_a, sample_bundle)
@@ -261,7 +281,7 @@ class TestEditWorkflow:
 
 class TestExport:
     async def test_round_trip_into_another_company_is_identical(
-        self, client, company_a, company_b, sample_bundle
+        self, client: httpx.AsyncClient, company_a: UUID, company_b: UUID, sample_bundle: dict[str, Any]
     ) -> None:
         await upload(client, company_a, sample_bundle)
         exported = await client.get(
@@ -276,7 +296,9 @@ class TestExport:
         assert again.json() == exported.json()
         assert exported.json() == sample_bundle
 
-    async def test_yaml_export_parses_to_the_same_bundle(self, client, company_a, sample_bundle) -> None:
+    async def test_yaml_export_parses_to_the_same_bundle(
+        self, client: httpx.AsyncClient, company_a: UUID, sample_bundle: dict[str, Any]
+    ) -> None:
         await upload(client, company_a, sample_bundle)
 
         response = await client.get(
@@ -288,7 +310,9 @@ class TestExport:
 
 
 class TestTenancy:
-    async def test_other_company_gets_404(self, client, company_a, company_b, sample_bundle) -> None:
+    async def test_other_company_gets_404(
+        self, client: httpx.AsyncClient, company_a: UUID, company_b: UUID, sample_bundle: dict[str, Any]
+    ) -> None:
         await upload(client, company_a, sample_bundle)
         headers = member(company_b)
 
@@ -305,7 +329,12 @@ class TestTenancy:
         assert listed.json()["total"] == 0
 
     async def test_row_level_security_hides_rows_even_without_a_filter(
-        self, db, client, company_a, company_b, sample_bundle
+        self,
+        db: Database,
+        client: httpx.AsyncClient,
+        company_a: UUID,
+        company_b: UUID,
+        sample_bundle: dict[str, Any],
     ) -> None:
         await upload(client, company_a, sample_bundle)
 
@@ -316,7 +345,9 @@ class TestTenancy:
 
 
 class TestDryRun:
-    async def test_two_inputs_take_different_paths(self, client, company_a, sample_bundle) -> None:
+    async def test_two_inputs_take_different_paths(
+        self, client: httpx.AsyncClient, company_a: UUID, sample_bundle: dict[str, Any]
+    ) -> None:
         await upload(client, company_a, sample_bundle)
         ticket = {"employee_name": "Ada", "start_date": "2030-01-02", "department": "Engineering"}
 
@@ -357,7 +388,7 @@ class TestDryRun:
         assert refused.json()["path"] == ["review_request", "notify_rejection"]
         assert refused.json()["steps"][0]["conditions"][0]["value"] is False
 
-    async def test_unknown_workflow_is_404(self, client, company_a) -> None:
+    async def test_unknown_workflow_is_404(self, client: httpx.AsyncClient, company_a: UUID) -> None:
         response = await client.post(
             "/api/definitions/dry-run", json={"workflow_key": "nope"}, headers=member(company_a)
         )
@@ -365,7 +396,7 @@ class TestDryRun:
         assert response.status_code == 404
 
     async def test_invalid_bundle_problems_are_located_under_bundle(
-        self, client, company_a, sample_bundle
+        self, client: httpx.AsyncClient, company_a: UUID, sample_bundle: dict[str, Any]
     ) -> None:
         sample_bundle["workflow"]["start_task"] = "missing"
 
@@ -378,7 +409,9 @@ class TestDryRun:
 
 
 class TestGraph:
-    async def test_nodes_and_edges_in_trial_order(self, client, company_a, sample_bundle) -> None:
+    async def test_nodes_and_edges_in_trial_order(
+        self, client: httpx.AsyncClient, company_a: UUID, sample_bundle: dict[str, Any]
+    ) -> None:
         await upload(client, company_a, sample_bundle)
 
         graph = (
@@ -395,7 +428,9 @@ class TestGraph:
 
 
 class TestLists:
-    async def test_search_filters_and_pagination(self, client, company_a, sample_bundle) -> None:
+    async def test_search_filters_and_pagination(
+        self, client: httpx.AsyncClient, company_a: UUID, sample_bundle: dict[str, Any]
+    ) -> None:
         await upload(client, company_a, sample_bundle)
         other = copy.deepcopy(sample_bundle)
         other["workflow"]["key"] = "laptop_swap"
@@ -423,7 +458,7 @@ class TestLists:
 
 class TestArchive:
     async def test_workflow_used_by_a_ticket_type_cannot_be_archived(
-        self, client, company_a, sample_bundle
+        self, client: httpx.AsyncClient, company_a: UUID, sample_bundle: dict[str, Any]
     ) -> None:
         await upload(client, company_a, sample_bundle)
 
@@ -434,7 +469,7 @@ class TestArchive:
         assert response.status_code == 409
 
     async def test_archived_definitions_leave_lists_but_stay_readable(
-        self, client, company_a, sample_bundle
+        self, client: httpx.AsyncClient, company_a: UUID, sample_bundle: dict[str, Any]
     ) -> None:
         await upload(client, company_a, sample_bundle)
         headers = designer(company_a)
@@ -453,7 +488,9 @@ class TestArchive:
             await client.get("/api/definitions/workflows/it_onboarding/versions/1", headers=headers)
         ).status_code == 200
 
-    async def test_plain_user_may_not_archive(self, client, company_a, sample_bundle) -> None:
+    async def test_plain_user_may_not_archive(
+        self, client: httpx.AsyncClient, company_a: UUID, sample_bundle: dict[str, Any]
+    ) -> None:
         await upload(client, company_a, sample_bundle)
 
         response = await client.post(
@@ -464,7 +501,9 @@ class TestArchive:
 
 
 class TestPublishTicketType:
-    async def test_new_ticket_type_for_an_existing_workflow(self, client, company_a, sample_bundle) -> None:
+    async def test_new_ticket_type_for_an_existing_workflow(
+        self, client: httpx.AsyncClient, company_a: UUID, sample_bundle: dict[str, Any]
+    ) -> None:
         await upload(client, company_a, sample_bundle)
         ticket_type = {
             **sample_bundle["ticket_types"][0],
@@ -486,7 +525,7 @@ class TestPublishTicketType:
         assert detail["workflow_version"] == 1
 
     async def test_prefix_taken_by_another_ticket_type_is_refused(
-        self, client, company_a, sample_bundle
+        self, client: httpx.AsyncClient, company_a: UUID, sample_bundle: dict[str, Any]
     ) -> None:
         await upload(client, company_a, sample_bundle)
         ticket_type = {**sample_bundle["ticket_types"][0], "key": "contractor"}
@@ -503,7 +542,7 @@ class TestPublishTicketType:
 
 class TestIdempotentUpload:
     async def test_a_repeat_answers_the_first_response_and_another_bundle_is_422(
-        self, client, company_a, sample_bundle
+        self, client: httpx.AsyncClient, company_a: UUID, sample_bundle: dict[str, Any]
     ) -> None:
         headers = {**designer(company_a), "Idempotency-Key": "bundle-1"}
         first = await client.post("/api/definitions/bundles", json=sample_bundle, headers=headers)

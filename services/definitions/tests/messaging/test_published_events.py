@@ -32,7 +32,7 @@ async def upload(client: httpx.AsyncClient, company: UUID, bundle: dict[str, Any
 
 class TestPublishedEvents:
     async def test_bundle_publishes_full_workflow_and_ticket_definition(
-        self, client, db, company_a, sample_bundle
+        self, client: httpx.AsyncClient, db: Database, company_a: UUID, sample_bundle: dict[str, Any]
     ) -> None:
         await upload(client, company_a, sample_bundle)
 
@@ -64,7 +64,9 @@ class TestPublishedEvents:
         assert ticket.company_role_access == ["user"]
         assert ticket.fields == sample_bundle["ticket_types"][0]["fields"]
 
-    async def test_edit_publishes_only_what_changed(self, client, db, company_a, sample_bundle) -> None:
+    async def test_edit_publishes_only_what_changed(
+        self, client: httpx.AsyncClient, db: Database, company_a: UUID, sample_bundle: dict[str, Any]
+    ) -> None:
         await upload(client, company_a, sample_bundle)
         edited = copy.deepcopy(sample_bundle)
         edited["workflow"]["tasks"][1]["timeout_seconds"] = 20
@@ -79,7 +81,9 @@ class TestPublishedEvents:
         ]
         assert envelopes[2].data["version"] == 2
 
-    async def test_refused_bundle_publishes_nothing(self, client, db, company_a, sample_bundle) -> None:
+    async def test_refused_bundle_publishes_nothing(
+        self, client: httpx.AsyncClient, db: Database, company_a: UUID, sample_bundle: dict[str, Any]
+    ) -> None:
         sample_bundle["workflow"]["start_task"] = "missing"
 
         response = await upload(client, company_a, sample_bundle)
@@ -87,7 +91,9 @@ class TestPublishedEvents:
         assert response.status_code == 422
         assert await outbox(db) == []
 
-    async def test_archive_publishes_the_archived_event(self, client, db, company_a, sample_bundle) -> None:
+    async def test_archive_publishes_the_archived_event(
+        self, client: httpx.AsyncClient, db: Database, company_a: UUID, sample_bundle: dict[str, Any]
+    ) -> None:
         await upload(client, company_a, sample_bundle)
         headers = claims_headers(company_a, roles=["workflow_creator"])
 

@@ -1,13 +1,16 @@
 """Workflow instances through the API: lists, detail, history, hold/resume/cancel, incidents."""
 
+from uuid import UUID
+
 from contracts.actions import ActionFailed
+from engine.models import WorkflowInstance
 
 from ..conftest import EngineHarness, action, transition
 
 CHECK_SCHEMA = {"type": "object", "required": ["score"], "properties": {"score": {"type": "integer"}}}
 
 
-async def two_actions(engine: EngineHarness):
+async def two_actions(engine: EngineHarness) -> tuple[UUID, WorkflowInstance]:
     spec = action("check")
     spec = spec.model_copy(update={"output_schema": CHECK_SCHEMA})
     await engine.publish_workflow([spec, action("finish")], [transition("check", "finish", "score > 5")])
@@ -15,7 +18,7 @@ async def two_actions(engine: EngineHarness):
     return ticket_id, await engine.instance_of(ticket_id)
 
 
-async def fail_current(engine: EngineHarness, ticket_id) -> None:
+async def fail_current(engine: EngineHarness, ticket_id: UUID) -> None:
     task = await engine.current_task(ticket_id)
     assert task.request_id is not None
     await engine.feed(

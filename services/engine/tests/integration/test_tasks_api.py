@@ -1,14 +1,16 @@
 """Task execution and administration through the API, with the gateway's claims."""
 
+from uuid import UUID
+
 from sqlalchemy import select
 
 from contracts.ids import uuid7
-from engine.models import HistoryEntry
+from engine.models import HistoryEntry, TaskInstance
 
 from ..conftest import APPROVAL_SCHEMA, EngineHarness, action, form, transition
 
 
-async def review_task(engine: EngineHarness):
+async def review_task(engine: EngineHarness) -> tuple[UUID, UUID, TaskInstance]:
     await engine.publish_workflow(
         [form("review", APPROVAL_SCHEMA), action("provision")], [transition("review", "provision")]
     )

@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 import pytest
 from sqlalchemy import select
@@ -96,7 +97,7 @@ class TestTicketSubmitted:
 
 
 class TestActionResults:
-    async def start_at_provision(self, engine: EngineHarness):
+    async def start_at_provision(self, engine: EngineHarness) -> tuple[UUID, TaskInstance]:
         await branching_workflow(engine)
         worker = await engine.add_worker()
         ticket_id = await engine.submit({})

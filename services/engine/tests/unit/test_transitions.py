@@ -3,12 +3,12 @@
 from typing import Any
 
 from common.expressions import ExpressionLimits, evaluate_text, holds
-from engine.workflows.transitions import DecisionOutcome, Transition, choose_transition
+from engine.workflows.transitions import DecisionOutcome, Transition, TransitionChoice, choose_transition
 
 LIMITS = ExpressionLimits(timeout_ms=200, max_depth=100)
 
 
-def decide(transitions: list[Transition], data: dict[str, Any], from_task: str = "a"):
+def decide(transitions: list[Transition], data: dict[str, Any], from_task: str = "a") -> TransitionChoice:
     return choose_transition(from_task, transitions, lambda e: evaluate_text(e, data, LIMITS), holds)
 
 

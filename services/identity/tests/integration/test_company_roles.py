@@ -1,10 +1,11 @@
 """Admin CRUD of company roles: /api/identity/company-roles..."""
 
 import httpx
-from identity_testkit import Account, create_member, problem_locs, sign_up
 from sqlalchemy import text
 
 from common.db import Database
+
+from ..identity_testkit import Account, create_member, problem_locs, sign_up
 
 ROLES = "/api/identity/company-roles"
 

@@ -2,7 +2,8 @@
 response and creates nothing more."""
 
 import httpx
-from identity_testkit import sign_up, unique_email
+
+from ..identity_testkit import sign_up, unique_email
 
 
 class TestIdempotentCreateUser:

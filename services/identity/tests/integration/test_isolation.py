@@ -1,12 +1,13 @@
 """A user of company B sees none of company A's identity records: 404, exactly as if missing."""
 
 import httpx
-from identity_testkit import create_member, sign_up
 from sqlalchemy import select
 
 from common.db import Database
 from contracts.ids import uuid7
 from identity.models import CompanyRole, LoginIdentity, User
+
+from ..identity_testkit import create_member, sign_up
 
 
 class TestCompanyIsolation:

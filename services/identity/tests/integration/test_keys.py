@@ -3,11 +3,12 @@
 import httpx
 import jwt
 from fastapi import FastAPI
-from identity_testkit import sign_up
 
 from common.db import Database
 from identity.config import IdentitySettings
 from identity.runtime import IdentityRuntime
+
+from ..identity_testkit import sign_up
 
 
 async def jwks(client: httpx.AsyncClient) -> list[dict[str, str]]:

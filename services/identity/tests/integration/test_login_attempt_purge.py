@@ -27,7 +27,9 @@ class TestPurgeRound:
         async with db.unit_of_work() as uow:
             uow.session.add_all(
                 [
-                    LoginAttempt(key="old@example.com", succeeded=False, attempted_at=now - timedelta(days=2)),
+                    LoginAttempt(
+                        key="old@example.com", succeeded=False, attempted_at=now - timedelta(days=2)
+                    ),
                     LoginAttempt(key="new@example.com", succeeded=False, attempted_at=now),
                 ]
             )
@@ -39,7 +41,9 @@ class TestPurgeRound:
     async def test_an_unreachable_database_is_a_warning_without_traceback(
         self, app: FastAPI, caplog: pytest.LogCaptureFixture
     ) -> None:
-        app.state.db = Database.connect(f"postgresql+asyncpg://nobody@127.0.0.1:{free_port()}/none", "identity")
+        app.state.db = Database.connect(
+            f"postgresql+asyncpg://nobody@127.0.0.1:{free_port()}/none", "identity"
+        )
         try:
             with caplog.at_level(logging.WARNING, logger="identity.main"):
                 await main.purge_login_attempts_once(app)

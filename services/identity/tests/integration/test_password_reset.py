@@ -7,7 +7,6 @@ from urllib.parse import unquote
 
 import httpx
 from fastapi import FastAPI
-from identity_testkit import STRONG_PASSWORD, create_member, read_mailbox, sign_up, unique_email
 from sqlalchemy import update
 
 from common.db import Database
@@ -15,6 +14,8 @@ from identity.config import IdentitySettings
 from identity.mail.adapters import FileMailbox
 from identity.main import create_app
 from identity.models import PasswordResetToken
+
+from ..identity_testkit import STRONG_PASSWORD, create_member, read_mailbox, sign_up, unique_email
 
 NEW_PASSWORD = "Fresh-Start-Password-1"
 

@@ -1,7 +1,8 @@
 """GET/PATCH /api/identity/me, POST /api/identity/me/password"""
 
 import httpx
-from identity_testkit import STRONG_PASSWORD, create_member, problem_locs, sign_up
+
+from ..identity_testkit import STRONG_PASSWORD, create_member, problem_locs, sign_up
 
 NEW_PASSWORD = "Another-Strong-Pass-7"
 

@@ -1,9 +1,10 @@
 """POST /api/identity/login, /refresh, /logout"""
 
 import httpx
-from identity_testkit import STRONG_PASSWORD, Account, create_member, sign_up
 
 from identity.config import IdentitySettings
+
+from ..identity_testkit import STRONG_PASSWORD, Account, create_member, sign_up
 
 
 async def login(

@@ -2,7 +2,8 @@
 
 import httpx
 import jwt
-from identity_testkit import STRONG_PASSWORD, problem_locs, sign_up, unique_email
+
+from ..identity_testkit import STRONG_PASSWORD, problem_locs, sign_up, unique_email
 
 
 class TestSignUp:

@@ -4,9 +4,10 @@ from uuid import UUID
 
 import httpx
 import pytest
-from identity_testkit import Account, create_member, problem_locs, sign_up, unique_email
 
 from contracts.ids import uuid7
+
+from ..identity_testkit import Account, create_member, problem_locs, sign_up, unique_email
 
 
 async def new_user(client: httpx.AsyncClient, admin: Account, **body: object) -> httpx.Response:

@@ -4,13 +4,14 @@
 from typing import Any
 
 import httpx
-from identity_testkit import create_member, sign_up
 from sqlalchemy import select
 
 from common.db import Database
 from contracts.envelope import Envelope
 from contracts.identity import CompanyCreated, UserCreated, UserDeactivated, UserRolesChanged, UserUpdated
 from contracts.topics import IDENTITY_EVENTS
+
+from ..identity_testkit import create_member, sign_up
 
 
 async def published(db: Database) -> list[tuple[str, str, Envelope]]:

@@ -6,13 +6,14 @@ import math
 
 import httpx
 import jwt
-from identity_testkit import STRONG_PASSWORD, Account, create_member, sign_up
 from sqlalchemy import select
 
 from common.db import Database
 from contracts.envelope import Envelope
 from contracts.identity import UserDeactivated, UserRolesChanged
 from identity.models import User
+
+from ..identity_testkit import STRONG_PASSWORD, Account, create_member, sign_up
 
 
 async def published(db: Database) -> list[Envelope]:

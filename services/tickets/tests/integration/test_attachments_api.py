@@ -8,7 +8,6 @@ from uuid import UUID
 import httpx
 import pytest
 from pydantic import SecretStr
-from tickets_test_support import VALID_LEAVE, Caller, PublishType, S3Store
 
 from common.consumer import Delivery
 from common.db import Database
@@ -20,6 +19,8 @@ from tickets.consumers import event_consumer
 from tickets.main import create_app
 from tickets.storage.local import LocalFileStorage
 from tickets.storage.s3 import S3Storage
+
+from ..tickets_test_support import VALID_LEAVE, Caller, PublishType, S3Store
 
 
 @pytest.fixture(params=["local", "s3"])

@@ -7,11 +7,12 @@ from uuid import UUID
 
 import httpx
 from sqlalchemy import func, select, text
-from tickets_test_support import VALID_LEAVE, Caller, PublishType
 
 from common.db import Database
 from contracts.ids import uuid7
 from tickets.models import Ticket
+
+from ..tickets_test_support import VALID_LEAVE, Caller, PublishType
 
 
 async def submit(client: httpx.AsyncClient, caller: Caller, key: str | None, **body: Any) -> httpx.Response:

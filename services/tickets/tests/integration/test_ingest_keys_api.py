@@ -3,7 +3,8 @@
 from collections.abc import Callable
 
 import httpx
-from tickets_test_support import Caller
+
+from ..tickets_test_support import Caller
 
 
 async def create_key(client: httpx.AsyncClient, admin: Caller, name: str = "ERP") -> httpx.Response:

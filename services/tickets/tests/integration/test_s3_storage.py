@@ -6,10 +6,11 @@ from typing import TYPE_CHECKING
 
 import pytest
 from aiobotocore.session import get_session
-from tickets_test_support import S3Store
 
 from tickets.storage.port import StoredObjectMissing
 from tickets.storage.s3 import S3Credentials, S3Storage, S3StorageError
+
+from ..tickets_test_support import S3Store
 
 if TYPE_CHECKING:
     from types_aiobotocore_s3 import S3Client
@@ -139,10 +140,15 @@ class TestS3Storage:
     @pytest.mark.parametrize(
         "keys",
         [
-            pytest.param(lambda k: S3Credentials(k.access_key_id, "wrong", k.session_token), id="wrong-secret"),
-            pytest.param(lambda k: S3Credentials(k.access_key_id, k.secret_access_key), id="no-session-token"),
             pytest.param(
-                lambda k: S3Credentials(k.access_key_id, k.secret_access_key, "forged"), id="wrong-session-token"
+                lambda k: S3Credentials(k.access_key_id, "wrong", k.session_token), id="wrong-secret"
+            ),
+            pytest.param(
+                lambda k: S3Credentials(k.access_key_id, k.secret_access_key), id="no-session-token"
+            ),
+            pytest.param(
+                lambda k: S3Credentials(k.access_key_id, k.secret_access_key, "forged"),
+                id="wrong-session-token",
             ),
         ],
     )

@@ -5,13 +5,14 @@ from collections.abc import Callable
 
 import httpx
 from sqlalchemy import text
-from tickets_test_support import VALID_LEAVE, Caller, PublishType
 
 from common.db import Database
 from contracts.engine import WorkflowStarted
 from contracts.envelope import Actor, envelope_for
 from contracts.ids import uuid7
 from tickets.ticket import service as ticket_service
+
+from ..tickets_test_support import VALID_LEAVE, Caller, PublishType
 
 SENTINEL = "'sentinel':1"
 

@@ -7,7 +7,6 @@ from uuid import UUID
 
 import httpx
 from sqlalchemy import func, select
-from tickets_test_support import VALID_LEAVE, Caller, PublishType
 
 from common.db import Database
 from contracts.engine import TaskAssigned, WorkflowCompleted, WorkflowStarted
@@ -15,6 +14,8 @@ from contracts.envelope import Actor, envelope_for
 from contracts.ids import uuid7
 from tickets.consumers import event_consumer
 from tickets.models import Ticket, TicketNumberCounter
+
+from ..tickets_test_support import VALID_LEAVE, Caller, PublishType
 
 
 async def submit(client: httpx.AsyncClient, caller: Caller, **body: Any) -> httpx.Response:

@@ -6,7 +6,6 @@ from uuid import UUID
 
 import pytest
 from sqlalchemy import select
-from tickets_test_support import VALID_LEAVE, publish_ticket_type, ticket_definition
 
 from common.consumer import Delivery
 from common.db import Database
@@ -25,6 +24,8 @@ from contracts.ids import uuid7
 from tickets.consumers import event_consumer
 from tickets.models import Ticket, TicketType, TimelineEntry
 from tickets.ticket import service as ticket_service
+
+from ..tickets_test_support import VALID_LEAVE, publish_ticket_type, ticket_definition
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 

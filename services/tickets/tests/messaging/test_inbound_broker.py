@@ -13,7 +13,6 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from sqlalchemy import func, select
-from tickets_test_support import create_ingest_key, inbound_body, publish_ticket_type
 
 from common.db import Database
 from contracts.ids import uuid7
@@ -22,6 +21,8 @@ from tickets.config import TicketsSettings
 from tickets.ingest.signing import derive_secret, signature_header
 from tickets.main import create_app
 from tickets.models import InboundRejection, Ticket
+
+from ..tickets_test_support import create_ingest_key, inbound_body, publish_ticket_type
 
 DEADLINE_SECONDS = 60
 

@@ -7,7 +7,6 @@ from uuid import UUID
 
 import pytest
 from sqlalchemy import select
-from tickets_test_support import VALID_LEAVE, create_ingest_key, inbound_body, publish_ticket_type
 
 from common.consumer import Delivery
 from common.db import Database
@@ -17,6 +16,8 @@ from tickets.ingest.inbound import InboundTicketConsumer
 from tickets.ingest.service import KeyPolicy
 from tickets.ingest.signing import derive_secret, signature_header
 from tickets.models import InboundRejection, Ticket
+
+from ..tickets_test_support import VALID_LEAVE, create_ingest_key, inbound_body, publish_ticket_type
 
 _offsets = itertools.count(1)
 

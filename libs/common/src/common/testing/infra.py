@@ -35,6 +35,7 @@ from common.settings import DEV_CLAIMS_SECRET, ServiceSettings
 from contracts.ids import uuid7
 
 T = TypeVar("T")
+SettingsT = TypeVar("SettingsT", bound=ServiceSettings)
 
 
 def postgres_admin_url() -> str:
@@ -129,8 +130,8 @@ def create_database(admin_url: str, prefix: str) -> str:
 
 
 def migrated_settings(
-    settings_cls: Callable[..., ServiceSettings], admin_url: str, kafka: str, migrations_dir: Path
-) -> Any:
+    settings_cls: type[SettingsT], admin_url: str, kafka: str, migrations_dir: Path
+) -> SettingsT:
     """Settings of a service on a fresh, migrated database of its own."""
     from common.migrations import migrate
 
