@@ -1,7 +1,7 @@
 """Factories the tickets tests share."""
 
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -108,6 +108,22 @@ async def create_ingest_key(db: Database, company_id: UUID, server_secret: str) 
     return created.id, created.secret
 
 
+async def stream(*chunks: bytes) -> AsyncIterator[bytes]:
+    for chunk in chunks:
+        yield chunk
+
+
+class TooLarge(Exception):
+    pass
+
+
+async def failing_after(chunks: list[bytes]) -> AsyncIterator[bytes]:
+    """What the service's upload reader does when a file passes the size limit midway."""
+    for chunk in chunks:
+        yield chunk
+    raise TooLarge
+
+
 @dataclass(frozen=True)
 class S3Store:
     """An S3-protocol server that checks every signature and session token, with one bucket
@@ -128,6 +144,11 @@ class S3Store:
             credentials or self.credentials,
             part_bytes=part_bytes,
         )
+
+
+def _policy(statement: dict[str, Any]) -> str:
+    """An IAM policy document that allows one statement."""
+    return json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", **statement}]})
 
 
 async def start_s3_store(endpoint_url: str, region: "BucketLocationConstraintType", bucket: str) -> S3Store:
@@ -162,27 +183,13 @@ async def start_s3_store(endpoint_url: str, region: "BucketLocationConstraintTyp
         await s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region})
         role = await iam.create_role(
             RoleName="tickets",
-            AssumeRolePolicyDocument=json.dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}],
-                }
-            ),
+            AssumeRolePolicyDocument=_policy({"Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}),
         )
         await iam.put_role_policy(
             RoleName="tickets",
             PolicyName="attachments",
-            PolicyDocument=json.dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Effect": "Allow",
-                            "Action": "s3:*",
-                            "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
-                        }
-                    ],
-                }
+            PolicyDocument=_policy(
+                {"Action": "s3:*", "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"]}
             ),
         )
         assumed = await sts.assume_role(RoleArn=role["Role"]["Arn"], RoleSessionName="tickets-tests")

@@ -10,7 +10,7 @@ from aiobotocore.session import get_session
 from tickets.storage.port import StoredObjectMissing
 from tickets.storage.s3 import S3Credentials, S3Storage, S3StorageError
 
-from ..tickets_test_support import S3Store
+from ..tickets_test_support import S3Store, TooLarge, failing_after, stream
 
 if TYPE_CHECKING:
     from types_aiobotocore_s3 import S3Client
@@ -18,21 +18,6 @@ if TYPE_CHECKING:
 MiB = 1024 * 1024
 CredentialsChange = Callable[[S3Credentials], S3Credentials]
 
-
-async def stream(*chunks: bytes) -> AsyncIterator[bytes]:
-    for chunk in chunks:
-        yield chunk
-
-
-class TooLarge(Exception):
-    pass
-
-
-async def failing_after(chunks: list[bytes]) -> AsyncIterator[bytes]:
-    """What the service's upload reader does when a file passes the size limit midway."""
-    for chunk in chunks:
-        yield chunk
-    raise TooLarge
 
 
 async def read_all(storage: S3Storage, key: str) -> bytes:

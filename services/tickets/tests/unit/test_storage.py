@@ -1,5 +1,4 @@
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,25 +11,11 @@ from botocore.credentials import Credentials
 from tickets.storage.local import LocalFileStorage
 from tickets.storage.port import StoredObjectMissing
 
-
-async def stream(*chunks: bytes) -> AsyncIterator[bytes]:
-    for chunk in chunks:
-        yield chunk
+from ..tickets_test_support import TooLarge, failing_after, stream
 
 
 def files_under(root: Path) -> list[Path]:
     return [path for path in root.rglob("*") if path.is_file()]
-
-
-class TooLarge(Exception):
-    pass
-
-
-async def failing_after(chunks: list[bytes]) -> AsyncIterator[bytes]:
-    """What the service's upload reader does when a file passes the size limit midway."""
-    for chunk in chunks:
-        yield chunk
-    raise TooLarge
 
 
 class TestSigV4:
