@@ -123,9 +123,9 @@ async def upload(
     version = await repository.latest_version(ticket.id, filename) + 1
     attachment_id = uuid7()
     ext_key = f"{claims.company_id}/{ticket.id}/{attachment_id}"
+    data = LimitedUpload(file, limits.max_bytes)
     # Bytes first, row second: a crash in between leaves an unreferenced object, never a row
     # pointing at nothing.
-    data = LimitedUpload(file, limits.max_bytes)
     await storage.put(ext_key, data.chunks(), content_type)
     return await repository.add(
         Attachment(
