@@ -2,9 +2,7 @@
 page tells them, keyset slices, and soft-deleted rows left out by default."""
 
 import asyncio
-import sys
 from collections.abc import AsyncIterator
-from pathlib import Path
 from uuid import UUID
 
 import asyncpg
@@ -20,8 +18,7 @@ from common.repository import CompanyRepository, Deleted, SoftDeletable
 from common.testing.infra import create_database, run_in_thread
 from contracts.ids import uuid7
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from demo_services import ProducerSettings, create_schemas
+from ..demo_services import ProducerSettings, create_schemas
 
 
 class Base(DeclarativeBase):
