@@ -9,6 +9,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from contracts.assignment import AssignmentRule
 from contracts.envelope import EventPayload
 from contracts.topics import DEFINITIONS_EVENTS
 
@@ -29,6 +30,8 @@ class TaskDefinitionSpec(BaseModel):
     output_transform: str | None = None
     edit_layout: dict[str, Any] | None = None
     display_layout: dict[str, Any] | None = None
+    # FORM tasks only: who may receive the task, unless an admin set a rule for it.
+    assignment: AssignmentRule | None = None
 
 
 class TransitionSpec(BaseModel):

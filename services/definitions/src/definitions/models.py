@@ -109,6 +109,7 @@ class TaskDefinition(Timestamped, Base):
     output_transform: Mapped[str | None] = mapped_column(Text)
     edit_layout: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     display_layout: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    assignment: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
 
 
 class WorkflowTransition(Timestamped, Base):

@@ -558,3 +558,28 @@ class TestIdempotentUpload:
             await client.get("/api/definitions/workflows/it_onboarding", headers=member(company_a))
         ).json()
         assert versions["current"]["version"] == 1
+
+
+class TestTaskAssignmentRule:
+    async def test_is_published_in_the_event_and_exported(
+        self, client: httpx.AsyncClient, db: Database, company_a: UUID, sample_bundle: dict[str, Any]
+    ) -> None:
+        rule = {"strategy": "company_role", "company_role": "IT staff", "pick": "round_robin"}
+        sample_bundle["workflow"]["tasks"][0]["assignment"] = rule
+
+        response = await upload(client, company_a, sample_bundle)
+        exported = await client.get(
+            "/api/definitions/workflows/it_onboarding/export", headers=member(company_a)
+        )
+
+        assert response.status_code == 201, response.text
+        assert exported.json()["workflow"]["tasks"][0]["assignment"] == rule
+        async with db.new_session() as session:
+            rows = await session.execute(select(db.tables.outbox.c.payload))
+            published = [
+                r.payload["data"]
+                for r in rows
+                if r.payload["type"] == "workflow_definition.published"
+                and r.payload["company_id"] == str(company_a)
+            ]
+        assert [t["assignment"] for t in published[0]["tasks"]] == [rule, None, None, None, None]

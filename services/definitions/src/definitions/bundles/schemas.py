@@ -9,6 +9,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from contracts.assignment import AssignmentRule
+
 MAX_TASKS = 200
 MAX_TRANSITIONS = 1000
 MAX_TICKET_TYPES = 50
@@ -39,6 +41,9 @@ class TaskSpec(_Spec):
     output_transform: str | None = None
     edit_layout: dict[str, Any] | None = None
     display_layout: dict[str, Any] | None = None
+    assignment: AssignmentRule | None = Field(
+        None, description="FORM tasks: who may receive the task (an admin's rule for it wins)"
+    )
 
 
 class TransitionSpec(_Spec):

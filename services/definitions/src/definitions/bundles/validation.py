@@ -128,6 +128,12 @@ def _check_workflow(workflow: WorkflowSpec, findings: Findings) -> None:
 def _check_task(task: TaskSpec, loc: list[str | int], findings: Findings) -> None:
     check_json_schema(task.input_schema, [*loc, "input_schema"], findings, object_only=True)
     check_json_schema(task.output_schema, [*loc, "output_schema"], findings, object_only=True)
+    if task.assignment is not None and task.task_type is not TaskType.FORM:
+        findings.error(
+            [*loc, "assignment"],
+            f"a {task.task_type} task is run by the system; nobody is assigned",
+            "not_allowed",
+        )
     if task.task_type is TaskType.FORM:
         if task.action_url is not None:
             findings.error(
