@@ -44,13 +44,78 @@ class Worker(Timestamped, Base):
     is_task_worker: Mapped[bool] = mapped_column(Boolean)
     available: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
     last_assigned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    company_roles: Mapped[list[str]] = mapped_column(JSONB, server_default=text("'[]'::jsonb"))
 
 
-class CompanySettings(Timestamped, Base):
-    __tablename__ = "company_settings"
+class AssignmentRuleRow(Timestamped, Base):
+    """The rule an admin set: for the whole company (both keys empty) or for one task
+    definition (by workflow and task key, so it holds for every version)."""
+
+    __tablename__ = "assignment_rules"
 
     company_id: Mapped[UUID] = mapped_column(primary_key=True)
-    assignment_strategy: Mapped[str] = mapped_column(String(40), server_default="shortest_queue")
+    workflow_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    task_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    rule: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    updated_by: Mapped[UUID | None]
+
+
+class WorkerGroup(Timestamped, Base):
+    """A named group of workers that a rule can send tasks to; `key` is what rules name."""
+
+    __tablename__ = "worker_groups"
+    __table_args__ = (UniqueConstraint("company_id", "key"),)
+
+    company_id: Mapped[UUID] = mapped_column(primary_key=True)
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid7)
+    key: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, server_default="")
+
+
+class WorkerGroupMember(Base):
+    __tablename__ = "worker_group_members"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["company_id", "group_id"], ["worker_groups.company_id", "worker_groups.id"], ondelete="CASCADE"
+        ),
+        ForeignKeyConstraint(["company_id", "user_id"], ["workers.company_id", "workers.user_id"]),
+        Index("ix_worker_group_members_company_id_user_id", "company_id", "user_id"),
+    )
+
+    company_id: Mapped[UUID] = mapped_column(primary_key=True)
+    group_id: Mapped[UUID] = mapped_column(primary_key=True)
+    user_id: Mapped[UUID] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, server_default=func.now()
+    )
+
+
+class AssignmentRecord(Base):
+    """Every assignment of a FORM task: to whom, from whom, who or what made it (a strategy or a
+    person) and the structured reason, which reads as a sentence (`explain`)."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["company_id", "task_instance_id"], ["task_instances.company_id", "task_instances.id"]
+        ),
+        Index("ix_assignments_company_id_task_instance_id", "company_id", "task_instance_id"),
+    )
+
+    company_id: Mapped[UUID] = mapped_column(primary_key=True)
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid7)
+    task_instance_id: Mapped[UUID]
+    workflow_instance_id: Mapped[UUID]
+    assignee_id: Mapped[UUID]
+    previous_assignee_id: Mapped[UUID | None]
+    made_by: Mapped[str] = mapped_column(String(20))
+    actor_id: Mapped[str | None] = mapped_column(String(100))
+    strategy: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, server_default=func.clock_timestamp()
+    )
 
 
 class WorkflowDefinition(Timestamped, Base):

@@ -84,7 +84,8 @@ async def complete_task(
 async def reassign_task(
     task_id: UUID, body: TaskReassign, uow: UoW, claims: TeamClaims, settings: SettingsDep
 ) -> TaskDetailRead:
-    """Hand an open FORM task to another active task worker, by hand."""
+    """Assign an open FORM task by hand (one waiting in the queue, or someone else's) to an
+    active task worker; the task's record keeps who did it and the `note` they gave."""
     return await service.reassign_task(
-        uow, settings, task_id, claims, body.assignee_id, body.expected_version
+        uow, settings, task_id, claims, body.assignee_id, body.expected_version, body.note
     )

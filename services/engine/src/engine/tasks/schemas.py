@@ -5,6 +5,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from engine.assignment.schemas import AssignmentRecordRead
 from engine.workflows.schemas import HistoryEntryRead
 
 
@@ -28,7 +29,11 @@ class TaskRead(BaseModel):
     status: str
     assignee_id: UUID | None
     assigned_at: datetime | None
-    assignment: dict[str, Any] | None = Field(description="why the assignee was chosen")
+    assignment: dict[str, Any] | None = Field(description="why the assignee was chosen, as data")
+    assignment_explanation: str | None = Field(
+        description='why the assignee was chosen, as a sentence: "fewest open tasks (2), ties broken by '
+        'least recently assigned"'
+    )
     attempt: int
     error: str | None
     version: int
@@ -46,6 +51,9 @@ class TaskDetailRead(TaskRead):
     data: dict[str, Any] = Field(description="the workflow data the task works on")
     output: dict[str, Any] | None
     history: list[HistoryEntryRead]
+    assignments: list[AssignmentRecordRead] = Field(
+        description="every assignment of the task, oldest first: to whom, by whom or what, and why"
+    )
 
 
 class TaskComplete(BaseModel):
@@ -60,3 +68,4 @@ class TaskReassign(BaseModel):
 
     assignee_id: UUID
     expected_version: int | None = Field(None, ge=1)
+    note: str | None = Field(None, max_length=500, description="why, in the assigner's words")

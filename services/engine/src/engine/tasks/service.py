@@ -7,11 +7,13 @@ from common.auth import Claims, SystemRole
 from common.db import UnitOfWork
 from common.errors import NotFound
 from common.web import Page, PageParams
+from engine.assignment.choice import assignment_records
 from engine.config import EngineSettings
 from engine.definitions.service import WorkflowPlan
 from engine.models import TaskInstance, WorkflowInstance
 from engine.tasks.repository import TaskFilter, TaskRepository
 from engine.tasks.schemas import TaskDetailRead, TaskRead
+from engine.workers.assignment import explain
 from engine.workflows.queries import history_entries
 from engine.workflows.runtime import WorkflowRuntime
 
@@ -31,6 +33,7 @@ def task_read(task: TaskInstance, instance: WorkflowInstance) -> TaskRead:
         assignee_id=task.assignee_id,
         assigned_at=task.assigned_at,
         assignment=task.assignment,
+        assignment_explanation=explain(task.assignment),
         attempt=task.attempt,
         error=task.error,
         version=task.version,
@@ -88,6 +91,7 @@ async def task_detail(
         data=instance.workflow_data,
         output=task.output,
         history=history,
+        assignments=await assignment_records(uow, task.id),
     )
 
 
@@ -121,8 +125,9 @@ async def reassign_task(
     claims: Claims,
     assignee_id: UUID,
     expected_version: int | None,
+    note: str | None = None,
 ) -> TaskDetailRead:
     runtime = WorkflowRuntime(uow, settings)
-    await runtime.assignment.reassign(task_id, assignee_id, expected_version)
+    await runtime.assignment.reassign(task_id, assignee_id, expected_version, note)
     await runtime.write_history()  # the detail shows this change too
     return await task_detail(uow, settings, task_id, claims)

@@ -6,7 +6,7 @@ from sqlalchemy.dialects.postgresql import insert
 
 from common.repository import CompanyRepository
 from contracts.engine import WORKED_TASK_STATUSES
-from engine.models import CompanySettings, TaskInstance, Worker
+from engine.models import TaskInstance, Worker, WorkerGroupMember
 from engine.workers.assignment import Candidate
 
 
@@ -25,7 +25,14 @@ class WorkerRepository(CompanyRepository[Worker]):
         return await self.find(Worker.user_id == user_id)
 
     async def upsert(
-        self, user_id: UUID, *, email: str, display_name: str, is_active: bool, is_task_worker: bool
+        self,
+        user_id: UUID,
+        *,
+        email: str,
+        display_name: str,
+        is_active: bool,
+        is_task_worker: bool,
+        company_roles: list[str],
     ) -> Worker:
         await self.session.execute(
             insert(Worker)
@@ -36,6 +43,7 @@ class WorkerRepository(CompanyRepository[Worker]):
                 display_name=display_name,
                 is_active=is_active,
                 is_task_worker=is_task_worker,
+                company_roles=company_roles,
             )
             .on_conflict_do_update(
                 index_elements=["company_id", "user_id"],
@@ -44,6 +52,7 @@ class WorkerRepository(CompanyRepository[Worker]):
                     "display_name": display_name,
                     "is_active": is_active,
                     "is_task_worker": is_task_worker,
+                    "company_roles": company_roles,
                     "updated_at": func.now(),
                 },
             )
@@ -53,8 +62,11 @@ class WorkerRepository(CompanyRepository[Worker]):
         )
         return worker.one()
 
-    async def candidates(self) -> list[Candidate]:
-        """Available, active task workers with their open FORM task counts."""
+    async def candidates(
+        self, *, group_id: UUID | None = None, company_role: str | None = None
+    ) -> list[Candidate]:
+        """Available, active task workers with their open FORM task counts; only the members of
+        `group_id`, or the holders of `company_role`, when given."""
         open_counts = (
             select(TaskInstance.assignee_id, func.count().label("open_tasks"))
             .where(
@@ -65,7 +77,7 @@ class WorkerRepository(CompanyRepository[Worker]):
             .group_by(TaskInstance.assignee_id)
             .subquery()
         )
-        rows = await self.session.execute(
+        query = (
             select(Worker, func.coalesce(open_counts.c.open_tasks, 0))
             .outerjoin(open_counts, open_counts.c.assignee_id == Worker.user_id)
             .where(
@@ -76,6 +88,19 @@ class WorkerRepository(CompanyRepository[Worker]):
             )
             .order_by(Worker.user_id)
         )
+        if group_id is not None:
+            query = query.where(
+                select(WorkerGroupMember.user_id)
+                .where(
+                    self.owned(WorkerGroupMember),
+                    WorkerGroupMember.group_id == group_id,
+                    WorkerGroupMember.user_id == Worker.user_id,
+                )
+                .exists()
+            )
+        if company_role is not None:
+            query = query.where(Worker.company_roles.contains([company_role]))
+        rows = await self.session.execute(query)
         return [
             Candidate(worker.user_id, worker.display_name, int(count), worker.last_assigned_at)
             for worker, count in rows
@@ -85,6 +110,25 @@ class WorkerRepository(CompanyRepository[Worker]):
         worker = await self.get(user_id)
         if worker is not None:
             worker.last_assigned_at = at
+
+    async def open_task_count(self, user_id: UUID) -> int:
+        count = await self.session.scalar(
+            select(func.count()).where(
+                self.owned(TaskInstance),
+                TaskInstance.assignee_id == user_id,
+                TaskInstance.status.in_(WORKED_TASK_STATUSES),
+            )
+        )
+        return int(count or 0)
+
+    async def names(self, user_ids: set[UUID]) -> dict[UUID, str]:
+        """Display names of users of the company (every user is known, not only workers)."""
+        if not user_ids:
+            return {}
+        rows = await self.session.execute(
+            select(Worker.user_id, Worker.display_name).where(self.owned(), Worker.user_id.in_(user_ids))
+        )
+        return {user_id: name for user_id, name in rows}
 
     async def roster(self) -> list[tuple[Worker, int]]:
         open_counts = (
@@ -100,22 +144,3 @@ class WorkerRepository(CompanyRepository[Worker]):
             .order_by(Worker.display_name, Worker.user_id)
         )
         return [(worker, int(count)) for worker, count in rows]
-
-    async def settings(self) -> CompanySettings | None:
-        return await self.session.scalar(select(CompanySettings).where(self.owned(CompanySettings)))
-
-    async def put_strategy(self, strategy: str) -> CompanySettings:
-        await self.session.execute(
-            insert(CompanySettings)
-            .values(company_id=self.company_id, assignment_strategy=strategy)
-            .on_conflict_do_update(
-                index_elements=["company_id"],
-                set_={"assignment_strategy": strategy, "updated_at": func.now()},
-            )
-        )
-        found = await self.session.scalars(
-            select(CompanySettings)
-            .where(self.owned(CompanySettings))
-            .execution_options(populate_existing=True)
-        )
-        return found.one()

@@ -3,15 +3,9 @@ from fastapi import APIRouter
 from common.web import UoW
 from engine.config import SettingsDep
 from engine.models import Worker
-from engine.roles import AdminClaims, TeamClaims, WorkerClaims
+from engine.roles import TeamClaims, WorkerClaims
 from engine.workers import service
-from engine.workers.assignment import AssignmentStrategy
-from engine.workers.schemas import (
-    AssignmentSettingsRead,
-    AssignmentSettingsUpdate,
-    AvailabilityUpdate,
-    WorkerRead,
-)
+from engine.workers.schemas import AvailabilityUpdate, WorkerRead
 
 router = APIRouter(prefix="/api/engine", tags=["workers"])
 
@@ -25,6 +19,7 @@ def _read(worker: Worker, open_tasks: int) -> WorkerRead:
         available=worker.available,
         open_tasks=open_tasks,
         last_assigned_at=worker.last_assigned_at,
+        company_roles=worker.company_roles,
     )
 
 
@@ -46,18 +41,3 @@ async def set_availability(
 ) -> WorkerRead:
     """Set oneself available (receives tasks; queued tasks are assigned at once) or away."""
     return _read(*await service.set_availability(uow, settings, claims.user_id, body.available))
-
-
-@router.get("/settings/assignment")
-async def get_assignment_settings(uow: UoW, claims: TeamClaims) -> AssignmentSettingsRead:
-    """The company's assignment strategy (`shortest_queue` unless set)."""
-    return AssignmentSettingsRead(assignment_strategy=await service.assignment_strategy(uow))
-
-
-@router.put("/settings/assignment")
-async def put_assignment_settings(
-    body: AssignmentSettingsUpdate, uow: UoW, claims: AdminClaims
-) -> AssignmentSettingsRead:
-    """Choose the company's assignment strategy: `shortest_queue` or `round_robin`."""
-    saved = await service.set_assignment_strategy(uow, body.assignment_strategy)
-    return AssignmentSettingsRead(assignment_strategy=AssignmentStrategy(saved.assignment_strategy))

@@ -3,8 +3,6 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict
 
-from engine.workers.assignment import AssignmentStrategy
-
 
 class WorkerRead(BaseModel):
     user_id: UUID
@@ -14,19 +12,10 @@ class WorkerRead(BaseModel):
     available: bool
     open_tasks: int
     last_assigned_at: datetime | None
+    company_roles: list[str]
 
 
 class AvailabilityUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     available: bool
-
-
-class AssignmentSettingsRead(BaseModel):
-    assignment_strategy: AssignmentStrategy
-
-
-class AssignmentSettingsUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    assignment_strategy: AssignmentStrategy

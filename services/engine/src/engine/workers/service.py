@@ -1,5 +1,5 @@
-"""The roster of task workers (from identity events), availability and the company's
-assignment strategy."""
+"""The roster of task workers (from identity events, with their company roles) and their
+availability."""
 
 from uuid import UUID
 
@@ -8,8 +8,7 @@ from common.db import UnitOfWork
 from common.errors import NotFound
 from contracts.identity import UserState
 from engine.config import EngineSettings
-from engine.models import CompanySettings, Worker
-from engine.workers.assignment import AssignmentStrategy
+from engine.models import Worker
 from engine.workers.repository import WorkerRepository
 from engine.workflows.runtime import WorkflowRuntime
 
@@ -25,17 +24,22 @@ async def apply_user_state(uow: UnitOfWork, settings: EngineSettings, user: User
     before = await repo.get(user.user_id)
     was_eligible = before is not None and _eligible(before)
     was_worker = before is not None and before.is_active and before.is_task_worker
+    roles_before = set(before.company_roles) if before is not None else set()
     worker = await repo.upsert(
         user.user_id,
         email=user.email,
         display_name=f"{user.first_name} {user.last_name}".strip() or user.email,
         is_active=user.is_active,
         is_task_worker=SystemRole.TASK_WORKER.value in user.system_roles,
+        company_roles=sorted(set(user.company_roles)),
     )
     runtime = WorkflowRuntime(uow, settings)
     if was_worker and not (worker.is_active and worker.is_task_worker):
-        await runtime.assignment.requeue_tasks_of(worker.user_id, "The assignee is no longer an active task worker")
-    if _eligible(worker) and not was_eligible:
+        await runtime.assignment.requeue_tasks_of(
+            worker.user_id, "The assignee is no longer an active task worker"
+        )
+    # Someone newly eligible, or eligible with a new company role, may take tasks that waited.
+    if _eligible(worker) and (not was_eligible or set(worker.company_roles) - roles_before):
         await runtime.assignment.assign_queued()
 
 
@@ -63,12 +67,3 @@ async def set_availability(
 
 async def roster(uow: UnitOfWork) -> list[tuple[Worker, int]]:
     return await WorkerRepository.of(uow).roster()
-
-
-async def assignment_strategy(uow: UnitOfWork) -> AssignmentStrategy:
-    found = await WorkerRepository.of(uow).settings()
-    return AssignmentStrategy(found.assignment_strategy) if found else AssignmentStrategy.SHORTEST_QUEUE
-
-
-async def set_assignment_strategy(uow: UnitOfWork, strategy: AssignmentStrategy) -> CompanySettings:
-    return await WorkerRepository.of(uow).put_strategy(strategy.value)

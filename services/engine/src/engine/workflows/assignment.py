@@ -1,55 +1,108 @@
-"""Assignment: giving FORM tasks to task workers by the company's strategy, taking queued
-tasks when someone becomes available, reassigning by hand, and giving back the tasks of someone
-who can no longer work on them."""
+"""Assignment: giving FORM tasks to task workers by the rule each follows (the task
+definition's, else the company's, else shortest queue), taking queued tasks when someone
+becomes available, assigning by hand, and giving back the tasks of someone who can no longer
+work on them. Every assignment is recorded with who or what made it and why."""
 
+from typing import Any
 from uuid import UUID
 
 from common.errors import Conflict, ValidationProblem
+from contracts.assignment import CompanyRoleRule, GroupRule, MadeBy
 from contracts.engine import TaskAssigned, TaskStatus
+from engine.assignment import choice as rules
 from engine.models import TaskInstance, WorkflowInstance
-from engine.workers.assignment import AssignmentStrategy, choose_assignee
+from engine.workers.assignment import AssignmentChoice, ResolvedRule, manual_reason, waiting_reason
 from engine.workflows.step import Part, now_utc
 
 
+def _pool_key(resolved: ResolvedRule) -> tuple[str, str | None, str | None]:
+    rule = resolved.rule
+    return (
+        "everyone" if not isinstance(rule, GroupRule | CompanyRoleRule) else rule.strategy.value,
+        rule.group if isinstance(rule, GroupRule) else None,
+        rule.company_role if isinstance(rule, CompanyRoleRule) else None,
+    )
+
+
 class Assignment(Part):
-    async def assign(self, instance: WorkflowInstance, task: TaskInstance) -> bool:
-        """Give a FORM task to a worker by the company's strategy; False leaves it queued."""
+    async def _choose(
+        self, instance: WorkflowInstance, task: TaskInstance
+    ) -> tuple[ResolvedRule, AssignmentChoice | None]:
+        spec = (await self.plan(instance)).task(task.task_key)
+        return await rules.choose(self.uow, instance.workflow_key, spec)
+
+    async def assign(self, instance: WorkflowInstance, task: TaskInstance, *, note_wait: bool = True) -> bool:
+        """Give a FORM task to a worker by its rule; False leaves it queued (noted in its
+        history with the reason unless `note_wait` is off)."""
         await self.workers.lock_assignment()
-        settings = await self.workers.settings()
-        strategy = AssignmentStrategy(
-            settings.assignment_strategy if settings else AssignmentStrategy.SHORTEST_QUEUE
-        )
-        choice = choose_assignee(await self.workers.candidates(), strategy)
+        resolved, choice = await self._choose(instance, task)
         if choice is None:
-            await self.record(
-                instance, task, "task.queued", "No task worker is available; the task waits in the queue"
-            )
+            if note_wait:
+                await self.record(
+                    instance,
+                    task,
+                    "task.queued",
+                    waiting_reason(resolved),
+                    info={"strategy": resolved.rule.strategy.value, "source": resolved.source.value},
+                )
             return False
-        now = now_utc()
-        task.assignee_id = choice.user_id
-        task.assigned_at = now
-        task.assignment = choice.reason
-        task.status = TaskStatus.ASSIGNED
-        await self.workers.mark_assigned(choice.user_id, now)
-        await self.workflows.flush()
-        await self.record(instance, task, "task.assigned", choice.reason["explanation"], info=choice.reason)
-        await self.emit(TaskAssigned, instance, task, choice.reason["explanation"])
+        await self._give(instance, task, choice.user_id, choice.reason, MadeBy.STRATEGY, "task.assigned")
         return True
 
+    async def _give(
+        self,
+        instance: WorkflowInstance,
+        task: TaskInstance,
+        assignee_id: UUID,
+        reason: dict[str, Any],
+        made_by: MadeBy,
+        action: str,
+    ) -> None:
+        previous = task.assignee_id
+        now = now_utc()
+        task.assignee_id = assignee_id
+        task.assigned_at = now
+        task.assignment = reason
+        task.status = TaskStatus.ASSIGNED
+        await self.workers.mark_assigned(assignee_id, now)
+        await self.workflows.flush()
+        # After the flush: the record refers to the task row, which a new task has only now.
+        rules.record_assignment(self.uow, task, previous=previous, made_by=made_by, reason=reason)
+        # History and timeline lines are sentences; the reason's phrase starts one.
+        sentence = str(reason["explanation"])
+        sentence = sentence[:1].upper() + sentence[1:]
+        await self.record(instance, task, action, sentence, info=reason)
+        await self.emit(TaskAssigned, instance, task, sentence)
+
     async def assign_queued(self) -> int:
-        """Assign waiting FORM tasks, oldest first, while someone is available."""
+        """Assign waiting FORM tasks, oldest first, each by its own rule: a task whose pool
+        (a group, a company role) has nobody available waits, and the ones after it still go."""
         await self.workers.lock_assignment()
         assigned = 0
+        # Pools found empty in this pass stay empty (the lock holds the roster still), so the
+        # tasks after the first that waits for one are not looked at again.
+        empty: set[tuple[str, str | None, str | None]] = set()
         for queued in await self.tasks.queued():
             instance, task = await self.locked_task(queued.id)
             if task.status != TaskStatus.PENDING or task.assignee_id is not None:
                 continue
-            if not await self.assign(instance, task):
-                break
+            spec = (await self.plan(instance)).task(task.task_key)
+            resolved, group_id = await rules.resolve(self.uow, instance.workflow_key, spec)
+            pool = _pool_key(resolved)
+            if pool in empty:
+                continue
+            choice = await rules.pick(self.uow, resolved, group_id)
+            if choice is None:
+                empty.add(pool)
+                continue
+            await self._give(instance, task, choice.user_id, choice.reason, MadeBy.STRATEGY, "task.assigned")
             assigned += 1
         return assigned
 
-    async def reassign(self, task_id: UUID, assignee_id: UUID, expected_version: int | None) -> TaskInstance:
+    async def reassign(
+        self, task_id: UUID, assignee_id: UUID, expected_version: int | None, note: str | None = None
+    ) -> TaskInstance:
+        """Assign an open FORM task by hand (queued, or someone else's) to an active task worker."""
         instance, task = await self.locked_task(task_id)
         if task.task_type != "FORM":
             raise Conflict("Only FORM tasks are assigned to people.")
@@ -70,26 +123,22 @@ class Assignment(Part):
                 ],
             )
         await self.workers.lock_assignment()
-        previous = task.assignee_id
-        now = now_utc()
-        task.assignee_id = assignee_id
-        task.assigned_at = now
-        task.status = TaskStatus.ASSIGNED
-        task.assignment = {
-            "strategy": "manual",
-            "chosen": str(assignee_id),
-            "explanation": f"reassigned by hand to {worker.display_name}",
-            "previous": str(previous) if previous else None,
-            "by": self.uow.actor.id,
-            "tie_break": None,
-            "compared": [],
-        }
-        await self.workers.mark_assigned(assignee_id, now)
-        await self.workflows.flush()
-        await self.record(
-            instance, task, "task.reassigned", task.assignment["explanation"], info=task.assignment
+        note = note.strip() or None if note else None
+        actor = self.uow.actor.id if self.uow.actor.kind == "user" else None
+        people = {assignee_id} | ({task.assignee_id} if task.assignee_id else set())
+        names = await self.workers.names(people | ({UUID(actor)} if actor else set()))
+        open_tasks = await self.workers.open_task_count(assignee_id)
+        reason = manual_reason(
+            chosen=assignee_id,
+            chosen_name=worker.display_name,
+            open_tasks=open_tasks,
+            by=actor,
+            by_name=names.get(UUID(actor)) if actor else None,
+            previous=task.assignee_id,
+            previous_name=names.get(task.assignee_id) if task.assignee_id else None,
+            note=note,
         )
-        await self.emit(TaskAssigned, instance, task, task.assignment["explanation"])
+        await self._give(instance, task, assignee_id, reason, MadeBy.PERSON, "task.reassigned")
         return task
 
     async def requeue_tasks_of(self, user_id: UUID, reason: str) -> None:
