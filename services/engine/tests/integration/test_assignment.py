@@ -33,10 +33,8 @@ class TestShortestQueue:
         await engine.publish_workflow([form("review")], [])
         workers = [await engine.add_worker(name) for name in ("Ann", "Bob")]
         async with engine.admin() as client:
-            put = await client.put(
-                "/api/engine/settings/assignment", json={"assignment_strategy": "round_robin"}
-            )
-            bad = await client.put("/api/engine/settings/assignment", json={"assignment_strategy": "random"})
+            put = await client.put("/api/engine/assignment/rules/company", json={"strategy": "round_robin"})
+            bad = await client.put("/api/engine/assignment/rules/company", json={"strategy": "random"})
         assert put.status_code == 200
         assert bad.status_code == 422
         for _ in range(4):

@@ -28,7 +28,8 @@ class TestMyTasks:
         body = response.json()
         assert body["total"] == 1
         assert body["items"][0]["id"] == str(task.id)
-        assert body["items"][0]["assignment"]["explanation"].startswith("shortest queue")
+        assert body["items"][0]["assignment_explanation"] == "fewest open tasks (0)"
+        assert body["items"][0]["assignment"]["strategy"] == "shortest_queue"
 
     async def test_another_worker_sees_none(self, engine: EngineHarness) -> None:
         await review_task(engine)
