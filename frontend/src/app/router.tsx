@@ -3,6 +3,7 @@ import { Route, Routes } from 'react-router';
 
 import { RedirectIfAuthenticated, RequireAccess, RequireAuth } from '@/app/guards';
 import { AdminHomeRoute } from '@/app/routes/admin/admin-home';
+import { AssignmentRulesRoute } from '@/app/routes/admin/assignment-rules';
 import { CompanyRolesRoute } from '@/app/routes/admin/company-roles';
 import { NewUserRoute } from '@/app/routes/admin/new-user';
 import { UserRoute } from '@/app/routes/admin/user';
@@ -16,6 +17,7 @@ import { MetricsRoute } from '@/app/routes/admin/metrics';
 import { DashboardRoute } from '@/app/routes/dashboard';
 import { NotFoundRoute } from '@/app/routes/not-found';
 import { ProfileRoute } from '@/app/routes/profile';
+import { AssignmentQueueRoute } from '@/app/routes/tasks/assignment-queue';
 import { MyTasksRoute } from '@/app/routes/tasks/my-tasks';
 import { TaskRoute } from '@/app/routes/tasks/task';
 import { TeamTasksRoute } from '@/app/routes/tasks/team-tasks';
@@ -76,6 +78,7 @@ export function AppRoutes() {
             </Route>
             <Route element={<RequireAccess access={ACCESS.tasks} />}>
               <Route path={paths.tasks} element={<TeamTasksRoute />} />
+              <Route path={paths.assignmentQueue} element={<AssignmentQueueRoute />} />
             </Route>
             <Route element={<RequireAccess access={ACCESS.myTasks} />}>
               <Route path={paths.myTasks} element={<MyTasksRoute />} />
@@ -94,6 +97,7 @@ export function AppRoutes() {
               <Route path={paths.adminCompanyRoles} element={<CompanyRolesRoute />} />
               <Route path={paths.adminIntegrations} element={<IntegrationsRoute />} />
               <Route path={paths.adminMetrics} element={<MetricsRoute />} />
+              <Route path={paths.adminAssignment} element={<AssignmentRulesRoute />} />
             </Route>
           </Route>
         </Route>

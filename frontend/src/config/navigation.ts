@@ -35,6 +35,12 @@ export const NAVIGATION: readonly NavigationItem[] = [
     access: ACCESS.tasks,
   },
   {
+    label: 'Assign tasks',
+    to: paths.assignmentQueue,
+    description: 'Form tasks waiting for a worker; assign them by hand.',
+    access: ACCESS.tasks,
+  },
+  {
     label: 'My tasks',
     to: paths.myTasks,
     description: 'Forms waiting for you to complete.',

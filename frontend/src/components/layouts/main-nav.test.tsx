@@ -27,7 +27,14 @@ describe('MainNav', () => {
   });
 
   it('adds Tickets and Tasks for ticket admins', () => {
-    expect(navLinks(['ticket_admin'])).toEqual(['Dashboard', 'My tickets', 'Submit ticket', 'Tickets', 'Tasks']);
+    expect(navLinks(['ticket_admin'])).toEqual([
+      'Dashboard',
+      'My tickets',
+      'Submit ticket',
+      'Tickets',
+      'Tasks',
+      'Assign tasks',
+    ]);
   });
 
   it('adds Definitions for workflow creators', () => {
@@ -41,6 +48,7 @@ describe('MainNav', () => {
       'Submit ticket',
       'Tickets',
       'Tasks',
+      'Assign tasks',
       'Definitions',
       'Admin',
     ]);

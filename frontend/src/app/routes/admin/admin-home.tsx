@@ -18,7 +18,12 @@ const SECTIONS = [
   {
     to: paths.adminIntegrations,
     label: 'Integrations and settings',
-    description: 'Ingest keys, action signing secret and allowlist, task assignment strategy.',
+    description: 'Ingest keys, action signing secret and allowlist.',
+  },
+  {
+    to: paths.adminAssignment,
+    label: 'Assignment rules',
+    description: 'Who receives each form task: strategies per company and task, groups of workers.',
   },
   {
     to: paths.adminMetrics,

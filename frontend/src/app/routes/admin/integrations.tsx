@@ -1,10 +1,5 @@
 import { PageHeader } from '@/components/ui/page-header';
-import {
-  AllowlistPanel,
-  AssignmentStrategyPanel,
-  IngestKeysPanel,
-  SigningSecretPanel,
-} from '@/features/integrations/components/panels';
+import { AllowlistPanel, IngestKeysPanel, SigningSecretPanel } from '@/features/integrations/components/panels';
 import { useDocumentTitle } from '@/hooks/use-document-title';
 
 export function IntegrationsRoute() {
@@ -13,12 +8,11 @@ export function IntegrationsRoute() {
     <>
       <PageHeader
         title="Integrations and settings"
-        description="Keys for systems that send tickets, how actions are signed and where they may call, and how tasks are assigned."
+        description="Keys for systems that send tickets, how actions are signed and where they may call."
       />
       <div className="grid gap-6 lg:grid-cols-2">
         <IngestKeysPanel />
         <div className="flex flex-col gap-6">
-          <AssignmentStrategyPanel />
           <SigningSecretPanel />
           <AllowlistPanel />
         </div>

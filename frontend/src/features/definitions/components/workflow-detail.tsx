@@ -22,7 +22,7 @@ import {
 } from '@/features/definitions/api/definitions';
 import { DryRunPanel } from '@/features/definitions/components/dry-run-panel';
 import { JsonataPreviewPanel, type NamedExpression } from '@/features/definitions/components/jsonata-preview-panel';
-import type { WorkflowDetail, WorkflowVersion } from '@/features/definitions/types/definitions';
+import type { TaskDefinition, WorkflowDetail, WorkflowVersion } from '@/features/definitions/types/definitions';
 import { useDocumentTitle } from '@/hooks/use-document-title';
 import { errorMessage } from '@/lib/api-error';
 import { saveBlob } from '@/lib/download';
@@ -162,6 +162,7 @@ function VersionBody({
                 retries {task.max_retries ?? '—'})
               </p>
             )}
+            {task.assignment && <p>Assigned by its rule: {assignmentRule(task.assignment)}</p>}
             {task.input_transform && (
               <p>
                 Input transform: <code>{task.input_transform}</code>
@@ -187,6 +188,16 @@ function VersionBody({
       </ul>
     </div>
   );
+}
+
+type TaskAssignment = NonNullable<TaskDefinition['assignment']>;
+
+/** A task's assignment rule in words, as its bundle states it. */
+function assignmentRule(rule: TaskAssignment): string {
+  const pick = 'pick' in rule && rule.pick === 'round_robin' ? ', in turn' : '';
+  if (rule.strategy === 'group') return `the members of group ${rule.group}${pick}`;
+  if (rule.strategy === 'company_role') return `the holders of company role ${rule.company_role}${pick}`;
+  return rule.strategy === 'round_robin' ? 'round robin' : 'shortest queue';
 }
 
 export function WorkflowDetailView({ workflowKey }: { workflowKey: string }) {

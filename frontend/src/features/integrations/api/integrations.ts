@@ -27,8 +27,3 @@ export const addAllowlistEntry = (entry: string, note: string) =>
   apiClient.post<AllowlistEntry>('/actions/allowlist', { entry, note });
 export const removeAllowlistEntry = (id: string) =>
   apiClient.delete<void>(`/actions/allowlist/${encodeURIComponent(id)}`);
-
-export const getAssignmentStrategy = (signal?: AbortSignal) =>
-  apiClient.get<{ assignment_strategy: string }>('/engine/settings/assignment', { signal });
-export const setAssignmentStrategy = (assignment_strategy: string) =>
-  apiClient.put<{ assignment_strategy: string }>('/engine/settings/assignment', { assignment_strategy });

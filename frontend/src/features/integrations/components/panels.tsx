@@ -4,13 +4,11 @@ import { useState, type ReactNode } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
-import { SelectField } from '@/components/ui/select-field';
 import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
 import { TextField } from '@/components/ui/text-field';
 import {
   addAllowlistEntry,
   createIngestKey,
-  getAssignmentStrategy,
   getSigningSecret,
   listAllowlist,
   listIngestKeys,
@@ -19,9 +17,8 @@ import {
   revokeIngestKey,
   rotateIngestKey,
   rotateSigningSecret,
-  setAssignmentStrategy,
 } from '@/features/integrations/api/integrations';
-import { ASSIGNMENT_STRATEGIES, type IngestKeySecret } from '@/features/integrations/types/integrations';
+import type { IngestKeySecret } from '@/features/integrations/types/integrations';
 import { errorMessage } from '@/lib/api-error';
 import { formatDateTime, humanize } from '@/lib/format';
 
@@ -301,38 +298,6 @@ export function AllowlistPanel() {
           </ul>
         )}
       </div>
-    </Card>
-  );
-}
-
-export function AssignmentStrategyPanel() {
-  const setting = useQuery({
-    queryKey: ['engine', 'assignment-settings'],
-    queryFn: ({ signal }) => getAssignmentStrategy(signal),
-  });
-  const queryClient = useQueryClient();
-  const { state, run, feedback } = useActions([]);
-  return (
-    <Card title="Task assignment" description="How new form tasks are handed to task workers.">
-      {setting.isError && <ErrorState message={errorMessage(setting.error)} onRetry={() => void setting.refetch()} />}
-      {setting.data && (
-        <div className="flex flex-col gap-3">
-          <SelectField
-            label="Assignment strategy"
-            name="assignment_strategy"
-            value={setting.data.assignment_strategy}
-            disabled={state.running !== null}
-            options={ASSIGNMENT_STRATEGIES}
-            onChange={(value) =>
-              void run('save', async () => {
-                queryClient.setQueryData(['engine', 'assignment-settings'], await setAssignmentStrategy(value));
-                return 'Saved.';
-              })
-            }
-          />
-          {feedback}
-        </div>
-      )}
     </Card>
   );
 }

@@ -31,10 +31,16 @@ export function completeTask(
   return apiClient.post<TaskDetail>(`${task(taskId)}/complete`, { output, expected_version: expectedVersion });
 }
 
-export function reassignTask(taskId: string, assigneeId: string, expectedVersion: number): Promise<TaskDetail> {
+export function reassignTask(
+  taskId: string,
+  assigneeId: string,
+  expectedVersion: number,
+  note = '',
+): Promise<TaskDetail> {
   return apiClient.post<TaskDetail>(`${task(taskId)}/reassign`, {
     assignee_id: assigneeId,
     expected_version: expectedVersion,
+    note: note.trim() || null,
   });
 }
 

@@ -4,13 +4,15 @@ import { useReducer } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { SelectField } from '@/components/ui/select-field';
+import { TextField } from '@/components/ui/text-field';
 import { listWorkers, reassignTask } from '@/features/tasks/api/tasks';
 import type { TaskDetail } from '@/features/tasks/types/tasks';
 import { errorMessage } from '@/lib/api-error';
 
-type State = { assignee: string; saving: boolean; error: string | null; notice: string | null };
+type State = { assignee: string; note: string; saving: boolean; error: string | null; notice: string | null };
 type Action =
   | { type: 'picked'; assignee: string }
+  | { type: 'noted'; note: string }
   | { type: 'saving' }
   | { type: 'saved'; notice: string }
   | { type: 'failed'; error: string };
@@ -19,10 +21,12 @@ function reducer(state: State, action: Action): State {
   switch (action.type) {
     case 'picked':
       return { ...state, assignee: action.assignee, error: null, notice: null };
+    case 'noted':
+      return { ...state, note: action.note };
     case 'saving':
       return { ...state, saving: true, error: null, notice: null };
     case 'saved':
-      return { ...state, saving: false, notice: action.notice };
+      return { ...state, saving: false, note: '', notice: action.notice };
     case 'failed':
       return { ...state, saving: false, error: action.error };
   }
@@ -31,7 +35,13 @@ function reducer(state: State, action: Action): State {
 /** The ticket team hands an open form task to another active worker. */
 export function ReassignTask({ task, onChanged }: { task: TaskDetail; onChanged: (task: TaskDetail) => void }) {
   const workers = useQuery({ queryKey: ['engine', 'workers'], queryFn: ({ signal }) => listWorkers(signal) });
-  const [state, dispatch] = useReducer(reducer, { assignee: '', saving: false, error: null, notice: null });
+  const [state, dispatch] = useReducer(reducer, {
+    assignee: '',
+    note: '',
+    saving: false,
+    error: null,
+    notice: null,
+  });
   const candidates = (workers.data ?? []).filter((w) => w.is_active && w.user_id !== task.assignee_id);
 
   const submit = async () => {
@@ -41,7 +51,7 @@ export function ReassignTask({ task, onChanged }: { task: TaskDetail; onChanged:
     }
     dispatch({ type: 'saving' });
     try {
-      const updated = await reassignTask(task.id, state.assignee, task.version);
+      const updated = await reassignTask(task.id, state.assignee, task.version, state.note);
       const name = candidates.find((w) => w.user_id === state.assignee)?.display_name ?? 'the worker';
       dispatch({ type: 'saved', notice: `Reassigned to ${name}.` });
       onChanged(updated);
@@ -70,6 +80,12 @@ export function ReassignTask({ task, onChanged }: { task: TaskDetail; onChanged:
             label: `${w.display_name || w.email} (${w.open_tasks} open${w.available ? '' : ', away'})`,
           })),
         ]}
+      />
+      <TextField
+        label="Why (optional)"
+        name="note"
+        value={state.note}
+        onChange={(note) => dispatch({ type: 'noted', note })}
       />
       <div>
         <Button type="submit" variant="secondary" loading={state.saving}>

@@ -7,12 +7,12 @@ import { DataSections } from '@/components/json-schema-form/data-sections';
 import { Alert } from '@/components/ui/alert';
 import { Card } from '@/components/ui/card';
 import { DetailsList } from '@/components/ui/details-list';
-import { JsonView } from '@/components/ui/json-view';
 import { PageHeader } from '@/components/ui/page-header';
 import { ResourceGate } from '@/components/ui/resource-gate';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { ticketHref } from '@/config/paths';
 import { getTask } from '@/features/tasks/api/tasks';
+import { AssignmentRecordList } from '@/features/tasks/components/assignment-record';
 import { ReassignTask } from '@/features/tasks/components/reassign-task';
 import { HistoryList } from '@/features/tasks/components/task-history';
 import { TaskExecution } from '@/features/tasks/components/task-execution';
@@ -117,9 +117,9 @@ export function TaskDetailView({ taskId, userId, canManage, instanceLink }: Task
                 />
                 {canManage && instanceLink && <div className="mt-4">{instanceLink(data.workflow_instance_id)}</div>}
               </Card>
-              {data.assignment && (
+              {data.task_type === 'FORM' && (
                 <Card title="Why this assignee">
-                  <JsonView label="Assignment reason" value={data.assignment} />
+                  <AssignmentRecordList records={data.assignments} explanation={data.assignment_explanation} />
                 </Card>
               )}
               {canManage && data.task_type === 'FORM' && ['PENDING', ...OPEN].includes(data.status) && (

@@ -24,6 +24,7 @@ const task: TaskDetail = {
   assignee_id: worker.id,
   assigned_at: null,
   assignment: null,
+  assignment_explanation: null,
   attempt: 0,
   error: null,
   version: 3,
@@ -45,6 +46,7 @@ const task: TaskDetail = {
   data: {},
   output: null,
   history: [],
+  assignments: [],
 };
 
 describe('TaskExecution', () => {

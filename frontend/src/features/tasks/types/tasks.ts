@@ -27,6 +27,9 @@ export type TaskDetail = Omit<Schema<'TaskDetailRead'>, 'edit_layout' | 'display
   display_layout: Layout;
 };
 
+/** One assignment of a task: to whom, who or what made it (a strategy or a person), and why. */
+export type AssignmentRecord = Schema<'AssignmentRecordRead'>;
+
 export type Worker = Schema<'WorkerRead'>;
 
 export type TasksQuery = {
