@@ -1,7 +1,7 @@
 """A company with one real record of every kind the API addresses by id, built through the
 gateway as its users would: a member, a company role, a workflow and ticket type, a ticket with
-an attachment, the workflow instance and form task the engine made for it, an ingest key and an
-allowlist entry."""
+an attachment, the workflow instance and form task the engine made for it, a group of workers,
+an ingest key and an allowlist entry."""
 
 import os
 import time
@@ -81,6 +81,7 @@ class CompanyRecords:
     attachment_id: str
     instance_id: str
     task_id: str
+    group_id: str
     ingest_key_id: str
     allowlist_entry_id: str
 
@@ -142,6 +143,20 @@ def build_company_records(admin: Member) -> CompanyRecords:
             return items[0] if items else None
 
         found_task = eventually(task, "the form task")
+
+        def group() -> dict[str, Any] | None:
+            response = client.post(
+                "/api/engine/assignment/groups",
+                json={"key": f"iso-{suffix}", "name": "Isolated desk", "members": [member.user["id"]]},
+            )
+            if response.status_code == 201:
+                body: dict[str, Any] = response.json()
+                return body
+            # Until the member's user event reaches the engine, they are not a worker there.
+            assert response.status_code == 422, response.text
+            return None
+
+        found_group = eventually(group, "the member to reach the engine's roster")
         ingest_key = _ok(client.post("/api/tickets/ingest-keys", json={"name": f"iso {suffix}"}), 201)
         entry = _ok(client.post("/api/actions/allowlist", json={"entry": "10.77.0.0/16"}), 201)
     return CompanyRecords(
@@ -154,6 +169,7 @@ def build_company_records(admin: Member) -> CompanyRecords:
         attachment_id=attachment["id"],
         instance_id=found_instance["id"],
         task_id=found_task["id"],
+        group_id=found_group["id"],
         ingest_key_id=ingest_key["id"],
         allowlist_entry_id=entry["id"],
     )

@@ -67,6 +67,11 @@ REAL_IDS: dict[str, PathValues] = {
     "/api/engine/instances/{instance_id}/cancel": lambda r: {"instance_id": r.instance_id},
     "/api/engine/instances/{instance_id}/incident/retry": lambda r: {"instance_id": r.instance_id},
     "/api/engine/instances/{instance_id}/incident/skip": lambda r: {"instance_id": r.instance_id},
+    "/api/engine/assignment/rules/tasks/{workflow_key}/{task_key}": lambda r: {
+        "workflow_key": r.workflow_key,
+        "task_key": "review",
+    },
+    "/api/engine/assignment/groups/{group_id}": lambda r: {"group_id": r.group_id},
     "/api/actions/allowlist/{entry_id}": lambda r: {"entry_id": r.allowlist_entry_id},
 }
 
@@ -104,6 +109,12 @@ def request_body(method: str, path: str, values: dict[str, str], records: Compan
         },
         ("POST", "/api/engine/tasks/{task_id}/reassign"): {"json": {"assignee_id": str(uuid7())}},
         ("POST", "/api/engine/instances/{instance_id}/incident/skip"): {"json": {"output": {}}},
+        ("PUT", "/api/engine/assignment/rules/tasks/{workflow_key}/{task_key}"): {
+            "json": {"strategy": "round_robin"}
+        },
+        ("PATCH", "/api/engine/assignment/groups/{group_id}"): {
+            "json": {"name": "Taken over", "members": []}
+        },
     }
     return bodies.get((method, path), {})
 
@@ -243,3 +254,9 @@ def assert_records_unchanged(records: CompanyRecords) -> None:
         assert keys[records.ingest_key_id]["generation"] == 1
         entries = [e["id"] for e in client.get("/api/actions/allowlist").json()]
         assert records.allowlist_entry_id in entries
+        group = client.get(f"/api/engine/assignment/groups/{records.group_id}").json()
+        assert group["name"] == "Isolated desk"
+        assert [m["user_id"] for m in group["members"]] == [records.member.user["id"]]
+        rules = client.get("/api/engine/assignment/rules").json()
+        assert rules["company"]["source"] == "default"
+        assert [t["task_rule"] for t in rules["tasks"] if t["workflow_key"] == records.workflow_key] == [None]
