@@ -1,7 +1,7 @@
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, true
 from sqlalchemy.dialects.postgresql import insert
 
 from common.repository import CompanyRepository
@@ -25,8 +25,16 @@ class WorkerRepository(CompanyRepository[Worker]):
         return await self.find(Worker.user_id == user_id)
 
     async def upsert(
-        self, user_id: UUID, *, email: str, display_name: str, is_active: bool, is_task_worker: bool
+        self,
+        user_id: UUID,
+        *,
+        email: str,
+        display_name: str,
+        is_active: bool,
+        is_task_worker: bool,
+        company_roles: list[str] | None = None,
     ) -> Worker:
+        roles = sorted(set(company_roles or []))
         await self.session.execute(
             insert(Worker)
             .values(
@@ -36,6 +44,7 @@ class WorkerRepository(CompanyRepository[Worker]):
                 display_name=display_name,
                 is_active=is_active,
                 is_task_worker=is_task_worker,
+                company_roles=roles,
             )
             .on_conflict_do_update(
                 index_elements=["company_id", "user_id"],
@@ -44,6 +53,7 @@ class WorkerRepository(CompanyRepository[Worker]):
                     "display_name": display_name,
                     "is_active": is_active,
                     "is_task_worker": is_task_worker,
+                    "company_roles": roles,
                     "updated_at": func.now(),
                 },
             )
@@ -53,8 +63,11 @@ class WorkerRepository(CompanyRepository[Worker]):
         )
         return worker.one()
 
-    async def candidates(self) -> list[Candidate]:
-        """Available, active task workers with their open FORM task counts."""
+    async def candidates(
+        self, *, company_role: str | None = None, passing_over: UUID | None = None
+    ) -> list[Candidate]:
+        """Available, active task workers with their open FORM task counts; only those holding
+        `company_role` when given, and never `passing_over` (an escalation's late assignee)."""
         open_counts = (
             select(TaskInstance.assignee_id, func.count().label("open_tasks"))
             .where(
@@ -73,6 +86,8 @@ class WorkerRepository(CompanyRepository[Worker]):
                 Worker.is_active.is_(True),
                 Worker.is_task_worker.is_(True),
                 Worker.available.is_(True),
+                Worker.company_roles.contains([company_role]) if company_role is not None else true(),
+                Worker.user_id != passing_over if passing_over is not None else true(),
             )
             .order_by(Worker.user_id)
         )

@@ -31,10 +31,13 @@ async def apply_user_state(uow: UnitOfWork, settings: EngineSettings, user: User
         display_name=f"{user.first_name} {user.last_name}".strip() or user.email,
         is_active=user.is_active,
         is_task_worker=SystemRole.TASK_WORKER.value in user.system_roles,
+        company_roles=user.company_roles,
     )
     runtime = WorkflowRuntime(uow, settings)
     if was_worker and not (worker.is_active and worker.is_task_worker):
-        await runtime.assignment.requeue_tasks_of(worker.user_id, "The assignee is no longer an active task worker")
+        await runtime.assignment.requeue_tasks_of(
+            worker.user_id, "The assignee is no longer an active task worker"
+        )
     if _eligible(worker) and not was_eligible:
         await runtime.assignment.assign_queued()
 

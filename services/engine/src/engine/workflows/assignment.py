@@ -36,6 +36,46 @@ class Assignment(Part):
         await self.emit(TaskAssigned, instance, task, choice.reason["explanation"])
         return True
 
+    async def escalate(
+        self,
+        instance: WorkflowInstance,
+        task: TaskInstance,
+        *,
+        passing_over: UUID | None = None,
+        company_role: str | None = None,
+    ) -> bool:
+        """Give an overdue task to someone else by the company's strategy: anyone available but
+        its late assignee, or the available workers holding `company_role`. False when there is
+        nobody: the task stays with whoever has it (a late task is better kept than queued)."""
+        await self.workers.lock_assignment()
+        settings = await self.workers.settings()
+        strategy = AssignmentStrategy(
+            settings.assignment_strategy if settings else AssignmentStrategy.SHORTEST_QUEUE
+        )
+        candidates = await self.workers.candidates(company_role=company_role, passing_over=passing_over)
+        choice = choose_assignee(candidates, strategy)
+        if choice is None:
+            return False
+        now = now_utc()
+        reason = {
+            **choice.reason,
+            "explanation": f"overdue: {choice.reason['explanation']}",
+            "escalation": {
+                "passing_over": str(passing_over) if passing_over else None,
+                "group": company_role,
+            },
+        }
+        task.assignee_id = choice.user_id
+        task.assigned_at = now
+        task.assignment = reason
+        # The new assignee has not started it, whatever the late one had done.
+        task.status = TaskStatus.ASSIGNED
+        await self.workers.mark_assigned(choice.user_id, now)
+        await self.workflows.flush()
+        await self.record(instance, task, "task.assigned", reason["explanation"], info=reason)
+        await self.emit(TaskAssigned, instance, task, reason["explanation"])
+        return True
+
     async def assign_queued(self) -> int:
         """Assign waiting FORM tasks, oldest first, while someone is available."""
         await self.workers.lock_assignment()

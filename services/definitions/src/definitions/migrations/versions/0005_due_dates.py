@@ -18,7 +18,9 @@ SCHEMA = "definitions"
 
 def upgrade() -> None:
     op.add_column("task_definitions", sa.Column("due_in", sa.Text(), nullable=True), schema=SCHEMA)
-    op.add_column("task_definitions", sa.Column("escalation", postgresql.JSONB(), nullable=True), schema=SCHEMA)
+    op.add_column(
+        "task_definitions", sa.Column("escalation", postgresql.JSONB(), nullable=True), schema=SCHEMA
+    )
     op.add_column(
         "ticket_definitions", sa.Column("resolution_target", sa.String(100), nullable=True), schema=SCHEMA
     )

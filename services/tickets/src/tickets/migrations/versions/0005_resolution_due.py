@@ -16,7 +16,9 @@ SCHEMA = "tickets"
 
 
 def upgrade() -> None:
-    op.add_column("ticket_types", sa.Column("resolution_target", sa.String(100), nullable=True), schema=SCHEMA)
+    op.add_column(
+        "ticket_types", sa.Column("resolution_target", sa.String(100), nullable=True), schema=SCHEMA
+    )
     op.add_column(
         "tickets", sa.Column("resolution_due_at", sa.DateTime(timezone=True), nullable=True), schema=SCHEMA
     )
