@@ -68,6 +68,7 @@ REAL_IDS: dict[str, PathValues] = {
     "/api/engine/instances/{instance_id}/incident/retry": lambda r: {"instance_id": r.instance_id},
     "/api/engine/instances/{instance_id}/incident/skip": lambda r: {"instance_id": r.instance_id},
     "/api/actions/allowlist/{entry_id}": lambda r: {"entry_id": r.allowlist_entry_id},
+    "/api/identity/notifications/{notification_id}/read": lambda r: {"notification_id": r.notification_id},
 }
 
 # Templated paths that name no company record, and why.
@@ -243,3 +244,6 @@ def assert_records_unchanged(records: CompanyRecords) -> None:
         assert keys[records.ingest_key_id]["generation"] == 1
         entries = [e["id"] for e in client.get("/api/actions/allowlist").json()]
         assert records.allowlist_entry_id in entries
+    with records.notified.client() as own:
+        notes = {n["id"]: n for n in own.get("/api/identity/notifications").json()["items"]}
+        assert notes[records.notification_id]["read_at"] is None
