@@ -13,8 +13,10 @@ import { ResetPasswordRoute } from '@/app/routes/auth/reset-password';
 import { SignupRoute } from '@/app/routes/auth/signup';
 import { IntegrationsRoute } from '@/app/routes/admin/integrations';
 import { MetricsRoute } from '@/app/routes/admin/metrics';
+import { CalendarRoute } from '@/app/routes/calendar';
 import { DashboardRoute } from '@/app/routes/dashboard';
 import { NotFoundRoute } from '@/app/routes/not-found';
+import { NotificationsRoute } from '@/app/routes/notifications';
 import { ProfileRoute } from '@/app/routes/profile';
 import { MyTasksRoute } from '@/app/routes/tasks/my-tasks';
 import { TaskRoute } from '@/app/routes/tasks/task';
@@ -26,6 +28,7 @@ import { TicketRoute } from '@/app/routes/tickets/ticket';
 import { AppLayout } from '@/components/layouts/app-layout';
 import { LoadingState } from '@/components/ui/states';
 import { paths } from '@/config/paths';
+import { NotificationBell } from '@/features/notifications/components/notification-bell';
 import { useAuth } from '@/lib/auth';
 import { ACCESS } from '@/lib/authorization';
 
@@ -62,9 +65,10 @@ export function AppRoutes() {
         <Route path={paths.logout} element={<LogoutRoute />} />
 
         <Route element={<RequireAuth />}>
-          <Route element={<AppLayout />}>
+          <Route element={<AppLayout headerAction={<NotificationBell />} />}>
             <Route index element={<DashboardRoute />} />
             <Route path={paths.profile} element={<ProfileRoute />} />
+            <Route path={paths.notifications} element={<NotificationsRoute />} />
             <Route path={paths.myTickets} element={<MyTicketsRoute />} />
             <Route path={paths.submitTicket} element={<SubmitTicketRoute />} />
             {/* The submitter and the ticket team see a ticket; the service answers 404 to anyone else. */}
@@ -76,6 +80,9 @@ export function AppRoutes() {
             </Route>
             <Route element={<RequireAccess access={ACCESS.tasks} />}>
               <Route path={paths.tasks} element={<TeamTasksRoute />} />
+            </Route>
+            <Route element={<RequireAccess access={ACCESS.calendar} />}>
+              <Route path={paths.calendar} element={<CalendarRoute />} />
             </Route>
             <Route element={<RequireAccess access={ACCESS.myTasks} />}>
               <Route path={paths.myTasks} element={<MyTasksRoute />} />

@@ -10,6 +10,8 @@ export const paths = {
   tickets: '/tickets',
   tasks: '/tasks',
   myTasks: '/tasks/mine',
+  calendar: '/calendar',
+  notifications: '/notifications',
   definitions: '/definitions',
   admin: '/admin',
   adminUsers: '/admin/users',
