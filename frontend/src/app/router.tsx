@@ -13,7 +13,6 @@ import { ResetPasswordRoute } from '@/app/routes/auth/reset-password';
 import { SignupRoute } from '@/app/routes/auth/signup';
 import { IntegrationsRoute } from '@/app/routes/admin/integrations';
 import { MetricsRoute } from '@/app/routes/admin/metrics';
-import { CalendarRoute } from '@/app/routes/calendar';
 import { DashboardRoute } from '@/app/routes/dashboard';
 import { NotFoundRoute } from '@/app/routes/not-found';
 import { NotificationsRoute } from '@/app/routes/notifications';
@@ -42,6 +41,8 @@ const TicketTypeRoute = lazyRoute(() => import('@/app/routes/definitions/ticket-
 const UploadBundleRoute = lazyRoute(() => import('@/app/routes/definitions/upload'), 'UploadBundleRoute');
 const WorkflowRoute = lazyRoute(() => import('@/app/routes/definitions/workflow'), 'WorkflowRoute');
 const InstanceRoute = lazyRoute(() => import('@/app/routes/instances/instance'), 'InstanceRoute');
+// The calendar brings FullCalendar.
+const CalendarRoute = lazyRoute(() => import('@/app/routes/calendar'), 'CalendarRoute');
 
 export function AppRoutes() {
   const { state } = useAuth();

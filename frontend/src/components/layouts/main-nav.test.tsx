@@ -23,11 +23,24 @@ describe('MainNav', () => {
   });
 
   it('adds My tasks for task workers', () => {
-    expect(navLinks(['user', 'task_worker'])).toEqual(['Dashboard', 'My tickets', 'Submit ticket', 'My tasks']);
+    expect(navLinks(['user', 'task_worker'])).toEqual([
+      'Dashboard',
+      'My tickets',
+      'Submit ticket',
+      'My tasks',
+      'Calendar',
+    ]);
   });
 
   it('adds Tickets and Tasks for ticket admins', () => {
-    expect(navLinks(['ticket_admin'])).toEqual(['Dashboard', 'My tickets', 'Submit ticket', 'Tickets', 'Tasks']);
+    expect(navLinks(['ticket_admin'])).toEqual([
+      'Dashboard',
+      'My tickets',
+      'Submit ticket',
+      'Tickets',
+      'Tasks',
+      'Calendar',
+    ]);
   });
 
   it('adds Definitions for workflow creators', () => {
@@ -41,6 +54,7 @@ describe('MainNav', () => {
       'Submit ticket',
       'Tickets',
       'Tasks',
+      'Calendar',
       'Definitions',
       'Admin',
     ]);
