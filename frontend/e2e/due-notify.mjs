@@ -78,7 +78,8 @@ try {
     await expectVisible(worker.getByText('Nothing is late.'));
     const bell = worker.getByRole('link', { name: /^Notifications/ });
     await expectVisible(bell);
-    if ((await bell.getAttribute('aria-label')) !== 'Notifications') throw new Error('the bell counts something already');
+    if ((await bell.getAttribute('aria-label')) !== 'Notifications')
+      throw new Error('the bell counts something already');
   });
 
   let ticketTitle = '';
@@ -107,10 +108,10 @@ try {
       await worker.getByTitle('Previous month').click();
     }
     await shot(worker, 'due-notify-02-calendar-month');
-    await worker.getByRole('button', { name: 'Agenda' }).click();
+    await worker.getByRole('button', { name: 'Agenda', exact: true }).click();
     await expectVisible(worker.locator('.fc-list-event', { hasText: 'Review quickly' }));
     await shot(worker, 'due-notify-03-calendar-agenda');
-    await worker.getByRole('button', { name: 'Week' }).click();
+    await worker.getByRole('button', { name: 'Week', exact: true }).click();
     await expectVisible(worker.locator('.fc-event', { hasText: 'Review quickly' }));
     await shot(worker, 'due-notify-04-calendar-week');
   });

@@ -53,15 +53,18 @@ export function AppLayout({ headerAction }: AppLayoutProps) {
                 Sign out
               </Link>
             </div>
-            <button
-              type="button"
-              className={`${buttonClassName({ variant: 'secondary', size: 'small' })} xl:hidden`}
-              aria-expanded={menuOpen}
-              aria-controls={menuId}
-              onClick={() => setMenuOpen((open) => !open)}
-            >
-              {menuOpen ? 'Close menu' : 'Menu'}
-            </button>
+            {/* The button's own display rule would win over `xl:hidden` on it, so a wrapper hides it. */}
+            <div className="xl:hidden">
+              <button
+                type="button"
+                className={buttonClassName({ variant: 'secondary', size: 'small' })}
+                aria-expanded={menuOpen}
+                aria-controls={menuId}
+                onClick={() => setMenuOpen((open) => !open)}
+              >
+                {menuOpen ? 'Close menu' : 'Menu'}
+              </button>
+            </div>
           </div>
         </div>
         <div id={menuId} hidden={!menuOpen} className="border-t border-slate-200 px-4 py-3 xl:hidden">

@@ -25,14 +25,19 @@ function isOpen(task: Task): boolean {
   return ACTIVE_TASK_STATUSES.includes(task.status);
 }
 
+// Overdue red, open indigo, done slate: blocks in the month and week views, dots in the agenda.
+const COLOURS = { overdue: '#dc2626', open: '#4f46e5', done: '#94a3b8' } as const;
+
 function eventOf(task: Task): EventInput {
-  const tone = task.overdue ? 'overdue' : isOpen(task) ? 'open' : 'done';
+  const colour = COLOURS[task.overdue ? 'overdue' : isOpen(task) ? 'open' : 'done'];
   return {
     id: task.id,
-    title: `${task.name} · ${task.ticket_number}`,
+    title: `${task.ticket_number} ${task.name}`,
     start: task.due_at ?? undefined,
     allDay: false,
-    classNames: [styles[tone] ?? ''],
+    backgroundColor: colour,
+    borderColor: colour,
+    textColor: '#ffffff',
     extendedProps: { task },
   };
 }
