@@ -1,7 +1,7 @@
 import { formatDateTime } from '@/lib/format';
 
 /** A due time, with an "Overdue" mark when it passed with the work still open. */
-export function DueDate({ due, overdue }: { due: string | null; overdue: boolean }) {
+export function DueDate({ due, overdue = false }: { due?: string | null; overdue?: boolean }) {
   if (!due) return <span className="text-slate-400">—</span>;
   return (
     <span className="inline-flex flex-wrap items-center gap-1.5">

@@ -1,56 +1,48 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 
 import { Button } from '@/components/ui/button';
 import { ErrorState, LoadingState } from '@/components/ui/states';
 import { getPreferences, savePreferences } from '@/features/notifications/api/notifications';
 import type { NotificationPreference } from '@/features/notifications/types/notifications';
-import { useResource } from '@/hooks/use-resource';
 import { errorMessage } from '@/lib/api-error';
 
 /** Per kind of notification: shown in the app, sent by email, both or neither. */
+const PREFERENCES_KEY = ['identity', 'notifications', 'preferences'] as const;
+
 export function NotificationPreferences() {
-  const saved = useResource((signal) => getPreferences(signal), []);
-  if (saved.status === 'error') return <ErrorState message={saved.error ?? ''} onRetry={saved.reload} />;
+  const saved = useQuery({ queryKey: PREFERENCES_KEY, queryFn: ({ signal }) => getPreferences(signal) });
+  if (saved.isError) return <ErrorState message={errorMessage(saved.error)} onRetry={() => void saved.refetch()} />;
   if (!saved.data) return <LoadingState label="Loading your settings…" />;
-  return <PreferencesForm saved={saved.data} onSaved={saved.replace} />;
+  return <PreferencesForm saved={saved.data} />;
 }
 
-type PreferencesFormProps = {
-  saved: NotificationPreference[];
-  onSaved: (preferences: NotificationPreference[]) => void;
-};
-
-function PreferencesForm({ saved, onSaved }: PreferencesFormProps) {
+function PreferencesForm({ saved }: { saved: NotificationPreference[] }) {
+  const queryClient = useQueryClient();
   const [draft, setDraft] = useState<NotificationPreference[]>(saved);
-  const [state, setState] = useState<{ saving: boolean; message: string | null; error: string | null }>({
-    saving: false,
-    message: null,
-    error: null,
+  const [message, setMessage] = useState<string | null>(null);
+  const saving = useMutation({
+    mutationFn: (rows: NotificationPreference[]) =>
+      savePreferences(rows.map(({ kind, in_app, email }) => ({ kind, in_app, email }))),
+    onMutate: () => setMessage(null),
+    onSuccess: (answer) => {
+      queryClient.setQueryData(PREFERENCES_KEY, answer);
+      setDraft(answer);
+      setMessage('Saved.');
+    },
   });
 
   const change = (kind: string, field: 'in_app' | 'email', value: boolean) => {
-    setState((s) => ({ ...s, message: null }));
+    setMessage(null);
     setDraft((rows) => rows.map((row) => (row.kind === kind ? { ...row, [field]: value } : row)));
   };
-
-  async function save() {
-    setState({ saving: true, message: null, error: null });
-    try {
-      const answer = await savePreferences(draft.map(({ kind, in_app, email }) => ({ kind, in_app, email })));
-      onSaved(answer);
-      setDraft(answer);
-      setState({ saving: false, message: 'Saved.', error: null });
-    } catch (error) {
-      setState({ saving: false, message: null, error: errorMessage(error) });
-    }
-  }
 
   return (
     <form
       className="flex flex-col gap-3"
       onSubmit={(event) => {
         event.preventDefault();
-        void save();
+        saving.mutate(draft);
       }}
     >
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
@@ -99,17 +91,17 @@ function PreferencesForm({ saved, onSaved }: PreferencesFormProps) {
         </table>
       </div>
       <div className="flex items-center gap-3">
-        <Button type="submit" loading={state.saving}>
+        <Button type="submit" loading={saving.isPending}>
           Save settings
         </Button>
-        {state.message && (
+        {message && (
           <p role="status" className="text-sm text-green-700">
-            {state.message}
+            {message}
           </p>
         )}
-        {state.error && (
+        {saving.isError && (
           <p role="alert" className="text-sm text-red-700">
-            {state.error}
+            {errorMessage(saving.error)}
           </p>
         )}
       </div>

@@ -1,3 +1,4 @@
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
 
@@ -8,7 +9,6 @@ import { Tabs } from '@/components/ui/tabs';
 import { listNotifications, markAllRead, markRead } from '@/features/notifications/api/notifications';
 import { useNotificationSummary } from '@/features/notifications/hooks/use-notification-summary';
 import type { AppNotification } from '@/features/notifications/types/notifications';
-import { useResource } from '@/hooks/use-resource';
 import { errorMessage } from '@/lib/api-error';
 import { formatDateTime, humanize } from '@/lib/format';
 
@@ -17,6 +17,7 @@ const VIEWS = [
   { key: 'unread', label: 'Unread' },
 ] as const;
 const PAGE_SIZE = 20;
+const NOTIFICATIONS_KEY = ['identity', 'notifications'] as const;
 
 /** The signed-in user's notifications, newest first, with their read state. */
 export function NotificationsList() {
@@ -24,35 +25,33 @@ export function NotificationsList() {
   const [page, setPage] = useState(1);
   const [problem, setProblem] = useState<string | null>(null);
   const { summary, refresh } = useNotificationSummary();
-  const list = useResource(
-    (signal) => listNotifications({ unread: view === 'unread', page, page_size: PAGE_SIZE }, signal),
-    [view, page],
-  );
+  const queryClient = useQueryClient();
+  const list = useQuery({
+    queryKey: [...NOTIFICATIONS_KEY, view, page],
+    queryFn: ({ signal }) => listNotifications({ unread: view === 'unread', page, page_size: PAGE_SIZE }, signal),
+    placeholderData: keepPreviousData,
+  });
 
   // A new notification (the bell's newest id changes) shows up here without a reload.
   const latest = summary?.latest_id ?? null;
   const seen = useRef(latest);
-  const { reload } = list;
   useEffect(() => {
     if (latest !== seen.current) {
       seen.current = latest;
-      reload();
+      void queryClient.invalidateQueries({ queryKey: NOTIFICATIONS_KEY });
     }
-  }, [latest, reload]);
+  }, [latest, queryClient]);
 
-  async function act(action: () => Promise<unknown>) {
-    setProblem(null);
-    try {
-      await action();
-      list.reload();
-      await refresh();
-    } catch (error) {
-      setProblem(errorMessage(error));
-    }
-  }
+  const reading = useMutation({
+    mutationFn: (notificationId: string | null): Promise<unknown> =>
+      notificationId ? markRead(notificationId) : markAllRead(),
+    onMutate: () => setProblem(null),
+    onSuccess: () => Promise.all([queryClient.invalidateQueries({ queryKey: NOTIFICATIONS_KEY }), refresh()]),
+    onError: (error) => setProblem(errorMessage(error)),
+  });
 
   let body;
-  if (list.status === 'error') body = <ErrorState message={list.error ?? ''} onRetry={list.reload} />;
+  if (list.isError) body = <ErrorState message={errorMessage(list.error)} onRetry={() => void list.refetch()} />;
   else if (!list.data) body = <LoadingState label="Loading your notifications…" />;
   else if (list.data.items.length === 0)
     body = (
@@ -65,10 +64,10 @@ export function NotificationsList() {
       <>
         <ul
           className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white shadow-sm"
-          aria-busy={list.status === 'loading' || undefined}
+          aria-busy={list.isFetching || undefined}
         >
           {list.data.items.map((item) => (
-            <NotificationItem key={item.id} item={item} onRead={() => void act(() => markRead(item.id))} />
+            <NotificationItem key={item.id} item={item} onRead={() => reading.mutate(item.id)} />
           ))}
         </ul>
         <Pagination
@@ -76,7 +75,7 @@ export function NotificationsList() {
           pageSize={list.data.page_size}
           total={list.data.total}
           itemLabel={list.data.total === 1 ? 'notification' : 'notifications'}
-          disabled={list.status === 'loading'}
+          disabled={list.isFetching}
           onPageChange={setPage}
         />
       </>
@@ -84,7 +83,7 @@ export function NotificationsList() {
 
   return (
     <div className="flex flex-col gap-4">
-      <div className="flex flex-wrap items-end justify-between gap-3">
+      <div className="flex flex-wrap items-start justify-between gap-3">
         <Tabs
           label="Notification views"
           tabs={VIEWS}
@@ -94,7 +93,7 @@ export function NotificationsList() {
             setPage(1);
           }}
         />
-        <Button variant="secondary" size="small" disabled={!summary?.unread} onClick={() => void act(markAllRead)}>
+        <Button variant="secondary" size="small" disabled={!summary?.unread} onClick={() => reading.mutate(null)}>
           Mark all read
         </Button>
       </div>

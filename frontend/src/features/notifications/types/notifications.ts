@@ -1,31 +1,9 @@
-// Shapes of the identity service's notifications module (services/identity: notifications).
+// Shapes of the identity service's notifications module (services/identity: notifications),
+// named from the generated API types.
 
-export type NotificationKind =
-  | 'task_assigned'
-  | 'task_due_soon'
-  | 'task_overdue'
-  | 'ticket_status'
-  | 'ticket_finished'
-  | 'ticket_needs_input'
-  | 'incident';
+import type { Schema } from '@/types/api';
 
-export type AppNotification = {
-  id: string;
-  kind: NotificationKind;
-  title: string;
-  body: string;
-  link: string | null;
-  ticket_id: string | null;
-  task_instance_id: string | null;
-  created_at: string;
-  read_at: string | null;
-};
-
-export type NotificationSummary = { unread: number; latest_id: string | null };
-
-export type NotificationPreference = {
-  kind: NotificationKind;
-  label: string;
-  in_app: boolean;
-  email: boolean;
-};
+export type NotificationKind = Schema<'NotificationKind'>;
+export type AppNotification = Schema<'NotificationRead'>;
+export type NotificationSummary = Schema<'NotificationSummary'>;
+export type NotificationPreference = Schema<'PreferenceRead'>;
