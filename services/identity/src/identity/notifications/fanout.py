@@ -73,6 +73,14 @@ def _due_text(event: WorkflowEvent) -> str:
     return f" It is due {event.due_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC." if event.due_at else ""
 
 
+def _was_due(event: WorkflowEvent) -> str:
+    return (
+        f"It was due {event.due_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC."
+        if event.due_at
+        else "It is past due."
+    )
+
+
 def requester_drafts(event: WorkflowEvent, ticket: NotificationTicket | None) -> list[Draft]:
     if ticket is None or ticket.submitted_by is None:
         return []
@@ -132,7 +140,12 @@ def assignee_drafts(event: WorkflowEvent, ticket: NotificationTicket | None) -> 
                     event.assignee_id,
                     NotificationKind.TASK_OVERDUE,
                     title,
-                    f"For {label}. {event.detail}",
+                    f"For {label}. {_was_due(event)}"
+                    + (
+                        " It is still open."
+                        if event.assignee_id == event.previous_assignee_id
+                        else " It has been given to you."
+                    ),
                     link,
                 )
             )
