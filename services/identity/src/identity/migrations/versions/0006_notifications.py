@@ -1,8 +1,8 @@
 """In-app notifications, each user's preferences per kind, and the tickets' requesters they
 are addressed to.
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 """
 
 import sqlalchemy as sa
@@ -10,8 +10,8 @@ from alembic import op
 
 from common.migrations import enable_tenant_rls
 
-revision = "0005"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
