@@ -8,7 +8,6 @@ from uuid import UUID
 
 import httpx
 from sqlalchemy import text
-from tickets_test_support import VALID_LEAVE, Caller, PublishType
 
 from common.consumer import Delivery
 from common.db import Database
@@ -16,6 +15,8 @@ from contracts.engine import WorkflowCompleted
 from contracts.envelope import Actor, envelope_for
 from contracts.ids import uuid7
 from tickets.consumers import event_consumer
+
+from ..tickets_test_support import VALID_LEAVE, Caller, PublishType
 
 
 async def submit(client: httpx.AsyncClient, caller: Caller, title: str, key: str = "leave") -> dict[str, Any]:
