@@ -1,7 +1,7 @@
 """A company with one real record of every kind the API addresses by id, built through the
 gateway as its users would: a member, a company role, a workflow and ticket type, a ticket with
-an attachment, the workflow instance and form task the engine made for it, a group of workers,
-an ingest key and an allowlist entry."""
+an attachment, the workflow instance and form task the engine made for it, the assignee's
+notification of that task, a group of workers, an ingest key and an allowlist entry."""
 
 import os
 import time
@@ -84,6 +84,9 @@ class CompanyRecords:
     group_id: str
     ingest_key_id: str
     allowlist_entry_id: str
+    # The assignee's notification of the form task, and who that is.
+    notification_id: str
+    notified: Member
 
 
 def _ok(response: httpx.Response, *codes: int) -> Any:
@@ -157,6 +160,20 @@ def build_company_records(admin: Member) -> CompanyRecords:
             return None
 
         found_group = eventually(group, "the member to reach the engine's roster")
+
+        def assigned() -> dict[str, Any] | None:
+            body: dict[str, Any] = client.get(f"/api/engine/tasks/{found_task['id']}").json()
+            return body if body["assignee_id"] else None
+
+        found_task = eventually(assigned, "the form task to be assigned")
+        notified = member if found_task["assignee_id"] == member.user["id"] else admin
+
+        def notification() -> dict[str, Any] | None:
+            with notified.client() as own:
+                items: list[dict[str, Any]] = own.get("/api/identity/notifications").json()["items"]
+            return next((n for n in items if n["task_instance_id"] == found_task["id"]), None)
+
+        found_notification = eventually(notification, "the assignee's notification of the task")
         ingest_key = _ok(client.post("/api/tickets/ingest-keys", json={"name": f"iso {suffix}"}), 201)
         entry = _ok(client.post("/api/actions/allowlist", json={"entry": "10.77.0.0/16"}), 201)
     return CompanyRecords(
@@ -172,4 +189,6 @@ def build_company_records(admin: Member) -> CompanyRecords:
         group_id=found_group["id"],
         ingest_key_id=ingest_key["id"],
         allowlist_entry_id=entry["id"],
+        notification_id=found_notification["id"],
+        notified=notified,
     )

@@ -73,6 +73,7 @@ REAL_IDS: dict[str, PathValues] = {
     },
     "/api/engine/assignment/groups/{group_id}": lambda r: {"group_id": r.group_id},
     "/api/actions/allowlist/{entry_id}": lambda r: {"entry_id": r.allowlist_entry_id},
+    "/api/identity/notifications/{notification_id}/read": lambda r: {"notification_id": r.notification_id},
 }
 
 # Templated paths that name no company record, and why.
@@ -260,3 +261,6 @@ def assert_records_unchanged(records: CompanyRecords) -> None:
         rules = client.get("/api/engine/assignment/rules").json()
         assert rules["company"]["source"] == "default"
         assert [t["task_rule"] for t in rules["tasks"] if t["workflow_key"] == records.workflow_key] == [None]
+    with records.notified.client() as own:
+        notes = {n["id"]: n for n in own.get("/api/identity/notifications").json()["items"]}
+        assert notes[records.notification_id]["read_at"] is None

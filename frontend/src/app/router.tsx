@@ -16,6 +16,7 @@ import { IntegrationsRoute } from '@/app/routes/admin/integrations';
 import { MetricsRoute } from '@/app/routes/admin/metrics';
 import { DashboardRoute } from '@/app/routes/dashboard';
 import { NotFoundRoute } from '@/app/routes/not-found';
+import { NotificationsRoute } from '@/app/routes/notifications';
 import { ProfileRoute } from '@/app/routes/profile';
 import { AssignmentQueueRoute } from '@/app/routes/tasks/assignment-queue';
 import { MyTasksRoute } from '@/app/routes/tasks/my-tasks';
@@ -28,6 +29,7 @@ import { TicketRoute } from '@/app/routes/tickets/ticket';
 import { AppLayout } from '@/components/layouts/app-layout';
 import { LoadingState } from '@/components/ui/states';
 import { paths } from '@/config/paths';
+import { NotificationBell } from '@/features/notifications/components/notification-bell';
 import { useAuth } from '@/lib/auth';
 import { ACCESS } from '@/lib/authorization';
 
@@ -41,6 +43,8 @@ const TicketTypeRoute = lazyRoute(() => import('@/app/routes/definitions/ticket-
 const UploadBundleRoute = lazyRoute(() => import('@/app/routes/definitions/upload'), 'UploadBundleRoute');
 const WorkflowRoute = lazyRoute(() => import('@/app/routes/definitions/workflow'), 'WorkflowRoute');
 const InstanceRoute = lazyRoute(() => import('@/app/routes/instances/instance'), 'InstanceRoute');
+// The calendar brings FullCalendar.
+const CalendarRoute = lazyRoute(() => import('@/app/routes/calendar'), 'CalendarRoute');
 
 export function AppRoutes() {
   const { state } = useAuth();
@@ -64,9 +68,10 @@ export function AppRoutes() {
         <Route path={paths.logout} element={<LogoutRoute />} />
 
         <Route element={<RequireAuth />}>
-          <Route element={<AppLayout />}>
+          <Route element={<AppLayout headerAction={<NotificationBell />} />}>
             <Route index element={<DashboardRoute />} />
             <Route path={paths.profile} element={<ProfileRoute />} />
+            <Route path={paths.notifications} element={<NotificationsRoute />} />
             <Route path={paths.myTickets} element={<MyTicketsRoute />} />
             <Route path={paths.submitTicket} element={<SubmitTicketRoute />} />
             {/* The submitter and the ticket team see a ticket; the service answers 404 to anyone else. */}
@@ -79,6 +84,9 @@ export function AppRoutes() {
             <Route element={<RequireAccess access={ACCESS.tasks} />}>
               <Route path={paths.tasks} element={<TeamTasksRoute />} />
               <Route path={paths.assignmentQueue} element={<AssignmentQueueRoute />} />
+            </Route>
+            <Route element={<RequireAccess access={ACCESS.calendar} />}>
+              <Route path={paths.calendar} element={<CalendarRoute />} />
             </Route>
             <Route element={<RequireAccess access={ACCESS.myTasks} />}>
               <Route path={paths.myTasks} element={<MyTasksRoute />} />

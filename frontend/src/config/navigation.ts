@@ -47,6 +47,12 @@ export const NAVIGATION: readonly NavigationItem[] = [
     access: ACCESS.myTasks,
   },
   {
+    label: 'Calendar',
+    to: paths.calendar,
+    description: 'Upcoming and overdue tasks by their due dates.',
+    access: ACCESS.calendar,
+  },
+  {
     label: 'Definitions',
     to: paths.definitions,
     description: 'Design ticket types, workflows and tasks.',

@@ -11,6 +11,8 @@ export const paths = {
   tasks: '/tasks',
   myTasks: '/tasks/mine',
   assignmentQueue: '/tasks/queue',
+  calendar: '/calendar',
+  notifications: '/notifications',
   definitions: '/definitions',
   admin: '/admin',
   adminUsers: '/admin/users',

@@ -17,8 +17,11 @@ export type RequestOptions = {
   headers?: Record<string, string>;
   /** Sent as-is (a file upload's FormData, or YAML text with its Content-Type header). */
   rawBody?: BodyInit;
-  /** How to read a successful answer; JSON unless told otherwise. */
-  responseType?: 'json' | 'text' | 'blob';
+  /**
+   * How to read a successful answer; JSON unless told otherwise. `response` hands back the
+   * Response itself, for a 2xx or a 304 (a conditional GET reads its ETag and status).
+   */
+  responseType?: 'json' | 'text' | 'blob' | 'response';
   signal?: AbortSignal;
   credentials?: RequestCredentials;
   /**
@@ -182,6 +185,7 @@ export function createApiClient(config: ApiClientConfig = {}): ApiClient {
       }
     }
 
+    if (options.responseType === 'response' && (response.ok || response.status === 304)) return response as T;
     if (!response.ok) throw await toApiError(response);
     if (options.responseType === 'blob') return (await response.blob()) as T;
     if (options.responseType === 'text') return (await response.text()) as T;

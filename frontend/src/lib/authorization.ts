@@ -11,6 +11,10 @@ export const ACCESS = {
   tickets: ['ticket_admin', 'admin'],
   tasks: ['ticket_admin', 'admin'],
   myTasks: ['task_worker'],
+  calendar: ['task_worker', 'ticket_admin', 'admin'],
+  /** Everyone's tasks in the calendar, not only one's own. */
+  teamCalendar: ['ticket_admin', 'admin'],
+  notifications: 'signed-in',
   definitions: ['workflow_creator', 'admin'],
   admin: ['admin'],
 } as const satisfies Record<string, Access>;

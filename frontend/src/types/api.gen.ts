@@ -340,6 +340,111 @@ export interface paths {
         patch: operations["update_company_role_api_identity_company_roles__role_id__patch"];
         trace?: never;
     };
+    "/api/identity/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Notifications
+         * @description The caller's notifications, newest first; `unread=true` keeps the unread ones.
+         */
+        get: operations["list_notifications_api_identity_notifications_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/identity/notifications/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Notification Summary
+         * @description The unread count and the newest notification's id, for the bell. Poll it with the ETag
+         *     of the last answer in `If-None-Match`: 304 with no body while nothing changed.
+         */
+        get: operations["notification_summary_api_identity_notifications_summary_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/identity/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark All Read
+         * @description Mark every unread notification of the caller read.
+         */
+        post: operations["mark_all_read_api_identity_notifications_read_all_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/identity/notifications/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Preferences
+         * @description Per kind: whether the caller sees it in the app and whether it is emailed to them.
+         */
+        get: operations["read_preferences_api_identity_notifications_preferences_get"];
+        /**
+         * Update Preferences
+         * @description Set the caller's choice for the kinds given (the others keep theirs).
+         */
+        put: operations["update_preferences_api_identity_notifications_preferences_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/identity/notifications/{notification_id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark Read
+         * @description Mark one of the caller's notifications read (404 for anyone else's).
+         */
+        post: operations["mark_read_api_identity_notifications__notification_id__read_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/definitions/bundles": {
         parameters: {
             query?: never;
@@ -707,7 +812,8 @@ export interface paths {
          * @description Every ticket of the company, for the ticket team (`ticket_admin`, `admin`): the Active
          *     or Archive view, full-text search over title and data (`q`, every word as a prefix),
          *     filters by type, status, submitter and creation date (`from`/`to`, inclusive), sorted and
-         *     paginated (at most 100 per page).
+         *     paginated (at most 100 per page). `overdue=true` keeps open tickets past their resolution
+         *     due time; `sort=resolution_due_at` puts the most urgent first.
          */
         get: operations["ticket_team_list_api_tickets_tickets_get"];
         put?: never;
@@ -908,7 +1014,8 @@ export interface paths {
         /**
          * List Tasks
          * @description Tasks of the company for the ticket team: `view=active` (open or in error) or
-         *     `view=archive` (completed, skipped, cancelled), with filters, newest first.
+         *     `view=archive` (completed, skipped, cancelled), with filters, newest first; `overdue=true`
+         *     keeps open tasks past their due time, `sort=due_at` puts the most urgent first.
          */
         get: operations["list_tasks_api_engine_tasks_get"];
         put?: never;
@@ -928,9 +1035,32 @@ export interface paths {
         };
         /**
          * My Tasks
-         * @description The caller's FORM tasks (active by default, `view=archive` for done ones).
+         * @description The caller's FORM tasks (active by default, `view=archive` for done ones); `overdue` and
+         *     `sort=due_at` as in the team's list.
          */
         get: operations["my_tasks_api_engine_tasks_mine_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/engine/tasks/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Task Calendar
+         * @description FORM tasks due between `start` and `end` (at most 62 days), and every open task already
+         *     overdue: the caller's own (`scope=mine`), or everyone's for the ticket team (`scope=team`,
+         *     403 for others). Soonest first, at most 1000.
+         */
+        get: operations["task_calendar_api_engine_tasks_calendar_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1605,6 +1735,69 @@ export interface components {
             /** Refresh Token */
             refresh_token?: string | null;
         };
+        /** MarkedRead */
+        MarkedRead: {
+            /**
+             * Marked
+             * @description how many notifications were unread and are read now
+             */
+            marked: number;
+        };
+        /**
+         * NotificationKind
+         * @enum {string}
+         */
+        NotificationKind: "task_assigned" | "task_due_soon" | "task_overdue" | "ticket_status" | "ticket_finished" | "ticket_needs_input" | "incident";
+        /** NotificationRead */
+        NotificationRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            kind: components["schemas"]["NotificationKind"];
+            /** Title */
+            title: string;
+            /** Body */
+            body: string;
+            /**
+             * Link
+             * @description where in the app the notification leads
+             */
+            link: string | null;
+            /** Ticket Id */
+            ticket_id: string | null;
+            /** Task Instance Id */
+            task_instance_id: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Read At */
+            read_at: string | null;
+        };
+        /** NotificationSummary */
+        NotificationSummary: {
+            /** Unread */
+            unread: number;
+            /**
+             * Latest Id
+             * @description the newest notification; it changes when one arrives
+             */
+            latest_id: string | null;
+        };
+        /** Page[NotificationRead] */
+        Page_NotificationRead_: {
+            /** Items */
+            items: components["schemas"]["NotificationRead"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+        };
         /** Page[UserRead] */
         Page_UserRead_: {
             /** Items */
@@ -1625,6 +1818,29 @@ export interface components {
              * @description 10 to 128 characters, mixing at least two of: lower-case letters, upper-case letters, digits, symbols; not the email address.
              */
             new_password: string;
+        };
+        /** PreferenceRead */
+        PreferenceRead: {
+            kind: components["schemas"]["NotificationKind"];
+            /** Label */
+            label: string;
+            /** In App */
+            in_app: boolean;
+            /** Email */
+            email: boolean;
+        };
+        /** PreferenceUpdate */
+        PreferenceUpdate: {
+            kind: components["schemas"]["NotificationKind"];
+            /** In App */
+            in_app: boolean;
+            /** Email */
+            email: boolean;
+        };
+        /** PreferencesUpdate */
+        PreferencesUpdate: {
+            /** Preferences */
+            preferences: components["schemas"]["PreferenceUpdate"][];
         };
         /** RefreshRequest */
         RefreshRequest: {
@@ -1926,6 +2142,29 @@ export interface components {
             /** Next Task */
             next_task: string | null;
         };
+        /**
+         * EscalationSpec
+         * @description What happens when a FORM task passes its due time still open.
+         */
+        EscalationSpec: {
+            /**
+             * Notify
+             * @description tell the assignee and the company's ticket admins
+             * @default true
+             */
+            notify: boolean;
+            /**
+             * Reassign
+             * @description run assignment again, passing over the late assignee
+             * @default false
+             */
+            reassign: boolean;
+            /**
+             * To Group
+             * @description a company role whose available workers take the task over
+             */
+            to_group?: string | null;
+        };
         /** GraphEdge */
         GraphEdge: {
             /**
@@ -2132,6 +2371,12 @@ export interface components {
              */
             assignment?: (components["schemas"]["ShortestQueueRule"] | components["schemas"]["RoundRobinRule"] | components["schemas"]["GroupRule"] | components["schemas"]["CompanyRoleRule"]) | null;
             /**
+             * Due In
+             * @description ISO 8601 duration (PT4H, P2D) or a JSONata expression over the workflow data giving a duration or an ISO 8601 moment
+             */
+            due_in?: string | null;
+            escalation?: components["schemas"]["EscalationSpec"] | null;
+            /**
              * Id
              * Format: uuid
              */
@@ -2182,6 +2427,12 @@ export interface components {
              * @description FORM tasks: who may receive the task (an admin's rule for it wins)
              */
             assignment?: (components["schemas"]["ShortestQueueRule"] | components["schemas"]["RoundRobinRule"] | components["schemas"]["GroupRule"] | components["schemas"]["CompanyRoleRule"]) | null;
+            /**
+             * Due In
+             * @description ISO 8601 duration (PT4H, P2D) or a JSONata expression over the workflow data giving a duration or an ISO 8601 moment
+             */
+            due_in?: string | null;
+            escalation?: components["schemas"]["EscalationSpec"] | null;
         };
         /** TaskSummary */
         TaskSummary: {
@@ -2288,6 +2539,11 @@ export interface components {
             display_layout?: {
                 [key: string]: unknown;
             } | null;
+            /**
+             * Resolution Target
+             * @description ISO 8601 duration from submission to resolution due (P3D)
+             */
+            resolution_target?: string | null;
         };
         /** TicketTypeSummary */
         TicketTypeSummary: {
@@ -2362,6 +2618,11 @@ export interface components {
             display_layout?: {
                 [key: string]: unknown;
             } | null;
+            /**
+             * Resolution Target
+             * @description ISO 8601 duration from submission to resolution due (P3D)
+             */
+            resolution_target?: string | null;
             /** Workflow Key */
             workflow_key: string;
         };
@@ -2394,6 +2655,11 @@ export interface components {
             display_layout?: {
                 [key: string]: unknown;
             } | null;
+            /**
+             * Resolution Target
+             * @description ISO 8601 duration from submission to resolution due (P3D)
+             */
+            resolution_target?: string | null;
             /**
              * Id
              * Format: uuid
@@ -2864,6 +3130,11 @@ export interface components {
             status_changed_at: string;
             /** Closed At */
             closed_at: string | null;
+            /**
+             * Resolution Due At
+             * @description when the ticket type's resolution target says it should be resolved
+             */
+            resolution_due_at?: string | null;
             /** Ticket Data */
             ticket_data: {
                 [key: string]: unknown;
@@ -2876,6 +3147,11 @@ export interface components {
             timeline: components["schemas"]["TimelineEntryRead"][];
             /** Attachments */
             attachments: components["schemas"]["AttachmentRead"][];
+            /**
+             * Overdue
+             * @description Still open past its resolution due time.
+             */
+            readonly overdue: boolean;
         };
         /** TicketRead */
         TicketRead: {
@@ -2920,12 +3196,22 @@ export interface components {
             status_changed_at: string;
             /** Closed At */
             closed_at: string | null;
+            /**
+             * Resolution Due At
+             * @description when the ticket type's resolution target says it should be resolved
+             */
+            resolution_due_at?: string | null;
+            /**
+             * Overdue
+             * @description Still open past its resolution due time.
+             */
+            readonly overdue: boolean;
         };
         /**
          * TicketSort
          * @enum {string}
          */
-        TicketSort: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "number" | "-number" | "title" | "-title" | "status" | "-status" | "relevance";
+        TicketSort: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "number" | "-number" | "title" | "-title" | "status" | "-status" | "resolution_due_at" | "-resolution_due_at" | "relevance";
         /**
          * TicketStatus
          * @description A ticket's status: SUBMITTED until its workflow starts, then its workflow's status as a
@@ -3048,6 +3334,11 @@ export interface components {
             /** Available */
             available: boolean;
         };
+        /**
+         * CalendarScope
+         * @enum {string}
+         */
+        CalendarScope: "mine" | "team";
         /** CompanyRuleRead */
         CompanyRuleRead: {
             /** Rule */
@@ -3409,6 +3700,22 @@ export interface components {
             started_at: string | null;
             /** Completed At */
             completed_at: string | null;
+            /**
+             * Due At
+             * @description from the task definition's `due_in`
+             */
+            due_at?: string | null;
+            /**
+             * Escalated At
+             * @description when it passed `due_at` open and escalated
+             */
+            escalated_at?: string | null;
+            /**
+             * Overdue
+             * @description open and past `due_at`
+             * @default false
+             */
+            overdue: boolean;
             /** Description */
             description: string;
             /** Input Schema */
@@ -3521,6 +3828,22 @@ export interface components {
             started_at: string | null;
             /** Completed At */
             completed_at: string | null;
+            /**
+             * Due At
+             * @description from the task definition's `due_in`
+             */
+            due_at?: string | null;
+            /**
+             * Escalated At
+             * @description when it passed `due_at` open and escalated
+             */
+            escalated_at?: string | null;
+            /**
+             * Overdue
+             * @description open and past `due_at`
+             * @default false
+             */
+            overdue: boolean;
         };
         /** TaskReassign */
         TaskReassign: {
@@ -3565,6 +3888,11 @@ export interface components {
             /** Description */
             description: string;
         };
+        /**
+         * TaskSort
+         * @enum {string}
+         */
+        TaskSort: "-created_at" | "created_at" | "due_at" | "-due_at";
         /**
          * TaskStatus
          * @description A task instance's status: the engine stores it, task events carry it.
@@ -4755,6 +5083,235 @@ export interface operations {
             };
         };
     };
+    list_notifications_api_identity_notifications_get: {
+        parameters: {
+            query?: {
+                unread?: boolean;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_NotificationRead_"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    notification_summary_api_identity_notifications_summary_get: {
+        parameters: {
+            query?: never;
+            header?: {
+                "if-none-match"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSummary"];
+                };
+            };
+            /** @description Nothing changed since the ETag given in If-None-Match */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    mark_all_read_api_identity_notifications_read_all_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarkedRead"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    read_preferences_api_identity_notifications_preferences_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferenceRead"][];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    update_preferences_api_identity_notifications_preferences_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreferencesUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferenceRead"][];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    mark_read_api_identity_notifications__notification_id__read_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                notification_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationRead"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     upload_bundle_api_definitions_bundles_post: {
         parameters: {
             query?: never;
@@ -5580,6 +6137,7 @@ export interface operations {
                 submitted_by?: string | null;
                 from?: string | null;
                 to?: string | null;
+                overdue?: boolean | null;
                 sort?: components["schemas"]["TicketSort"];
                 page?: number;
                 page_size?: number;
@@ -6036,6 +6594,8 @@ export interface operations {
                 workflow_instance_id?: string | null;
                 created_from?: string | null;
                 created_to?: string | null;
+                overdue?: boolean | null;
+                sort?: components["schemas"]["TaskSort"];
                 page?: number;
                 page_size?: number;
             };
@@ -6079,6 +6639,8 @@ export interface operations {
             query?: {
                 view?: components["schemas"]["TaskView"] | null;
                 status?: components["schemas"]["TaskStatus"] | null;
+                overdue?: boolean | null;
+                sort?: components["schemas"]["TaskSort"];
                 page?: number;
                 page_size?: number;
             };
@@ -6095,6 +6657,48 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_TaskRead_"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    task_calendar_api_engine_tasks_calendar_get: {
+        parameters: {
+            query: {
+                start: string;
+                end: string;
+                scope?: components["schemas"]["CalendarScope"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["engine__TaskRead"][];
                 };
             };
             /** @description The request is not valid */

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { Link, Outlet, useLocation } from 'react-router';
 
 import { Brand } from '@/components/layouts/brand';
@@ -8,7 +8,12 @@ import { buttonClassName } from '@/components/ui/button';
 import { paths } from '@/config/paths';
 import { useCurrentUser } from '@/lib/auth';
 
-export function AppLayout() {
+type AppLayoutProps = {
+  /** Shown in the header beside the user's name on every page (the notification bell). */
+  headerAction?: ReactNode;
+};
+
+export function AppLayout({ headerAction }: AppLayoutProps) {
   const user = useCurrentUser();
   const [menuOpen, setMenuOpen] = useState(false);
   const menuId = useId();
@@ -35,26 +40,32 @@ export function AppLayout() {
           <div className="hidden flex-1 xl:block">
             <MainNav user={user} />
           </div>
-          <div className="ml-auto hidden items-center gap-2 xl:flex">
-            <Link
-              to={paths.profile}
-              className="rounded-md px-2 py-1 text-sm font-medium text-slate-700 hover:underline"
-            >
-              {user.first_name} {user.last_name}
-            </Link>
-            <Link to={paths.logout} className={buttonClassName({ variant: 'secondary', size: 'small' })}>
-              Sign out
-            </Link>
+          <div className="ml-auto flex items-center gap-2">
+            {headerAction}
+            <div className="hidden items-center gap-2 xl:flex">
+              <Link
+                to={paths.profile}
+                className="rounded-md px-2 py-1 text-sm font-medium text-slate-700 hover:underline"
+              >
+                {user.first_name} {user.last_name}
+              </Link>
+              <Link to={paths.logout} className={buttonClassName({ variant: 'secondary', size: 'small' })}>
+                Sign out
+              </Link>
+            </div>
+            {/* The button's own display rule would win over `xl:hidden` on it, so a wrapper hides it. */}
+            <div className="xl:hidden">
+              <button
+                type="button"
+                className={buttonClassName({ variant: 'secondary', size: 'small' })}
+                aria-expanded={menuOpen}
+                aria-controls={menuId}
+                onClick={() => setMenuOpen((open) => !open)}
+              >
+                {menuOpen ? 'Close menu' : 'Menu'}
+              </button>
+            </div>
           </div>
-          <button
-            type="button"
-            className={`${buttonClassName({ variant: 'secondary', size: 'small' })} ml-auto xl:hidden`}
-            aria-expanded={menuOpen}
-            aria-controls={menuId}
-            onClick={() => setMenuOpen((open) => !open)}
-          >
-            {menuOpen ? 'Close menu' : 'Menu'}
-          </button>
         </div>
         <div id={menuId} hidden={!menuOpen} className="border-t border-slate-200 px-4 py-3 xl:hidden">
           <MainNav user={user} orientation="vertical" onNavigate={closeMenu} label="Main (menu)" />

@@ -23,7 +23,13 @@ describe('MainNav', () => {
   });
 
   it('adds My tasks for task workers', () => {
-    expect(navLinks(['user', 'task_worker'])).toEqual(['Dashboard', 'My tickets', 'Submit ticket', 'My tasks']);
+    expect(navLinks(['user', 'task_worker'])).toEqual([
+      'Dashboard',
+      'My tickets',
+      'Submit ticket',
+      'My tasks',
+      'Calendar',
+    ]);
   });
 
   it('adds Tickets and Tasks for ticket admins', () => {
@@ -34,6 +40,7 @@ describe('MainNav', () => {
       'Tickets',
       'Tasks',
       'Assign tasks',
+      'Calendar',
     ]);
   });
 
@@ -49,6 +56,7 @@ describe('MainNav', () => {
       'Tickets',
       'Tasks',
       'Assign tasks',
+      'Calendar',
       'Definitions',
       'Admin',
     ]);

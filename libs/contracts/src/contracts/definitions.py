@@ -16,6 +16,18 @@ from contracts.topics import DEFINITIONS_EVENTS
 TaskType = Literal["FORM", "SYNC_ACTION", "ASYNC_ACTION"]
 
 
+class EscalationSpec(BaseModel):
+    """What happens when a FORM task passes its `due_at` still open."""
+
+    notify: bool = Field(True, description="tell the assignee and the company's ticket admins")
+    reassign: bool = Field(False, description="run assignment again, passing over the late assignee")
+    to_group: str | None = Field(
+        None,
+        max_length=100,
+        description="a company role: the task goes to the available worker of that role with the fewest open tasks",
+    )
+
+
 class TaskDefinitionSpec(BaseModel):
     key: str
     name: str
@@ -32,6 +44,12 @@ class TaskDefinitionSpec(BaseModel):
     display_layout: dict[str, Any] | None = None
     # FORM tasks only: who may receive the task, unless an admin set a rule for it.
     assignment: AssignmentRule | None = None
+    due_in: str | None = Field(
+        None,
+        description="an ISO 8601 duration (PT4H) or a JSONata expression over the workflow data "
+        "giving a duration or an ISO 8601 moment; when set, the task instance gets `due_at`",
+    )
+    escalation: EscalationSpec | None = None
 
 
 class TransitionSpec(BaseModel):
@@ -85,6 +103,9 @@ class TicketDefinitionPublished(EventPayload):
     company_role_access: list[str]
     edit_layout: dict[str, Any] | None = None
     display_layout: dict[str, Any] | None = None
+    resolution_target: str | None = Field(
+        None, description="ISO 8601 duration from submission to the ticket's resolution due time"
+    )
 
     def aggregate_key(self) -> str:
         return self.key

@@ -57,6 +57,8 @@ class WorkflowEvent(EventPayload):
     task_status: TaskStatus | None = None
     assignee_id: UUID | None = None
     detail: str = ""
+    # When the task is due (its definition's `due_in`); absent from engines before due dates.
+    due_at: datetime | None = None
 
     def aggregate_key(self) -> str:
         return str(self.workflow_instance_id)
@@ -104,6 +106,22 @@ class TaskCompleted(WorkflowEvent):
 
 class TaskFailed(WorkflowEvent):
     event_type: ClassVar[str] = "task.failed"
+
+
+class TaskDueSoon(WorkflowEvent):
+    """An open FORM task reaches the warning point before its `due_at`."""
+
+    event_type: ClassVar[str] = "task.due_soon"
+
+
+class TaskOverdue(WorkflowEvent):
+    """An open FORM task passed its `due_at`: the escalation of its definition ran. `assignee_id`
+    is the assignee after the escalation; `previous_assignee_id` the one who let it pass."""
+
+    event_type: ClassVar[str] = "task.overdue"
+
+    previous_assignee_id: UUID | None = None
+    escalation_notify: bool = True
 
 
 class ActionRequested(EventPayload):

@@ -110,6 +110,8 @@ class TaskDefinition(Timestamped, Base):
     edit_layout: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     display_layout: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     assignment: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    due_in: Mapped[str | None] = mapped_column(Text)
+    escalation: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
 
 
 class WorkflowTransition(Timestamped, Base):
@@ -191,4 +193,5 @@ class TicketDefinition(Timestamped, Base):
     workflow_version: Mapped[int | None] = mapped_column(Integer)
     edit_layout: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     display_layout: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    resolution_target: Mapped[str | None] = mapped_column(String(100))
     created_by: Mapped[str | None] = mapped_column(String(100))

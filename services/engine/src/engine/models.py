@@ -44,6 +44,7 @@ class Worker(Timestamped, Base):
     is_task_worker: Mapped[bool] = mapped_column(Boolean)
     available: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
     last_assigned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The user's company roles: for company-role rules, and escalations to the workers of a role.
     company_roles: Mapped[list[str]] = mapped_column(JSONB, server_default=text("'[]'::jsonb"))
 
 
@@ -182,6 +183,7 @@ class TaskInstance(Timestamped, Base):
         UniqueConstraint("company_id", "workflow_instance_id", "sequence"),
         Index("ix_task_instances_company_id_assignee_id_status", "company_id", "assignee_id", "status"),
         Index("ix_task_instances_company_id_status_created_at", "company_id", "status", "created_at"),
+        Index("ix_task_instances_company_id_due_at", "company_id", "due_at"),
     )
 
     company_id: Mapped[UUID] = mapped_column(primary_key=True)
@@ -203,6 +205,9 @@ class TaskInstance(Timestamped, Base):
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     error: Mapped[str | None] = mapped_column(Text)
+    # From the definition's `due_in` when the task was entered; escalated_at once it passed open.
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    escalated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
 
     # Merged with the mixin's, whose eager_defaults this would otherwise drop.

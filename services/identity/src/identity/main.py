@@ -1,6 +1,7 @@
 import asyncio
 import logging
 from datetime import timedelta
+from functools import partial
 
 from fastapi import FastAPI
 
@@ -15,6 +16,8 @@ from identity.keys.service import KeyRing
 from identity.mail.adapters import mailer_from_settings
 from identity.mail.port import Mailer
 from identity.mail.postman import Postman
+from identity.notifications.fanout import Notifier
+from identity.notifications.router import router as notifications_router
 from identity.password_reset.router import router as password_reset_router
 from identity.passwords import Passwords
 from identity.profile.router import router as profile_router
@@ -67,6 +70,8 @@ async def _purge_login_attempts(app: FastAPI) -> None:
 
 
 def create_app(settings: IdentitySettings, *, mailer: Mailer | None = None) -> FastAPI:
+    postman = Postman(mailer or mailer_from_settings(settings))
+    notifier = Notifier(postman, settings.public_url)
     app = create_service_app(
         settings,
         ServiceParts(
@@ -78,8 +83,9 @@ def create_app(settings: IdentitySettings, *, mailer: Mailer | None = None) -> F
                 password_reset_router,
                 users_router,
                 company_roles_router,
+                notifications_router,
             ],
-            consumers=build_consumers,
+            consumers=partial(build_consumers, notifier=notifier),
             workers=[_purge_login_attempts],
             on_startup=[_load_signing_keys],
             on_shutdown=[_drain_mail],
@@ -89,7 +95,7 @@ def create_app(settings: IdentitySettings, *, mailer: Mailer | None = None) -> F
     app.state.identity = IdentityRuntime(
         settings=settings,
         keyring=KeyRing(settings),
-        postman=Postman(mailer or mailer_from_settings(settings)),
+        postman=postman,
         passwords=Passwords(
             settings.argon2_time_cost, settings.argon2_memory_cost_kib, settings.argon2_parallelism
         ),

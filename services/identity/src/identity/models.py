@@ -1,7 +1,7 @@
 """The identity schema.
 
 Company tables (`companies`, `users`, `company_roles`, `user_company_roles`, `refresh_tokens`,
-`password_reset_tokens`) carry `company_id` in every key and are guarded by row-level security.
+`password_reset_tokens`, `notifications`, `notification_preferences`, `notification_tickets`) carry `company_id` in every key and are guarded by row-level security.
 
 Three tables are deliberately outside it, because they are read before any company is known:
 - `login_identities` maps a lower-cased email to its company and user, so a login or a reset
@@ -190,6 +190,71 @@ class LoginAttempt(Base):
     key: Mapped[str] = mapped_column(String(80))
     succeeded: Mapped[bool] = mapped_column(Boolean)
     attempted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Notification(Base):
+    """Something a user should hear of, from an event: in the app until read, and by email for
+    the kinds the user opted into. It belongs to its user and company alone."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["company_id", "user_id"], ["identity.users.company_id", "identity.users.id"], ondelete="CASCADE"
+        ),
+        # One notification per user per event: a redelivered event cannot notify twice.
+        Index(
+            "uq_notifications_company_id_user_id_event_id", "company_id", "user_id", "event_id", unique=True
+        ),
+        Index("ix_notifications_company_id_user_id_id", "company_id", "user_id", "id"),
+    )
+
+    company_id: Mapped[UUID] = mapped_column(primary_key=True)
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid7)
+    user_id: Mapped[UUID]
+    kind: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text, default="")
+    link: Mapped[str | None] = mapped_column(String(300))
+    event_id: Mapped[UUID]
+    ticket_id: Mapped[UUID | None]
+    task_instance_id: Mapped[UUID | None]
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class NotificationPreference(Base):
+    """A user's choice for one kind; a kind without a row takes the defaults (in the app, no
+    email)."""
+
+    __tablename__ = "notification_preferences"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["company_id", "user_id"], ["identity.users.company_id", "identity.users.id"], ondelete="CASCADE"
+        ),
+    )
+
+    company_id: Mapped[UUID] = mapped_column(primary_key=True)
+    user_id: Mapped[UUID] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40), primary_key=True)
+    in_app: Mapped[bool] = mapped_column(Boolean)
+    email: Mapped[bool] = mapped_column(Boolean)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
+
+
+class NotificationTicket(Base):
+    """Who submitted a ticket, its number and title, from `ticket.submitted` (event-carried
+    state): engine events name only the ticket, and a requester hears of its changes."""
+
+    __tablename__ = "notification_tickets"
+
+    company_id: Mapped[UUID] = mapped_column(primary_key=True)
+    ticket_id: Mapped[UUID] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(300))
+    submitted_by: Mapped[UUID | None]
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
 # Emails and role names are unique per company case-insensitively (emails are also unique across

@@ -48,6 +48,7 @@ class TicketType(Timestamped, Base):
     company_role_access: Mapped[list[str]] = mapped_column(ARRAY(String(100)), nullable=False)
     edit_layout: Mapped[dict[str, Any] | None] = mapped_column(JSONB, nullable=True)
     display_layout: Mapped[dict[str, Any] | None] = mapped_column(JSONB, nullable=True)
+    resolution_target: Mapped[str | None] = mapped_column(String(100), nullable=True)
     archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
@@ -71,6 +72,7 @@ class Ticket(Timestamped, Base):
         Index("ix_tickets_search", "search_vector", postgresql_using="gin"),
         Index("ix_tickets_company_id_submitted_by_created_at", "company_id", "submitted_by", "created_at"),
         Index("ix_tickets_company_id_status_created_at", "company_id", "status", "created_at"),
+        Index("ix_tickets_company_id_resolution_due_at", "company_id", "resolution_due_at"),
     )
 
     company_id: Mapped[UUID] = mapped_column(primary_key=True)
@@ -85,6 +87,8 @@ class Ticket(Timestamped, Base):
     status: Mapped[str] = mapped_column(String(20), nullable=False)
     status_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # When the ticket type's resolution target says it should be done; None without a target.
+    resolution_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     submitted_by: Mapped[UUID | None] = mapped_column(nullable=True)
     submitted_by_email: Mapped[str | None] = mapped_column(String(320), nullable=True)
     source: Mapped[str] = mapped_column(String(20), nullable=False)

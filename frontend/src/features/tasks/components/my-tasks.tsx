@@ -2,12 +2,14 @@ import { useQuery } from '@tanstack/react-query';
 import { useReducer } from 'react';
 
 import { Pagination } from '@/components/ui/pagination';
+import { SelectField } from '@/components/ui/select-field';
 import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
 import { Tabs } from '@/components/ui/tabs';
 import { listMyTasks } from '@/features/tasks/api/tasks';
 import { AvailabilityToggle } from '@/features/tasks/components/availability-toggle';
 import { TasksTable } from '@/features/tasks/components/tasks-table';
 import { initialTasksQuery, tasksListReducer } from '@/features/tasks/hooks/tasks-list-reducer';
+import { TASK_SORTS } from '@/features/tasks/types/tasks';
 import { errorMessage } from '@/lib/api-error';
 
 const VIEWS = [
@@ -18,10 +20,10 @@ const VIEWS = [
 /** The form tasks assigned to the signed-in task worker. */
 export function MyTasks() {
   const [query, dispatch] = useReducer(tasksListReducer, undefined, initialTasksQuery);
-  const { view, page, page_size } = query;
+  const { view, page, page_size, sort } = query;
   const tasks = useQuery({
-    queryKey: ['engine', 'tasks', 'mine', view, page, page_size],
-    queryFn: ({ signal }) => listMyTasks({ view, page, page_size }, signal),
+    queryKey: ['engine', 'tasks', 'mine', view, page, page_size, sort],
+    queryFn: ({ signal }) => listMyTasks({ view, page, page_size, sort }, signal),
   });
 
   let body;
@@ -52,12 +54,23 @@ export function MyTasks() {
     <div className="flex flex-col gap-6">
       <AvailabilityToggle />
       <div>
-        <Tabs
-          label="Task views"
-          tabs={VIEWS}
-          selected={view}
-          onSelect={(v) => dispatch({ type: 'viewChanged', view: v })}
-        />
+        <div className="flex flex-wrap items-end justify-between gap-3">
+          <Tabs
+            label="Task views"
+            tabs={VIEWS}
+            selected={view}
+            onSelect={(v) => dispatch({ type: 'viewChanged', view: v })}
+          />
+          <div className="w-48">
+            <SelectField
+              label="Sort"
+              name="sort"
+              value={sort ?? ''}
+              onChange={(value) => dispatch({ type: 'filterChanged', filter: 'sort', value })}
+              options={TASK_SORTS}
+            />
+          </div>
+        </div>
         {body}
       </div>
     </div>

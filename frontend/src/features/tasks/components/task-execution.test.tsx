@@ -31,6 +31,9 @@ const task: TaskDetail = {
   created_at: '2030-01-01T00:00:00Z',
   started_at: null,
   completed_at: null,
+  due_at: null,
+  escalated_at: null,
+  overdue: false,
   description: '',
   input_schema: {},
   output_schema: {

@@ -1,5 +1,6 @@
 import { Link } from 'react-router';
 
+import { DueDate } from '@/components/ui/due-date';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { taskHref } from '@/config/paths';
 import type { Task } from '@/features/tasks/types/tasks';
@@ -37,6 +38,9 @@ export function TasksTable({ tasks, caption, busy = false, assignees }: TasksTab
                 Assignee
               </th>
             )}
+            <th scope="col" className="px-4 py-3">
+              Due
+            </th>
             <th scope="col" className="hidden px-4 py-3 sm:table-cell">
               Created
             </th>
@@ -62,6 +66,9 @@ export function TasksTable({ tasks, caption, busy = false, assignees }: TasksTab
                   {task.assignee_id ? (assignees.get(task.assignee_id) ?? 'Unknown worker') : '—'}
                 </td>
               )}
+              <td className="px-4 py-3 whitespace-nowrap text-slate-700">
+                <DueDate due={task.due_at} overdue={task.overdue} />
+              </td>
               <td className="hidden px-4 py-3 whitespace-nowrap text-slate-700 sm:table-cell">
                 {formatDateTime(task.created_at)}
               </td>

@@ -8,7 +8,7 @@ import { Tabs } from '@/components/ui/tabs';
 import { listTasks, listWorkers } from '@/features/tasks/api/tasks';
 import { TasksTable } from '@/features/tasks/components/tasks-table';
 import { initialTasksQuery, tasksListReducer } from '@/features/tasks/hooks/tasks-list-reducer';
-import { ACTIVE_TASK_STATUSES, TASK_STATUSES, TASK_TYPES } from '@/features/tasks/types/tasks';
+import { ACTIVE_TASK_STATUSES, TASK_SORTS, TASK_STATUSES, TASK_TYPES } from '@/features/tasks/types/tasks';
 import { humanize } from '@/lib/format';
 import { errorMessage } from '@/lib/api-error';
 
@@ -30,7 +30,7 @@ export function TeamTasks() {
     [workers.data],
   );
   const statuses = TASK_STATUSES.filter((s) => ACTIVE_TASK_STATUSES.includes(s) === (query.view === 'active'));
-  const filter = (name: 'status' | 'task_type' | 'assignee_id') => (value: string) =>
+  const filter = (name: 'status' | 'task_type' | 'assignee_id' | 'sort') => (value: string) =>
     dispatch({ type: 'filterChanged', filter: name, value });
 
   let body;
@@ -90,6 +90,7 @@ export function TeamTasks() {
             ...(workers.data ?? []).map((w) => ({ value: w.user_id, label: w.display_name || w.email })),
           ]}
         />
+        <SelectField label="Sort" name="sort" value={query.sort ?? ''} onChange={filter('sort')} options={TASK_SORTS} />
       </div>
       {body}
     </div>

@@ -38,6 +38,14 @@ export type TasksQuery = {
   task_type?: string;
   task_key?: string;
   assignee_id?: string;
+  /** `-created_at` (newest first) unless given; `due_at` puts the most urgent first. */
+  sort?: string;
   page: number;
   page_size: number;
 };
+
+export const TASK_SORTS = [
+  { value: '', label: 'Newest first' },
+  { value: 'due_at', label: 'Due soonest' },
+  { value: '-due_at', label: 'Due latest' },
+] as const;

@@ -1,5 +1,6 @@
 import { Link } from 'react-router';
 
+import { DueDate } from '@/components/ui/due-date';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { ticketHref } from '@/config/paths';
 import type { Ticket } from '@/features/tickets/types/tickets';
@@ -39,6 +40,9 @@ export function TicketsTable({ tickets, caption, busy = false, showSubmitter = f
                 Submitted by
               </th>
             )}
+            <th scope="col" className="hidden px-4 py-3 md:table-cell">
+              Resolution due
+            </th>
             <th scope="col" className="hidden px-4 py-3 sm:table-cell">
               Created
             </th>
@@ -65,6 +69,9 @@ export function TicketsTable({ tickets, caption, busy = false, showSubmitter = f
                   {ticket.submitted_by_email ?? ticket.source}
                 </td>
               )}
+              <td className="hidden px-4 py-3 whitespace-nowrap text-slate-700 md:table-cell">
+                <DueDate due={ticket.resolution_due_at} overdue={ticket.overdue} />
+              </td>
               <td className="hidden px-4 py-3 whitespace-nowrap text-slate-700 sm:table-cell">
                 {formatDateTime(ticket.created_at)}
               </td>

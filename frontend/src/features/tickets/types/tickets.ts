@@ -33,6 +33,7 @@ export const TICKET_SORTS = [
   { value: 'number', label: 'Number' },
   { value: 'title', label: 'Title (A–Z)' },
   { value: 'status', label: 'Status' },
+  { value: 'resolution_due_at', label: 'Resolution due (soonest)' },
   { value: 'relevance', label: 'Relevance (with a search)' },
 ] as const;
 

@@ -27,6 +27,16 @@ class _Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
+class EscalationSpec(_Spec):
+    """What happens when a FORM task passes its due time still open."""
+
+    notify: bool = Field(True, description="tell the assignee and the company's ticket admins")
+    reassign: bool = Field(False, description="run assignment again, passing over the late assignee")
+    to_group: str | None = Field(
+        None, max_length=100, description="a company role whose available workers take the task over"
+    )
+
+
 class TaskSpec(_Spec):
     key: str = Field(min_length=1, max_length=100)
     name: str = Field(min_length=1, max_length=200)
@@ -44,6 +54,13 @@ class TaskSpec(_Spec):
     assignment: AssignmentRule | None = Field(
         None, description="FORM tasks: who may receive the task (an admin's rule for it wins)"
     )
+    due_in: str | None = Field(
+        None,
+        max_length=2000,
+        description="ISO 8601 duration (PT4H, P2D) or a JSONata expression over the workflow data "
+        "giving a duration or an ISO 8601 moment",
+    )
+    escalation: EscalationSpec | None = None
 
 
 class TransitionSpec(_Spec):
@@ -73,6 +90,9 @@ class TicketTypeSpec(_Spec):
     workflow_version: int | None = Field(None, ge=1)
     edit_layout: dict[str, Any] | None = None
     display_layout: dict[str, Any] | None = None
+    resolution_target: str | None = Field(
+        None, max_length=100, description="ISO 8601 duration from submission to resolution due (P3D)"
+    )
 
 
 class Bundle(_Spec):

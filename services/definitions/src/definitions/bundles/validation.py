@@ -16,6 +16,7 @@ from jsonschema.validators import validator_for
 from pydantic import ValidationError
 
 from common import expressions, json_schema
+from common.durations import DurationError, looks_like_duration, parse_duration
 from definitions import layouts
 from definitions.bundles.schemas import Bundle, Problem, TaskSpec, TaskType, TicketTypeSpec, WorkflowSpec
 
@@ -163,6 +164,44 @@ def _check_task(task: TaskSpec, loc: list[str | int], findings: Findings) -> Non
             _check_expression(expression, [*loc, name], findings)
     for name in ("edit_layout", "display_layout"):
         _check_layout(getattr(task, name), [*loc, name], findings)
+    _check_due(task, loc, findings)
+
+
+def _check_due(task: TaskSpec, loc: list[str | int], findings: Findings) -> None:
+    if task.due_in is not None:
+        if task.task_type is not TaskType.FORM:
+            findings.error(
+                [*loc, "due_in"],
+                f"only FORM tasks have a due time; a {task.task_type} task has timeout_seconds",
+                "not_allowed",
+            )
+        elif not task.due_in.strip():
+            findings.error([*loc, "due_in"], "must be a duration or an expression", "missing")
+        elif looks_like_duration(task.due_in):
+            _check_duration(task.due_in, [*loc, "due_in"], findings)
+        else:
+            _check_expression(task.due_in, [*loc, "due_in"], findings)
+    if task.escalation is not None:
+        if task.due_in is None:
+            findings.error(
+                [*loc, "escalation"], "an escalation needs due_in: nothing is late without it", "missing"
+            )
+        group = task.escalation.to_group
+        if group is not None and not group.strip():
+            findings.error([*loc, "escalation", "to_group"], "not a company role name", "invalid")
+        if group is not None and task.escalation.reassign:
+            findings.error(
+                [*loc, "escalation", "reassign"],
+                "give either reassign or to_group: the task moves to one place",
+                "conflict",
+            )
+
+
+def _check_duration(text: str, loc: Loc, findings: Findings) -> None:
+    try:
+        parse_duration(text)
+    except DurationError as exc:
+        findings.error(loc, str(exc), "invalid_duration")
 
 
 def _check_ticket_types(ticket_types: Sequence[TicketTypeSpec], findings: Findings) -> None:
@@ -197,6 +236,8 @@ def _check_ticket_types(ticket_types: Sequence[TicketTypeSpec], findings: Findin
                 )
         for name in ("edit_layout", "display_layout"):
             _check_layout(getattr(ticket_type, name), [*loc, name], findings)
+        if ticket_type.resolution_target is not None:
+            _check_duration(ticket_type.resolution_target, [*loc, "resolution_target"], findings)
 
 
 def _check_key(key: str, loc: Loc, findings: Findings) -> None:

@@ -83,18 +83,21 @@ async def resolve(
     return await resolve_rule(_repo(uow), workflow_key, spec)
 
 
-async def pick(uow: UnitOfWork, resolved: ResolvedRule, group_id: UUID | None) -> AssignmentChoice | None:
-    """The assignee among who the resolved rule allows and is available now."""
+async def pick(
+    uow: UnitOfWork, resolved: ResolvedRule, group_id: UUID | None, *, passing_over: UUID | None = None
+) -> AssignmentChoice | None:
+    """The assignee among who the resolved rule allows and is available now, never
+    `passing_over`."""
     workers = WorkerRepository.of(uow)
     rule = resolved.rule
     if isinstance(rule, GroupRule):
         if group_id is None:
             return None
-        candidates = await workers.candidates(group_id=group_id)
+        candidates = await workers.candidates(group_id=group_id, passing_over=passing_over)
     elif isinstance(rule, CompanyRoleRule):
-        candidates = await workers.candidates(company_role=rule.company_role)
+        candidates = await workers.candidates(company_role=rule.company_role, passing_over=passing_over)
     else:
-        candidates = await workers.candidates()
+        candidates = await workers.candidates(passing_over=passing_over)
     return choose_assignee(candidates, resolved)
 
 

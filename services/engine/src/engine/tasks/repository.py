@@ -1,6 +1,7 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Select, func, select
@@ -20,6 +21,8 @@ class TaskFilter:
     workflow_instance_id: UUID | None = None
     created_from: datetime | None = None
     created_to: datetime | None = None
+    overdue: bool | None = None
+    sort: str = "-created_at"
 
 
 class TaskRepository(CompanyRepository[TaskInstance]):
@@ -106,7 +109,51 @@ class TaskRepository(CompanyRepository[TaskInstance]):
             query = query.where(TaskInstance.created_at >= f.created_from)
         if f.created_to:
             query = query.where(TaskInstance.created_at < f.created_to)
+        if f.overdue is not None:
+            late = (
+                TaskInstance.due_at.is_not(None)
+                & TaskInstance.status.in_(OPEN_TASK_STATUSES)
+                & (TaskInstance.due_at < func.now())
+            )
+            query = query.where(late if f.overdue else ~late)
         return query
+
+    def _ordering(self, sort: str) -> list[Any]:
+        if sort in ("due_at", "-due_at"):
+            due = TaskInstance.due_at.desc() if sort.startswith("-") else TaskInstance.due_at.asc()
+            # Tasks without a due time come last either way: they are never the most urgent.
+            return [due.nulls_last(), TaskInstance.created_at.desc(), TaskInstance.id.desc()]
+        if sort == "created_at":
+            return [TaskInstance.created_at.asc(), TaskInstance.id.asc()]
+        return [TaskInstance.created_at.desc(), TaskInstance.id.desc()]
+
+    async def due_between(
+        self, start: datetime, end: datetime, assignee_id: UUID | None, limit: int
+    ) -> list[tuple[TaskInstance, WorkflowInstance]]:
+        """FORM tasks due in [start, end), and open ones overdue before `start`, soonest first."""
+        in_range = (TaskInstance.due_at >= start) & (TaskInstance.due_at < end)
+        late = (TaskInstance.due_at < start) & TaskInstance.status.in_(OPEN_TASK_STATUSES)
+        query = (
+            select(TaskInstance, WorkflowInstance)
+            .join(
+                WorkflowInstance,
+                (WorkflowInstance.company_id == TaskInstance.company_id)
+                & (WorkflowInstance.id == TaskInstance.workflow_instance_id),
+            )
+            .where(
+                self.owned(),
+                TaskInstance.task_type == "FORM",
+                TaskInstance.due_at.is_not(None),
+                in_range | late,
+                TaskInstance.status != "CANCELLED",
+            )
+            .order_by(TaskInstance.due_at, TaskInstance.id)
+            .limit(limit)
+        )
+        if assignee_id is not None:
+            query = query.where(TaskInstance.assignee_id == assignee_id)
+        rows = await self.session.execute(query)
+        return [(t, w) for t, w in rows]
 
     async def search(
         self, f: TaskFilter, offset: int, limit: int
@@ -116,5 +163,5 @@ class TaskRepository(CompanyRepository[TaskInstance]):
             (WorkflowInstance.company_id == TaskInstance.company_id)
             & (WorkflowInstance.id == TaskInstance.workflow_instance_id),
         )
-        query = self._filtered(base, f).order_by(TaskInstance.created_at.desc(), TaskInstance.id.desc())
+        query = self._filtered(base, f).order_by(*self._ordering(f.sort))
         return await self.paged_rows(query, offset=offset, limit=limit)

@@ -11,7 +11,15 @@ from engine.config import SettingsDep
 from engine.roles import TeamClaims, WorkerClaims
 from engine.tasks import service
 from engine.tasks.repository import TaskFilter
-from engine.tasks.schemas import TaskComplete, TaskDetailRead, TaskRead, TaskReassign, TaskView
+from engine.tasks.schemas import (
+    CalendarScope,
+    TaskComplete,
+    TaskDetailRead,
+    TaskRead,
+    TaskReassign,
+    TaskSort,
+    TaskView,
+)
 
 router = APIRouter(prefix="/api/engine/tasks", tags=["tasks"])
 
@@ -29,9 +37,12 @@ async def list_tasks(
     workflow_instance_id: UUID | None = None,
     created_from: datetime | None = None,
     created_to: datetime | None = None,
+    overdue: bool | None = None,
+    sort: TaskSort = TaskSort.CREATED_AT_DESC,
 ) -> Page[TaskRead]:
     """Tasks of the company for the ticket team: `view=active` (open or in error) or
-    `view=archive` (completed, skipped, cancelled), with filters, newest first."""
+    `view=archive` (completed, skipped, cancelled), with filters, newest first; `overdue=true`
+    keeps open tasks past their due time, `sort=due_at` puts the most urgent first."""
     f = TaskFilter(
         view=view,
         status=status,
@@ -41,6 +52,8 @@ async def list_tasks(
         workflow_instance_id=workflow_instance_id,
         created_from=created_from,
         created_to=created_to,
+        overdue=overdue,
+        sort=sort.value,
     )
     return await service.list_tasks(uow, f, page)
 
@@ -52,9 +65,27 @@ async def my_tasks(
     page: PageDep,
     view: TaskView | None = None,
     status: TaskStatus | None = None,
+    overdue: bool | None = None,
+    sort: TaskSort = TaskSort.CREATED_AT_DESC,
 ) -> Page[TaskRead]:
-    """The caller's FORM tasks (active by default, `view=archive` for done ones)."""
-    return await service.my_tasks(uow, claims, TaskFilter(view=view, status=status), page)
+    """The caller's FORM tasks (active by default, `view=archive` for done ones); `overdue` and
+    `sort=due_at` as in the team's list."""
+    f = TaskFilter(view=view, status=status, overdue=overdue, sort=sort.value)
+    return await service.my_tasks(uow, claims, f, page)
+
+
+@router.get("/calendar")
+async def task_calendar(
+    uow: UoW,
+    claims: CurrentClaims,
+    start: datetime,
+    end: datetime,
+    scope: CalendarScope = CalendarScope.MINE,
+) -> list[TaskRead]:
+    """FORM tasks due between `start` and `end` (at most 62 days), and every open task already
+    overdue: the caller's own (`scope=mine`), or everyone's for the ticket team (`scope=team`,
+    403 for others). Soonest first, at most 1000."""
+    return await service.calendar(uow, claims, scope, start, end)
 
 
 @router.get("/{task_id}")

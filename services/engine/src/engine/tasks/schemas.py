@@ -14,6 +14,18 @@ class TaskView(StrEnum):
     ARCHIVE = "archive"
 
 
+class TaskSort(StrEnum):
+    CREATED_AT_DESC = "-created_at"
+    CREATED_AT = "created_at"
+    DUE_AT = "due_at"
+    DUE_AT_DESC = "-due_at"
+
+
+class CalendarScope(StrEnum):
+    MINE = "mine"
+    TEAM = "team"
+
+
 class TaskRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -40,6 +52,9 @@ class TaskRead(BaseModel):
     created_at: datetime
     started_at: datetime | None
     completed_at: datetime | None
+    due_at: datetime | None = Field(None, description="from the task definition's `due_in`")
+    escalated_at: datetime | None = Field(None, description="when it passed `due_at` open and escalated")
+    overdue: bool = Field(False, description="open and past `due_at`")
 
 
 class TaskDetailRead(TaskRead):

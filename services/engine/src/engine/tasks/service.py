@@ -1,21 +1,26 @@
 """Reading tasks (lists, My tasks, detail with input), and the task operations of workers
 and admins, which the workflow runtime carries out."""
 
+from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 from common.auth import Claims, SystemRole
 from common.db import UnitOfWork
-from common.errors import NotFound
+from common.errors import Forbidden, NotFound, ValidationProblem
 from common.web import Page, PageParams
+from contracts.engine import OPEN_TASK_STATUSES
 from engine.assignment.choice import assignment_records
 from engine.config import EngineSettings
 from engine.definitions.service import WorkflowPlan
 from engine.models import TaskInstance, WorkflowInstance
 from engine.tasks.repository import TaskFilter, TaskRepository
-from engine.tasks.schemas import TaskDetailRead, TaskRead
+from engine.tasks.schemas import CalendarScope, TaskDetailRead, TaskRead
 from engine.workers.assignment import explain
 from engine.workflows.queries import history_entries
 from engine.workflows.runtime import WorkflowRuntime
+
+MAX_CALENDAR_SPAN = timedelta(days=62)
+MAX_CALENDAR_TASKS = 1000
 
 
 def task_read(task: TaskInstance, instance: WorkflowInstance) -> TaskRead:
@@ -40,6 +45,17 @@ def task_read(task: TaskInstance, instance: WorkflowInstance) -> TaskRead:
         created_at=task.created_at,
         started_at=task.started_at,
         completed_at=task.completed_at,
+        due_at=task.due_at,
+        escalated_at=task.escalated_at,
+        overdue=is_overdue(task),
+    )
+
+
+def is_overdue(task: TaskInstance, now: datetime | None = None) -> bool:
+    return (
+        task.due_at is not None
+        and task.status in OPEN_TASK_STATUSES
+        and task.due_at < (now or datetime.now(UTC))
     )
 
 
@@ -57,8 +73,33 @@ async def my_tasks(uow: UnitOfWork, claims: Claims, f: TaskFilter, page: PagePar
         task_type="FORM",
         task_key=f.task_key,
         assignee_id=claims.user_id,
+        overdue=f.overdue,
+        sort=f.sort,
     )
     return await list_tasks(uow, mine, page)
+
+
+async def calendar(
+    uow: UnitOfWork, claims: Claims, scope: CalendarScope, start: datetime, end: datetime
+) -> list[TaskRead]:
+    """FORM tasks due between `start` and `end`, plus every open one already overdue (a late
+    task stays on the calendar until it is done): the caller's own, or the whole team's for
+    the ticket team."""
+    if end <= start:
+        raise ValidationProblem(
+            "The calendar's end must come after its start.",
+            errors=[{"loc": ["query", "end"], "msg": "must be after start", "type": "value_error"}],
+        )
+    if end - start > MAX_CALENDAR_SPAN:
+        raise ValidationProblem(
+            f"The calendar shows at most {MAX_CALENDAR_SPAN.days} days at once.",
+            errors=[{"loc": ["query", "end"], "msg": "span too long", "type": "value_error"}],
+        )
+    if scope is CalendarScope.TEAM and not claims.has_any_role(SystemRole.ADMIN, SystemRole.TICKET_ADMIN):
+        raise Forbidden("Only the ticket team sees everyone's tasks.")
+    assignee = claims.user_id if scope is CalendarScope.MINE else None
+    rows = await TaskRepository.of(uow).due_between(start, end, assignee, MAX_CALENDAR_TASKS)
+    return [task_read(t, w) for t, w in rows]
 
 
 def _may_see(task: TaskInstance, claims: Claims) -> bool:

@@ -63,10 +63,15 @@ class WorkerRepository(CompanyRepository[Worker]):
         return worker.one()
 
     async def candidates(
-        self, *, group_id: UUID | None = None, company_role: str | None = None
+        self,
+        *,
+        group_id: UUID | None = None,
+        company_role: str | None = None,
+        passing_over: UUID | None = None,
     ) -> list[Candidate]:
         """Available, active task workers with their open FORM task counts; only the members of
-        `group_id`, or the holders of `company_role`, when given."""
+        `group_id`, or the holders of `company_role`, when given, and never `passing_over` (an
+        escalation's late assignee)."""
         open_counts = (
             select(TaskInstance.assignee_id, func.count().label("open_tasks"))
             .where(
@@ -100,6 +105,8 @@ class WorkerRepository(CompanyRepository[Worker]):
             )
         if company_role is not None:
             query = query.where(Worker.company_roles.contains([company_role]))
+        if passing_over is not None:
+            query = query.where(Worker.user_id != passing_over)
         rows = await self.session.execute(query)
         return [
             Candidate(worker.user_id, worker.display_name, int(count), worker.last_assigned_at)

@@ -59,6 +59,15 @@ class Admin(Part):
         ):
             # The deadline passed while held; its timer fires now.
             await self.timers.fire_now(task.id)
+        elif (
+            task.task_type == "FORM"
+            and task.status in (TaskStatus.PENDING, TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS)
+            and task.due_at is not None
+            and task.escalated_at is None
+            and task.due_at <= now_utc()
+        ):
+            # It fell due while held: the escalation runs now.
+            await self.timers.fire_now(task.id)
         return instance
 
     async def cancel(self, instance_id: UUID) -> WorkflowInstance:

@@ -7,7 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from common.errors import Conflict, ValidationProblem
-from contracts.assignment import CompanyRoleRule, GroupRule, MadeBy
+from contracts.assignment import AssignmentStrategy, CompanyRoleRule, GroupRule, MadeBy
 from contracts.engine import TaskAssigned, TaskStatus
 from engine.assignment import choice as rules
 from engine.models import TaskInstance, WorkflowInstance
@@ -73,6 +73,37 @@ class Assignment(Part):
         sentence = sentence[:1].upper() + sentence[1:]
         await self.record(instance, task, action, sentence, info=reason)
         await self.emit(TaskAssigned, instance, task, sentence)
+
+    async def escalate(
+        self,
+        instance: WorkflowInstance,
+        task: TaskInstance,
+        *,
+        passing_over: UUID | None = None,
+        company_role: str | None = None,
+    ) -> bool:
+        """Give an overdue task to someone else: by its own rule, anyone available but its late
+        assignee, or the available workers holding `company_role`. False when there is nobody:
+        the task stays with whoever has it (a late task is better kept than queued)."""
+        await self.workers.lock_assignment()
+        spec = (await self.plan(instance)).task(task.task_key)
+        resolved, group_id = await rules.resolve(self.uow, instance.workflow_key, spec)
+        if company_role is not None:
+            role_rule = CompanyRoleRule(strategy=AssignmentStrategy.COMPANY_ROLE, company_role=company_role)
+            resolved, group_id = ResolvedRule(role_rule, resolved.source), None
+        choice = await rules.pick(self.uow, resolved, group_id, passing_over=passing_over)
+        if choice is None:
+            return False
+        reason = {
+            **choice.reason,
+            "explanation": f"overdue: {choice.reason['explanation']}",
+            "escalation": {
+                "passing_over": str(passing_over) if passing_over else None,
+                "group": company_role,
+            },
+        }
+        await self._give(instance, task, choice.user_id, reason, MadeBy.STRATEGY, "task.assigned")
+        return True
 
     async def assign_queued(self) -> int:
         """Assign waiting FORM tasks, oldest first, each by its own rule: a task whose pool

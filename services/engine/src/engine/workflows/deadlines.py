@@ -1,9 +1,11 @@
-"""Deadlines: what the engine's durable timers do when an action attempt's deadline passes."""
+"""Deadlines: what the engine's durable timers do when an action attempt's deadline passes, or
+a FORM task's due time (handed to `due`)."""
 
 from datetime import timedelta
 
 from contracts.engine import TaskStatus, WorkflowStatus
 from engine.models import Timer
+from engine.workflows.due import DUE_TIMER_KINDS, DueDates
 from engine.workflows.progress import RUNNER_DEADLINE, Progress
 from engine.workflows.states import IncidentKind
 from engine.workflows.step import Part, Step, now_utc
@@ -13,14 +15,18 @@ HELD_DEADLINE_RECHECK = timedelta(days=1)
 
 
 class Deadlines(Part):
-    def __init__(self, step: Step, progress: Progress) -> None:
+    def __init__(self, step: Step, progress: Progress, due: DueDates) -> None:
         super().__init__(step)
         self.progress = progress
+        self.due = due
 
     async def fire(self, timer: Timer) -> None:
         """A deadline of an action attempt passed. Waiting for the runners, the request is sent
         again; waiting for a callback, the task tries again while retries remain, then raises
-        an incident."""
+        an incident. A FORM task's due timers go to its due dates."""
+        if timer.kind in DUE_TIMER_KINDS:
+            await self.due.fire(timer)
+            return
         found = await self.tasks.get(timer.task_instance_id)
         if found is None:
             return

@@ -34,6 +34,7 @@ from engine.definitions.service import PLANS, WorkflowPlan
 from engine.models import Decision, TaskInstance, WorkflowInstance
 from engine.tasks.data import merge, output_problems
 from engine.workflows.assignment import Assignment
+from engine.workflows.due import DueDates
 from engine.workflows.states import IncidentKind
 from engine.workflows.step import Part, Step, aware, now_utc
 from engine.workflows.transitions import DecisionOutcome, TransitionChoice, choose_transition
@@ -61,9 +62,10 @@ def action_request_id(task_instance_id: UUID, attempt: int) -> UUID:
 
 
 class Progress(Part):
-    def __init__(self, step: Step, assignment: Assignment) -> None:
+    def __init__(self, step: Step, assignment: Assignment, due: DueDates) -> None:
         super().__init__(step)
         self.assignment = assignment
+        self.due = due
 
     async def start(self, ticket: TicketSubmitted) -> WorkflowInstance:
         existing = await self.workflows.by_ticket(ticket.ticket_id)
@@ -136,6 +138,7 @@ class Progress(Part):
         instance.current_task_instance_id = task.id
         await self.record(instance, task, "task.created", f"Task '{spec.name}' ({spec.task_type}) created")
         if spec.task_type == "FORM":
+            await self.due.start_clock(instance, spec, task)
             await self.emit(TaskCreated, instance, task)
             await self.assignment.assign(instance, task)
         else:
@@ -227,7 +230,7 @@ class Progress(Part):
         detail: str = "",
     ) -> None:
         """Merge the task's output into the workflow data and move on (unless held)."""
-        if task.task_type != "FORM":  # only action tasks have deadlines
+        if task.task_type != "FORM" or task.due_at is not None:  # action deadlines, due timers
             # Deleted with the next task's deadline when there is one, else at the end.
             self.timers.cancel_with_next(task.id)
         before = instance.workflow_data

@@ -1,5 +1,5 @@
 """The workflow runtime of one step, by what it does: progress (start, step, action results,
-FORM operations), assignment, deadlines (the durable timers) and the ticket team's admin
+FORM operations), assignment, due dates and their escalation, deadlines (the durable timers) and the ticket team's admin
 operations. Consumers, the timer worker and the features' services each build one per unit of
 work and call the part they need."""
 
@@ -8,6 +8,7 @@ from engine.config import EngineSettings
 from engine.workflows.admin import Admin
 from engine.workflows.assignment import Assignment
 from engine.workflows.deadlines import Deadlines
+from engine.workflows.due import DueDates
 from engine.workflows.progress import Progress
 from engine.workflows.step import Step
 
@@ -16,8 +17,9 @@ class WorkflowRuntime:
     def __init__(self, uow: UnitOfWork, settings: EngineSettings) -> None:
         self.step = Step(uow, settings)
         self.assignment = Assignment(self.step)
-        self.progress = Progress(self.step, self.assignment)
-        self.deadlines = Deadlines(self.step, self.progress)
+        self.due = DueDates(self.step, self.assignment)
+        self.progress = Progress(self.step, self.assignment, self.due)
+        self.deadlines = Deadlines(self.step, self.progress, self.due)
         self.admin = Admin(self.step, self.progress, self.assignment)
 
     async def write_history(self) -> None:

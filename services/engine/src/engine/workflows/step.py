@@ -152,6 +152,7 @@ class Step:
         instance: WorkflowInstance,
         task: TaskInstance | None = None,
         detail: str = "",
+        **extra: Any,
     ) -> None:
         await self.uow.publish(
             event(
@@ -164,6 +165,8 @@ class Step:
                 task_status=task.status if task else None,
                 assignee_id=task.assignee_id if task else None,
                 detail=detail,
+                due_at=task.due_at if task else None,
+                **extra,
             )
         )
 

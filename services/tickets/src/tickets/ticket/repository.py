@@ -80,6 +80,13 @@ class TicketRepository(CompanyRepository[Ticket]):
             conditions.append(Ticket.created_at >= _start_of(filters.created_from))
         if filters.created_to is not None:
             conditions.append(Ticket.created_at < _start_of(filters.created_to) + timedelta(days=1))
+        if filters.overdue is not None:
+            late = (
+                Ticket.resolution_due_at.is_not(None)
+                & Ticket.closed_at.is_(None)
+                & (Ticket.resolution_due_at < func.now())
+            )
+            conditions.append(late if filters.overdue else ~late)
         query = _tsquery(filters)
         if query is not None:
             conditions.append(Ticket.search_vector.op("@@")(query))
@@ -97,10 +104,12 @@ class TicketRepository(CompanyRepository[Ticket]):
             "title": [func.lower(Ticket.title)],
             "status": [Ticket.status],
             "relevance": [Ticket.created_at],
+            "resolution_due_at": [Ticket.resolution_due_at],
         }
         descending = sort.value.startswith("-") or sort is TicketSort.RELEVANCE
         chosen = columns[sort.value.lstrip("-")]
-        ordered = [c.desc() if descending else c.asc() for c in chosen]
+        # Tickets without a due time come last either way: they are never the most urgent.
+        ordered = [(c.desc() if descending else c.asc()).nulls_last() for c in chosen]
         return [*ordered, Ticket.id.desc() if descending else Ticket.id.asc()]
 
     async def apply_status(

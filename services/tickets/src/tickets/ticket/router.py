@@ -62,12 +62,14 @@ async def ticket_team_list(
     submitted_by: UUID | None = None,
     created_from: Annotated[date | None, Query(alias="from")] = None,
     created_to: Annotated[date | None, Query(alias="to")] = None,
+    overdue: bool | None = None,
     sort: TicketSort = TicketSort.CREATED_AT_DESC,
 ) -> Page[TicketRead]:
     """Every ticket of the company, for the ticket team (`ticket_admin`, `admin`): the Active
     or Archive view, full-text search over title and data (`q`, every word as a prefix),
     filters by type, status, submitter and creation date (`from`/`to`, inclusive), sorted and
-    paginated (at most 100 per page)."""
+    paginated (at most 100 per page). `overdue=true` keeps open tickets past their resolution
+    due time; `sort=resolution_due_at` puts the most urgent first."""
     filters = TicketFilters(
         view=view,
         q=q,
@@ -76,6 +78,7 @@ async def ticket_team_list(
         submitted_by=submitted_by,
         created_from=created_from,
         created_to=created_to,
+        overdue=overdue,
         sort=sort,
     )
     return await service.search(uow, claims, filters, page)

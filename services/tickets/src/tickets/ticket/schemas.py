@@ -1,9 +1,9 @@
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from contracts.tickets import TicketStatus
 from tickets.attachment.schemas import AttachmentRead
@@ -40,6 +40,19 @@ class TicketRead(BaseModel):
     updated_at: datetime
     status_changed_at: datetime
     closed_at: datetime | None
+    resolution_due_at: datetime | None = Field(
+        None, description="when the ticket type's resolution target says it should be resolved"
+    )
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def overdue(self) -> bool:
+        """Still open past its resolution due time."""
+        return (
+            self.resolution_due_at is not None
+            and self.closed_at is None
+            and self.resolution_due_at < datetime.now(UTC)
+        )
 
 
 class TimelineEntryRead(BaseModel):
@@ -80,6 +93,8 @@ class TicketSort(StrEnum):
     TITLE_DESC = "-title"
     STATUS = "status"
     STATUS_DESC = "-status"
+    RESOLUTION_DUE_AT = "resolution_due_at"
+    RESOLUTION_DUE_AT_DESC = "-resolution_due_at"
     RELEVANCE = "relevance"
 
 
@@ -93,4 +108,5 @@ class TicketFilters(BaseModel):
     submitted_by: UUID | None = None
     created_from: date | None = None
     created_to: date | None = None
+    overdue: bool | None = None
     sort: TicketSort = TicketSort.CREATED_AT_DESC

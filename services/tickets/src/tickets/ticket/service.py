@@ -7,6 +7,7 @@ from uuid import UUID
 
 from common.auth import Claims, SystemRole
 from common.db import UnitOfWork
+from common.durations import DurationError, parse_duration
 from common.errors import Conflict, NotFound, ValidationProblem
 from common.web import Page, PageParams
 from contracts.engine import WorkflowEvent
@@ -110,6 +111,7 @@ async def accept(
         "submitted_by_email": submitter.email,
         "source": submitter.source,
         "inbound_event_id": submitter.inbound_event_id,
+        "resolution_due_at": resolution_due_at(ticket_type, now),
     }
     written = await repository.insert_numbered(values, number_stem(prefix))
     if written is None:
@@ -130,6 +132,17 @@ async def accept(
         company_id=company_id,
     )
     return ticket, ticket_type
+
+
+def resolution_due_at(ticket_type: TicketType, submitted_at: datetime) -> datetime | None:
+    """Submission plus the type's resolution target. Definitions checked the target before
+    publishing it; one that still does not parse gives no due time rather than no ticket."""
+    if not ticket_type.resolution_target:
+        return None
+    try:
+        return submitted_at + parse_duration(ticket_type.resolution_target)
+    except DurationError:
+        return None
 
 
 async def submit_ticket(uow: UnitOfWork, claims: Claims, body: TicketCreate) -> TicketDetail:

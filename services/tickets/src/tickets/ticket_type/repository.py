@@ -33,6 +33,7 @@ class TicketTypeRepository(CompanyRepository[TicketType]):
                 company_role_access=list(published.company_role_access),
                 edit_layout=published.edit_layout,
                 display_layout=published.display_layout,
+                resolution_target=published.resolution_target,
             )
             .on_conflict_do_nothing()
         )
