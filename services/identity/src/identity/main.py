@@ -15,6 +15,7 @@ from identity.keys.service import KeyRing
 from identity.mail.adapters import mailer_from_settings
 from identity.mail.port import Mailer
 from identity.mail.postman import Postman
+from identity.operators.router import router as operators_router
 from identity.password_reset.router import router as password_reset_router
 from identity.passwords import Passwords
 from identity.profile.router import router as profile_router
@@ -78,6 +79,7 @@ def create_app(settings: IdentitySettings, *, mailer: Mailer | None = None) -> F
                 password_reset_router,
                 users_router,
                 company_roles_router,
+                operators_router,
             ],
             consumers=build_consumers,
             workers=[_purge_login_attempts],
