@@ -86,9 +86,10 @@ def _check_versions(from_version: int, to_version: int) -> None:
 
 
 async def workflow_diff(uow: UnitOfWork, key: str, from_version: int, to_version: int) -> WorkflowDiff:
-    _check_versions(from_version, to_version)
+    # Looked up first: another company's key is a 404 whatever versions are asked for.
     old = workflows.workflow_spec(await workflows.get_version(uow, key, from_version))
     new = workflows.workflow_spec(await workflows.get_version(uow, key, to_version))
+    _check_versions(from_version, to_version)
     old_doc = old.model_dump(mode="json", by_alias=True)
     new_doc = new.model_dump(mode="json", by_alias=True)
     shape = ("tasks", "transitions", "key")
@@ -118,9 +119,9 @@ async def workflow_diff(uow: UnitOfWork, key: str, from_version: int, to_version
 
 
 async def ticket_type_diff(uow: UnitOfWork, key: str, from_version: int, to_version: int) -> TicketTypeDiff:
-    _check_versions(from_version, to_version)
     old_row = await ticket_types.get_version(uow, key, from_version)
     new_row = await ticket_types.get_version(uow, key, to_version)
+    _check_versions(from_version, to_version)
     old_doc = {
         **ticket_types.ticket_type_spec(old_row).model_dump(mode="json"),
         "workflow_key": old_row.workflow_key,
