@@ -67,6 +67,8 @@ class TestUpdateCompany:
         assert ["body", "name"] in locs
         assert ["body", "contact_email"] in locs
         assert ["body", "timezone"] in locs
+        timezone = next(e for e in response.json()["errors"] if e["loc"] == ["body", "timezone"])
+        assert timezone["msg"] == "must be an IANA time zone, like Europe/Berlin or UTC"
         assert (await read(client, admin)).json()["name"] == "Kept Name"
 
     async def test_unknown_fields_and_a_null_name_are_422(self, client: httpx.AsyncClient) -> None:

@@ -62,7 +62,10 @@ function ItemsSection({ title, diff }: { title: string; diff: ItemsDiff }) {
   return (
     <section aria-label={title} className="flex flex-col gap-2">
       <h3 className="text-sm font-semibold">
-        {title} <span className="font-normal text-slate-600">({count === 0 ? 'no change' : `${count} changed`})</span>
+        {title}{' '}
+        <span className="font-normal text-slate-600">
+          ({count === 0 ? 'no change' : `${count} ${count === 1 ? 'difference' : 'differences'}`})
+        </span>
       </h3>
       <ul className="flex flex-col gap-2 text-sm">
         {diff.added.map((item) => (

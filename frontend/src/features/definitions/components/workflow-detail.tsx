@@ -285,15 +285,18 @@ export function WorkflowDetailView({ workflowKey }: { workflowKey: string }) {
               }
             />
             {state.message && <Alert tone={state.message.tone}>{state.message.text}</Alert>}
-            <div className="mb-4 max-w-xs">
-              <SelectField
-                label="Version"
-                name="version"
-                value={String(version)}
-                onChange={(v) => dispatch({ type: 'versionSelected', version: Number(v) })}
-                options={data.versions.map((v) => ({ value: String(v.version), label: `Version ${v.version}` }))}
-              />
-            </div>
+            {/* Comparing picks its own two versions: one shown version would only confuse it. */}
+            {state.tab !== 'compare' && (
+              <div className="mb-4 max-w-xs">
+                <SelectField
+                  label="Version"
+                  name="version"
+                  value={String(version)}
+                  onChange={(v) => dispatch({ type: 'versionSelected', version: Number(v) })}
+                  options={data.versions.map((v) => ({ value: String(v.version), label: `Version ${v.version}` }))}
+                />
+              </div>
+            )}
             <Card>
               <Tabs
                 label="Workflow views"

@@ -5,6 +5,7 @@ from typing import Annotated
 from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic_core import PydanticCustomError
 
 from identity.users.schemas import Email, Name, NewPassword
 
@@ -13,7 +14,8 @@ CompanyName = Annotated[str, StringConstraints(strip_whitespace=True, min_length
 
 def _known_timezone(value: str) -> str:
     if value not in zoneinfo.available_timezones():
-        raise ValueError("must be an IANA time zone, like Europe/Berlin or UTC")
+        # A custom error: its message reaches the form as written, without "Value error, ".
+        raise PydanticCustomError("unknown_timezone", "must be an IANA time zone, like Europe/Berlin or UTC")
     return value
 
 
