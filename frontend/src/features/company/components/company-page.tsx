@@ -8,7 +8,7 @@ import { PageHeader } from '@/components/ui/page-header';
 import { ResourceGate } from '@/components/ui/resource-gate';
 import { TextField } from '@/components/ui/text-field';
 import { updateCompany } from '@/features/company/api/company';
-import { useCompany } from '@/features/company/hooks/use-company';
+import { useCompany, useCompanySaved } from '@/features/company/hooks/use-company';
 import type { Company, CompanyUpdate } from '@/features/company/types/company';
 import { useDocumentTitle } from '@/hooks/use-document-title';
 import { collectErrors, useForm, validators } from '@/hooks/use-form';
@@ -76,6 +76,7 @@ function DetailsForm({ company, onSaved }: { company: Company; onSaved: (company
 /** The company's page: who it is, how big it is, and its editable details. */
 export function CompanyPage() {
   const company = useCompany();
+  const saved = useCompanySaved();
   useDocumentTitle('Company');
   return (
     <ResourceGate resource={company} loadingLabel="Loading the company…" thing="company">
@@ -87,7 +88,7 @@ export function CompanyPage() {
           />
           <div className="grid gap-6 lg:grid-cols-[1fr_20rem]">
             <Card title="Details">
-              <DetailsForm company={data} onSaved={company.replace} />
+              <DetailsForm company={data} onSaved={saved} />
             </Card>
             <Card title="At a glance">
               <DetailsList

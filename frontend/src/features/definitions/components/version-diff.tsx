@@ -4,6 +4,7 @@ import { SelectField } from '@/components/ui/select-field';
 import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
 import { useVersionDiff, type DiffKind } from '@/features/definitions/hooks/use-version-diff';
 import type { ItemsDiff, ValueChange, VersionSummary } from '@/features/definitions/types/definitions';
+import { errorMessage } from '@/lib/api-error';
 
 function shown(value: unknown): string {
   if (value === null || value === undefined) return '—';
@@ -111,7 +112,7 @@ export function VersionDiff({
   let body;
   if (numbers.length < 2) body = <EmptyState title="Only one version">Publish an edit to compare versions.</EmptyState>;
   else if (from === to) body = <p className="text-sm text-slate-600">Pick two different versions.</p>;
-  else if (diff.status === 'error') body = <ErrorState message={diff.error ?? ''} onRetry={diff.reload} />;
+  else if (diff.isError) body = <ErrorState message={errorMessage(diff.error)} onRetry={() => void diff.refetch()} />;
   else if (!diff.data) body = <LoadingState label="Comparing…" />;
   else if (diff.data.identical) body = <p className="text-sm">The two versions are the same.</p>;
   else

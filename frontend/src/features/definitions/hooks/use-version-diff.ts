@@ -1,6 +1,7 @@
+import { useQuery } from '@tanstack/react-query';
+
 import { diffTicketTypeVersions, diffWorkflowVersions } from '@/features/definitions/api/definitions';
 import type { ItemsDiff, TicketTypeDiff, ValueChange, WorkflowDiff } from '@/features/definitions/types/definitions';
-import { useResource } from '@/hooks/use-resource';
 
 export type DiffKind = 'workflow' | 'ticket-type';
 
@@ -11,33 +12,27 @@ export type DiffSections = {
   lists: { title: string; diff: ItemsDiff }[];
 };
 
-function sectionsOf(kind: DiffKind, diff: WorkflowDiff | TicketTypeDiff): DiffSections {
-  if (kind === 'workflow') {
-    const workflow = diff as WorkflowDiff;
+function sectionsOf(diff: WorkflowDiff | TicketTypeDiff): DiffSections {
+  if ('tasks' in diff) {
     return {
-      identical: workflow.identical,
-      properties: workflow.properties,
+      identical: diff.identical,
+      properties: diff.properties,
       lists: [
-        { title: 'Tasks', diff: workflow.tasks },
-        { title: 'Transitions', diff: workflow.transitions },
+        { title: 'Tasks', diff: diff.tasks },
+        { title: 'Transitions', diff: diff.transitions },
       ],
     };
   }
-  const type = diff as TicketTypeDiff;
-  return { identical: type.identical, properties: type.properties, lists: [{ title: 'Fields', diff: type.fields }] };
+  return { identical: diff.identical, properties: diff.properties, lists: [{ title: 'Fields', diff: diff.fields }] };
 }
 
-/** What changed from version `from` to `to` (nothing is asked while they are the same). */
+/** What changed from version `from` to `to`; nothing is asked while they are the same. */
 export function useVersionDiff(kind: DiffKind, key: string, from: number, to: number) {
-  return useResource(
-    async (signal): Promise<DiffSections | null> => {
-      if (from === to) return null;
-      const diff =
-        kind === 'workflow'
-          ? await diffWorkflowVersions(key, from, to, signal)
-          : await diffTicketTypeVersions(key, from, to, signal);
-      return sectionsOf(kind, diff);
-    },
-    [kind, key, from, to],
-  );
+  return useQuery({
+    queryKey: ['definitions', kind, 'diff', key, from, to],
+    queryFn: ({ signal }): Promise<WorkflowDiff | TicketTypeDiff> =>
+      kind === 'workflow' ? diffWorkflowVersions(key, from, to, signal) : diffTicketTypeVersions(key, from, to, signal),
+    select: sectionsOf,
+    enabled: from !== to,
+  });
 }

@@ -7,10 +7,10 @@ import { SelectField } from '@/components/ui/select-field';
 import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
 import { TextField } from '@/components/ui/text-field';
 import { operatorCompanyHref } from '@/config/paths';
-import { listCompanies } from '@/features/operator/api/operator';
 import { CompanyStatusPill } from '@/features/operator/components/status-pill';
-import { useOperatorResource } from '@/features/operator/hooks/use-operator-resource';
+import { useOperatorCompanies } from '@/features/operator/hooks/use-operator-query';
 import type { CompanyStatus } from '@/features/operator/types/operator';
+import { errorMessage } from '@/lib/api-error';
 import { formatDateTime } from '@/lib/format';
 
 const PAGE_SIZE = 25;
@@ -21,14 +21,10 @@ export function CompanyList() {
   const [q, setQ] = useState('');
   const [status, setStatus] = useState<CompanyStatus | ''>('');
   const [page, setPage] = useState(1);
-  const rows = useOperatorResource(
-    (token, signal) =>
-      listCompanies(token, { q: q || undefined, status: status || undefined, page, page_size: PAGE_SIZE }, signal),
-    [q, status, page],
-  );
+  const rows = useOperatorCompanies({ q: q || undefined, status: status || undefined, page, page_size: PAGE_SIZE });
 
   let body;
-  if (rows.status === 'error') body = <ErrorState message={rows.error ?? ''} onRetry={rows.reload} />;
+  if (rows.isError) body = <ErrorState message={errorMessage(rows.error)} onRetry={() => void rows.refetch()} />;
   else if (!rows.data) body = <LoadingState label="Loading companies…" />;
   else if (rows.data.items.length === 0) body = <EmptyState title={q ? `No company matches “${q}”` : 'No companies'} />;
   else

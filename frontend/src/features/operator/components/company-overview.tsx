@@ -8,43 +8,35 @@ import { DetailsList } from '@/components/ui/details-list';
 import { PageHeader } from '@/components/ui/page-header';
 import { ResourceGate } from '@/components/ui/resource-gate';
 import { paths } from '@/config/paths';
-import { getCompany, setCompanyStatus } from '@/features/operator/api/operator';
 import { CompanyStatusPill } from '@/features/operator/components/status-pill';
-import { useOperatorSession } from '@/features/operator/hooks/operator-session';
-import { useOperatorResource } from '@/features/operator/hooks/use-operator-resource';
+import { useCompanyStatusChange, useOperatorCompany } from '@/features/operator/hooks/use-operator-query';
 import { useDocumentTitle } from '@/hooks/use-document-title';
 import { errorMessage } from '@/lib/api-error';
 import { formatDateTime } from '@/lib/format';
 
 /** One company as the operator sees it: status and counts, and the switch to suspend it. */
 export function CompanyOverviewView({ companyId }: { companyId: string }) {
-  const { session } = useOperatorSession();
-  const company = useOperatorResource((token, signal) => getCompany(token, companyId, signal), [companyId]);
+  const company = useOperatorCompany(companyId);
+  const statusChange = useCompanyStatusChange(companyId);
   const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ tone: 'error' | 'success'; text: string } | null>(null);
+  const busy = statusChange.isPending;
   useDocumentTitle(company.data?.name ?? 'Company');
 
-  const change = async (action: 'suspend' | 'reactivate') => {
-    if (!session) return;
-    setBusy(true);
+  const change = (action: 'suspend' | 'reactivate') => {
     setMessage(null);
-    try {
-      const next = await setCompanyStatus(session.access_token, companyId, action);
-      company.replace(next);
-      setMessage({
-        tone: 'success',
-        text:
-          action === 'suspend'
-            ? 'The company is suspended: its users are signed out and cannot sign in.'
-            : 'The company is active again: its users may sign in.',
-      });
-    } catch (error) {
-      setMessage({ tone: 'error', text: errorMessage(error) });
-    } finally {
-      setBusy(false);
-      setConfirming(false);
-    }
+    statusChange.mutate(action, {
+      onSuccess: () =>
+        setMessage({
+          tone: 'success',
+          text:
+            action === 'suspend'
+              ? 'The company is suspended: its users are signed out and cannot sign in.'
+              : 'The company is active again: its users may sign in.',
+        }),
+      onError: (error) => setMessage({ tone: 'error', text: errorMessage(error) }),
+      onSettled: () => setConfirming(false),
+    });
   };
 
   return (
@@ -89,7 +81,7 @@ export function CompanyOverviewView({ companyId }: { companyId: string }) {
               {data.status === 'active' ? (
                 confirming ? (
                   <div className="flex flex-wrap gap-2">
-                    <Button variant="danger" loading={busy} onClick={() => void change('suspend')}>
+                    <Button variant="danger" loading={busy} onClick={() => change('suspend')}>
                       Yes, suspend {data.name}
                     </Button>
                     <Button variant="ghost" onClick={() => setConfirming(false)}>
@@ -102,7 +94,7 @@ export function CompanyOverviewView({ companyId }: { companyId: string }) {
                   </Button>
                 )
               ) : (
-                <Button loading={busy} onClick={() => void change('reactivate')}>
+                <Button loading={busy} onClick={() => change('reactivate')}>
                   Reactivate
                 </Button>
               )}

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -8,7 +8,7 @@ class ValueChange(BaseModel):
     `before` is absent (null, `added`) for a new value and `after` for a removed one."""
 
     path: str
-    change: str = Field(description="`added`, `removed` or `changed`")
+    change: Literal["added", "removed", "changed"]
     before: Any = None
     after: Any = None
 

@@ -5,7 +5,7 @@ differs. Items are matched by identity (a task by key, a field by name, a transi
 the values inside an item are compared by DeepDiff."""
 
 from collections import defaultdict
-from typing import Any
+from typing import Any, Literal
 
 from deepdiff import DeepDiff
 from deepdiff.helper import NotPresent
@@ -23,7 +23,7 @@ from definitions.versions_diff.schemas import (
 )
 from definitions.workflows import service as workflows
 
-_REPORTS = {
+_REPORTS: dict[str, Literal["added", "removed", "changed"]] = {
     "values_changed": "changed",
     "type_changes": "changed",
     "dictionary_item_added": "added",
