@@ -119,8 +119,8 @@ async def workflow_diff(uow: UnitOfWork, key: str, from_version: int, to_version
 
 
 async def ticket_type_diff(uow: UnitOfWork, key: str, from_version: int, to_version: int) -> TicketTypeDiff:
-    old_row = await ticket_types.get_version(uow, key, from_version)
-    new_row = await ticket_types.get_version(uow, key, to_version)
+    old_row = await ticket_types.definitions.get_version(uow, key, from_version)
+    new_row = await ticket_types.definitions.get_version(uow, key, to_version)
     _check_versions(from_version, to_version)
     old_doc = {
         **ticket_types.ticket_type_spec(old_row).model_dump(mode="json"),
