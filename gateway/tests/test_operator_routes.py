@@ -10,7 +10,6 @@ from typing import Any
 import httpx
 import jwt
 import pytest
-from gateway_testkit import FakeServices, SigningKey
 
 from common.auth import OPERATOR_HEADER, verify_operator_claims
 from common.settings import DEV_CLAIMS_SECRET
@@ -20,6 +19,8 @@ from contracts.ids import uuid7
 from gateway.auth import InvalidToken, TokenVerifier
 from gateway.config import GatewaySettings
 from gateway.revocations import RevocationFeed, TokenCutoffs
+
+from .gateway_testkit import FakeServices, SigningKey
 
 OPERATOR_AUDIENCE = "ticketflower-operator"
 

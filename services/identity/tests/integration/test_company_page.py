@@ -2,7 +2,8 @@
 input is a 422 that writes nothing, and another company's members see only their own."""
 
 import httpx
-from identity_testkit import Account, create_member, problem_locs, sign_up
+
+from ..identity_testkit import Account, create_member, problem_locs, sign_up
 
 
 async def read(client: httpx.AsyncClient, account: Account) -> httpx.Response:

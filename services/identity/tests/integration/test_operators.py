@@ -11,7 +11,6 @@ import httpx
 import jwt
 import pytest
 from fastapi import FastAPI
-from identity_testkit import STRONG_PASSWORD, Account, create_member, sign_up, unique_email
 from sqlalchemy import select
 
 from common.auth import OperatorClaims, sign_operator_claims
@@ -22,6 +21,8 @@ from contracts.ids import uuid7
 from identity.operators import service as operators
 from identity.operators.schemas import OperatorRead
 from identity.runtime import IdentityRuntime
+
+from ..identity_testkit import STRONG_PASSWORD, Account, create_member, sign_up, unique_email
 
 OPERATOR_PASSWORD = "Platform-Operator-Pass-7"
 

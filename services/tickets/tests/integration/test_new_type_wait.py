@@ -7,13 +7,14 @@ from pathlib import Path
 
 import httpx
 import pytest
-from tickets_test_support import VALID_LEAVE, Caller, publish_ticket_type
 
 from common.db import Database
 from contracts.ids import uuid7
 from tickets.config import TicketsSettings
 from tickets.main import create_app
 from tickets.storage.local import LocalFileStorage
+
+from ..tickets_test_support import VALID_LEAVE, Caller, publish_ticket_type
 
 
 @pytest.fixture
