@@ -41,6 +41,8 @@ REAL_IDS: dict[str, PathValues] = {
     "/api/definitions/workflows/{key}/graph": lambda r: {"key": r.workflow_key},
     "/api/definitions/workflows/{key}/export": lambda r: {"key": r.workflow_key},
     "/api/definitions/workflows/{key}/archive": lambda r: {"key": r.workflow_key},
+    "/api/definitions/workflows/{key}/diff": lambda r: {"key": r.workflow_key},
+    "/api/definitions/ticket-types/{key}/diff": lambda r: {"key": r.ticket_type_key},
     "/api/definitions/ticket-types/{key}": lambda r: {"key": r.ticket_type_key},
     "/api/definitions/ticket-types/{key}/versions": lambda r: {"key": r.ticket_type_key},
     "/api/definitions/ticket-types/{key}/versions/{version}": lambda r: {
@@ -79,6 +81,12 @@ REAL_IDS: dict[str, PathValues] = {
 # Templated paths that name no company record, and why.
 NOT_COMPANY_RECORDS = {
     "/api/callbacks/{token}": "a signed, single-use callback token, not an id; covered by the actions tests",
+    "/api/identity/operator/companies/{company_id}": "the platform operators' API, closed to every tenant "
+    "token at the gateway (401); covered by test_operator_isolation.py",
+    "/api/identity/operator/companies/{company_id}/suspend": "the platform operators' API; covered by "
+    "test_operator_isolation.py",
+    "/api/identity/operator/companies/{company_id}/reactivate": "the platform operators' API; covered by "
+    "test_operator_isolation.py",
 }
 
 # Publishing under a key the caller's company does not have creates the caller's own definition
@@ -116,6 +124,9 @@ def request_body(method: str, path: str, values: dict[str, str], records: Compan
         ("PATCH", "/api/engine/assignment/groups/{group_id}"): {
             "json": {"name": "Taken over", "members": []}
         },
+        # Version 1 against itself: the key is looked up before the versions are compared.
+        ("GET", "/api/definitions/workflows/{key}/diff"): {"params": {"from": 1, "to": 1}},
+        ("GET", "/api/definitions/ticket-types/{key}/diff"): {"params": {"from": 1, "to": 1}},
     }
     return bodies.get((method, path), {})
 

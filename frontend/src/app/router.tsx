@@ -4,6 +4,7 @@ import { Route, Routes } from 'react-router';
 import { RedirectIfAuthenticated, RequireAccess, RequireAuth } from '@/app/guards';
 import { AdminHomeRoute } from '@/app/routes/admin/admin-home';
 import { AssignmentRulesRoute } from '@/app/routes/admin/assignment-rules';
+import { CompanyRoute } from '@/app/routes/admin/company';
 import { CompanyRolesRoute } from '@/app/routes/admin/company-roles';
 import { NewUserRoute } from '@/app/routes/admin/new-user';
 import { UserRoute } from '@/app/routes/admin/user';
@@ -17,6 +18,7 @@ import { MetricsRoute } from '@/app/routes/admin/metrics';
 import { DashboardRoute } from '@/app/routes/dashboard';
 import { NotFoundRoute } from '@/app/routes/not-found';
 import { NotificationsRoute } from '@/app/routes/notifications';
+import { OperatorCompanyRoute, OperatorConsoleRoute, OperatorLoginRoute } from '@/app/routes/operator/operator';
 import { ProfileRoute } from '@/app/routes/profile';
 import { AssignmentQueueRoute } from '@/app/routes/tasks/assignment-queue';
 import { MyTasksRoute } from '@/app/routes/tasks/my-tasks';
@@ -30,6 +32,7 @@ import { AppLayout } from '@/components/layouts/app-layout';
 import { LoadingState } from '@/components/ui/states';
 import { paths } from '@/config/paths';
 import { NotificationBell } from '@/features/notifications/components/notification-bell';
+import { OperatorArea } from '@/features/operator/components/operator-area';
 import { useAuth } from '@/lib/auth';
 import { ACCESS } from '@/lib/authorization';
 
@@ -42,6 +45,8 @@ const DefinitionsRoute = lazyRoute(() => import('@/app/routes/definitions/defini
 const TicketTypeRoute = lazyRoute(() => import('@/app/routes/definitions/ticket-type'), 'TicketTypeRoute');
 const UploadBundleRoute = lazyRoute(() => import('@/app/routes/definitions/upload'), 'UploadBundleRoute');
 const WorkflowRoute = lazyRoute(() => import('@/app/routes/definitions/workflow'), 'WorkflowRoute');
+const TaskDefinitionRoute = lazyRoute(() => import('@/app/routes/definitions/task-definition'), 'TaskDefinitionRoute');
+const ImportBundleRoute = lazyRoute(() => import('@/app/routes/definitions/import'), 'ImportBundleRoute');
 const InstanceRoute = lazyRoute(() => import('@/app/routes/instances/instance'), 'InstanceRoute');
 // The calendar brings FullCalendar.
 const CalendarRoute = lazyRoute(() => import('@/app/routes/calendar'), 'CalendarRoute');
@@ -66,6 +71,12 @@ export function AppRoutes() {
         </Route>
         <Route path={paths.resetPassword} element={<ResetPasswordRoute />} />
         <Route path={paths.logout} element={<LogoutRoute />} />
+        {/* The platform operators: their own session, whether or not a company user is signed in. */}
+        <Route element={<OperatorArea />}>
+          <Route path={paths.operatorLogin} element={<OperatorLoginRoute />} />
+          <Route path={paths.operator} element={<OperatorConsoleRoute />} />
+          <Route path={paths.operatorCompany} element={<OperatorCompanyRoute />} />
+        </Route>
 
         <Route element={<RequireAuth />}>
           <Route element={<AppLayout headerAction={<NotificationBell />} />}>
@@ -94,11 +105,14 @@ export function AppRoutes() {
             <Route element={<RequireAccess access={ACCESS.definitions} />}>
               <Route path={paths.definitions} element={<DefinitionsRoute />} />
               <Route path={paths.definitionsUpload} element={<UploadBundleRoute />} />
+              <Route path={paths.definitionsImport} element={<ImportBundleRoute />} />
+              <Route path={paths.taskDefinition} element={<TaskDefinitionRoute />} />
               <Route path={paths.workflow} element={<WorkflowRoute />} />
               <Route path={paths.ticketType} element={<TicketTypeRoute />} />
             </Route>
             <Route element={<RequireAccess access={ACCESS.admin} />}>
               <Route path={paths.admin} element={<AdminHomeRoute />} />
+              <Route path={paths.adminCompany} element={<CompanyRoute />} />
               <Route path={paths.adminUsers} element={<UsersRoute />} />
               <Route path={paths.adminUserNew} element={<NewUserRoute />} />
               <Route path={paths.adminUser} element={<UserRoute />} />

@@ -28,6 +28,12 @@ export const paths = {
   definitionsUpload: '/definitions/upload',
   workflow: '/definitions/workflows/:workflowKey',
   ticketType: '/definitions/ticket-types/:ticketTypeKey',
+  taskDefinition: '/definitions/workflows/:workflowKey/tasks/:taskKey',
+  definitionsImport: '/definitions/import',
+  adminCompany: '/admin/company',
+  operatorLogin: '/operator/login',
+  operator: '/operator',
+  operatorCompany: '/operator/companies/:companyId',
 } as const;
 
 const segment = (value: string) => encodeURIComponent(value);
@@ -37,6 +43,10 @@ export const taskHref = (taskId: string) => `/tasks/${segment(taskId)}`;
 export const instanceHref = (instanceId: string) => `/instances/${segment(instanceId)}`;
 export const workflowHref = (key: string) => `/definitions/workflows/${segment(key)}`;
 export const ticketTypeHref = (key: string) => `/definitions/ticket-types/${segment(key)}`;
+/** A task of a workflow; without `version` the workflow's latest. */
+export const taskDefinitionHref = (workflowKey: string, taskKey: string, version?: number) =>
+  `/definitions/workflows/${segment(workflowKey)}/tasks/${segment(taskKey)}${version ? `?version=${version}` : ''}`;
+export const operatorCompanyHref = (companyId: string) => `/operator/companies/${segment(companyId)}`;
 /** The bundle editor, opened on an existing workflow's latest version to publish an edit. */
 export const editBundleHref = (workflowKey: string) => `/definitions/upload?workflow=${segment(workflowKey)}`;
 

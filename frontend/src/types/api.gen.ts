@@ -25,6 +25,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/identity/company": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Company
+         * @description The caller's company: its name, details, status, when it was created and how many users
+         *     and company roles it has.
+         */
+        get: operations["read_company_api_identity_company_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Company
+         * @description Change the company's details (admins): name, contact email, time zone. Only the fields
+         *     sent change; each bad one is listed (422) and nothing is written.
+         */
+        patch: operations["update_company_api_identity_company_patch"];
+        trace?: never;
+    };
     "/api/identity/login": {
         parameters: {
             query?: never;
@@ -445,6 +471,130 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/identity/operator/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Operator Login
+         * @description Sign a platform operator in: a short-lived access token for this API alone (no refresh;
+         *     sign in again when it expires). 401 for a wrong pair, 429 when tried too often.
+         */
+        post: operations["operator_login_api_identity_operator_login_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/identity/operator/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Operator Me
+         * @description The signed-in operator.
+         */
+        get: operations["operator_me_api_identity_operator_me_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/identity/operator/companies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Companies
+         * @description Every company on the platform, by name: its name, status and when it was created. `q`
+         *     searches the name.
+         */
+        get: operations["list_companies_api_identity_operator_companies_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/identity/operator/companies/{company_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Company
+         * @description One company: status and counts (users, active users, admins, company roles), nothing of
+         *     its tenants' records.
+         */
+        get: operations["read_company_api_identity_operator_companies__company_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/identity/operator/companies/{company_id}/suspend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Suspend Company
+         * @description Suspend a company: its users cannot sign in, and their open sessions end (refresh tokens
+         *     revoked, access tokens refused by the gateway within seconds).
+         */
+        post: operations["suspend_company_api_identity_operator_companies__company_id__suspend_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/identity/operator/companies/{company_id}/reactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reactivate Company
+         * @description Reactivate a suspended company: its users may sign in again.
+         */
+        post: operations["reactivate_company_api_identity_operator_companies__company_id__reactivate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/definitions/bundles": {
         parameters: {
             query?: never;
@@ -779,6 +929,49 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/definitions/workflows/{key}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Diff Workflow Versions
+         * @description What changed from one version of a workflow to another: tasks and transitions added,
+         *     removed or changed (with each value that differs), and the workflow's own properties. 404
+         *     for a version that does not exist, 422 for the same version twice.
+         */
+        get: operations["diff_workflow_versions_api_definitions_workflows__key__diff_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/definitions/ticket-types/{key}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Diff Ticket Type Versions
+         * @description What changed from one version of a ticket type to another: fields added, removed or
+         *     changed, and the type's own properties (name, prefix, workflow, roles, required fields).
+         */
+        get: operations["diff_ticket_type_versions_api_definitions_ticket_types__key__diff_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tickets/ticket-types": {
         parameters: {
             query?: never;
@@ -826,6 +1019,9 @@ export interface paths {
          *     With an `Idempotency-Key` header the submission may be sent again safely: within 24 hours
          *     the same key and body answer with the first response (and create nothing), the same key
          *     with another body is 422.
+         *
+         *     A ticket type published a moment ago (its bundle upload just answered) is waited for
+         *     briefly (`TICKETS_NEW_TYPE_WAIT_SECONDS`) rather than refused as unknown.
          */
         post: operations["submit_ticket_api_tickets_tickets_post"];
         delete?: never;
@@ -1671,6 +1867,63 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** CompanyCountsRead */
+        CompanyCountsRead: {
+            /** Users */
+            users: number;
+            /** Active Users */
+            active_users: number;
+            /**
+             * Admins
+             * @description Active users holding the `admin` role.
+             */
+            admins: number;
+            /** Company Roles */
+            company_roles: number;
+        };
+        /** CompanyOverview */
+        CompanyOverview: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            status: components["schemas"]["CompanyStatus"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Suspended At */
+            suspended_at: string | null;
+            counts: components["schemas"]["CompanyCountsRead"];
+        };
+        /**
+         * CompanyRead
+         * @description The caller's company, as its members see it.
+         */
+        CompanyRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /** Contact Email */
+            contact_email: string | null;
+            /** Timezone */
+            timezone: string;
+            status: components["schemas"]["CompanyStatus"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            counts: components["schemas"]["CompanyCountsRead"];
+        };
         /** CompanyRoleCreate */
         CompanyRoleCreate: {
             /** Name */
@@ -1704,6 +1957,44 @@ export interface components {
             name?: string | null;
             /** Description */
             description?: string | null;
+        };
+        /**
+         * CompanyStatus
+         * @enum {string}
+         */
+        CompanyStatus: "active" | "suspended";
+        /**
+         * CompanySummary
+         * @description What an operator sees of a company in the list: nothing of its tenants' data.
+         */
+        CompanySummary: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            status: components["schemas"]["CompanyStatus"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Suspended At */
+            suspended_at: string | null;
+        };
+        /**
+         * CompanyUpdate
+         * @description Only the fields sent change; `contact_email: null` clears it.
+         */
+        CompanyUpdate: {
+            /** Name */
+            name?: string | null;
+            /** Contact Email */
+            contact_email?: string | null;
+            /** Timezone */
+            timezone?: string | null;
         };
         /** HTTPValidationError */
         HTTPValidationError: {
@@ -1786,6 +2077,53 @@ export interface components {
              * @description the newest notification; it changes when one arrives
              */
             latest_id: string | null;
+        };
+        /** OperatorLogin */
+        OperatorLogin: {
+            /** Email */
+            email: string;
+            /** Password */
+            password: string;
+        };
+        /** OperatorRead */
+        OperatorRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Email */
+            email: string;
+            /** Display Name */
+            display_name: string;
+        };
+        /** OperatorSessionRead */
+        OperatorSessionRead: {
+            /** Access Token */
+            access_token: string;
+            /**
+             * Token Type
+             * @default bearer
+             * @constant
+             */
+            token_type: "bearer";
+            /**
+             * Expires In
+             * @description Seconds until the access token expires; then sign in again.
+             */
+            expires_in: number;
+            operator: components["schemas"]["OperatorRead"];
+        };
+        /** Page[CompanySummary] */
+        Page_CompanySummary_: {
+            /** Items */
+            items: components["schemas"]["CompanySummary"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
         };
         /** Page[NotificationRead] */
         Page_NotificationRead_: {
@@ -2222,6 +2560,37 @@ export interface components {
             /** @default shortest_queue */
             pick: components["schemas"]["Pick"];
         };
+        /** ItemChange */
+        ItemChange: {
+            /**
+             * Key
+             * @description the task key, the field name, or `from → to` for a transition
+             */
+            key: string;
+            /** Label */
+            label: string;
+            /** Changes */
+            changes: components["schemas"]["ValueChange"][];
+        };
+        /** ItemRef */
+        ItemRef: {
+            /**
+             * Key
+             * @description the task key, the field name, or `from → to` for a transition
+             */
+            key: string;
+            /** Label */
+            label: string;
+        };
+        /** ItemsDiff */
+        ItemsDiff: {
+            /** Added */
+            added: components["schemas"]["ItemRef"][];
+            /** Removed */
+            removed: components["schemas"]["ItemRef"][];
+            /** Changed */
+            changed: components["schemas"]["ItemChange"][];
+        };
         /** Page[TaskSummary] */
         Page_TaskSummary_: {
             /** Items */
@@ -2460,6 +2829,24 @@ export interface components {
          * @enum {string}
          */
         TaskType: "FORM" | "SYNC_ACTION" | "ASYNC_ACTION";
+        /** TicketTypeDiff */
+        TicketTypeDiff: {
+            /** Key */
+            key: string;
+            /** From Version */
+            from_version: number;
+            /** To Version */
+            to_version: number;
+            /** Identical */
+            identical: boolean;
+            /**
+             * Properties
+             * @description name, description, prefix, workflow, company roles, layouts, required fields
+             */
+            properties: components["schemas"]["ValueChange"][];
+            /** @description the properties of the field schema, by name */
+            fields: components["schemas"]["ItemsDiff"];
+        };
         /** TicketTypePublishResult */
         TicketTypePublishResult: {
             ticket_type: components["schemas"]["PublishedVersion"];
@@ -2746,6 +3133,42 @@ export interface components {
             errors: components["schemas"]["Problem"][];
             /** Warnings */
             warnings: components["schemas"]["Problem"][];
+        };
+        /**
+         * ValueChange
+         * @description One value that differs: `path` is dotted from the item (`output_schema.properties.ok`);
+         *     `before` is absent (null, `added`) for a new value and `after` for a removed one.
+         */
+        ValueChange: {
+            /** Path */
+            path: string;
+            /**
+             * Change
+             * @enum {string}
+             */
+            change: "added" | "removed" | "changed";
+            /** Before */
+            before?: unknown;
+            /** After */
+            after?: unknown;
+        };
+        /** WorkflowDiff */
+        WorkflowDiff: {
+            /** Key */
+            key: string;
+            /** From Version */
+            from_version: number;
+            /** To Version */
+            to_version: number;
+            /** Identical */
+            identical: boolean;
+            /**
+             * Properties
+             * @description name, description, start task, layout
+             */
+            properties: components["schemas"]["ValueChange"][];
+            tasks: components["schemas"]["ItemsDiff"];
+            transitions: components["schemas"]["ItemsDiff"];
         };
         /** WorkflowGraph */
         WorkflowGraph: {
@@ -4288,6 +4711,77 @@ export interface operations {
             };
         };
     };
+    read_company_api_identity_company_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompanyRead"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    update_company_api_identity_company_patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CompanyUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompanyRead"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     login_api_identity_login_post: {
         parameters: {
             query?: never;
@@ -5312,6 +5806,240 @@ export interface operations {
             };
         };
     };
+    operator_login_api_identity_operator_login_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OperatorLogin"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperatorSessionRead"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    operator_me_api_identity_operator_me_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperatorRead"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    list_companies_api_identity_operator_companies_get: {
+        parameters: {
+            query?: {
+                q?: string | null;
+                status?: components["schemas"]["CompanyStatus"] | null;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_CompanySummary_"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    read_company_api_identity_operator_companies__company_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                company_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompanyOverview"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    suspend_company_api_identity_operator_companies__company_id__suspend_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                company_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompanyOverview"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    reactivate_company_api_identity_operator_companies__company_id__reactivate_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                company_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompanyOverview"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     upload_bundle_api_definitions_bundles_post: {
         parameters: {
             query?: never;
@@ -6076,6 +6804,96 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TicketTypeSummary"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    diff_workflow_versions_api_definitions_workflows__key__diff_get: {
+        parameters: {
+            query: {
+                /** @description the older version */
+                from: number;
+                /** @description the newer version */
+                to: number;
+            };
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowDiff"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    diff_ticket_type_versions_api_definitions_ticket_types__key__diff_get: {
+        parameters: {
+            query: {
+                /** @description the older version */
+                from: number;
+                /** @description the newer version */
+                to: number;
+            };
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketTypeDiff"];
                 };
             };
             /** @description The request is not valid */

@@ -15,7 +15,7 @@ import httpx
 import jwt
 from jwt import PyJWK
 
-from common.auth import Claims
+from common.auth import Claims, OperatorClaims
 from common.errors import ServiceUnavailable, Unauthorized
 from gateway.config import GatewaySettings
 from gateway.revocations import TokenCutoffs
@@ -33,10 +33,18 @@ PUBLIC_ROUTES = {
     ("POST", "/api/identity/logout"),
     ("POST", "/api/identity/password-reset/request"),
     ("POST", "/api/identity/password-reset/confirm"),
+    ("POST", "/api/identity/operator/login"),
     ("GET", JWKS_PATH),
     ("HEAD", JWKS_PATH),
 }
 PUBLIC_PREFIXES = ("/api/callbacks/",)
+# The platform operators' API: operator tokens only (and operator tokens nowhere else).
+OPERATOR_PREFIX = "/api/identity/operator"
+OPERATOR_SCOPE = "platform_operator"
+
+
+def is_operator_path(path: str) -> bool:
+    return path == OPERATOR_PREFIX or path.startswith(OPERATOR_PREFIX + "/")
 
 
 def is_public(method: str, path: str) -> bool:
@@ -115,6 +123,27 @@ class TokenVerifier:
 
     async def verify(self, client: httpx.AsyncClient, authorization: str | None) -> Claims:
         """The caller's claims from a `Bearer` access token; InvalidToken (401) for anything else."""
+        payload = await self._decode(client, authorization, self.settings.jwt_audience)
+        if self.cutoffs.refuses(str(payload["sub"]), float(payload["iat"]), str(payload.get("company_id"))):
+            raise InvalidToken(
+                "The access token was issued before a change to this account's access; refresh the session."
+            )
+        return _claims_of(payload)
+
+    async def verify_operator(self, client: httpx.AsyncClient, authorization: str | None) -> OperatorClaims:
+        """A platform operator's claims. A company user's token has the tenant audience and is
+        refused here (401), as an operator token is refused everywhere else."""
+        payload = await self._decode(client, authorization, self.settings.operator_jwt_audience)
+        if payload.get("scope") != OPERATOR_SCOPE or "company_id" in payload:
+            raise InvalidToken("This API takes a platform operator's token only.")
+        try:
+            return OperatorClaims(operator_id=UUID(str(payload["sub"])), iat=int(time.time()))
+        except ValueError as exc:
+            raise InvalidToken("The access token names no operator.") from exc
+
+    async def _decode(
+        self, client: httpx.AsyncClient, authorization: str | None, audience: str
+    ) -> dict[str, Any]:
         scheme, _, token = (authorization or "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise InvalidToken("This needs a signed-in caller: send `Authorization: Bearer <access token>`.")
@@ -138,7 +167,7 @@ class TokenVerifier:
                 token,
                 key.key,
                 algorithms=[ALGORITHM],
-                audience=self.settings.jwt_audience,
+                audience=audience,
                 issuer=self.settings.jwt_issuer,
                 leeway=self.settings.jwt_leeway_seconds,
                 options={"require": REQUIRED_CLAIMS},
@@ -153,11 +182,7 @@ class TokenVerifier:
             raise InvalidToken("The access token was not issued by TicketFlower identity.") from exc
         except jwt.InvalidTokenError as exc:
             raise InvalidToken("The access token is not valid.") from exc
-        if self.cutoffs.refuses(str(payload["sub"]), float(payload["iat"])):
-            raise InvalidToken(
-                "The access token was issued before a change to this account's access; refresh the session."
-            )
-        return _claims_of(payload)
+        return payload
 
 
 def _claims_of(payload: dict[str, Any]) -> Claims:

@@ -43,6 +43,7 @@ class GatewaySettings(BaseSettings):
 
     jwt_issuer: str = "ticketflower-identity"
     jwt_audience: str = "ticketflower"
+    operator_jwt_audience: str = "ticketflower-operator"
     jwt_leeway_seconds: int = 5
     jwks_cache_seconds: float = 300.0
     jwks_min_refresh_seconds: float = 10.0

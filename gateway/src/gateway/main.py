@@ -18,11 +18,11 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.responses import Response
 
-from common.auth import sign_claims
+from common.auth import sign_claims, sign_operator_claims
 from common.errors import install_problem_handlers, problem_response
 from common.service import RequestContextMiddleware
 from common.telemetry import current_traceparent, setup_telemetry
-from gateway.auth import TokenVerifier, is_public
+from gateway.auth import TokenVerifier, is_operator_path, is_public
 from gateway.config import GatewaySettings
 from gateway.middleware import BodySizeLimitMiddleware, RequestIdMiddleware, SecurityHeadersMiddleware
 from gateway.openapi import OpenApiAggregator
@@ -184,7 +184,12 @@ def create_app(settings: GatewaySettings, *, transport: httpx.AsyncBaseTransport
         traceparent = current_traceparent()
         if traceparent:
             extra["traceparent"] = traceparent
-        if not is_public(request.method, request.url.path):
+        if is_public(request.method, request.url.path):
+            pass
+        elif is_operator_path(request.url.path):
+            operator = await verifier.verify_operator(client, request.headers.get("authorization"))
+            extra.update(sign_operator_claims(operator, claims_secret))
+        else:
             claims = await verifier.verify(client, request.headers.get("authorization"))
             extra.update(sign_claims(claims, claims_secret))
         return await forward(client, url, request, extra)

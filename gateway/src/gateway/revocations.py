@@ -24,14 +24,15 @@ from aiokafka.errors import KafkaError
 from pydantic import ValidationError
 
 from contracts.envelope import Envelope
-from contracts.identity import UserState
+from contracts.identity import CompanyStatusChanged, UserState
 from contracts.topics import IDENTITY_EVENTS
 
 log = logging.getLogger(__name__)
 
 
 class TokenCutoffs:
-    """User id → the first second (`iat`) of the access tokens still honoured."""
+    """User id, or company id (a suspension ends every session of the company) → the first
+    second (`iat`) of the access tokens still honoured."""
 
     def __init__(self, window_seconds: float) -> None:
         self.window_seconds = window_seconds
@@ -39,16 +40,22 @@ class TokenCutoffs:
         self._pruned_at = time.time()
 
     def learn(self, user_id: str, valid_after: datetime) -> None:
+        self._learn(f"user:{user_id}", valid_after)
+
+    def learn_company(self, company_id: str, valid_after: datetime) -> None:
+        self._learn(f"company:{company_id}", valid_after)
+
+    def _learn(self, key: str, valid_after: datetime) -> None:
         # `iat` is in whole seconds: a token of the same second may predate the change, so the
         # cut is the next whole second (identity dates later tokens at it or after).
         cutoff = math.ceil(valid_after.timestamp())
-        if cutoff > self._cutoffs.get(user_id, 0):
-            self._cutoffs[user_id] = cutoff
+        if cutoff > self._cutoffs.get(key, 0):
+            self._cutoffs[key] = cutoff
         self._prune()
 
-    def refuses(self, user_id: str, issued_at: float) -> bool:
-        cutoff = self._cutoffs.get(user_id)
-        return cutoff is not None and issued_at < cutoff
+    def refuses(self, user_id: str, issued_at: float, company_id: str | None = None) -> bool:
+        keys = [f"user:{user_id}"] + ([f"company:{company_id}"] if company_id else [])
+        return any(issued_at < self._cutoffs.get(key, 0) for key in keys)
 
     def _prune(self) -> None:
         now = time.time()
@@ -151,6 +158,11 @@ class RevocationFeed:
             return
         try:
             envelope = Envelope.model_validate_json(value)
+            if envelope.type in ("company.suspended", "company.reactivated"):
+                company = CompanyStatusChanged.model_validate(envelope.data)
+                if company.tokens_valid_after is not None:
+                    self.cutoffs.learn_company(str(company.company_id), company.tokens_valid_after)
+                return
             if not envelope.type.startswith("user."):
                 return
             state = UserState.model_validate(envelope.data)

@@ -18,6 +18,10 @@ from pydantic import BaseModel, ValidationError
 from common.errors import Forbidden, Unauthorized
 
 CLAIMS_HEADER = "x-tf-claims"
+# A platform operator is no member of any company: its calls carry this header instead, a JWT of
+# another audience, so tenant endpoints (which read only the one above) never take it.
+OPERATOR_HEADER = "x-tf-operator"
+OPERATOR_CLAIMS_AUDIENCE = "ticketflower-operator-services"
 INTERNAL_HEADER_PREFIX = "x-tf-"
 CLAIMS_ALGORITHM = "HS256"
 # Only the gateway's claims pass as claims: a JWT signed for another purpose under the same secret
@@ -51,6 +55,57 @@ def sign_claims(claims: Claims, secret: str, ttl_seconds: int = CLAIMS_TTL_SECON
     """The headers the gateway adds for an authenticated request."""
     payload = {**claims.model_dump(mode="json"), "aud": CLAIMS_AUDIENCE, "exp": claims.iat + ttl_seconds}
     return {CLAIMS_HEADER: jwt.encode(payload, secret, algorithm=CLAIMS_ALGORITHM)}
+
+
+class OperatorClaims(BaseModel):
+    """A platform operator: it runs the platform (lists, suspends, reactivates companies) and
+    belongs to no company, so it carries no company and no tenant role."""
+
+    operator_id: UUID
+    iat: int
+
+
+def sign_operator_claims(
+    claims: OperatorClaims, secret: str, ttl_seconds: int = CLAIMS_TTL_SECONDS
+) -> dict[str, str]:
+    """The header the gateway adds for a platform operator's request."""
+    payload = {
+        **claims.model_dump(mode="json"),
+        "aud": OPERATOR_CLAIMS_AUDIENCE,
+        "exp": claims.iat + ttl_seconds,
+    }
+    return {OPERATOR_HEADER: jwt.encode(payload, secret, algorithm=CLAIMS_ALGORITHM)}
+
+
+def _decode(token: str | None, secret: str, audience: str) -> dict[str, Any]:
+    if not token:
+        raise Unauthorized("This endpoint needs an authenticated caller.")
+    try:
+        payload: dict[str, Any] = jwt.decode(
+            token,
+            secret,
+            algorithms=[CLAIMS_ALGORITHM],
+            audience=audience,
+            options={"require": ["aud", "exp", "iat"]},
+        )
+    except (jwt.ExpiredSignatureError, jwt.ImmatureSignatureError) as exc:
+        raise Unauthorized("The caller's claims have expired.") from exc
+    except jwt.InvalidSignatureError as exc:
+        raise Unauthorized("The caller's claims are not signed by the gateway.") from exc
+    except jwt.InvalidTokenError as exc:
+        raise Unauthorized("The caller's claims are malformed.") from exc
+    return payload
+
+
+def verify_operator_claims(headers: Any, secret: str, max_age_seconds: int) -> OperatorClaims:
+    payload = _decode(headers.get(OPERATOR_HEADER), secret, OPERATOR_CLAIMS_AUDIENCE)
+    try:
+        claims = OperatorClaims.model_validate(payload)
+    except ValidationError as exc:
+        raise Unauthorized("The caller's claims are malformed.") from exc
+    if time.time() - claims.iat > max_age_seconds:
+        raise Unauthorized("The caller's claims have expired.")
+    return claims
 
 
 def verify_claims(headers: Any, secret: str, max_age_seconds: int) -> Claims:
@@ -90,6 +145,17 @@ async def current_claims(request: Request) -> Claims:
 
 
 CurrentClaims = Annotated[Claims, Depends(current_claims)]
+
+
+async def current_operator(request: Request) -> OperatorClaims:
+    """The platform operator of this call; a company's user (or anybody else) is refused."""
+    settings = request.app.state.settings
+    return verify_operator_claims(
+        request.headers, settings.claims_secret.get_secret_value(), settings.claims_max_age_seconds
+    )
+
+
+CurrentOperator = Annotated[OperatorClaims, Depends(current_operator)]
 
 
 def require_roles(*roles: str) -> Callable[[Claims], Coroutine[Any, Any, Claims]]:

@@ -53,3 +53,39 @@ class UserDeactivated(UserState):
 
 class UserRolesChanged(UserState):
     event_type: ClassVar[str] = "user.roles_changed"
+
+
+class CompanyUpdated(EventPayload):
+    """The company's details changed (its admin edited them)."""
+
+    event_type: ClassVar[str] = "company.updated"
+    topic: ClassVar[str] = IDENTITY_EVENTS
+
+    company_id: UUID
+    name: str
+
+    def aggregate_key(self) -> str:
+        return str(self.company_id)
+
+
+class CompanyStatusChanged(EventPayload):
+    """A platform operator suspended or reactivated a company. While it is suspended its users
+    cannot sign in; access tokens of its users issued (`iat`) before `tokens_valid_after` are
+    refused (a suspension sets it, so sessions already open end too)."""
+
+    topic: ClassVar[str] = IDENTITY_EVENTS
+
+    company_id: UUID
+    status: str
+    tokens_valid_after: datetime | None = None
+
+    def aggregate_key(self) -> str:
+        return str(self.company_id)
+
+
+class CompanySuspended(CompanyStatusChanged):
+    event_type: ClassVar[str] = "company.suspended"
+
+
+class CompanyReactivated(CompanyStatusChanged):
+    event_type: ClassVar[str] = "company.reactivated"

@@ -5,6 +5,7 @@ from common.settings import ServiceSettings
 from definitions.bundles.router import router as bundles_router
 from definitions.consumers import build_consumers
 from definitions.ticket_types.router import router as ticket_types_router
+from definitions.versions_diff.router import router as versions_diff_router
 from definitions.workflows.router import router as workflows_router
 
 
@@ -12,7 +13,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     return create_service_app(
         settings,
         ServiceParts(
-            routers=[bundles_router, workflows_router, ticket_types_router],
+            routers=[bundles_router, workflows_router, ticket_types_router, versions_diff_router],
             consumers=build_consumers,
             openapi_tags=[
                 {"name": "bundles", "description": "Upload, validate and dry-run workflow bundles."},

@@ -18,6 +18,10 @@ async def rotate_signing_key(settings: IdentitySettings) -> str:
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["operator"]:
+        from identity.operators.cli import main as operator_main
+
+        sys.exit(operator_main(sys.argv[2:]))
     if sys.argv[1:2] == ["rotate-signing-key"]:
         kid = asyncio.run(rotate_signing_key(IdentitySettings()))
         print(f"new signing key {kid}; the previous ones stay published until their tokens expire")

@@ -22,6 +22,8 @@ class IdentitySettings(ServiceSettings):
 
     jwt_issuer: str = "ticketflower-identity"
     jwt_audience: str = "ticketflower"
+    # Platform operators' tokens: a distinct audience, so no tenant endpoint takes them.
+    operator_jwt_audience: str = "ticketflower-operator"
     access_token_ttl_seconds: int = 15 * 60
     refresh_token_ttl_days: int = 14
     # Private signing keys are stored encrypted (PKCS#8, scrypt + AES) under this secret.

@@ -18,6 +18,7 @@ from identity.mail.port import Mailer
 from identity.mail.postman import Postman
 from identity.notifications.fanout import Notifier
 from identity.notifications.router import router as notifications_router
+from identity.operators.router import router as operators_router
 from identity.password_reset.router import router as password_reset_router
 from identity.passwords import Passwords
 from identity.profile.router import router as profile_router
@@ -84,6 +85,7 @@ def create_app(settings: IdentitySettings, *, mailer: Mailer | None = None) -> F
                 users_router,
                 company_roles_router,
                 notifications_router,
+                operators_router,
             ],
             consumers=partial(build_consumers, notifier=notifier),
             workers=[_purge_login_attempts],

@@ -10,6 +10,11 @@ Three tables are deliberately outside it, because they are read before any compa
   unique across the whole system.
 - `signing_keys` are the system's JWT keys (private halves encrypted).
 - `login_attempts` is the rate limiter's ledger, keyed by hashed account and client address.
+- `operators` are the platform's operators, who belong to no company.
+
+`companies` has a second policy besides the tenant one: a transaction that declared itself a
+platform operator's (`app.platform_operator`) reads and updates every company row, and no
+other table's.
 """
 
 from datetime import datetime
@@ -53,9 +58,16 @@ class Timestamps:
 
 class Company(Timestamps, Base):
     __tablename__ = "companies"
+    __table_args__ = (CheckConstraint("status IN ('active', 'suspended')", name="known_status"),)
 
     company_id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid7)
     name: Mapped[str] = mapped_column(String(200))
+    contact_email: Mapped[str | None] = mapped_column(String(320))
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
+    status: Mapped[str] = mapped_column(String(16), default="active", server_default="active")
+    suspended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set when the company is suspended: access tokens of its users issued before it are refused.
+    tokens_valid_after: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class User(Timestamps, Base):
@@ -182,6 +194,16 @@ class SigningKey(Base):
     retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class Operator(Timestamps, Base):
+    __tablename__ = "operators"
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid7)
+    email: Mapped[str] = mapped_column(String(320))
+    display_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(Text)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
 class LoginAttempt(Base):
     __tablename__ = "login_attempts"
     __table_args__ = (Index("ix_login_attempts_key_attempted_at", "key", "attempted_at"),)
@@ -260,6 +282,7 @@ class NotificationTicket(Base):
 # Emails and role names are unique per company case-insensitively (emails are also unique across
 # companies, through `login_identities`).
 Index("uq_users_company_id_email", User.company_id, func.lower(User.email), unique=True)
+Index("uq_operators_email", func.lower(Operator.email), unique=True)
 # A deleted role keeps its row (and its name, for the history that names it); its name is free
 # for a new role.
 Index(

@@ -53,6 +53,10 @@ class TicketsSettings(ServiceSettings):
     max_attachment_bytes: int = Field(10 * 1024 * 1024, ge=1)
     allowed_attachment_types: list[str] = Field(default_factory=lambda: list(DEFAULT_ATTACHMENT_TYPES))
 
+    # How long a submission of a type not yet known here waits for it: this service learns of
+    # a type from definitions' events, a moment after the upload that published it answered.
+    new_type_wait_seconds: float = Field(3.0, ge=0, le=30)
+
     ingest_secret: SecretStr = SecretStr(DEV_INGEST_SECRET)
     ingest_rotation_grace_seconds: int = Field(3600, ge=0)
 

@@ -6,6 +6,11 @@ import { useDocumentTitle } from '@/hooks/use-document-title';
 
 const SECTIONS = [
   {
+    to: paths.adminCompany,
+    label: 'Company',
+    description: "The company's name, contact and time zone; its users and roles at a glance.",
+  },
+  {
     to: paths.adminUsers,
     label: 'Users',
     description: 'Invite people, edit their details and roles, deactivate accounts.',

@@ -14,9 +14,14 @@ export function DefinitionsRoute() {
         title="Definitions"
         description="Design ticket types, workflows and tasks."
         actions={
-          <Link to={paths.definitionsUpload} className={buttonClassName()}>
-            Upload bundle
-          </Link>
+          <>
+            <Link to={paths.definitionsImport} className={buttonClassName({ variant: 'secondary' })}>
+              Import bundle
+            </Link>
+            <Link to={paths.definitionsUpload} className={buttonClassName()}>
+              Upload bundle
+            </Link>
+          </>
         }
       />
       <DefinitionsLists />

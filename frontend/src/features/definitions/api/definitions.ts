@@ -5,10 +5,12 @@ import type {
   PublishResult,
   TaskSummary,
   TicketTypeDetail,
+  TicketTypeDiff,
   TicketTypeSummary,
   TicketTypeVersion,
   ValidationReport,
   WorkflowDetail,
+  WorkflowDiff,
   WorkflowSummary,
   WorkflowVersion,
 } from '@/features/definitions/types/definitions';
@@ -104,4 +106,28 @@ export function publishBundle(text: string): Promise<PublishResult> {
 
 export function dryRun(request: DryRunRequest): Promise<DryRunResult> {
   return apiClient.post<DryRunResult>('/definitions/dry-run', request);
+}
+
+export function diffWorkflowVersions(
+  workflowKey: string,
+  from: number,
+  to: number,
+  signal?: AbortSignal,
+): Promise<WorkflowDiff> {
+  return apiClient.get<WorkflowDiff>(`/definitions/workflows/${key(workflowKey)}/diff`, {
+    query: { from, to },
+    signal,
+  });
+}
+
+export function diffTicketTypeVersions(
+  typeKey: string,
+  from: number,
+  to: number,
+  signal?: AbortSignal,
+): Promise<TicketTypeDiff> {
+  return apiClient.get<TicketTypeDiff>(`/definitions/ticket-types/${key(typeKey)}/diff`, {
+    query: { from, to },
+    signal,
+  });
 }

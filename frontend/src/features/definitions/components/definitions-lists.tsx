@@ -7,7 +7,7 @@ import { Pagination } from '@/components/ui/pagination';
 import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
 import { Tabs } from '@/components/ui/tabs';
 import { TextField } from '@/components/ui/text-field';
-import { ticketTypeHref, workflowHref } from '@/config/paths';
+import { taskDefinitionHref, ticketTypeHref, workflowHref } from '@/config/paths';
 import {
   listTaskDefinitions,
   listTicketTypes,
@@ -179,7 +179,10 @@ export function DefinitionsLists() {
           load={listTaskDefinitions}
           archivable={false}
           columns={[
-            { header: 'Name', cell: (t) => t.name },
+            {
+              header: 'Name',
+              cell: (t) => link(taskDefinitionHref(t.workflow_key, t.key, t.workflow_version), t.name),
+            },
             { header: 'Key', cell: (t) => <code>{t.key}</code> },
             { header: 'Type', cell: (t) => humanize(t.task_type) },
             {

@@ -10,6 +10,7 @@ import { ResourceGate } from '@/components/ui/resource-gate';
 import { ErrorState, LoadingState } from '@/components/ui/states';
 import { workflowHref } from '@/config/paths';
 import { getTicketType, getTicketTypeVersion } from '@/features/definitions/api/definitions';
+import { VersionDiff } from '@/features/definitions/components/version-diff';
 import { useDocumentTitle } from '@/hooks/use-document-title';
 import { errorMessage } from '@/lib/api-error';
 import { formatDateTime } from '@/lib/format';
@@ -88,6 +89,11 @@ export function TicketTypeDetailView({ typeKey }: { typeKey: string }) {
                     </li>
                   ))}
                 </ol>
+              </Card>
+            </div>
+            <div className="mt-6">
+              <Card title="Compare versions">
+                <VersionDiff kind="ticket-type" definitionKey={data.key} versions={data.versions} />
               </Card>
             </div>
           </>

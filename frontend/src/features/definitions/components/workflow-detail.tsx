@@ -12,7 +12,7 @@ import { SelectField } from '@/components/ui/select-field';
 import { ErrorState, LoadingState } from '@/components/ui/states';
 import { Tabs } from '@/components/ui/tabs';
 import { WorkflowGraph } from '@/components/workflow-graph/workflow-graph';
-import { editBundleHref } from '@/config/paths';
+import { editBundleHref, taskDefinitionHref } from '@/config/paths';
 import {
   archiveWorkflow,
   exportWorkflow,
@@ -22,6 +22,7 @@ import {
 } from '@/features/definitions/api/definitions';
 import { DryRunPanel } from '@/features/definitions/components/dry-run-panel';
 import { JsonataPreviewPanel, type NamedExpression } from '@/features/definitions/components/jsonata-preview-panel';
+import { VersionDiff } from '@/features/definitions/components/version-diff';
 import type { TaskDefinition, WorkflowDetail, WorkflowVersion } from '@/features/definitions/types/definitions';
 import { useDocumentTitle } from '@/hooks/use-document-title';
 import { errorMessage } from '@/lib/api-error';
@@ -32,6 +33,7 @@ const TABS = [
   { key: 'graph', label: 'Graph' },
   { key: 'tasks', label: 'Tasks and transitions' },
   { key: 'versions', label: 'Versions' },
+  { key: 'compare', label: 'Compare versions' },
   { key: 'dry-run', label: 'Dry run' },
   { key: 'jsonata', label: 'JSONata preview' },
 ] as const;
@@ -116,6 +118,9 @@ function VersionBody({
       </ol>
     );
   }
+  if (state.tab === 'compare') {
+    return <VersionDiff kind="workflow" definitionKey={workflow.key} versions={workflow.versions} />;
+  }
   if (state.tab === 'graph') {
     if (graph.isError) return <ErrorState message={errorMessage(graph.error)} onRetry={() => void graph.refetch()} />;
     if (!graph.data) return <LoadingState label="Loading the graph…" />;
@@ -152,7 +157,10 @@ function VersionBody({
         <details key={task.id} className="rounded-md border border-slate-200 p-3">
           <summary className="cursor-pointer text-sm">
             <span className="font-medium">{task.name}</span> <code className="text-slate-600">{task.key}</code> ·{' '}
-            {humanize(task.task_type)}
+            {humanize(task.task_type)} ·{' '}
+            <Link to={taskDefinitionHref(workflow.key, task.key, version)} className="text-indigo-700 hover:underline">
+              Open task
+            </Link>
           </summary>
           <div className="mt-2 flex flex-col gap-2 text-sm">
             {task.description && <p>{task.description}</p>}
@@ -277,15 +285,18 @@ export function WorkflowDetailView({ workflowKey }: { workflowKey: string }) {
               }
             />
             {state.message && <Alert tone={state.message.tone}>{state.message.text}</Alert>}
-            <div className="mb-4 max-w-xs">
-              <SelectField
-                label="Version"
-                name="version"
-                value={String(version)}
-                onChange={(v) => dispatch({ type: 'versionSelected', version: Number(v) })}
-                options={data.versions.map((v) => ({ value: String(v.version), label: `Version ${v.version}` }))}
-              />
-            </div>
+            {/* Comparing picks its own two versions: one shown version would only confuse it. */}
+            {state.tab !== 'compare' && (
+              <div className="mb-4 max-w-xs">
+                <SelectField
+                  label="Version"
+                  name="version"
+                  value={String(version)}
+                  onChange={(v) => dispatch({ type: 'versionSelected', version: Number(v) })}
+                  options={data.versions.map((v) => ({ value: String(v.version), label: `Version ${v.version}` }))}
+                />
+              </div>
+            )}
             <Card>
               <Tabs
                 label="Workflow views"

@@ -40,3 +40,12 @@ export type DryRunStep = Schema<'DryRunStep'>;
 export type DryRunCondition = DryRunStep['conditions'][number];
 
 export type DryRunResult = Schema<'DryRunResult'>;
+
+/** One value that differs between two versions; `path` is dotted from the item. */
+export type ValueChange = Schema<'ValueChange'>;
+
+export type ItemsDiff = Schema<'ItemsDiff'>;
+
+export type WorkflowDiff = Schema<'WorkflowDiff'>;
+
+export type TicketTypeDiff = Schema<'TicketTypeDiff'>;

@@ -16,11 +16,12 @@ from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 from common.db import UnitOfWork
-from common.errors import ProblemError, Unauthorized
+from common.errors import Forbidden, ProblemError, Unauthorized
 from contracts.ids import uuid7
+from identity.companies.repository import CompaniesRepository
 from identity.emails import email_key
 from identity.keys.service import sign_access_token
-from identity.models import RefreshToken, User
+from identity.models import Company, RefreshToken, User
 from identity.runtime import IdentityRuntime
 from identity.secret_tokens import company_of, new_token, token_hash
 from identity.sessions import throttle
@@ -34,6 +35,7 @@ log = logging.getLogger(__name__)
 BAD_CREDENTIALS = "The email address or password is not right."
 SESSION_ENDED = "The session has ended; sign in again."
 REUSED = "This refresh token was already used. Every session it belonged to has been signed out."
+SUSPENDED = "This company's account is suspended. Contact the platform's operators."
 LOGIN_WINDOW = timedelta(minutes=1)
 
 
@@ -67,6 +69,8 @@ async def _issue(uow: UnitOfWork, runtime: IdentityRuntime, user: User, family_i
     await uow.session.flush()
     view = await users_service.read(uow, user)
     key = await runtime.keyring.signing_key(uow)
+    company = await CompaniesRepository(uow.session, user.company_id).get()
+    stamps = [s for s in (user.tokens_valid_after, company.tokens_valid_after if company else None) if s]
     access = sign_access_token(
         key,
         settings,
@@ -76,7 +80,7 @@ async def _issue(uow: UnitOfWork, runtime: IdentityRuntime, user: User, family_i
             "roles": view.system_roles,
             "company_roles": view.company_roles,
         },
-        valid_after=user.tokens_valid_after,
+        valid_after=max(stamps, default=None),
     )
     return IssuedSession(access, settings.access_token_ttl_seconds, refresh, expires_at, view)
 
@@ -84,6 +88,10 @@ async def _issue(uow: UnitOfWork, runtime: IdentityRuntime, user: User, family_i
 async def start(uow: UnitOfWork, runtime: IdentityRuntime, user: User) -> IssuedSession:
     """A new session (a new refresh family) for a user who just proved who they are."""
     return await _issue(uow, runtime, user, uuid7())
+
+
+def _is_suspended(company: Company | None) -> bool:
+    return company is None or company.status != "active"
 
 
 async def login(
@@ -110,6 +118,10 @@ async def login(
     if user is None or not password_ok or not user.is_active:
         await throttle.record(uow, [account, origin], succeeded=False)
         return Refused(Unauthorized(BAD_CREDENTIALS))
+    # Said only to who knows the password: a suspension is no business of a guesser.
+    if _is_suspended(await CompaniesRepository(uow.session, user.company_id).get()):
+        await throttle.record(uow, [account, origin], succeeded=False)
+        return Refused(Forbidden(SUSPENDED))
     await throttle.record(uow, [account, origin], succeeded=True)
     return await start(uow, runtime, user)
 
@@ -131,6 +143,9 @@ async def refresh(uow: UnitOfWork, runtime: IdentityRuntime, token: str) -> Issu
     if user is None or not user.is_active:
         await RefreshTokenRepository(uow.session, company_id).revoke_family(row.family_id, now)
         return Refused(Unauthorized(SESSION_ENDED))
+    if _is_suspended(await CompaniesRepository(uow.session, company_id).get()):
+        await RefreshTokenRepository(uow.session, company_id).revoke_family(row.family_id, now)
+        return Refused(Unauthorized(SUSPENDED))
     row.used_at = now
     return await _issue(uow, runtime, user, row.family_id)
 

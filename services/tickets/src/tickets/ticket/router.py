@@ -2,12 +2,13 @@ from datetime import date
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from common.auth import Claims, CurrentClaims, SystemRole, require_roles
 from common.idempotency import IdempotencyDep
 from common.web import Page, PageDep, UoW
 from contracts.tickets import TicketStatus
+from tickets.config import TicketsSettings
 from tickets.ticket import service
 from tickets.ticket.schemas import (
     TicketCreate,
@@ -25,7 +26,7 @@ TicketTeamClaims = Annotated[Claims, Depends(require_roles(SystemRole.TICKET_ADM
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=TicketDetail)
 async def submit_ticket(
-    body: TicketCreate, uow: UoW, claims: CurrentClaims, idempotency: IdempotencyDep
+    body: TicketCreate, uow: UoW, claims: CurrentClaims, idempotency: IdempotencyDep, request: Request
 ) -> TicketDetail | Response:
     """Submit a ticket of a type the caller may use (403 otherwise). `ticket_data` is checked
     against the type's field schema; every problem is listed (422) and nothing is written.
@@ -33,9 +34,15 @@ async def submit_ticket(
 
     With an `Idempotency-Key` header the submission may be sent again safely: within 24 hours
     the same key and body answer with the first response (and create nothing), the same key
-    with another body is 422."""
+    with another body is 422.
+
+    A ticket type published a moment ago (its bundle upload just answered) is waited for
+    briefly (`TICKETS_NEW_TYPE_WAIT_SECONDS`) rather than refused as unknown."""
+    settings: TicketsSettings = request.app.state.settings
     return await idempotency.create(
-        body, status.HTTP_201_CREATED, lambda: service.submit_ticket(uow, claims, body)
+        body,
+        status.HTTP_201_CREATED,
+        lambda: service.submit_ticket(uow, claims, body, type_wait_seconds=settings.new_type_wait_seconds),
     )
 
 

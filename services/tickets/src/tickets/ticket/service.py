@@ -80,6 +80,7 @@ async def accept(
     ticket_type_key: str,
     title: str,
     ticket_data: dict[str, Any],
+    type_wait_seconds: float = 0.0,
 ) -> tuple[Ticket, TicketType]:
     """Accept a ticket: the type must be one the submitter may use, the title and data must be
     valid (every problem is reported, nothing is written otherwise); the ticket gets the next
@@ -88,7 +89,7 @@ async def accept(
     The number is taken last, with the ticket's insert: its counter row stays locked until
     commit (that keeps numbers gapless), so only the event is written while it is held."""
     ticket_type = await ticket_types.resolve_for_submit(
-        uow, company_id, ticket_type_key, submitter.company_roles
+        uow, company_id, ticket_type_key, submitter.company_roles, wait_seconds=type_wait_seconds
     )
     problems = title_problems(title) + ticket_data_problems(ticket_type.fields, ticket_data)
     if problems:
@@ -145,9 +146,12 @@ def resolution_due_at(ticket_type: TicketType, submitted_at: datetime) -> dateti
         return None
 
 
-async def submit_ticket(uow: UnitOfWork, claims: Claims, body: TicketCreate) -> TicketDetail:
+async def submit_ticket(
+    uow: UnitOfWork, claims: Claims, body: TicketCreate, *, type_wait_seconds: float = 0.0
+) -> TicketDetail:
     """A user's submission, answered from what was just written: a new ticket has no timeline
-    and no attachments yet, so nothing is read back."""
+    and no attachments yet, so nothing is read back. A type this service has not heard of yet
+    is waited for up to `type_wait_seconds` (it may have been published a moment ago)."""
     ticket, ticket_type = await accept(
         uow,
         claims.company_id,
@@ -155,6 +159,7 @@ async def submit_ticket(uow: UnitOfWork, claims: Claims, body: TicketCreate) -> 
         ticket_type_key=body.ticket_type_key,
         title=body.title,
         ticket_data=body.ticket_data,
+        type_wait_seconds=type_wait_seconds,
     )
     return TicketDetail(
         **TicketRead.model_validate(ticket).model_dump(exclude={"ticket_type_name"}),

@@ -1,6 +1,8 @@
 """The ticket types this service knows: its own copy of published ticket definitions, and who
 may submit which."""
 
+import asyncio
+import time
 from collections.abc import Iterable
 from datetime import datetime
 from uuid import UUID
@@ -46,12 +48,39 @@ async def list_submittable(uow: UnitOfWork, company_id: UUID, company_roles: lis
     return [t for t in types if may_submit(t.company_role_access, company_roles)]
 
 
+NEW_TYPE_POLL_SECONDS = 0.1
+
+
+async def _current_or_wait(
+    repository: TicketTypeRepository, key: str, wait_seconds: float
+) -> TicketType | None:
+    """The current version of `key`, waiting up to `wait_seconds` for it to arrive.
+
+    This service learns of a type from `definitions.events`, a moment after the upload that
+    published it answered: a submission made right after an upload would otherwise be told
+    the type does not exist. Each read is its own statement under READ COMMITTED, so it sees
+    a type the consumer committed meanwhile."""
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        ticket_type = await repository.current(key)
+        if ticket_type is not None or time.monotonic() >= deadline:
+            return ticket_type
+        await asyncio.sleep(min(NEW_TYPE_POLL_SECONDS, max(0.0, deadline - time.monotonic())))
+
+
 async def resolve_for_submit(
-    uow: UnitOfWork, company_id: UUID, key: str, company_roles: list[str] | None
+    uow: UnitOfWork,
+    company_id: UUID,
+    key: str,
+    company_roles: list[str] | None,
+    *,
+    wait_seconds: float = 0.0,
 ) -> TicketType:
     """The current version of `key`. `company_roles` None means the submitter is authorised by
-    other means (an ingest key), so only existence is checked."""
-    ticket_type = await TicketTypeRepository(uow.session, company_id).current(key)
+    other means (an ingest key), so only existence is checked. `wait_seconds`: how long an
+    unknown key may be waited for (a type published a moment ago)."""
+    repository = TicketTypeRepository(uow.session, company_id)
+    ticket_type = await _current_or_wait(repository, key, wait_seconds)
     if ticket_type is None:
         raise ValidationProblem(
             f"There is no ticket type {key!r}.",
