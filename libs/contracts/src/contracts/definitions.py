@@ -16,6 +16,17 @@ from contracts.topics import DEFINITIONS_EVENTS
 TaskType = Literal["FORM", "SYNC_ACTION", "ASYNC_ACTION"]
 
 
+class OutcomeSpec(BaseModel):
+    """How a workflow ends when it ends here: a resolution the requester is shown. Set on an end
+    task (one with no outgoing transition) or on a transition into one; the transition's wins."""
+
+    key: str = Field(description="e.g. approved, rejected: what ticket lists filter by")
+    label: str = Field(description="what people read, e.g. Approved")
+    message: str | None = Field(
+        None, description='JSONata over the workflow data at the end, e.g. `"Refused: " & comment`'
+    )
+
+
 class TaskDefinitionSpec(BaseModel):
     key: str
     name: str
@@ -32,6 +43,7 @@ class TaskDefinitionSpec(BaseModel):
     display_layout: dict[str, Any] | None = None
     # FORM tasks only: who may receive the task, unless an admin set a rule for it.
     assignment: AssignmentRule | None = None
+    outcome: OutcomeSpec | None = None
 
 
 class TransitionSpec(BaseModel):
@@ -40,6 +52,7 @@ class TransitionSpec(BaseModel):
     condition: str | None = None
     priority: int = 0
     position: int = Field(0, description="order in the definition; breaks priority ties")
+    outcome: OutcomeSpec | None = None
 
 
 class WorkflowDefinitionPublished(EventPayload):

@@ -110,6 +110,8 @@ class TaskDefinition(Timestamped, Base):
     edit_layout: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     display_layout: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     assignment: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    # The resolution a workflow ending here carries (`OutcomeSpec`); only end tasks have one.
+    outcome: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
 
 
 class WorkflowTransition(Timestamped, Base):
@@ -150,6 +152,8 @@ class WorkflowTransition(Timestamped, Base):
     to_task: Mapped[str] = mapped_column(String(100), nullable=False)
     condition: Mapped[str | None] = mapped_column(Text)
     priority: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # The resolution when the workflow ends at `to_task` through this transition (`OutcomeSpec`).
+    outcome: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
 
 
 class TicketType(DefinitionHead, Timestamped, Base):

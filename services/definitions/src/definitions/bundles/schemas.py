@@ -27,6 +27,16 @@ class _Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
+class OutcomeSpec(_Spec):
+    """The resolution a workflow ends with: on an end task, or on a transition into one (the
+    transition's is used when both set one). `message` is JSONata over the workflow data as
+    the workflow ends; a plain text is written as a JSONata string, `"Done"`."""
+
+    key: str = Field(min_length=1, max_length=100, description="e.g. approved, rejected")
+    label: str = Field(min_length=1, max_length=200, description="e.g. Approved")
+    message: str | None = Field(None, max_length=4000)
+
+
 class TaskSpec(_Spec):
     key: str = Field(min_length=1, max_length=100)
     name: str = Field(min_length=1, max_length=200)
@@ -44,6 +54,7 @@ class TaskSpec(_Spec):
     assignment: AssignmentRule | None = Field(
         None, description="FORM tasks: who may receive the task (an admin's rule for it wins)"
     )
+    outcome: OutcomeSpec | None = None
 
 
 class TransitionSpec(_Spec):
@@ -51,6 +62,7 @@ class TransitionSpec(_Spec):
     to_task: str = Field(alias="to", min_length=1, max_length=100)
     condition: str | None = None
     priority: int = Field(0, ge=-1_000_000, le=1_000_000)
+    outcome: OutcomeSpec | None = None
 
 
 class WorkflowSpec(_Spec):

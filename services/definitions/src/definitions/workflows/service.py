@@ -82,6 +82,7 @@ async def publish_version(
                 to_task=t.to_task,
                 condition=t.condition,
                 priority=t.priority,
+                outcome=t.outcome.model_dump(mode="json") if t.outcome else None,
             )
             for position, t in enumerate(spec.transitions)
         ],
@@ -103,6 +104,7 @@ async def publish_version(
                     condition=t.condition,
                     priority=t.priority,
                     position=position,
+                    outcome=events.OutcomeSpec.model_validate(t.outcome.model_dump()) if t.outcome else None,
                 )
                 for position, t in enumerate(spec.transitions)
             ],
