@@ -2,11 +2,12 @@ import { useId, useReducer, useRef } from 'react';
 
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
+import { Timestamp } from '@/components/ui/timestamp';
 import { downloadAttachment, uploadAttachment } from '@/features/tickets/api/tickets';
 import type { Attachment } from '@/features/tickets/types/tickets';
 import { errorMessage } from '@/lib/api-error';
 import { saveBlob } from '@/lib/download';
-import { formatBytes, formatDateTime } from '@/lib/format';
+import { formatBytes } from '@/lib/format';
 
 type PanelState = { uploading: boolean; downloading: string | null; error: string | null; notice: string | null };
 type PanelAction =
@@ -86,7 +87,8 @@ export function AttachmentsPanel({ ticketId, attachments, onUploaded }: Attachme
                 <span className="font-medium">{attachment.filename}</span>
                 {attachment.version > 1 && <span className="text-slate-600"> (version {attachment.version})</span>}
                 <span className="block text-xs text-slate-600">
-                  {formatBytes(attachment.size_bytes)} · {formatDateTime(attachment.created_at)}
+                  {formatBytes(attachment.size_bytes)} · <Timestamp value={attachment.created_at} mode="relative" />
+                  {attachment.uploaded_by_name && ` · by ${attachment.uploaded_by_name}`}
                 </span>
               </span>
               <Button

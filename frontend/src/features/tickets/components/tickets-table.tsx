@@ -1,9 +1,11 @@
 import { Link } from 'react-router';
 
 import { StatusBadge } from '@/components/ui/status-badge';
+import { Timestamp } from '@/components/ui/timestamp';
 import { ticketHref } from '@/config/paths';
+import { OutcomeBadge } from '@/features/tickets/components/outcome-badge';
 import type { Ticket } from '@/features/tickets/types/tickets';
-import { formatDateTime } from '@/lib/format';
+import { submitterLabel } from '@/features/tickets/utils/people';
 
 type TicketsTableProps = {
   tickets: Ticket[];
@@ -30,6 +32,9 @@ export function TicketsTable({ tickets, caption, busy = false, showSubmitter = f
             </th>
             <th scope="col" className="px-4 py-3">
               Status
+            </th>
+            <th scope="col" className="px-4 py-3">
+              Outcome
             </th>
             <th scope="col" className="hidden px-4 py-3 lg:table-cell">
               Current task
@@ -59,14 +64,26 @@ export function TicketsTable({ tickets, caption, busy = false, showSubmitter = f
               <td className="px-4 py-3" data-testid="ticket-status">
                 <StatusBadge status={ticket.status} />
               </td>
+              <td className="px-4 py-3">
+                {ticket.outcome ? (
+                  <span className="flex flex-col items-start gap-1">
+                    <OutcomeBadge outcome={ticket.outcome} />
+                    {ticket.outcome.message && (
+                      <span className="line-clamp-2 max-w-xs text-xs text-slate-600" title={ticket.outcome.message}>
+                        {ticket.outcome.message}
+                      </span>
+                    )}
+                  </span>
+                ) : (
+                  <span className="text-slate-400">—</span>
+                )}
+              </td>
               <td className="hidden px-4 py-3 text-slate-700 lg:table-cell">{ticket.current_task_name ?? '—'}</td>
               {showSubmitter && (
-                <td className="hidden px-4 py-3 break-all text-slate-700 lg:table-cell">
-                  {ticket.submitted_by_email ?? ticket.source}
-                </td>
+                <td className="hidden px-4 py-3 break-words text-slate-700 lg:table-cell">{submitterLabel(ticket)}</td>
               )}
               <td className="hidden px-4 py-3 whitespace-nowrap text-slate-700 sm:table-cell">
-                {formatDateTime(ticket.created_at)}
+                <Timestamp value={ticket.created_at} mode="relative" />
               </td>
             </tr>
           ))}

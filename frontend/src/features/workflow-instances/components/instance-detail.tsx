@@ -10,6 +10,7 @@ import { Pagination } from '@/components/ui/pagination';
 import { ResourceGate } from '@/components/ui/resource-gate';
 import { ErrorState, LoadingState } from '@/components/ui/states';
 import { StatusBadge } from '@/components/ui/status-badge';
+import { Timestamp } from '@/components/ui/timestamp';
 import { WorkflowGraph } from '@/components/workflow-graph/workflow-graph';
 import { taskHref, ticketHref } from '@/config/paths';
 import { getInstance, getInstanceHistory, getWorkflowGraph } from '@/features/workflow-instances/api/instances';
@@ -17,7 +18,8 @@ import { InstanceActions } from '@/features/workflow-instances/components/instan
 import type { Decision, WorkflowInstanceDetail } from '@/features/workflow-instances/types/instances';
 import { useDocumentTitle } from '@/hooks/use-document-title';
 import { errorMessage } from '@/lib/api-error';
-import { formatDateTime, humanize } from '@/lib/format';
+import { humanize } from '@/lib/format';
+import { actorLabel } from '@/lib/people';
 
 const ENDED = ['COMPLETED', 'CANCELLED'];
 
@@ -111,14 +113,11 @@ function InstanceHistory({ instanceId, version }: { instanceId: string; version:
           <li key={entry.id} className="py-2 text-sm">
             <div className="flex flex-wrap items-baseline justify-between gap-2">
               <span className="font-medium">{humanize(entry.action)}</span>
-              <time className="text-xs text-slate-500" dateTime={entry.occurred_at}>
-                {formatDateTime(entry.occurred_at)}
-              </time>
+              <Timestamp className="text-xs text-slate-500" value={entry.occurred_at} />
             </div>
             <p className="text-slate-700">{entry.detail}</p>
-            <p className="text-xs text-slate-500">
-              by {humanize(entry.actor_kind)}
-              {entry.actor_id ? ` ${entry.actor_id}` : ''}
+            <p className="text-xs text-slate-500" data-testid="history-actor">
+              by {actorLabel(entry)}
             </p>
           </li>
         ))}
