@@ -152,7 +152,10 @@ class Step:
         instance: WorkflowInstance,
         task: TaskInstance | None = None,
         detail: str = "",
+        **fields: Any,
     ) -> None:
+        """Publish `event` about the instance (and task); `fields` are those only that event
+        type carries (a completed workflow's outcome)."""
         await self.uow.publish(
             event(
                 workflow_instance_id=instance.id,
@@ -164,6 +167,7 @@ class Step:
                 task_status=task.status if task else None,
                 assignee_id=task.assignee_id if task else None,
                 detail=detail,
+                **fields,
             )
         )
 

@@ -30,7 +30,6 @@ class AttachmentRepository(CompanyRepository[Attachment]):
 
     async def for_ticket(self, ticket_id: UUID) -> list[Attachment]:
         rows = await self.session.scalars(
-            self.select(Attachment.ticket_id == ticket_id)
-            .order_by(Attachment.filename, Attachment.version)
+            self.select(Attachment.ticket_id == ticket_id).order_by(Attachment.filename, Attachment.version)
         )
         return list(rows)

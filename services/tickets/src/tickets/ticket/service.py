@@ -192,7 +192,9 @@ def _read_model(ticket: Ticket, type_name: str | None, names: dict[UUID, str]) -
 
 
 async def _read_models(uow: UnitOfWork, company_id: UUID, tickets: list[Ticket]) -> list[TicketRead]:
-    type_names = await TicketTypeRepository(uow.session, company_id).names({t.ticket_type_key for t in tickets})
+    type_names = await TicketTypeRepository(uow.session, company_id).names(
+        {t.ticket_type_key for t in tickets}
+    )
     names = await people.names(uow, company_id, (t.submitted_by for t in tickets))
     return [_read_model(t, type_names.get(t.ticket_type_key), names) for t in tickets]
 
