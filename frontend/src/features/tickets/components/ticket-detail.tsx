@@ -10,7 +10,7 @@ import { StatusBadge } from '@/components/ui/status-badge';
 import { Timestamp } from '@/components/ui/timestamp';
 import { getTicket } from '@/features/tickets/api/tickets';
 import { AttachmentsPanel } from '@/features/tickets/components/attachments-panel';
-import { OutcomeBadge, OutcomePanel } from '@/features/tickets/components/outcome-badge';
+import { OutcomeBadge, OutcomePanel } from '@/components/ui/outcome-badge';
 import { TicketTimeline } from '@/features/tickets/components/ticket-timeline';
 import { FINISHED_STATUSES } from '@/features/tickets/types/tickets';
 import { submitterLabel } from '@/features/tickets/utils/people';

@@ -1,6 +1,6 @@
 import { StatusBadge } from '@/components/ui/status-badge';
 import { Timestamp } from '@/components/ui/timestamp';
-import { OutcomeBadge } from '@/features/tickets/components/outcome-badge';
+import { OutcomeBadge } from '@/components/ui/outcome-badge';
 import type { TicketOutcome, TimelineEntry } from '@/features/tickets/types/tickets';
 import { humanize } from '@/lib/format';
 

@@ -3,7 +3,7 @@ import { Link } from 'react-router';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { Timestamp } from '@/components/ui/timestamp';
 import { ticketHref } from '@/config/paths';
-import { OutcomeBadge } from '@/features/tickets/components/outcome-badge';
+import { OutcomeBadge } from '@/components/ui/outcome-badge';
 import type { Ticket } from '@/features/tickets/types/tickets';
 import { submitterLabel } from '@/features/tickets/utils/people';
 

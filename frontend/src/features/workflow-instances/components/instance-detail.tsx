@@ -5,6 +5,7 @@ import { Link } from 'react-router';
 import { LayoutView } from '@/components/custom-layout/custom-layout';
 import { Card } from '@/components/ui/card';
 import { JsonView } from '@/components/ui/json-view';
+import { OutcomeBadge, OutcomePanel } from '@/components/ui/outcome-badge';
 import { PageHeader } from '@/components/ui/page-header';
 import { Pagination } from '@/components/ui/pagination';
 import { ResourceGate } from '@/components/ui/resource-gate';
@@ -155,6 +156,7 @@ export function InstanceDetailView({ instanceId }: { instanceId: string }) {
             description={
               <span className="flex flex-wrap items-center gap-2">
                 <StatusBadge status={data.status} />
+                {data.outcome && <OutcomeBadge outcome={data.outcome} />}
                 <span>
                   {data.workflow_key} v{data.workflow_version} ·{' '}
                   <Link to={ticketHref(data.ticket_id)} className="text-indigo-700 underline">
@@ -166,6 +168,7 @@ export function InstanceDetailView({ instanceId }: { instanceId: string }) {
           />
           <div className="grid gap-6 lg:grid-cols-[1fr_22rem]">
             <div className="flex min-w-0 flex-col gap-6">
+              {data.outcome && <OutcomePanel outcome={data.outcome} />}
               <InstanceGraph instance={data} />
               <Card title="Path taken">
                 <ol className="flex flex-col gap-1 text-sm">

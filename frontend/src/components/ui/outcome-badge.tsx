@@ -1,4 +1,5 @@
-import type { TicketOutcome } from '@/features/tickets/types/tickets';
+/** The resolution a finished workflow ended with. */
+export type Outcome = { key: string; label: string; message: string | null };
 
 // Outcome keys are the designer's own; the usual words get a colour, anything else a neutral
 // one. The label always says what it is, colour only helps.
@@ -18,7 +19,7 @@ const TONES = {
 } as const;
 
 /** The outcome a finished ticket ended with, as a pill. */
-export function OutcomeBadge({ outcome }: { outcome: TicketOutcome }) {
+export function OutcomeBadge({ outcome }: { outcome: Outcome }) {
   return (
     <span
       data-testid="ticket-outcome"
@@ -37,7 +38,7 @@ const PANEL_TONES = {
 } as const;
 
 /** The outcome with its message, at the top of a finished ticket. */
-export function OutcomePanel({ outcome }: { outcome: TicketOutcome }) {
+export function OutcomePanel({ outcome }: { outcome: Outcome }) {
   return (
     <section
       aria-label="Outcome"
