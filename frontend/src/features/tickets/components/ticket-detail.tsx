@@ -46,7 +46,7 @@ export function TicketDetailView({ ticketId, aside }: TicketDetailViewProps) {
             description={
               <span className="flex flex-wrap items-center gap-2">
                 <span data-testid="ticket-status" aria-live="polite">
-                  <StatusBadge status={data.status} />
+                  <StatusBadge status={data.status} muted={Boolean(data.outcome)} />
                 </span>
                 {data.outcome && <OutcomeBadge outcome={data.outcome} />}
                 <span>{data.ticket_type_name ?? data.ticket_type_key}</span>

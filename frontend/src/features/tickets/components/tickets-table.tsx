@@ -62,7 +62,7 @@ export function TicketsTable({ tickets, caption, busy = false, showSubmitter = f
                 {ticket.ticket_type_name ?? ticket.ticket_type_key}
               </td>
               <td className="px-4 py-3" data-testid="ticket-status">
-                <StatusBadge status={ticket.status} />
+                <StatusBadge status={ticket.status} muted={Boolean(ticket.outcome)} />
               </td>
               <td className="px-4 py-3">
                 {ticket.outcome ? (

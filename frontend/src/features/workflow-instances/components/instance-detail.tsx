@@ -155,7 +155,7 @@ export function InstanceDetailView({ instanceId }: { instanceId: string }) {
             title={`Workflow of ${data.ticket_number}`}
             description={
               <span className="flex flex-wrap items-center gap-2">
-                <StatusBadge status={data.status} />
+                <StatusBadge status={data.status} muted={Boolean(data.outcome)} />
                 {data.outcome && <OutcomeBadge outcome={data.outcome} />}
                 <span>
                   {data.workflow_key} v{data.workflow_version} ·{' '}
