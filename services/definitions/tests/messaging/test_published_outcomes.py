@@ -87,3 +87,19 @@ class TestPublishedOutcomes:
             ("workflow.tasks[0].outcome", "outcome_not_at_end")
         ]
         assert await published_workflows(db) == []
+
+    async def test_the_graph_marks_the_ends_outcomes(
+        self, client: httpx.AsyncClient, company_a: UUID, sample_bundle: dict[str, Any]
+    ) -> None:
+        await client.post("/api/definitions/bundles", json=sample_bundle, headers=designer(company_a))
+
+        graph = (
+            await client.get("/api/definitions/workflows/it_onboarding/graph", headers=designer(company_a))
+        ).json()
+
+        nodes = {n["id"]: n["outcome_label"] for n in graph["nodes"]}
+        edges = {(e["from"], e["to"]): e["outcome_label"] for e in graph["edges"]}
+        assert nodes["send_welcome"] == "Approved"
+        assert nodes["review_request"] is None
+        assert edges[("review_request", "notify_rejection")] == "Rejected"
+        assert edges[("review_request", "create_account")] is None
