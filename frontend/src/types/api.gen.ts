@@ -706,8 +706,8 @@ export interface paths {
          * Ticket Team List
          * @description Every ticket of the company, for the ticket team (`ticket_admin`, `admin`): the Active
          *     or Archive view, full-text search over title and data (`q`, every word as a prefix),
-         *     filters by type, status, submitter and creation date (`from`/`to`, inclusive), sorted and
-         *     paginated (at most 100 per page).
+         *     filters by type, status, outcome, submitter and creation date (`from`/`to`, inclusive),
+         *     sorted and paginated (at most 100 per page).
          */
         get: operations["ticket_team_list_api_tickets_tickets_get"];
         put?: never;
@@ -737,9 +737,31 @@ export interface paths {
         };
         /**
          * My Tickets
-         * @description The caller's own tickets, newest first, optionally only those in the given statuses.
+         * @description The caller's own tickets, newest first, optionally only those in the given statuses or
+         *     ended with the given outcomes.
          */
         get: operations["my_tickets_api_tickets_tickets_mine_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tickets/tickets/outcomes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ticket Outcomes
+         * @description The outcomes the caller's tickets ended with, most frequent first (the ticket team sees
+         *     those of every ticket of the company): what the outcome filter offers.
+         */
+        get: operations["ticket_outcomes_api_tickets_tickets_outcomes_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1946,6 +1968,11 @@ export interface components {
              * @description 0 for the transition tried first out of its task, then 1, ...
              */
             order: number;
+            /**
+             * Outcome Label
+             * @description the outcome a transition into an end names
+             */
+            outcome_label?: string | null;
         };
         /** GraphNode */
         GraphNode: {
@@ -1964,6 +1991,11 @@ export interface components {
              * @description no transition leaves it: reaching it ends the workflow
              */
             is_end: boolean;
+            /**
+             * Outcome Label
+             * @description the outcome an end task names
+             */
+            outcome_label?: string | null;
         };
         /**
          * GroupRule
@@ -1982,6 +2014,26 @@ export interface components {
             group: string;
             /** @default shortest_queue */
             pick: components["schemas"]["Pick"];
+        };
+        /**
+         * OutcomeSpec
+         * @description The resolution a workflow ends with: on an end task, or on a transition into one (the
+         *     transition's is used when both set one). `message` is JSONata over the workflow data as
+         *     the workflow ends; a plain text is written as a JSONata string, `"Done"`.
+         */
+        OutcomeSpec: {
+            /**
+             * Key
+             * @description e.g. approved, rejected
+             */
+            key: string;
+            /**
+             * Label
+             * @description e.g. Approved
+             */
+            label: string;
+            /** Message */
+            message?: string | null;
         };
         /** Page[TaskSummary] */
         Page_TaskSummary_: {
@@ -2131,6 +2183,7 @@ export interface components {
              * @description FORM tasks: who may receive the task (an admin's rule for it wins)
              */
             assignment?: (components["schemas"]["ShortestQueueRule"] | components["schemas"]["RoundRobinRule"] | components["schemas"]["GroupRule"] | components["schemas"]["CompanyRoleRule"]) | null;
+            outcome?: components["schemas"]["OutcomeSpec"] | null;
             /**
              * Id
              * Format: uuid
@@ -2182,6 +2235,7 @@ export interface components {
              * @description FORM tasks: who may receive the task (an admin's rule for it wins)
              */
             assignment?: (components["schemas"]["ShortestQueueRule"] | components["schemas"]["RoundRobinRule"] | components["schemas"]["GroupRule"] | components["schemas"]["CompanyRoleRule"]) | null;
+            outcome?: components["schemas"]["OutcomeSpec"] | null;
         };
         /** TaskSummary */
         TaskSummary: {
@@ -2447,6 +2501,7 @@ export interface components {
              * @default 0
              */
             priority: number;
+            outcome?: components["schemas"]["OutcomeSpec"] | null;
             /**
              * Id
              * Format: uuid
@@ -2471,6 +2526,7 @@ export interface components {
              * @default 0
              */
             priority: number;
+            outcome?: components["schemas"]["OutcomeSpec"] | null;
         };
         /** ValidationReport */
         ValidationReport: {
@@ -2777,6 +2833,18 @@ export interface components {
              */
             key_id_header: string;
         };
+        /**
+         * OutcomeCount
+         * @description One outcome the caller's tickets ended with, for the outcome filter.
+         */
+        OutcomeCount: {
+            /** Key */
+            key: string;
+            /** Label */
+            label: string;
+            /** Tickets */
+            tickets: number;
+        };
         /** Page[InboundRejectionRead] */
         Page_InboundRejectionRead_: {
             /** Items */
@@ -2804,6 +2872,40 @@ export interface components {
          * @enum {string}
          */
         RejectionReason: "malformed_body" | "missing_key" | "unknown_key" | "revoked_key" | "invalid_signature" | "unknown_ticket_type" | "invalid_ticket_data" | "processing_failed";
+        /** TicketAttachment */
+        TicketAttachment: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Ticket Id
+             * Format: uuid
+             */
+            ticket_id: string;
+            /** Task Instance Id */
+            task_instance_id: string | null;
+            /** Filename */
+            filename: string;
+            /** Version */
+            version: number;
+            /** Content Type */
+            content_type: string;
+            /** Size Bytes */
+            size_bytes: number;
+            /** Sha256 */
+            sha256: string;
+            /** Uploaded By */
+            uploaded_by: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Uploaded By Name */
+            uploaded_by_name?: string | null;
+        };
         /** TicketCreate */
         TicketCreate: {
             /** Ticket Type Key */
@@ -2843,10 +2945,16 @@ export interface components {
             current_task_name: string | null;
             /** Submitted By */
             submitted_by: string | null;
+            /**
+             * Submitted By Name
+             * @description the submitter's display name, as identity last described them
+             */
+            submitted_by_name?: string | null;
             /** Submitted By Email */
             submitted_by_email: string | null;
             /** Source */
             source: string;
+            outcome?: components["schemas"]["TicketOutcome"] | null;
             /**
              * Created At
              * Format: date-time
@@ -2875,7 +2983,25 @@ export interface components {
             /** Timeline */
             timeline: components["schemas"]["TimelineEntryRead"][];
             /** Attachments */
-            attachments: components["schemas"]["AttachmentRead"][];
+            attachments: components["schemas"]["TicketAttachment"][];
+        };
+        /**
+         * TicketOutcome
+         * @description The resolution the ticket's workflow ended with.
+         */
+        TicketOutcome: {
+            /**
+             * Key
+             * @description e.g. approved, rejected: what `outcome=` filters by
+             */
+            key: string;
+            /** Label */
+            label: string;
+            /**
+             * Message
+             * @description computed from the workflow data as it ended
+             */
+            message?: string | null;
         };
         /** TicketRead */
         TicketRead: {
@@ -2899,10 +3025,16 @@ export interface components {
             current_task_name: string | null;
             /** Submitted By */
             submitted_by: string | null;
+            /**
+             * Submitted By Name
+             * @description the submitter's display name, as identity last described them
+             */
+            submitted_by_name?: string | null;
             /** Submitted By Email */
             submitted_by_email: string | null;
             /** Source */
             source: string;
+            outcome?: components["schemas"]["TicketOutcome"] | null;
             /**
              * Created At
              * Format: date-time
@@ -2986,6 +3118,8 @@ export interface components {
             task_status: string | null;
             /** Assignee Id */
             assignee_id: string | null;
+            /** Assignee Name */
+            assignee_name?: string | null;
             /** Detail */
             detail: string;
             /**
@@ -3083,6 +3217,8 @@ export interface components {
             status: string;
             /** Assignee Id */
             assignee_id: string | null;
+            /** Assignee Name */
+            assignee_name?: string | null;
         };
         /** DayCount */
         DayCount: {
@@ -3206,6 +3342,11 @@ export interface components {
             actor_kind: string;
             /** Actor Id */
             actor_id: string | null;
+            /**
+             * Actor Name
+             * @description the person's display name, for a user actor
+             */
+            actor_name?: string | null;
             /** Detail */
             detail: string;
             /** Data Before */
@@ -3380,6 +3521,11 @@ export interface components {
             status: string;
             /** Assignee Id */
             assignee_id: string | null;
+            /**
+             * Assignee Name
+             * @description the assignee's display name
+             */
+            assignee_name?: string | null;
             /** Assigned At */
             assigned_at: string | null;
             /**
@@ -3492,6 +3638,11 @@ export interface components {
             status: string;
             /** Assignee Id */
             assignee_id: string | null;
+            /**
+             * Assignee Name
+             * @description the assignee's display name
+             */
+            assignee_name?: string | null;
             /** Assigned At */
             assigned_at: string | null;
             /**
@@ -3706,6 +3857,7 @@ export interface components {
             updated_at: string;
             /** Completed At */
             completed_at: string | null;
+            outcome?: components["schemas"]["WorkflowOutcome"] | null;
             current_task?: components["schemas"]["CurrentTaskRead"] | null;
             /** Workflow Data */
             workflow_data: {
@@ -3758,7 +3910,24 @@ export interface components {
             updated_at: string;
             /** Completed At */
             completed_at: string | null;
+            outcome?: components["schemas"]["WorkflowOutcome"] | null;
             current_task?: components["schemas"]["CurrentTaskRead"] | null;
+        };
+        /**
+         * WorkflowOutcome
+         * @description The resolution a workflow ended with, as the definition's `OutcomeSpec` named it, with
+         *     its message computed from the workflow data at the end.
+         */
+        WorkflowOutcome: {
+            /** Key */
+            key: string;
+            /** Label */
+            label: string;
+            /**
+             * Message
+             * @description None when the definition sets none
+             */
+            message?: string | null;
         };
         /**
          * WorkflowStatus
@@ -5577,6 +5746,8 @@ export interface operations {
                 q?: string | null;
                 type?: string | null;
                 status?: components["schemas"]["TicketStatus"][];
+                /** @description only tickets whose workflow ended with one of these outcome keys */
+                outcome?: string[];
                 submitted_by?: string | null;
                 from?: string | null;
                 to?: string | null;
@@ -5667,6 +5838,8 @@ export interface operations {
         parameters: {
             query?: {
                 status?: components["schemas"]["TicketStatus"][];
+                /** @description only tickets whose workflow ended with one of these outcome keys */
+                outcome?: string[];
                 page?: number;
                 page_size?: number;
             };
@@ -5692,6 +5865,35 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ticket_outcomes_api_tickets_tickets_outcomes_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutcomeCount"][];
                 };
             };
             /** @description A problem with the request */

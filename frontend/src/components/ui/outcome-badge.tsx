@@ -1,5 +1,5 @@
 /** The resolution a finished workflow ended with. */
-export type Outcome = { key: string; label: string; message: string | null };
+export type Outcome = { key: string; label: string; message?: string | null };
 
 // Outcome keys are the designer's own; the usual words get a colour, anything else a neutral
 // one. The label always says what it is, colour only helps.

@@ -4,7 +4,7 @@ import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Timestamp } from '@/components/ui/timestamp';
 import { downloadAttachment, uploadAttachment } from '@/features/tickets/api/tickets';
-import type { Attachment } from '@/features/tickets/types/tickets';
+import type { TicketAttachment } from '@/features/tickets/types/tickets';
 import { errorMessage } from '@/lib/api-error';
 import { saveBlob } from '@/lib/download';
 import { formatBytes } from '@/lib/format';
@@ -34,7 +34,7 @@ function panelReducer(state: PanelState, action: PanelAction): PanelState {
 
 type AttachmentsPanelProps = {
   ticketId: string;
-  attachments: Attachment[];
+  attachments: TicketAttachment[];
   onUploaded: () => void;
 };
 
@@ -65,7 +65,7 @@ export function AttachmentsPanel({ ticketId, attachments, onUploaded }: Attachme
     }
   };
 
-  const download = async (attachment: Attachment) => {
+  const download = async (attachment: TicketAttachment) => {
     dispatch({ type: 'downloadStarted', id: attachment.id });
     try {
       saveBlob(await downloadAttachment(ticketId, attachment.id), attachment.filename);

@@ -18,8 +18,7 @@ export function MyTickets() {
   const [outcome, setOutcome] = useState('');
   const tickets = useQuery({
     queryKey: ['tickets', 'tickets', 'mine', page, outcome],
-    queryFn: ({ signal }) =>
-      listMyTickets({ page, page_size: PAGE_SIZE, outcome: outcome || undefined }, signal),
+    queryFn: ({ signal }) => listMyTickets({ page, page_size: PAGE_SIZE, outcome: outcome || undefined }, signal),
   });
 
   let body;

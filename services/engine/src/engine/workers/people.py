@@ -22,7 +22,7 @@ def _user_id(entry: HistoryEntryRead) -> UUID | None:
 async def display_names(
     session: AsyncSession, company_id: UUID, user_ids: Iterable[UUID | None]
 ) -> dict[UUID, str]:
-    return await WorkerRepository(session, company_id).names(u for u in user_ids if u is not None)
+    return await WorkerRepository(session, company_id).names({u for u in user_ids if u is not None})
 
 
 async def with_actor_names(

@@ -1,4 +1,3 @@
-from collections.abc import Iterable
 from datetime import datetime
 from uuid import UUID
 
@@ -24,18 +23,6 @@ class WorkerRepository(CompanyRepository[Worker]):
 
     async def get(self, user_id: UUID) -> Worker | None:
         return await self.find(Worker.user_id == user_id)
-
-    async def names(self, user_ids: Iterable[UUID]) -> dict[UUID, str]:
-        """Display names of these users, of every user identity told about (not only workers)."""
-        wanted = set(user_ids)
-        if not wanted:
-            return {}
-        rows = await self.session.execute(
-            select(Worker.user_id, Worker.display_name).where(
-                Worker.company_id == self.company_id, Worker.user_id.in_(wanted)
-            )
-        )
-        return {user_id: name for user_id, name in rows}
 
     async def upsert(
         self,
