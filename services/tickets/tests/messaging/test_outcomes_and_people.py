@@ -8,7 +8,6 @@ from uuid import UUID
 
 import httpx
 from sqlalchemy import select
-from tickets_test_support import VALID_LEAVE, Caller, PublishType
 
 from common.consumer import Delivery
 from common.db import Database
@@ -18,6 +17,8 @@ from contracts.identity import UserCreated, UserUpdated
 from contracts.ids import uuid7
 from tickets.consumers import event_consumer
 from tickets.models import Person
+
+from ..tickets_test_support import VALID_LEAVE, Caller, PublishType
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
