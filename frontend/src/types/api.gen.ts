@@ -1004,9 +1004,9 @@ export interface paths {
          * Ticket Team List
          * @description Every ticket of the company, for the ticket team (`ticket_admin`, `admin`): the Active
          *     or Archive view, full-text search over title and data (`q`, every word as a prefix),
-         *     filters by type, status, submitter and creation date (`from`/`to`, inclusive), sorted and
-         *     paginated (at most 100 per page). `overdue=true` keeps open tickets past their resolution
-         *     due time; `sort=resolution_due_at` puts the most urgent first.
+         *     filters by type, status, outcome, submitter and creation date (`from`/`to`, inclusive),
+         *     sorted and paginated (at most 100 per page). `overdue=true` keeps open tickets past their
+         *     resolution due time; `sort=resolution_due_at` puts the most urgent first.
          */
         get: operations["ticket_team_list_api_tickets_tickets_get"];
         put?: never;
@@ -1039,9 +1039,31 @@ export interface paths {
         };
         /**
          * My Tickets
-         * @description The caller's own tickets, newest first, optionally only those in the given statuses.
+         * @description The caller's own tickets, newest first, optionally only those in the given statuses or
+         *     ended with the given outcomes.
          */
         get: operations["my_tickets_api_tickets_tickets_mine_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tickets/tickets/outcomes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ticket Outcomes
+         * @description The outcomes the caller's tickets ended with, most frequent first (the ticket team sees
+         *     those of every ticket of the company): what the outcome filter offers.
+         */
+        get: operations["ticket_outcomes_api_tickets_tickets_outcomes_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2523,6 +2545,11 @@ export interface components {
              * @description 0 for the transition tried first out of its task, then 1, ...
              */
             order: number;
+            /**
+             * Outcome Label
+             * @description the outcome a transition into an end names
+             */
+            outcome_label?: string | null;
         };
         /** GraphNode */
         GraphNode: {
@@ -2541,6 +2568,11 @@ export interface components {
              * @description no transition leaves it: reaching it ends the workflow
              */
             is_end: boolean;
+            /**
+             * Outcome Label
+             * @description the outcome an end task names
+             */
+            outcome_label?: string | null;
         };
         /**
          * GroupRule
@@ -2590,6 +2622,26 @@ export interface components {
             removed: components["schemas"]["ItemRef"][];
             /** Changed */
             changed: components["schemas"]["ItemChange"][];
+        };
+        /**
+         * OutcomeSpec
+         * @description The resolution a workflow ends with: on an end task, or on a transition into one (the
+         *     transition's is used when both set one). `message` is JSONata over the workflow data as
+         *     the workflow ends; a plain text is written as a JSONata string, `"Done"`.
+         */
+        OutcomeSpec: {
+            /**
+             * Key
+             * @description e.g. approved, rejected
+             */
+            key: string;
+            /**
+             * Label
+             * @description e.g. Approved
+             */
+            label: string;
+            /** Message */
+            message?: string | null;
         };
         /** Page[TaskSummary] */
         Page_TaskSummary_: {
@@ -2745,6 +2797,7 @@ export interface components {
              */
             due_in?: string | null;
             escalation?: components["schemas"]["EscalationSpec"] | null;
+            outcome?: components["schemas"]["OutcomeSpec"] | null;
             /**
              * Id
              * Format: uuid
@@ -2802,6 +2855,7 @@ export interface components {
              */
             due_in?: string | null;
             escalation?: components["schemas"]["EscalationSpec"] | null;
+            outcome?: components["schemas"]["OutcomeSpec"] | null;
         };
         /** TaskSummary */
         TaskSummary: {
@@ -3100,6 +3154,7 @@ export interface components {
              * @default 0
              */
             priority: number;
+            outcome?: components["schemas"]["OutcomeSpec"] | null;
             /**
              * Id
              * Format: uuid
@@ -3124,6 +3179,7 @@ export interface components {
              * @default 0
              */
             priority: number;
+            outcome?: components["schemas"]["OutcomeSpec"] | null;
         };
         /** ValidationReport */
         ValidationReport: {
@@ -3466,6 +3522,18 @@ export interface components {
              */
             key_id_header: string;
         };
+        /**
+         * OutcomeCount
+         * @description One outcome the caller's tickets ended with, for the outcome filter.
+         */
+        OutcomeCount: {
+            /** Key */
+            key: string;
+            /** Label */
+            label: string;
+            /** Tickets */
+            tickets: number;
+        };
         /** Page[InboundRejectionRead] */
         Page_InboundRejectionRead_: {
             /** Items */
@@ -3493,6 +3561,40 @@ export interface components {
          * @enum {string}
          */
         RejectionReason: "malformed_body" | "missing_key" | "unknown_key" | "revoked_key" | "invalid_signature" | "unknown_ticket_type" | "invalid_ticket_data" | "processing_failed";
+        /** TicketAttachment */
+        TicketAttachment: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Ticket Id
+             * Format: uuid
+             */
+            ticket_id: string;
+            /** Task Instance Id */
+            task_instance_id: string | null;
+            /** Filename */
+            filename: string;
+            /** Version */
+            version: number;
+            /** Content Type */
+            content_type: string;
+            /** Size Bytes */
+            size_bytes: number;
+            /** Sha256 */
+            sha256: string;
+            /** Uploaded By */
+            uploaded_by: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Uploaded By Name */
+            uploaded_by_name?: string | null;
+        };
         /** TicketCreate */
         TicketCreate: {
             /** Ticket Type Key */
@@ -3532,10 +3634,16 @@ export interface components {
             current_task_name: string | null;
             /** Submitted By */
             submitted_by: string | null;
+            /**
+             * Submitted By Name
+             * @description the submitter's display name, as identity last described them
+             */
+            submitted_by_name?: string | null;
             /** Submitted By Email */
             submitted_by_email: string | null;
             /** Source */
             source: string;
+            outcome?: components["schemas"]["TicketOutcome"] | null;
             /**
              * Created At
              * Format: date-time
@@ -3569,12 +3677,30 @@ export interface components {
             /** Timeline */
             timeline: components["schemas"]["TimelineEntryRead"][];
             /** Attachments */
-            attachments: components["schemas"]["AttachmentRead"][];
+            attachments: components["schemas"]["TicketAttachment"][];
             /**
              * Overdue
              * @description Still open past its resolution due time.
              */
             readonly overdue: boolean;
+        };
+        /**
+         * TicketOutcome
+         * @description The resolution the ticket's workflow ended with.
+         */
+        TicketOutcome: {
+            /**
+             * Key
+             * @description e.g. approved, rejected: what `outcome=` filters by
+             */
+            key: string;
+            /** Label */
+            label: string;
+            /**
+             * Message
+             * @description computed from the workflow data as it ended
+             */
+            message?: string | null;
         };
         /** TicketRead */
         TicketRead: {
@@ -3598,10 +3724,16 @@ export interface components {
             current_task_name: string | null;
             /** Submitted By */
             submitted_by: string | null;
+            /**
+             * Submitted By Name
+             * @description the submitter's display name, as identity last described them
+             */
+            submitted_by_name?: string | null;
             /** Submitted By Email */
             submitted_by_email: string | null;
             /** Source */
             source: string;
+            outcome?: components["schemas"]["TicketOutcome"] | null;
             /**
              * Created At
              * Format: date-time
@@ -3695,6 +3827,8 @@ export interface components {
             task_status: string | null;
             /** Assignee Id */
             assignee_id: string | null;
+            /** Assignee Name */
+            assignee_name?: string | null;
             /** Detail */
             detail: string;
             /**
@@ -3797,6 +3931,8 @@ export interface components {
             status: string;
             /** Assignee Id */
             assignee_id: string | null;
+            /** Assignee Name */
+            assignee_name?: string | null;
         };
         /** DayCount */
         DayCount: {
@@ -3920,6 +4056,11 @@ export interface components {
             actor_kind: string;
             /** Actor Id */
             actor_id: string | null;
+            /**
+             * Actor Name
+             * @description the person's display name, for a user actor
+             */
+            actor_name?: string | null;
             /** Detail */
             detail: string;
             /** Data Before */
@@ -4094,6 +4235,11 @@ export interface components {
             status: string;
             /** Assignee Id */
             assignee_id: string | null;
+            /**
+             * Assignee Name
+             * @description the assignee's display name
+             */
+            assignee_name?: string | null;
             /** Assigned At */
             assigned_at: string | null;
             /**
@@ -4222,6 +4368,11 @@ export interface components {
             status: string;
             /** Assignee Id */
             assignee_id: string | null;
+            /**
+             * Assignee Name
+             * @description the assignee's display name
+             */
+            assignee_name?: string | null;
             /** Assigned At */
             assigned_at: string | null;
             /**
@@ -4457,6 +4608,7 @@ export interface components {
             updated_at: string;
             /** Completed At */
             completed_at: string | null;
+            outcome?: components["schemas"]["WorkflowOutcome"] | null;
             current_task?: components["schemas"]["CurrentTaskRead"] | null;
             /** Workflow Data */
             workflow_data: {
@@ -4509,7 +4661,24 @@ export interface components {
             updated_at: string;
             /** Completed At */
             completed_at: string | null;
+            outcome?: components["schemas"]["WorkflowOutcome"] | null;
             current_task?: components["schemas"]["CurrentTaskRead"] | null;
+        };
+        /**
+         * WorkflowOutcome
+         * @description The resolution a workflow ended with, as the definition's `OutcomeSpec` named it, with
+         *     its message computed from the workflow data at the end.
+         */
+        WorkflowOutcome: {
+            /** Key */
+            key: string;
+            /** Label */
+            label: string;
+            /**
+             * Message
+             * @description None when the definition sets none
+             */
+            message?: string | null;
         };
         /**
          * WorkflowStatus
@@ -6952,6 +7121,8 @@ export interface operations {
                 q?: string | null;
                 type?: string | null;
                 status?: components["schemas"]["TicketStatus"][];
+                /** @description only tickets whose workflow ended with one of these outcome keys */
+                outcome?: string[];
                 submitted_by?: string | null;
                 from?: string | null;
                 to?: string | null;
@@ -7043,6 +7214,8 @@ export interface operations {
         parameters: {
             query?: {
                 status?: components["schemas"]["TicketStatus"][];
+                /** @description only tickets whose workflow ended with one of these outcome keys */
+                outcome?: string[];
                 page?: number;
                 page_size?: number;
             };
@@ -7068,6 +7241,35 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ticket_outcomes_api_tickets_tickets_outcomes_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutcomeCount"][];
                 };
             };
             /** @description A problem with the request */

@@ -1,11 +1,5 @@
 import { displaySections, fieldTitle, type JsonSchema, type Layout } from '@/components/json-schema-form/layout';
-
-function show(value: unknown): string {
-  if (value === null || value === undefined || value === '') return '—';
-  if (typeof value === 'boolean') return value ? 'Yes' : 'No';
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
-}
+import { formatDataValue } from '@/lib/format';
 
 type DataSectionsProps = {
   data: Record<string, unknown>;
@@ -27,7 +21,7 @@ export function DataSections({ data, layout, schema, emptyText = 'No data.' }: D
             {section.fields.map((field) => (
               <div key={field} className="contents">
                 <dt className="font-medium text-slate-600">{fieldTitle(schema as JsonSchema | null, field)}</dt>
-                <dd className="break-words text-slate-900">{show(data[field])}</dd>
+                <dd className="break-words text-slate-900">{formatDataValue(data[field])}</dd>
               </div>
             ))}
           </dl>

@@ -14,9 +14,13 @@ const TONES: Record<string, string> = {
   SKIPPED: 'bg-slate-200 text-slate-700',
 };
 
-/** A status as a coloured pill; the text always says it, colour only helps. */
-export function StatusBadge({ status }: { status: string }) {
-  const tone = TONES[status] ?? 'bg-slate-100 text-slate-700';
+/**
+ * A status as a coloured pill; the text always says it, colour only helps. `muted` when
+ * something beside it says more (a finished ticket's outcome), so a rejected request's
+ * "Completed" does not read as a green success.
+ */
+export function StatusBadge({ status, muted = false }: { status: string; muted?: boolean }) {
+  const tone = muted ? 'bg-slate-100 text-slate-700' : (TONES[status] ?? 'bg-slate-100 text-slate-700');
   return (
     <span className={`inline-block rounded-full px-2.5 py-0.5 text-xs font-medium whitespace-nowrap ${tone}`}>
       {humanize(status)}

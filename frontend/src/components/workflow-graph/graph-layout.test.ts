@@ -34,4 +34,8 @@ describe('takenEdges and edgeLabel', () => {
     expect(edgeLabel(edges[0]!)).toBe('1. approved = true');
     expect(edgeLabel(edges[1]!)).toBe('2. otherwise');
   });
+
+  it('names the outcome a transition into an end gives', () => {
+    expect(edgeLabel({ ...edges[1]!, outcome_label: 'Rejected' })).toBe('2. otherwise → Rejected');
+  });
 });

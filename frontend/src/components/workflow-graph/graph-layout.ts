@@ -1,7 +1,15 @@
 import dagre from '@dagrejs/dagre';
 
 // The shape of the definitions service's `GET /workflows/{key}/graph`.
-export type GraphNode = { id: string; name: string; task_type: string; is_start: boolean; is_end: boolean };
+export type GraphNode = {
+  id: string;
+  name: string;
+  task_type: string;
+  is_start: boolean;
+  is_end: boolean;
+  /** The outcome an end task names. */
+  outcome_label?: string | null;
+};
 export type GraphEdge = {
   id: string;
   from: string;
@@ -9,6 +17,8 @@ export type GraphEdge = {
   condition: string | null;
   priority: number;
   order: number;
+  /** The outcome a transition into an end names. */
+  outcome_label?: string | null;
 };
 export type WorkflowGraphData = { key: string; version: number; nodes: GraphNode[]; edges: GraphEdge[] };
 
@@ -46,5 +56,6 @@ export function takenEdges(edges: readonly GraphEdge[], path: readonly string[])
 
 export function edgeLabel(edge: GraphEdge): string {
   const condition = edge.condition ?? 'otherwise';
-  return `${edge.order + 1}. ${condition}`;
+  const outcome = edge.outcome_label ? ` → ${edge.outcome_label}` : '';
+  return `${edge.order + 1}. ${condition}${outcome}`;
 }

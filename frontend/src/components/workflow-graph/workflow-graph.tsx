@@ -37,9 +37,8 @@ export function WorkflowGraph({ graph, path = [], currentTask = null, label }: W
     const taken = takenEdges(graph.edges, path);
     const flowNodes: Node[] = graph.nodes.map((task) => {
       const state = task.id === currentTask ? 'current' : visited.has(task.id) ? 'visited' : 'idle';
-      const marks = [task.is_start && 'start', task.is_end && 'end', state === 'current' && 'current']
-        .filter(Boolean)
-        .join(', ');
+      const end = task.is_end && (task.outcome_label ? `end: ${task.outcome_label}` : 'end');
+      const marks = [task.is_start && 'start', end, state === 'current' && 'current'].filter(Boolean).join(', ');
       return {
         id: task.id,
         position: positions.get(task.id) ?? { x: 0, y: 0 },

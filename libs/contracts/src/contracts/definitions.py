@@ -28,6 +28,17 @@ class EscalationSpec(BaseModel):
     )
 
 
+class OutcomeSpec(BaseModel):
+    """How a workflow ends when it ends here: a resolution the requester is shown. Set on an end
+    task (one with no outgoing transition) or on a transition into one; the transition's wins."""
+
+    key: str = Field(description="e.g. approved, rejected: what ticket lists filter by")
+    label: str = Field(description="what people read, e.g. Approved")
+    message: str | None = Field(
+        None, description='JSONata over the workflow data at the end, e.g. `"Refused: " & comment`'
+    )
+
+
 class TaskDefinitionSpec(BaseModel):
     key: str
     name: str
@@ -50,6 +61,7 @@ class TaskDefinitionSpec(BaseModel):
         "giving a duration or an ISO 8601 moment; when set, the task instance gets `due_at`",
     )
     escalation: EscalationSpec | None = None
+    outcome: OutcomeSpec | None = None
 
 
 class TransitionSpec(BaseModel):
@@ -58,6 +70,7 @@ class TransitionSpec(BaseModel):
     condition: str | None = None
     priority: int = 0
     position: int = Field(0, description="order in the definition; breaks priority ties")
+    outcome: OutcomeSpec | None = None
 
 
 class WorkflowDefinitionPublished(EventPayload):

@@ -6,6 +6,8 @@ from enum import StrEnum
 from typing import Any, ClassVar, Literal
 from uuid import UUID
 
+from pydantic import BaseModel, Field
+
 from contracts.envelope import EventPayload
 from contracts.topics import ACTIONS_REQUESTS, ENGINE_EVENTS
 
@@ -68,8 +70,20 @@ class WorkflowStarted(WorkflowEvent):
     event_type: ClassVar[str] = "workflow.started"
 
 
+class WorkflowOutcome(BaseModel):
+    """The resolution a workflow ended with, as the definition's `OutcomeSpec` named it, with
+    its message computed from the workflow data at the end."""
+
+    key: str
+    label: str
+    message: str | None = Field(None, description="None when the definition sets none")
+
+
 class WorkflowCompleted(WorkflowEvent):
     event_type: ClassVar[str] = "workflow.completed"
+
+    # None for a workflow whose end sets no outcome (and from engines before outcomes existed).
+    outcome: WorkflowOutcome | None = None
 
 
 class WorkflowCancelled(WorkflowEvent):

@@ -38,6 +38,11 @@ class UserState(EventPayload):
     def aggregate_key(self) -> str:
         return str(self.user_id)
 
+    @property
+    def display_name(self) -> str:
+        """How other services show this user: their full name, or their email without one."""
+        return f"{self.first_name} {self.last_name}".strip() or self.email
+
 
 class UserCreated(UserState):
     event_type: ClassVar[str] = "user.created"

@@ -112,6 +112,8 @@ class TaskDefinition(Timestamped, Base):
     assignment: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     due_in: Mapped[str | None] = mapped_column(Text)
     escalation: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    # The resolution a workflow ending here carries (`OutcomeSpec`); only end tasks have one.
+    outcome: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
 
 
 class WorkflowTransition(Timestamped, Base):
@@ -152,6 +154,8 @@ class WorkflowTransition(Timestamped, Base):
     to_task: Mapped[str] = mapped_column(String(100), nullable=False)
     condition: Mapped[str | None] = mapped_column(Text)
     priority: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # The resolution when the workflow ends at `to_task` through this transition (`OutcomeSpec`).
+    outcome: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
 
 
 class TicketType(DefinitionHead, Timestamped, Base):

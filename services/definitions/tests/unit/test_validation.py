@@ -169,6 +169,7 @@ class TestGraph:
 
     def test_cycle_without_exit_is_an_error(self, bundle: dict[str, Any]) -> None:
         bundle["workflow"]["transitions"].append({"from": "send_welcome", "to": "order_laptop"})
+        bundle["workflow"]["tasks"][3]["outcome"] = None  # no longer an end task
         bundle["workflow"]["transitions"] = [
             t
             for t in bundle["workflow"]["transitions"]

@@ -170,6 +170,9 @@ class WorkflowInstance(Timestamped, Base):
     incident: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     submitted_by: Mapped[UUID | None]
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The resolution it ended with (`WorkflowOutcome`): None while running, and for an end that
+    # names none.
+    outcome: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
 
 
 class TaskInstance(Timestamped, Base):

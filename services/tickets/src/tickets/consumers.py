@@ -1,4 +1,5 @@
-"""The `tickets` consumer group: definitions and engine events, and external ticket events."""
+"""The `tickets` consumer group: identity, definitions and engine events, and external ticket
+events."""
 
 from collections.abc import Sequence
 from typing import Any
@@ -22,14 +23,17 @@ from contracts.engine import (
     WorkflowStarted,
 )
 from contracts.envelope import Envelope
-from contracts.topics import DEFINITIONS_EVENTS, ENGINE_EVENTS, TICKETS_INBOUND
+from contracts.identity import UserCreated, UserDeactivated, UserRolesChanged, UserState, UserUpdated
+from contracts.topics import DEFINITIONS_EVENTS, ENGINE_EVENTS, IDENTITY_EVENTS, TICKETS_INBOUND
 from tickets.config import TicketsSettings
 from tickets.ingest.inbound import InboundTicketConsumer
 from tickets.ingest.service import KeyPolicy
+from tickets.people import service as people_service
 from tickets.ticket import service as ticket_service
 from tickets.ticket_type import service as ticket_type_service
 
 TOPICS = (
+    IDENTITY_EVENTS,
     DEFINITIONS_EVENTS,
     ENGINE_EVENTS,
 )
@@ -65,6 +69,12 @@ def event_consumer(db: Database, settings: ServiceSettings | None = None) -> Eve
 
     for model in WORKFLOW_EVENTS:
         consumer.on(model)(_workflow_event)
+
+    async def _user(payload: UserState, envelope: Envelope, uow: UnitOfWork) -> None:
+        await people_service.record_user(uow, payload, envelope)
+
+    for user_event in (UserCreated, UserUpdated, UserDeactivated, UserRolesChanged):
+        consumer.on(user_event)(_user)
     return consumer
 
 

@@ -52,6 +52,20 @@ class TicketType(Timestamped, Base):
     archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
+class Person(Base):
+    """A user of the company as identity's events describe them: what the tickets service
+    shows where a ticket names a person (its submitter, an assignee, an uploader)."""
+
+    __tablename__ = "people"
+
+    company_id: Mapped[UUID] = mapped_column(primary_key=True)
+    user_id: Mapped[UUID] = mapped_column(primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(300), nullable=False)
+    email: Mapped[str] = mapped_column(String(320), nullable=False)
+    # When identity said so: a replayed older event does not overwrite a newer name.
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
 class TicketNumberCounter(Base):
     """The last human number handed out per company and prefix. Incremented with
     `UPDATE ... RETURNING` under the row lock, so concurrent submits queue on the row and a
@@ -73,6 +87,7 @@ class Ticket(Timestamped, Base):
         Index("ix_tickets_company_id_submitted_by_created_at", "company_id", "submitted_by", "created_at"),
         Index("ix_tickets_company_id_status_created_at", "company_id", "status", "created_at"),
         Index("ix_tickets_company_id_resolution_due_at", "company_id", "resolution_due_at"),
+        Index("ix_tickets_company_id_outcome_key_created_at", "company_id", "outcome_key", "created_at"),
     )
 
     company_id: Mapped[UUID] = mapped_column(primary_key=True)
@@ -95,6 +110,11 @@ class Ticket(Timestamped, Base):
     inbound_event_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
     workflow_instance_id: Mapped[UUID | None] = mapped_column(nullable=True)
     current_task_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # The resolution the workflow ended with (`workflow.completed`); None until then, and for a
+    # workflow whose end names none.
+    outcome_key: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    outcome_label: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    outcome_message: Mapped[str | None] = mapped_column(Text, nullable=True)
     # Title and number words weigh more than data words ('simple': ticket data is in whatever
     # language the company writes). A trigger (migration 0003) computes it only when the title,
     # data or number change, so the frequent status updates never recompute it, as a generated

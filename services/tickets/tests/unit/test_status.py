@@ -42,4 +42,6 @@ class TestIsArchived:
         assert TicketStatus.CANCELLED in ARCHIVED_TICKET_STATUSES
 
     def test_open_statuses_are_active(self) -> None:
-        assert not any(s in ARCHIVED_TICKET_STATUSES for s in ("SUBMITTED", "IN_PROGRESS", "ON_HOLD", "ERROR"))
+        assert not any(
+            s in ARCHIVED_TICKET_STATUSES for s in ("SUBMITTED", "IN_PROGRESS", "ON_HOLD", "ERROR")
+        )

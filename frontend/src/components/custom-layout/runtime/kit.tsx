@@ -3,6 +3,7 @@
 import { createContext, useContext, useId, type ReactNode } from 'react';
 
 import type { FieldErrors, LayoutMode } from '@/components/custom-layout/bridge';
+import { formatDataValue } from '@/lib/format';
 
 type Schema = {
   type?: string | string[];
@@ -48,12 +49,9 @@ function titleOf(schema: Schema, name: string): string {
   return typeof title === 'string' && title ? title : humanize(name);
 }
 
+/** How `Value` and `Table` show a value: ISO dates and times in the viewer's language. */
 export function formatValue(value: unknown): string {
-  if (value === null || value === undefined || value === '') return '—';
-  if (typeof value === 'boolean') return value ? 'Yes' : 'No';
-  if (Array.isArray(value)) return value.map(formatValue).join(', ');
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
+  return formatDataValue(value);
 }
 
 type SectionProps = { title?: string; description?: string; columns?: number; children?: ReactNode };

@@ -10,6 +10,7 @@ import { DetailsList } from '@/components/ui/details-list';
 import { PageHeader } from '@/components/ui/page-header';
 import { ResourceGate } from '@/components/ui/resource-gate';
 import { StatusBadge } from '@/components/ui/status-badge';
+import { Timestamp } from '@/components/ui/timestamp';
 import { ticketHref } from '@/config/paths';
 import { getTask } from '@/features/tasks/api/tasks';
 import { AssignmentRecordList } from '@/features/tasks/components/assignment-record';
@@ -18,7 +19,7 @@ import { HistoryList } from '@/features/tasks/components/task-history';
 import { TaskExecution } from '@/features/tasks/components/task-execution';
 import type { TaskDetail } from '@/features/tasks/types/tasks';
 import { useDocumentTitle } from '@/hooks/use-document-title';
-import { formatDateTime, humanize } from '@/lib/format';
+import { humanize } from '@/lib/format';
 
 type TaskDetailViewProps = {
   taskId: string;
@@ -30,6 +31,12 @@ type TaskDetailViewProps = {
 };
 
 const OPEN = ['ASSIGNED', 'IN_PROGRESS'];
+
+function assigneeLabel(task: TaskDetail, userId: string): string {
+  if (!task.assignee_id) return task.task_type === 'FORM' ? 'Nobody yet: waiting in the queue' : 'Run by the system';
+  const name = task.assignee_name ?? 'a worker of your company';
+  return task.assignee_id === userId ? `${name} (you)` : name;
+}
 
 function isMine(task: TaskDetail, userId: string) {
   return task.task_type === 'FORM' && task.assignee_id === userId && OPEN.includes(task.status);
@@ -107,11 +114,12 @@ export function TaskDetailView({ taskId, userId, canManage, instanceLink }: Task
               <Card title="Details">
                 <DetailsList
                   items={[
+                    ['Assignee', <span data-testid="task-assignee">{assigneeLabel(data, userId)}</span>],
                     ['Task key', data.task_key],
                     ['Attempt', String(data.attempt)],
-                    ['Assigned', formatDateTime(data.assigned_at)],
-                    ['Started', formatDateTime(data.started_at)],
-                    ['Completed', formatDateTime(data.completed_at)],
+                    ['Assigned', <Timestamp value={data.assigned_at} />],
+                    ['Started', <Timestamp value={data.started_at} />],
+                    ['Completed', <Timestamp value={data.completed_at} />],
                     ['Workflow', humanize(data.workflow_status)],
                   ]}
                 />

@@ -1,6 +1,8 @@
 import { JsonView } from '@/components/ui/json-view';
+import { Timestamp } from '@/components/ui/timestamp';
 import type { HistoryEntry } from '@/features/tasks/types/tasks';
-import { formatDateTime, humanize } from '@/lib/format';
+import { humanize } from '@/lib/format';
+import { actorLabel } from '@/lib/people';
 
 /** Who did what to a task (or workflow), and when; data changes can be expanded. */
 export function HistoryList({ entries }: { entries: HistoryEntry[] }) {
@@ -11,14 +13,11 @@ export function HistoryList({ entries }: { entries: HistoryEntry[] }) {
         <li key={entry.id} className="py-2 text-sm">
           <div className="flex flex-wrap items-baseline justify-between gap-2">
             <span className="font-medium text-slate-900">{humanize(entry.action)}</span>
-            <time className="text-xs text-slate-500" dateTime={entry.occurred_at}>
-              {formatDateTime(entry.occurred_at)}
-            </time>
+            <Timestamp className="text-xs text-slate-500" value={entry.occurred_at} />
           </div>
           <p className="text-slate-700">{entry.detail}</p>
-          <p className="text-xs text-slate-500">
-            by {humanize(entry.actor_kind)}
-            {entry.actor_id ? ` ${entry.actor_id}` : ''}
+          <p className="text-xs text-slate-500" data-testid="history-actor">
+            by {actorLabel(entry)}
           </p>
           {(entry.data_after || entry.info) && (
             <details className="mt-1">

@@ -2,9 +2,10 @@ import { Link } from 'react-router';
 
 import { DueDate } from '@/components/ui/due-date';
 import { StatusBadge } from '@/components/ui/status-badge';
+import { Timestamp } from '@/components/ui/timestamp';
 import { taskHref } from '@/config/paths';
 import type { Task } from '@/features/tasks/types/tasks';
-import { formatDateTime, humanize } from '@/lib/format';
+import { humanize } from '@/lib/format';
 
 type TasksTableProps = {
   tasks: Task[];
@@ -63,14 +64,14 @@ export function TasksTable({ tasks, caption, busy = false, assignees }: TasksTab
               </td>
               {assignees && (
                 <td className="hidden px-4 py-3 text-slate-700 lg:table-cell">
-                  {task.assignee_id ? (assignees.get(task.assignee_id) ?? 'Unknown worker') : '—'}
+                  {task.assignee_id ? (task.assignee_name ?? assignees.get(task.assignee_id) ?? 'Unknown worker') : '—'}
                 </td>
               )}
               <td className="px-4 py-3 whitespace-nowrap text-slate-700">
                 <DueDate due={task.due_at} overdue={task.overdue} />
               </td>
               <td className="hidden px-4 py-3 whitespace-nowrap text-slate-700 sm:table-cell">
-                {formatDateTime(task.created_at)}
+                <Timestamp value={task.created_at} mode="relative" />
               </td>
             </tr>
           ))}

@@ -1,5 +1,6 @@
 import type {
   Attachment,
+  OutcomeCount,
   SubmittableTicketType,
   TeamTicketsQuery,
   Ticket,
@@ -27,8 +28,16 @@ export function getTicket(ticketId: string, signal?: AbortSignal): Promise<Ticke
   return apiClient.get<TicketDetail>(`/tickets/tickets/${encodeURIComponent(ticketId)}`, { signal });
 }
 
-export function listMyTickets(page: number, pageSize: number, signal?: AbortSignal): Promise<Page<Ticket>> {
-  return apiClient.get<Page<Ticket>>('/tickets/tickets/mine', { query: { page, page_size: pageSize }, signal });
+export function listMyTickets(
+  query: { page: number; page_size: number; outcome?: string },
+  signal?: AbortSignal,
+): Promise<Page<Ticket>> {
+  return apiClient.get<Page<Ticket>>('/tickets/tickets/mine', { query, signal });
+}
+
+/** The outcomes the caller's tickets ended with (every ticket's, for the ticket team). */
+export function listOutcomes(signal?: AbortSignal): Promise<OutcomeCount[]> {
+  return apiClient.get<OutcomeCount[]>('/tickets/tickets/outcomes', { signal });
 }
 
 export function searchTickets(query: TeamTicketsQuery, signal?: AbortSignal): Promise<Page<Ticket>> {

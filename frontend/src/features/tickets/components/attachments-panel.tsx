@@ -2,11 +2,12 @@ import { useId, useReducer, useRef } from 'react';
 
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
+import { Timestamp } from '@/components/ui/timestamp';
 import { downloadAttachment, uploadAttachment } from '@/features/tickets/api/tickets';
-import type { Attachment } from '@/features/tickets/types/tickets';
+import type { TicketAttachment } from '@/features/tickets/types/tickets';
 import { errorMessage } from '@/lib/api-error';
 import { saveBlob } from '@/lib/download';
-import { formatBytes, formatDateTime } from '@/lib/format';
+import { formatBytes } from '@/lib/format';
 
 type PanelState = { uploading: boolean; downloading: string | null; error: string | null; notice: string | null };
 type PanelAction =
@@ -33,7 +34,7 @@ function panelReducer(state: PanelState, action: PanelAction): PanelState {
 
 type AttachmentsPanelProps = {
   ticketId: string;
-  attachments: Attachment[];
+  attachments: TicketAttachment[];
   onUploaded: () => void;
 };
 
@@ -64,7 +65,7 @@ export function AttachmentsPanel({ ticketId, attachments, onUploaded }: Attachme
     }
   };
 
-  const download = async (attachment: Attachment) => {
+  const download = async (attachment: TicketAttachment) => {
     dispatch({ type: 'downloadStarted', id: attachment.id });
     try {
       saveBlob(await downloadAttachment(ticketId, attachment.id), attachment.filename);
@@ -86,7 +87,8 @@ export function AttachmentsPanel({ ticketId, attachments, onUploaded }: Attachme
                 <span className="font-medium">{attachment.filename}</span>
                 {attachment.version > 1 && <span className="text-slate-600"> (version {attachment.version})</span>}
                 <span className="block text-xs text-slate-600">
-                  {formatBytes(attachment.size_bytes)} · {formatDateTime(attachment.created_at)}
+                  {formatBytes(attachment.size_bytes)} · <Timestamp value={attachment.created_at} mode="relative" />
+                  {attachment.uploaded_by_name && ` · by ${attachment.uploaded_by_name}`}
                 </span>
               </span>
               <Button
@@ -102,18 +104,19 @@ export function AttachmentsPanel({ ticketId, attachments, onUploaded }: Attachme
           ))}
         </ul>
       )}
+      {/* Stacked: the panel sits in a narrow column, where a file input beside the button overflows. */}
       <form
-        className="flex flex-col gap-2 sm:flex-row sm:items-end"
+        className="flex flex-col items-start gap-2"
         onSubmit={(event) => {
           event.preventDefault();
           void upload();
         }}
       >
-        <div className="flex flex-1 flex-col gap-1">
+        <div className="flex w-full min-w-0 flex-col gap-1">
           <label htmlFor={inputId} className="text-sm font-semibold">
             Attach a file
           </label>
-          <input id={inputId} ref={input} type="file" name="file" className="text-sm" />
+          <input id={inputId} ref={input} type="file" name="file" className="w-full min-w-0 text-sm" />
         </div>
         <Button type="submit" variant="secondary" loading={state.uploading}>
           Upload

@@ -8,6 +8,7 @@ import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
 import { Tabs } from '@/components/ui/tabs';
 import { TextField } from '@/components/ui/text-field';
 import { searchTickets } from '@/features/tickets/api/tickets';
+import { OutcomeFilter } from '@/features/tickets/components/outcome-filter';
 import { TicketsTable } from '@/features/tickets/components/tickets-table';
 import { initialTeamTicketsState, teamTicketsReducer } from '@/features/tickets/hooks/team-tickets-reducer';
 import { FINISHED_STATUSES, TICKET_SORTS, TICKET_STATUSES } from '@/features/tickets/types/tickets';
@@ -37,7 +38,7 @@ export function TeamTickets() {
       apiClient.get<Page<TypeOption>>('/definitions/ticket-types', { query: { page_size: 100 }, signal }),
   });
   const statuses = TICKET_STATUSES.filter((s) => FINISHED_STATUSES.includes(s) === (query.view === 'archive'));
-  const filter = (name: 'type' | 'status' | 'from' | 'to' | 'sort') => (value: string) =>
+  const filter = (name: 'type' | 'status' | 'outcome' | 'from' | 'to' | 'sort') => (value: string) =>
     dispatch({ type: 'filterChanged', filter: name, value });
 
   let body;
@@ -102,7 +103,7 @@ export function TeamTickets() {
           Search
         </Button>
       </form>
-      <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-5">
+      <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-6">
         <SelectField
           label="Type"
           name="type"
@@ -120,6 +121,7 @@ export function TeamTickets() {
           onChange={filter('status')}
           options={[{ value: '', label: 'Any status' }, ...statuses.map((s) => ({ value: s, label: humanize(s) }))]}
         />
+        <OutcomeFilter value={query.outcome ?? ''} onChange={filter('outcome')} />
         <TextField label="Created from" name="from" type="date" value={query.from ?? ''} onChange={filter('from')} />
         <TextField label="Created to" name="to" type="date" value={query.to ?? ''} onChange={filter('to')} />
         <SelectField

@@ -7,12 +7,14 @@ import { DetailsList } from '@/components/ui/details-list';
 import { PageHeader } from '@/components/ui/page-header';
 import { ResourceGate } from '@/components/ui/resource-gate';
 import { StatusBadge } from '@/components/ui/status-badge';
+import { Timestamp } from '@/components/ui/timestamp';
 import { getTicket } from '@/features/tickets/api/tickets';
 import { AttachmentsPanel } from '@/features/tickets/components/attachments-panel';
+import { OutcomeBadge, OutcomePanel } from '@/components/ui/outcome-badge';
 import { TicketTimeline } from '@/features/tickets/components/ticket-timeline';
 import { FINISHED_STATUSES } from '@/features/tickets/types/tickets';
+import { submitterLabel } from '@/features/tickets/utils/people';
 import { useDocumentTitle } from '@/hooks/use-document-title';
-import { formatDateTime } from '@/lib/format';
 
 /** How often an open ticket is read again, so its status follows the workflow. */
 export const TICKET_POLL_MS = 3000;
@@ -44,8 +46,9 @@ export function TicketDetailView({ ticketId, aside }: TicketDetailViewProps) {
             description={
               <span className="flex flex-wrap items-center gap-2">
                 <span data-testid="ticket-status" aria-live="polite">
-                  <StatusBadge status={data.status} />
+                  <StatusBadge status={data.status} muted={Boolean(data.outcome)} />
                 </span>
+                {data.outcome && <OutcomeBadge outcome={data.outcome} />}
                 <span>{data.ticket_type_name ?? data.ticket_type_key}</span>
                 {data.current_task_name && <span>· now: {data.current_task_name}</span>}
               </span>
@@ -53,6 +56,7 @@ export function TicketDetailView({ ticketId, aside }: TicketDetailViewProps) {
           />
           <div className="grid gap-6 lg:grid-cols-[1fr_22rem]">
             <div className="flex min-w-0 flex-col gap-6">
+              {data.outcome && <OutcomePanel outcome={data.outcome} />}
               <Card title="Request">
                 <LayoutView
                   title={`${data.number} request`}
@@ -62,17 +66,17 @@ export function TicketDetailView({ ticketId, aside }: TicketDetailViewProps) {
                 />
               </Card>
               <Card title="Timeline" description="What the workflow has done with the ticket.">
-                <TicketTimeline entries={data.timeline} />
+                <TicketTimeline entries={data.timeline} outcome={data.outcome} />
               </Card>
             </div>
             <div className="flex min-w-0 flex-col gap-6">
               <Card title="Details">
                 <DetailsList
                   items={[
-                    ['Submitted by', data.submitted_by_email ?? data.source],
-                    ['Created', formatDateTime(data.created_at)],
-                    ['Updated', formatDateTime(data.updated_at)],
-                    ['Closed', formatDateTime(data.closed_at)],
+                    ['Submitted by', <span data-testid="ticket-submitter">{submitterLabel(data)}</span>],
+                    ['Created', <Timestamp value={data.created_at} />],
+                    ['Updated', <Timestamp value={data.updated_at} />],
+                    ['Closed', <Timestamp value={data.closed_at} />],
                     ['Type version', String(data.ticket_type_version)],
                   ]}
                 />

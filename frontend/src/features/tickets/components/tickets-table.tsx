@@ -2,9 +2,11 @@ import { Link } from 'react-router';
 
 import { DueDate } from '@/components/ui/due-date';
 import { StatusBadge } from '@/components/ui/status-badge';
+import { Timestamp } from '@/components/ui/timestamp';
 import { ticketHref } from '@/config/paths';
+import { OutcomeBadge } from '@/components/ui/outcome-badge';
 import type { Ticket } from '@/features/tickets/types/tickets';
-import { formatDateTime } from '@/lib/format';
+import { submitterLabel } from '@/features/tickets/utils/people';
 
 type TicketsTableProps = {
   tickets: Ticket[];
@@ -31,6 +33,9 @@ export function TicketsTable({ tickets, caption, busy = false, showSubmitter = f
             </th>
             <th scope="col" className="px-4 py-3">
               Status
+            </th>
+            <th scope="col" className="px-4 py-3">
+              Outcome
             </th>
             <th scope="col" className="hidden px-4 py-3 lg:table-cell">
               Current task
@@ -61,19 +66,31 @@ export function TicketsTable({ tickets, caption, busy = false, showSubmitter = f
                 {ticket.ticket_type_name ?? ticket.ticket_type_key}
               </td>
               <td className="px-4 py-3" data-testid="ticket-status">
-                <StatusBadge status={ticket.status} />
+                <StatusBadge status={ticket.status} muted={Boolean(ticket.outcome)} />
+              </td>
+              <td className="px-4 py-3">
+                {ticket.outcome ? (
+                  <span className="flex flex-col items-start gap-1">
+                    <OutcomeBadge outcome={ticket.outcome} />
+                    {ticket.outcome.message && (
+                      <span className="line-clamp-2 max-w-xs text-xs text-slate-600" title={ticket.outcome.message}>
+                        {ticket.outcome.message}
+                      </span>
+                    )}
+                  </span>
+                ) : (
+                  <span className="text-slate-400">—</span>
+                )}
               </td>
               <td className="hidden px-4 py-3 text-slate-700 lg:table-cell">{ticket.current_task_name ?? '—'}</td>
               {showSubmitter && (
-                <td className="hidden px-4 py-3 break-all text-slate-700 lg:table-cell">
-                  {ticket.submitted_by_email ?? ticket.source}
-                </td>
+                <td className="hidden px-4 py-3 break-words text-slate-700 lg:table-cell">{submitterLabel(ticket)}</td>
               )}
               <td className="hidden px-4 py-3 whitespace-nowrap text-slate-700 md:table-cell">
                 <DueDate due={ticket.resolution_due_at} overdue={ticket.overdue} />
               </td>
               <td className="hidden px-4 py-3 whitespace-nowrap text-slate-700 sm:table-cell">
-                {formatDateTime(ticket.created_at)}
+                <Timestamp value={ticket.created_at} mode="relative" />
               </td>
             </tr>
           ))}

@@ -8,7 +8,7 @@ export type TeamTicketsState = {
   query: TeamTicketsQuery;
 };
 
-type Filter = 'type' | 'status' | 'from' | 'to' | 'sort';
+type Filter = 'type' | 'status' | 'outcome' | 'from' | 'to' | 'sort';
 
 export type TeamTicketsAction =
   | { type: 'viewChanged'; view: TeamTicketsQuery['view'] }

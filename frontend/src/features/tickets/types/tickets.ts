@@ -18,9 +18,18 @@ export type SubmittableTicketType = WithLayouts<Schema<'tickets__TicketTypeRead'
 
 export type Ticket = Schema<'TicketRead'>;
 
+/** The resolution a finished workflow gave its ticket (approved, rejected, or the designer's own). */
+export type TicketOutcome = Schema<'TicketOutcome'>;
+
+/** An outcome the caller's tickets ended with, for the outcome filter. */
+export type OutcomeCount = Schema<'OutcomeCount'>;
+
 export type TimelineEntry = Schema<'TimelineEntryRead'>;
 
 export type Attachment = Schema<'AttachmentRead'>;
+
+/** An attachment as a ticket lists it, with who uploaded it. */
+export type TicketAttachment = Schema<'TicketAttachment'>;
 
 export type TicketDetail = WithLayouts<Schema<'TicketDetail'>, 'display_layout'>;
 
@@ -42,6 +51,7 @@ export type TeamTicketsQuery = {
   q?: string;
   type?: string;
   status?: string;
+  outcome?: string;
   from?: string;
   to?: string;
   sort: string;

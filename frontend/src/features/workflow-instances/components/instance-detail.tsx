@@ -5,11 +5,13 @@ import { Link } from 'react-router';
 import { LayoutView } from '@/components/custom-layout/custom-layout';
 import { Card } from '@/components/ui/card';
 import { JsonView } from '@/components/ui/json-view';
+import { OutcomeBadge, OutcomePanel } from '@/components/ui/outcome-badge';
 import { PageHeader } from '@/components/ui/page-header';
 import { Pagination } from '@/components/ui/pagination';
 import { ResourceGate } from '@/components/ui/resource-gate';
 import { ErrorState, LoadingState } from '@/components/ui/states';
 import { StatusBadge } from '@/components/ui/status-badge';
+import { Timestamp } from '@/components/ui/timestamp';
 import { WorkflowGraph } from '@/components/workflow-graph/workflow-graph';
 import { taskHref, ticketHref } from '@/config/paths';
 import { getInstance, getInstanceHistory, getWorkflowGraph } from '@/features/workflow-instances/api/instances';
@@ -17,7 +19,8 @@ import { InstanceActions } from '@/features/workflow-instances/components/instan
 import type { Decision, WorkflowInstanceDetail } from '@/features/workflow-instances/types/instances';
 import { useDocumentTitle } from '@/hooks/use-document-title';
 import { errorMessage } from '@/lib/api-error';
-import { formatDateTime, humanize } from '@/lib/format';
+import { humanize } from '@/lib/format';
+import { actorLabel } from '@/lib/people';
 
 const ENDED = ['COMPLETED', 'CANCELLED'];
 
@@ -111,14 +114,11 @@ function InstanceHistory({ instanceId, version }: { instanceId: string; version:
           <li key={entry.id} className="py-2 text-sm">
             <div className="flex flex-wrap items-baseline justify-between gap-2">
               <span className="font-medium">{humanize(entry.action)}</span>
-              <time className="text-xs text-slate-500" dateTime={entry.occurred_at}>
-                {formatDateTime(entry.occurred_at)}
-              </time>
+              <Timestamp className="text-xs text-slate-500" value={entry.occurred_at} />
             </div>
             <p className="text-slate-700">{entry.detail}</p>
-            <p className="text-xs text-slate-500">
-              by {humanize(entry.actor_kind)}
-              {entry.actor_id ? ` ${entry.actor_id}` : ''}
+            <p className="text-xs text-slate-500" data-testid="history-actor">
+              by {actorLabel(entry)}
             </p>
           </li>
         ))}
@@ -155,7 +155,8 @@ export function InstanceDetailView({ instanceId }: { instanceId: string }) {
             title={`Workflow of ${data.ticket_number}`}
             description={
               <span className="flex flex-wrap items-center gap-2">
-                <StatusBadge status={data.status} />
+                <StatusBadge status={data.status} muted={Boolean(data.outcome)} />
+                {data.outcome && <OutcomeBadge outcome={data.outcome} />}
                 <span>
                   {data.workflow_key} v{data.workflow_version} ·{' '}
                   <Link to={ticketHref(data.ticket_id)} className="text-indigo-700 underline">
@@ -167,6 +168,7 @@ export function InstanceDetailView({ instanceId }: { instanceId: string }) {
           />
           <div className="grid gap-6 lg:grid-cols-[1fr_22rem]">
             <div className="flex min-w-0 flex-col gap-6">
+              {data.outcome && <OutcomePanel outcome={data.outcome} />}
               <InstanceGraph instance={data} />
               <Card title="Path taken">
                 <ol className="flex flex-col gap-1 text-sm">

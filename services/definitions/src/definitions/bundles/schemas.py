@@ -37,6 +37,16 @@ class EscalationSpec(_Spec):
     )
 
 
+class OutcomeSpec(_Spec):
+    """The resolution a workflow ends with: on an end task, or on a transition into one (the
+    transition's is used when both set one). `message` is JSONata over the workflow data as
+    the workflow ends; a plain text is written as a JSONata string, `"Done"`."""
+
+    key: str = Field(min_length=1, max_length=100, description="e.g. approved, rejected")
+    label: str = Field(min_length=1, max_length=200, description="e.g. Approved")
+    message: str | None = Field(None, max_length=4000)
+
+
 class TaskSpec(_Spec):
     key: str = Field(min_length=1, max_length=100)
     name: str = Field(min_length=1, max_length=200)
@@ -61,6 +71,7 @@ class TaskSpec(_Spec):
         "giving a duration or an ISO 8601 moment",
     )
     escalation: EscalationSpec | None = None
+    outcome: OutcomeSpec | None = None
 
 
 class TransitionSpec(_Spec):
@@ -68,6 +79,7 @@ class TransitionSpec(_Spec):
     to_task: str = Field(alias="to", min_length=1, max_length=100)
     condition: str | None = None
     priority: int = Field(0, ge=-1_000_000, le=1_000_000)
+    outcome: OutcomeSpec | None = None
 
 
 class WorkflowSpec(_Spec):

@@ -18,7 +18,15 @@ from pydantic import ValidationError
 from common import expressions, json_schema
 from common.durations import DurationError, looks_like_duration, parse_duration
 from definitions import layouts
-from definitions.bundles.schemas import Bundle, Problem, TaskSpec, TaskType, TicketTypeSpec, WorkflowSpec
+from definitions.bundles.schemas import (
+    Bundle,
+    OutcomeSpec,
+    Problem,
+    TaskSpec,
+    TaskType,
+    TicketTypeSpec,
+    WorkflowSpec,
+)
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_-]*$")
 PREFIX_PATTERN = re.compile(r"^[A-Z][A-Z0-9]{0,9}$")
@@ -123,7 +131,58 @@ def _check_workflow(workflow: WorkflowSpec, findings: Findings) -> None:
             edges.append((transition.from_task, transition.to_task))
     if workflow.start_task in seen:
         _check_graph(workflow, seen, edges, findings)
+    _check_outcomes(workflow, seen, findings)
     _check_layout(workflow.display_layout, [*base, "display_layout"], findings)
+
+
+def _check_outcomes(workflow: WorkflowSpec, index_of: dict[str, int], findings: Findings) -> None:
+    """An outcome says how the workflow ends, so it belongs where it ends: an end task (no
+    transition leaves it) or a transition into one. Once a workflow names outcomes, an end
+    that names none is worth a warning: tickets ending there show no resolution."""
+    leaving = {t.from_task for t in workflow.transitions}
+    base: list[str | int] = ["workflow"]
+    for index, task in enumerate(workflow.tasks):
+        if task.outcome is None:
+            continue
+        loc: list[str | int] = [*base, "tasks", index, "outcome"]
+        if task.key in leaving:
+            findings.error(
+                loc,
+                f"only an end task sets an outcome; transitions leave {task.key!r}",
+                "outcome_not_at_end",
+            )
+        _check_outcome(task.outcome, loc, findings)
+    for index, transition in enumerate(workflow.transitions):
+        if transition.outcome is None:
+            continue
+        loc = [*base, "transitions", index, "outcome"]
+        if transition.to_task in leaving:
+            findings.error(
+                loc,
+                f"only a transition into an end task sets an outcome; transitions leave {transition.to_task!r}",
+                "outcome_not_at_end",
+            )
+        _check_outcome(transition.outcome, loc, findings)
+    if not any(t.outcome for t in workflow.tasks) and not any(t.outcome for t in workflow.transitions):
+        return
+    for task in workflow.tasks:
+        if task.key in leaving or task.outcome is not None or task.key not in index_of:
+            continue
+        into = [t for t in workflow.transitions if t.to_task == task.key]
+        if task.key == workflow.start_task or not into or any(t.outcome is None for t in into):
+            findings.warn(
+                [*base, "tasks", index_of[task.key]],
+                f"a workflow ending at {task.key!r} has no outcome, while other ends name one",
+                "no_outcome",
+            )
+
+
+def _check_outcome(outcome: OutcomeSpec, loc: list[str | int], findings: Findings) -> None:
+    _check_key(outcome.key, [*loc, "key"], findings)
+    if not outcome.label.strip():
+        findings.error([*loc, "label"], "must not be blank", "blank")
+    if outcome.message is not None:
+        _check_expression(outcome.message, [*loc, "message"], findings)
 
 
 def _check_task(task: TaskSpec, loc: list[str | int], findings: Findings) -> None:
@@ -461,6 +520,17 @@ def _check_field_reads(bundle: Bundle, findings: Findings) -> None:
             known = known_before(transition.from_task) | outputs[transition.from_task]
             _warn_unknown(
                 transition.condition, known, ["workflow", "transitions", index, "condition"], findings
+            )
+        if transition.outcome and transition.outcome.message and transition.to_task in keys:
+            # The message is computed as the workflow ends, after the end task's output.
+            known = known_before(transition.to_task) | outputs[transition.to_task]
+            at: list[str | int] = ["workflow", "transitions", index, "outcome", "message"]
+            _warn_unknown(transition.outcome.message, known, at, findings)
+    for index, task in enumerate(workflow.tasks):
+        if task.outcome and task.outcome.message:
+            known = known_before(task.key) | outputs[task.key]
+            _warn_unknown(
+                task.outcome.message, known, ["workflow", "tasks", index, "outcome", "message"], findings
             )
 
 

@@ -104,7 +104,10 @@ async def publish(uow: UnitOfWork, pending: PendingTicketType) -> PublishedVersi
     head.prefix = spec.prefix
     await uow.publish(
         events.TicketDefinitionPublished(
-            ticket_definition_id=definition.id, version=version, workflow_key=pending.workflow_key, **published
+            ticket_definition_id=definition.id,
+            version=version,
+            workflow_key=pending.workflow_key,
+            **published,
         )
     )
     return PublishedVersion(key=spec.key, version=version, created=True)

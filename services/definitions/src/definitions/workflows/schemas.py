@@ -71,6 +71,7 @@ class GraphNode(BaseModel):
     task_type: TaskType
     is_start: bool
     is_end: bool = Field(description="no transition leaves it: reaching it ends the workflow")
+    outcome_label: str | None = Field(None, description="the outcome an end task names")
 
 
 class GraphEdge(BaseModel):
@@ -82,6 +83,7 @@ class GraphEdge(BaseModel):
     condition: str | None
     priority: int
     order: int = Field(description="0 for the transition tried first out of its task, then 1, ...")
+    outcome_label: str | None = Field(None, description="the outcome a transition into an end names")
 
 
 class WorkflowGraph(BaseModel):

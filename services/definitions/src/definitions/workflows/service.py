@@ -82,6 +82,7 @@ async def publish_version(
                 to_task=t.to_task,
                 condition=t.condition,
                 priority=t.priority,
+                outcome=t.outcome.model_dump(mode="json") if t.outcome else None,
             )
             for position, t in enumerate(spec.transitions)
         ],
@@ -103,6 +104,7 @@ async def publish_version(
                     condition=t.condition,
                     priority=t.priority,
                     position=position,
+                    outcome=events.OutcomeSpec.model_validate(t.outcome.model_dump()) if t.outcome else None,
                 )
                 for position, t in enumerate(spec.transitions)
             ],
@@ -146,6 +148,7 @@ async def graph(uow: UnitOfWork, key: str, version: int | None) -> WorkflowGraph
                     condition=stored.condition,
                     priority=stored.priority,
                     order=order,
+                    outcome_label=stored.outcome["label"] if stored.outcome else None,
                 )
             )
     sources = {t.from_task for t in definition.transitions}
@@ -160,6 +163,7 @@ async def graph(uow: UnitOfWork, key: str, version: int | None) -> WorkflowGraph
                 task_type=task.task_type,
                 is_start=task.key == definition.start_task,
                 is_end=task.key not in sources,
+                outcome_label=task.outcome["label"] if task.outcome else None,
             )
             for task in definition.tasks
         ],

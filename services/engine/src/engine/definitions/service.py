@@ -44,7 +44,14 @@ class WorkflowPlan:
         # Definition order is `position`, then the order of the list when positions tie.
         ranked = sorted(range(len(specs)), key=lambda i: (specs[i].position, i))
         transitions = [
-            Transition(specs[i].from_task, specs[i].to_task, specs[i].condition, specs[i].priority, rank)
+            Transition(
+                specs[i].from_task,
+                specs[i].to_task,
+                specs[i].condition,
+                specs[i].priority,
+                rank,
+                specs[i].outcome,
+            )
             for rank, i in enumerate(ranked)
         ]
         return cls(

@@ -40,6 +40,7 @@ class TaskRead(BaseModel):
     task_type: str
     status: str
     assignee_id: UUID | None
+    assignee_name: str | None = Field(None, description="the assignee's display name")
     assigned_at: datetime | None
     assignment: dict[str, Any] | None = Field(description="why the assignee was chosen, as data")
     assignment_explanation: str | None = Field(

@@ -16,6 +16,7 @@ from engine.models import TaskInstance, WorkflowInstance
 from engine.tasks.repository import TaskFilter, TaskRepository
 from engine.tasks.schemas import CalendarScope, TaskDetailRead, TaskRead
 from engine.workers.assignment import explain
+from engine.workers.people import display_names, with_actor_names
 from engine.workflows.queries import history_entries
 from engine.workflows.runtime import WorkflowRuntime
 
@@ -23,7 +24,9 @@ MAX_CALENDAR_SPAN = timedelta(days=62)
 MAX_CALENDAR_TASKS = 1000
 
 
-def task_read(task: TaskInstance, instance: WorkflowInstance) -> TaskRead:
+def task_read(
+    task: TaskInstance, instance: WorkflowInstance, names: dict[UUID, str] | None = None
+) -> TaskRead:
     return TaskRead(
         id=task.id,
         workflow_instance_id=instance.id,
@@ -36,6 +39,7 @@ def task_read(task: TaskInstance, instance: WorkflowInstance) -> TaskRead:
         task_type=task.task_type,
         status=task.status,
         assignee_id=task.assignee_id,
+        assignee_name=(names or {}).get(task.assignee_id) if task.assignee_id else None,
         assigned_at=task.assigned_at,
         assignment=task.assignment,
         assignment_explanation=explain(task.assignment),
@@ -61,8 +65,10 @@ def is_overdue(task: TaskInstance, now: datetime | None = None) -> bool:
 
 async def list_tasks(uow: UnitOfWork, f: TaskFilter, page: PageParams) -> Page[TaskRead]:
     rows, total = await TaskRepository.of(uow).search(f, page.offset, page.page_size)
+    assert uow.company_id is not None
+    names = await display_names(uow.session, uow.company_id, (t.assignee_id for t, _ in rows))
     return Page(
-        items=[task_read(t, w) for t, w in rows], total=total, page=page.page, page_size=page.page_size
+        items=[task_read(t, w, names) for t, w in rows], total=total, page=page.page, page_size=page.page_size
     )
 
 
@@ -121,9 +127,15 @@ async def task_detail(
     plan: WorkflowPlan = await step.plan(instance)
     spec = plan.task(task.task_key)
     rows = await step.workflows.history(instance.id)
-    history = [h for h in history_entries(rows) if h.task_instance_id == task.id]
+    names = await display_names(uow.session, step.company_id, [task.assignee_id])
+    history = await with_actor_names(
+        uow.session,
+        step.company_id,
+        [h for h in history_entries(rows) if h.task_instance_id == task.id],
+        names,
+    )
     return TaskDetailRead(
-        **task_read(task, instance).model_dump(),
+        **task_read(task, instance, names).model_dump(),
         description=spec.description,
         input_schema=spec.input_schema,
         output_schema=spec.output_schema,

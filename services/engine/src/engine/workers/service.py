@@ -28,7 +28,7 @@ async def apply_user_state(uow: UnitOfWork, settings: EngineSettings, user: User
     worker = await repo.upsert(
         user.user_id,
         email=user.email,
-        display_name=f"{user.first_name} {user.last_name}".strip() or user.email,
+        display_name=user.display_name,
         is_active=user.is_active,
         is_task_worker=SystemRole.TASK_WORKER.value in user.system_roles,
         company_roles=sorted(set(user.company_roles)),

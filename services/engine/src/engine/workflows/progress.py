@@ -24,6 +24,7 @@ from contracts.engine import (
     TaskStatus,
     WorkflowCompleted,
     WorkflowIncident,
+    WorkflowOutcome,
     WorkflowResumed,
     WorkflowStarted,
     WorkflowStatus,
@@ -35,6 +36,7 @@ from engine.models import Decision, TaskInstance, WorkflowInstance
 from engine.tasks.data import merge, output_problems
 from engine.workflows.assignment import Assignment
 from engine.workflows.due import DueDates
+from engine.workflows.outcomes import entering_transition, message_text, outcome_spec
 from engine.workflows.states import IncidentKind
 from engine.workflows.step import Part, Step, aware, now_utc
 from engine.workflows.transitions import DecisionOutcome, TransitionChoice, choose_transition
@@ -298,12 +300,38 @@ class Progress(Part):
             assert choice.to_task is not None
             await self.enter_task(instance, plan, choice.to_task, sequence=task.sequence + 1)
         elif choice.outcome is DecisionOutcome.COMPLETED:
-            instance.status = WorkflowStatus.COMPLETED
-            instance.completed_at = now_utc()
-            await self.record(instance, None, "workflow.completed", "Workflow completed")
-            await self.emit(WorkflowCompleted, instance)
+            await self.complete(instance, plan, task)
         else:
             await self.raise_incident(instance, task, IncidentKind.TRANSITION, choice.reason)
+
+    async def complete(self, instance: WorkflowInstance, plan: WorkflowPlan, task: TaskInstance) -> None:
+        """End the workflow at `task` with the outcome its definition names there. A message
+        that fails to evaluate does not hold the workflow back (its version can no longer be
+        fixed): it ends with the outcome and no message, and the history says why."""
+        decisions = await self.workflows.decisions(instance.id)
+        spec = outcome_spec(plan, task.task_key, entering_transition(plan, task.task_key, decisions))
+        outcome: WorkflowOutcome | None = None
+        problem: str | None = None
+        if spec is not None:
+            message: str | None = None
+            if spec.message is not None and spec.message.strip():
+                data, limits, expression = instance.workflow_data, self.limits, spec.message
+                try:
+                    message = message_text(
+                        await run_bounded(lambda: evaluate(plan.condition(expression), data, limits), limits)
+                    )
+                except ExpressionError as exc:
+                    problem = f"the outcome's message failed to evaluate: {exc}"
+            outcome = WorkflowOutcome(key=spec.key, label=spec.label, message=message)
+        instance.status = WorkflowStatus.COMPLETED
+        instance.completed_at = now_utc()
+        instance.outcome = outcome.model_dump(mode="json") if outcome else None
+        detail = f"Workflow completed: {outcome.label}" if outcome else "Workflow completed"
+        info: dict[str, Any] | None = None
+        if outcome is not None:
+            info = {"outcome": instance.outcome, **({"problem": problem} if problem else {})}
+        await self.record(instance, None, "workflow.completed", detail, info=info)
+        await self.emit(WorkflowCompleted, instance, outcome=outcome)
 
     async def raise_incident(
         self, instance: WorkflowInstance, task: TaskInstance, kind: IncidentKind, message: str

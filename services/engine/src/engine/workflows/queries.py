@@ -8,6 +8,7 @@ from common.db import UnitOfWork
 from common.web import Page, PageParams
 from engine.models import HistoryEntry, TaskInstance, WorkflowInstance
 from engine.tasks.repository import TaskRepository
+from engine.workers.people import display_names, with_actor_names
 from engine.workflows.repository import InstanceFilter, WorkflowRepository
 from engine.workflows.schemas import (
     CurrentTaskRead,
@@ -21,7 +22,7 @@ from engine.workflows.schemas import (
 NO_INSTANCE = "No such workflow instance."
 
 
-def _current(task: TaskInstance | None) -> CurrentTaskRead | None:
+def _current(task: TaskInstance | None, names: dict[UUID, str]) -> CurrentTaskRead | None:
     if task is None:
         return None
     return CurrentTaskRead(
@@ -31,19 +32,27 @@ def _current(task: TaskInstance | None) -> CurrentTaskRead | None:
         task_type=task.task_type,
         status=task.status,
         assignee_id=task.assignee_id,
+        assignee_name=names.get(task.assignee_id) if task.assignee_id else None,
     )
 
 
-def instance_read(instance: WorkflowInstance, current: TaskInstance | None) -> WorkflowInstanceRead:
+def instance_read(
+    instance: WorkflowInstance, current: TaskInstance | None, names: dict[UUID, str] | None = None
+) -> WorkflowInstanceRead:
     read = WorkflowInstanceRead.model_validate(instance)
-    read.current_task = _current(current)
+    read.current_task = _current(current, names or {})
     return read
 
 
 async def list_instances(uow: UnitOfWork, f: InstanceFilter, page: PageParams) -> Page[WorkflowInstanceRead]:
     rows, total = await WorkflowRepository.of(uow).search(f, page.offset, page.page_size)
+    assert uow.company_id is not None
+    names = await display_names(uow.session, uow.company_id, (t.assignee_id for _, t in rows if t))
     return Page(
-        items=[instance_read(w, t) for w, t in rows], total=total, page=page.page, page_size=page.page_size
+        items=[instance_read(w, t, names) for w, t in rows],
+        total=total,
+        page=page.page,
+        page_size=page.page_size,
     )
 
 
@@ -53,8 +62,9 @@ async def instance_detail(uow: UnitOfWork, instance_id: UUID) -> WorkflowInstanc
     tasks = await TaskRepository.of(uow).of_instance(instance.id)
     current = next((t for t in tasks if t.id == instance.current_task_instance_id), None)
     decisions = [DecisionRead.model_validate(d) for d in await repo.decisions(instance.id)]
+    names = await display_names(uow.session, repo.company_id, [current.assignee_id if current else None])
     return WorkflowInstanceDetailRead(
-        **instance_read(instance, current).model_dump(),
+        **instance_read(instance, current, names).model_dump(),
         workflow_data=instance.workflow_data,
         path=[
             PathStepRead(
@@ -81,8 +91,12 @@ async def instance_history(uow: UnitOfWork, instance_id: UUID, page: PageParams)
     await repo.get_or_404(WorkflowInstance.id == instance_id, detail=NO_INSTANCE)
     # Pages count changes, not rows: a row holds every change of one step.
     entries = history_entries(await repo.history(instance_id))
+    assert uow.company_id is not None
+    shown = await with_actor_names(
+        uow.session, uow.company_id, entries[page.offset : page.offset + page.page_size]
+    )
     return Page(
-        items=entries[page.offset : page.offset + page.page_size],
+        items=shown,
         total=len(entries),
         page=page.page,
         page_size=page.page_size,

@@ -2,7 +2,9 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
+
+from contracts.engine import WorkflowOutcome
 
 
 class HistoryEntryRead(BaseModel):
@@ -13,6 +15,7 @@ class HistoryEntryRead(BaseModel):
     action: str
     actor_kind: str
     actor_id: str | None
+    actor_name: str | None = Field(None, description="the person's display name, for a user actor")
     detail: str
     data_before: dict[str, Any] | None
     data_after: dict[str, Any] | None
@@ -37,6 +40,7 @@ class CurrentTaskRead(BaseModel):
     task_type: str
     status: str
     assignee_id: UUID | None
+    assignee_name: str | None = None
 
 
 class WorkflowInstanceRead(BaseModel):
@@ -54,6 +58,7 @@ class WorkflowInstanceRead(BaseModel):
     created_at: datetime
     updated_at: datetime
     completed_at: datetime | None
+    outcome: WorkflowOutcome | None = None
     current_task: CurrentTaskRead | None = None
 
 

@@ -152,8 +152,10 @@ class Step:
         instance: WorkflowInstance,
         task: TaskInstance | None = None,
         detail: str = "",
-        **extra: Any,
+        **fields: Any,
     ) -> None:
+        """Publish `event` about the instance (and task); `fields` are those only that event
+        type carries (a completed workflow's outcome)."""
         await self.uow.publish(
             event(
                 workflow_instance_id=instance.id,
@@ -166,7 +168,7 @@ class Step:
                 assignee_id=task.assignee_id if task else None,
                 detail=detail,
                 due_at=task.due_at if task else None,
-                **extra,
+                **fields,
             )
         )
 

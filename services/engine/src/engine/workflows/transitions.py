@@ -6,6 +6,7 @@ from enum import StrEnum
 from typing import Any
 
 from common.expressions import ExpressionError
+from contracts.definitions import OutcomeSpec
 
 
 class DecisionOutcome(StrEnum):
@@ -21,6 +22,8 @@ class Transition:
     condition: str | None
     priority: int
     position: int
+    # The resolution when the workflow ends at `to_task` through this transition.
+    outcome: OutcomeSpec | None = None
 
 
 @dataclass(frozen=True)

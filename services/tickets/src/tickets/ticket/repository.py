@@ -7,6 +7,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.sql.elements import UnaryExpression
 
 from common.repository import CompanyRepository
+from contracts.engine import WorkflowOutcome
 from contracts.tickets import ACTIVE_TICKET_STATUSES, ARCHIVED_TICKET_STATUSES, TicketStatus
 from tickets.models import Ticket, TicketNumberCounter, TimelineEntry
 from tickets.ticket.schemas import TicketFilters, TicketSort, TicketView
@@ -72,6 +73,8 @@ class TicketRepository(CompanyRepository[Ticket]):
             conditions.append(Ticket.status.in_([s.value for s in ARCHIVED_TICKET_STATUSES]))
         if filters.statuses:
             conditions.append(Ticket.status.in_([s.value for s in filters.statuses]))
+        if filters.outcomes:
+            conditions.append(Ticket.outcome_key.in_(filters.outcomes))
         if filters.ticket_type_key:
             conditions.append(Ticket.ticket_type_key == filters.ticket_type_key)
         if filters.submitted_by is not None:
@@ -122,14 +125,19 @@ class TicketRepository(CompanyRepository[Ticket]):
         workflow_instance_id: UUID,
         current_task_name: str | None,
         touch_task: bool,
+        outcome: WorkflowOutcome | None = None,
     ) -> None:
         """Move a ticket to `status` unless a later event already moved it (events of one
-        workflow arrive in order, but a replay can bring an old one back)."""
+        workflow arrive in order, but a replay can bring an old one back). The outcome is
+        the finished workflow's: any other status leaves the ticket without one."""
         values: dict[str, Any] = {
             "status": status.value,
             "status_changed_at": changed_at,
             "closed_at": changed_at if closed else None,
             "workflow_instance_id": workflow_instance_id,
+            "outcome_key": outcome.key if outcome else None,
+            "outcome_label": outcome.label if outcome else None,
+            "outcome_message": outcome.message if outcome else None,
             "updated_at": func.now(),
         }
         if touch_task:
@@ -143,6 +151,25 @@ class TicketRepository(CompanyRepository[Ticket]):
             )
             .values(**values)
         )
+
+    async def outcome_counts(self, submitted_by: UUID | None) -> list[tuple[str, str, int]]:
+        """Each outcome key with its latest label and how many tickets ended with it; only
+        `submitted_by`'s tickets when given."""
+        conditions: list[ColumnElement[bool]] = [self.owned(), Ticket.outcome_key.is_not(None)]
+        if submitted_by is not None:
+            conditions.append(Ticket.submitted_by == submitted_by)
+        count = func.count().label("tickets")
+        rows = await self.session.execute(
+            select(
+                Ticket.outcome_key,
+                func.max(func.coalesce(Ticket.outcome_label, Ticket.outcome_key)),
+                count,
+            )
+            .where(*conditions)
+            .group_by(Ticket.outcome_key)
+            .order_by(count.desc(), Ticket.outcome_key)
+        )
+        return [(str(key), str(label), int(n)) for key, label, n in rows]
 
     async def add_timeline_entry(self, values: dict[str, Any]) -> bool:
         """False when the event is already on the timeline."""

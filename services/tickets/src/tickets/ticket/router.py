@@ -3,6 +3,7 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
+from pydantic import Field
 
 from common.auth import Claims, CurrentClaims, SystemRole, require_roles
 from common.idempotency import IdempotencyDep
@@ -11,6 +12,7 @@ from contracts.tickets import TicketStatus
 from tickets.config import TicketsSettings
 from tickets.ticket import service
 from tickets.ticket.schemas import (
+    OutcomeCount,
     TicketCreate,
     TicketDetail,
     TicketFilters,
@@ -46,15 +48,30 @@ async def submit_ticket(
     )
 
 
+OutcomeFilter = Annotated[
+    list[Annotated[str, Field(min_length=1, max_length=100)]],
+    Query(alias="outcome", description="only tickets whose workflow ended with one of these outcome keys"),
+]
+
+
 @router.get("/mine")
 async def my_tickets(
     uow: UoW,
     claims: CurrentClaims,
     page: PageDep,
     status_filter: Annotated[list[TicketStatus], Query(alias="status")] = [],  # noqa: B006
+    outcome_filter: OutcomeFilter = [],  # noqa: B006
 ) -> Page[TicketRead]:
-    """The caller's own tickets, newest first, optionally only those in the given statuses."""
-    return await service.list_mine(uow, claims, status_filter, page)
+    """The caller's own tickets, newest first, optionally only those in the given statuses or
+    ended with the given outcomes."""
+    return await service.list_mine(uow, claims, status_filter, outcome_filter, page)
+
+
+@router.get("/outcomes")
+async def ticket_outcomes(uow: UoW, claims: CurrentClaims) -> list[OutcomeCount]:
+    """The outcomes the caller's tickets ended with, most frequent first (the ticket team sees
+    those of every ticket of the company): what the outcome filter offers."""
+    return await service.outcomes(uow, claims)
 
 
 @router.get("")
@@ -66,6 +83,7 @@ async def ticket_team_list(
     q: Annotated[str | None, Query(max_length=200)] = None,
     ticket_type: Annotated[str | None, Query(alias="type", max_length=100)] = None,
     status_filter: Annotated[list[TicketStatus], Query(alias="status")] = [],  # noqa: B006
+    outcome_filter: OutcomeFilter = [],  # noqa: B006
     submitted_by: UUID | None = None,
     created_from: Annotated[date | None, Query(alias="from")] = None,
     created_to: Annotated[date | None, Query(alias="to")] = None,
@@ -74,14 +92,15 @@ async def ticket_team_list(
 ) -> Page[TicketRead]:
     """Every ticket of the company, for the ticket team (`ticket_admin`, `admin`): the Active
     or Archive view, full-text search over title and data (`q`, every word as a prefix),
-    filters by type, status, submitter and creation date (`from`/`to`, inclusive), sorted and
-    paginated (at most 100 per page). `overdue=true` keeps open tickets past their resolution
-    due time; `sort=resolution_due_at` puts the most urgent first."""
+    filters by type, status, outcome, submitter and creation date (`from`/`to`, inclusive),
+    sorted and paginated (at most 100 per page). `overdue=true` keeps open tickets past their
+    resolution due time; `sort=resolution_due_at` puts the most urgent first."""
     filters = TicketFilters(
         view=view,
         q=q,
         ticket_type_key=ticket_type,
         statuses=status_filter,
+        outcomes=outcome_filter,
         submitted_by=submitted_by,
         created_from=created_from,
         created_to=created_to,

@@ -22,6 +22,14 @@ class TicketCreate(BaseModel):
     )
 
 
+class TicketOutcome(BaseModel):
+    """The resolution the ticket's workflow ended with."""
+
+    key: str = Field(description="e.g. approved, rejected: what `outcome=` filters by")
+    label: str
+    message: str | None = Field(None, description="computed from the workflow data as it ended")
+
+
 class TicketRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -34,8 +42,12 @@ class TicketRead(BaseModel):
     status: TicketStatus
     current_task_name: str | None
     submitted_by: UUID | None
+    submitted_by_name: str | None = Field(
+        None, description="the submitter's display name, as identity last described them"
+    )
     submitted_by_email: str | None
     source: str
+    outcome: TicketOutcome | None = None
     created_at: datetime
     updated_at: datetime
     status_changed_at: datetime
@@ -66,15 +78,28 @@ class TimelineEntryRead(BaseModel):
     task_name: str | None
     task_status: str | None
     assignee_id: UUID | None
+    assignee_name: str | None = None
     detail: str
     occurred_at: datetime
+
+
+class TicketAttachment(AttachmentRead):
+    uploaded_by_name: str | None = None
 
 
 class TicketDetail(TicketRead):
     ticket_data: dict[str, Any]
     display_layout: dict[str, Any] | None = None
     timeline: list[TimelineEntryRead]
-    attachments: list[AttachmentRead]
+    attachments: list[TicketAttachment]
+
+
+class OutcomeCount(BaseModel):
+    """One outcome the caller's tickets ended with, for the outcome filter."""
+
+    key: str
+    label: str
+    tickets: int
 
 
 class TicketView(StrEnum):
@@ -105,6 +130,7 @@ class TicketFilters(BaseModel):
     q: str | None = None
     ticket_type_key: str | None = None
     statuses: list[TicketStatus] = Field(default_factory=list)
+    outcomes: list[str] = Field(default_factory=list)
     submitted_by: UUID | None = None
     created_from: date | None = None
     created_to: date | None = None

@@ -10,7 +10,7 @@ from common.db import UnitOfWork
 from common.durations import DurationError, parse_duration
 from common.errors import Conflict, NotFound, ValidationProblem
 from common.web import Page, PageParams
-from contracts.engine import WorkflowEvent
+from contracts.engine import WorkflowCompleted, WorkflowEvent, WorkflowOutcome
 from contracts.envelope import Envelope
 from contracts.ids import uuid7
 from contracts.tickets import (
@@ -20,14 +20,17 @@ from contracts.tickets import (
     TicketSubmitted,
 )
 from tickets.attachment.repository import AttachmentRepository
-from tickets.attachment.schemas import AttachmentRead
 from tickets.models import Ticket, TicketType
+from tickets.people import service as people
 from tickets.ticket.numbering import normalise_prefix, number_stem
 from tickets.ticket.repository import TicketRepository
 from tickets.ticket.schemas import (
+    OutcomeCount,
+    TicketAttachment,
     TicketCreate,
     TicketDetail,
     TicketFilters,
+    TicketOutcome,
     TicketRead,
     TimelineEntryRead,
 )
@@ -161,9 +164,9 @@ async def submit_ticket(
         ticket_data=body.ticket_data,
         type_wait_seconds=type_wait_seconds,
     )
+    names = await people.names(uow, claims.company_id, [ticket.submitted_by])
     return TicketDetail(
-        **TicketRead.model_validate(ticket).model_dump(exclude={"ticket_type_name"}),
-        ticket_type_name=ticket_type.name,
+        **_read_model(ticket, ticket_type.name, names).model_dump(),
         ticket_data=ticket.ticket_data,
         display_layout=ticket_type.display_layout,
         timeline=[],
@@ -186,18 +189,38 @@ async def visible_ticket(
     return ticket
 
 
+def _outcome(ticket: Ticket) -> TicketOutcome | None:
+    if ticket.outcome_key is None:
+        return None
+    return TicketOutcome(
+        key=ticket.outcome_key,
+        label=ticket.outcome_label or ticket.outcome_key,
+        message=ticket.outcome_message,
+    )
+
+
+def _read_model(ticket: Ticket, type_name: str | None, names: dict[UUID, str]) -> TicketRead:
+    return TicketRead.model_validate(ticket).model_copy(
+        update={
+            "ticket_type_name": type_name,
+            "submitted_by_name": names.get(ticket.submitted_by) if ticket.submitted_by else None,
+            "outcome": _outcome(ticket),
+        }
+    )
+
+
 async def _read_models(uow: UnitOfWork, company_id: UUID, tickets: list[Ticket]) -> list[TicketRead]:
-    names = await TicketTypeRepository(uow.session, company_id).names({t.ticket_type_key for t in tickets})
-    return [
-        TicketRead.model_validate(t).model_copy(update={"ticket_type_name": names.get(t.ticket_type_key)})
-        for t in tickets
-    ]
+    type_names = await TicketTypeRepository(uow.session, company_id).names(
+        {t.ticket_type_key for t in tickets}
+    )
+    names = await people.names(uow, company_id, (t.submitted_by for t in tickets))
+    return [_read_model(t, type_names.get(t.ticket_type_key), names) for t in tickets]
 
 
 async def list_mine(
-    uow: UnitOfWork, claims: Claims, statuses: list[TicketStatus], page: PageParams
+    uow: UnitOfWork, claims: Claims, statuses: list[TicketStatus], outcomes: list[str], page: PageParams
 ) -> Page[TicketRead]:
-    filters = TicketFilters(submitted_by=claims.user_id, statuses=statuses)
+    filters = TicketFilters(submitted_by=claims.user_id, statuses=statuses, outcomes=outcomes)
     tickets, total = await TicketRepository(uow.session, claims.company_id).page(
         filters, offset=page.offset, limit=page.page_size
     )
@@ -227,15 +250,36 @@ async def detail(uow: UnitOfWork, claims: Claims, ticket_id: UUID) -> TicketDeta
     ticket_type = await TicketTypeRepository(uow.session, claims.company_id).version(
         ticket.ticket_type_key, ticket.ticket_type_version
     )
-    base = TicketRead.model_validate(ticket)
+    names = await people.names(
+        uow,
+        claims.company_id,
+        [ticket.submitted_by, *(e.assignee_id for e in timeline), *(a.uploaded_by for a in attachments)],
+    )
     return TicketDetail(
-        **base.model_dump(exclude={"ticket_type_name"}),
-        ticket_type_name=ticket_type.name if ticket_type else None,
+        **_read_model(ticket, ticket_type.name if ticket_type else None, names).model_dump(),
         ticket_data=ticket.ticket_data,
         display_layout=ticket_type.display_layout if ticket_type else None,
-        timeline=[TimelineEntryRead.model_validate(e) for e in timeline],
-        attachments=[AttachmentRead.model_validate(a) for a in attachments],
+        timeline=[
+            TimelineEntryRead.model_validate(e).model_copy(
+                update={"assignee_name": names.get(e.assignee_id) if e.assignee_id else None}
+            )
+            for e in timeline
+        ],
+        attachments=[
+            TicketAttachment.model_validate(a).model_copy(
+                update={"uploaded_by_name": names.get(a.uploaded_by) if a.uploaded_by else None}
+            )
+            for a in attachments
+        ],
     )
+
+
+async def outcomes(uow: UnitOfWork, claims: Claims) -> list[OutcomeCount]:
+    """The outcomes the caller's tickets ended with (every ticket of the company for the
+    ticket team), most frequent first: the choices of the outcome filter."""
+    submitted_by = None if is_ticket_team(claims) else claims.user_id
+    rows = await TicketRepository(uow.session, claims.company_id).outcome_counts(submitted_by)
+    return [OutcomeCount(key=key, label=label, tickets=count) for key, label, count in rows]
 
 
 async def record_workflow_event(uow: UnitOfWork, event: WorkflowEvent, envelope: Envelope) -> None:
@@ -271,6 +315,7 @@ async def record_workflow_event(uow: UnitOfWork, event: WorkflowEvent, envelope:
     closed = status in ARCHIVED_TICKET_STATUSES
     touch_task = closed or envelope.type in _TASK_EVENTS or envelope.type == "task.completed"
     task_name = event.task_name if envelope.type in _TASK_EVENTS and not closed else None
+    outcome: WorkflowOutcome | None = event.outcome if isinstance(event, WorkflowCompleted) else None
     await repository.apply_status(
         ticket.id,
         status=status,
@@ -279,4 +324,5 @@ async def record_workflow_event(uow: UnitOfWork, event: WorkflowEvent, envelope:
         workflow_instance_id=event.workflow_instance_id,
         current_task_name=task_name,
         touch_task=touch_task,
+        outcome=outcome,
     )
