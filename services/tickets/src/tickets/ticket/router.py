@@ -45,9 +45,12 @@ async def my_tickets(
     claims: CurrentClaims,
     page: PageDep,
     status_filter: Annotated[list[TicketStatus], Query(alias="status")] = [],  # noqa: B006
+    q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Page[TicketRead]:
-    """The caller's own tickets, newest first, optionally only those in the given statuses."""
-    return await service.list_mine(uow, claims, status_filter, page)
+    """The caller's own tickets, newest first, optionally only those in the given statuses;
+    with `q`, only those whose number, title or data match every word (as a prefix), best
+    match first."""
+    return await service.list_mine(uow, claims, status_filter, page, q)
 
 
 @router.get("")

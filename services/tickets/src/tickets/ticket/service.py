@@ -28,6 +28,7 @@ from tickets.ticket.schemas import (
     TicketDetail,
     TicketFilters,
     TicketRead,
+    TicketSort,
     TimelineEntryRead,
 )
 from tickets.ticket.validation import ticket_data_problems, title_problems
@@ -177,9 +178,14 @@ async def _read_models(uow: UnitOfWork, company_id: UUID, tickets: list[Ticket])
 
 
 async def list_mine(
-    uow: UnitOfWork, claims: Claims, statuses: list[TicketStatus], page: PageParams
+    uow: UnitOfWork, claims: Claims, statuses: list[TicketStatus], page: PageParams, q: str | None = None
 ) -> Page[TicketRead]:
-    filters = TicketFilters(submitted_by=claims.user_id, statuses=statuses)
+    filters = TicketFilters(
+        submitted_by=claims.user_id,
+        statuses=statuses,
+        q=q,
+        sort=TicketSort.RELEVANCE if q else TicketSort.CREATED_AT_DESC,
+    )
     tickets, total = await TicketRepository(uow.session, claims.company_id).page(
         filters, offset=page.offset, limit=page.page_size
     )
