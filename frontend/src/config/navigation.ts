@@ -47,6 +47,12 @@ export const NAVIGATION: readonly NavigationItem[] = [
     access: ACCESS.myTasks,
   },
   {
+    label: 'Reports',
+    to: paths.reports,
+    description: 'Tickets, resolution times, task times, throughput and action failures over a date range.',
+    access: ACCESS.reports,
+  },
+  {
     label: 'Definitions',
     to: paths.definitions,
     description: 'Design ticket types, workflows and tasks.',

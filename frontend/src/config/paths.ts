@@ -18,8 +18,13 @@ export const paths = {
   adminUser: '/admin/users/:userId',
   adminCompanyRoles: '/admin/company-roles',
   adminIntegrations: '/admin/integrations',
+<<<<<<< HEAD
   adminMetrics: '/admin/metrics',
   adminAssignment: '/admin/assignment',
+=======
+  reports: '/reports',
+  search: '/search',
+>>>>>>> ded7fcb (Task lists search text; SPA: role dashboards, a reports page and one search box)
   ticket: '/tickets/:ticketId',
   task: '/tasks/:taskId',
   instance: '/instances/:instanceId',
@@ -36,6 +41,8 @@ export const instanceHref = (instanceId: string) => `/instances/${segment(instan
 export const workflowHref = (key: string) => `/definitions/workflows/${segment(key)}`;
 export const ticketTypeHref = (key: string) => `/definitions/ticket-types/${segment(key)}`;
 /** The bundle editor, opened on an existing workflow's latest version to publish an edit. */
+/** The bundle editor, opened on the sample IT onboarding bundle. */
+export const sampleBundleHref = '/definitions/upload?sample=it-onboarding';
 export const editBundleHref = (workflowKey: string) => `/definitions/upload?workflow=${segment(workflowKey)}`;
 
 export function adminUserHref(userId: string): string {

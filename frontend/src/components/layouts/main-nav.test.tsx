@@ -26,14 +26,22 @@ describe('MainNav', () => {
     expect(navLinks(['user', 'task_worker'])).toEqual(['Dashboard', 'My tickets', 'Submit ticket', 'My tasks']);
   });
 
+<<<<<<< HEAD
   it('adds Tickets and Tasks for ticket admins', () => {
+=======
+  it('adds Tickets, Tasks and Reports for ticket admins', () => {
+>>>>>>> ded7fcb (Task lists search text; SPA: role dashboards, a reports page and one search box)
     expect(navLinks(['ticket_admin'])).toEqual([
       'Dashboard',
       'My tickets',
       'Submit ticket',
       'Tickets',
       'Tasks',
+<<<<<<< HEAD
       'Assign tasks',
+=======
+      'Reports',
+>>>>>>> ded7fcb (Task lists search text; SPA: role dashboards, a reports page and one search box)
     ]);
   });
 
@@ -48,7 +56,11 @@ describe('MainNav', () => {
       'Submit ticket',
       'Tickets',
       'Tasks',
+<<<<<<< HEAD
       'Assign tasks',
+=======
+      'Reports',
+>>>>>>> ded7fcb (Task lists search text; SPA: role dashboards, a reports page and one search box)
       'Definitions',
       'Admin',
     ]);

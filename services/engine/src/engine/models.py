@@ -8,6 +8,7 @@ from uuid import UUID
 from sqlalchemy import (
     Boolean,
     DateTime,
+    FetchedValue,
     ForeignKeyConstraint,
     Index,
     Integer,
@@ -17,7 +18,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from common.db import Timestamped, service_metadata
@@ -152,6 +153,7 @@ class WorkflowInstance(Timestamped, Base):
     __table_args__ = (
         UniqueConstraint("company_id", "ticket_id"),
         Index("ix_workflow_instances_company_id_status", "company_id", "status"),
+        Index("ix_workflow_instances_search", "search_vector", postgresql_using="gin"),
     )
 
     company_id: Mapped[UUID] = mapped_column(primary_key=True)
@@ -169,6 +171,12 @@ class WorkflowInstance(Timestamped, Base):
     incident: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     submitted_by: Mapped[UUID | None]
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The ticket's number, title and submitted data, for the task lists' text search. Set by a
+    # trigger (migration 0004) when the instance is created, never as the workflow data moves
+    # on (that would cost every step). Deferred: nothing but search reads it.
+    search_vector: Mapped[str] = mapped_column(
+        TSVECTOR, nullable=False, server_default=FetchedValue(), deferred=True
+    )
 
 
 class TaskInstance(Timestamped, Base):
@@ -182,6 +190,11 @@ class TaskInstance(Timestamped, Base):
         UniqueConstraint("company_id", "workflow_instance_id", "sequence"),
         Index("ix_task_instances_company_id_assignee_id_status", "company_id", "assignee_id", "status"),
         Index("ix_task_instances_company_id_status_created_at", "company_id", "status", "created_at"),
+        Index(
+            "ix_task_instances_name_search",
+            func.to_tsvector(text("'simple'::regconfig"), text("name")),
+            postgresql_using="gin",
+        ),
     )
 
     company_id: Mapped[UUID] = mapped_column(primary_key=True)

@@ -3,11 +3,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select, text
 
 from common.repository import CompanyRepository
+from common.text_search import prefix_tsquery
 from contracts.engine import CLOSED_TASK_STATUSES, OPEN_TASK_STATUSES, WORKED_TASK_STATUSES, TaskStatus
 from engine.models import TaskInstance, WorkflowInstance
+
+_SIMPLE = text("'simple'::regconfig")
 
 
 @dataclass(frozen=True)
@@ -20,6 +23,7 @@ class TaskFilter:
     workflow_instance_id: UUID | None = None
     created_from: datetime | None = None
     created_to: datetime | None = None
+    q: str | None = None
 
 
 class TaskRepository(CompanyRepository[TaskInstance]):
@@ -106,6 +110,17 @@ class TaskRepository(CompanyRepository[TaskInstance]):
             query = query.where(TaskInstance.created_at >= f.created_from)
         if f.created_to:
             query = query.where(TaskInstance.created_at < f.created_to)
+        words = prefix_tsquery(f.q) if f.q else None
+        if words is not None:
+            # Each side has its GIN index: the instance's vector (ticket number, title, data)
+            # and the expression index over task names (migration 0004).
+            tsquery = func.to_tsquery(_SIMPLE, words)
+            query = query.where(
+                or_(
+                    WorkflowInstance.search_vector.op("@@")(tsquery),
+                    func.to_tsvector(_SIMPLE, TaskInstance.name).op("@@")(tsquery),
+                )
+            )
         return query
 
     async def search(

@@ -29,9 +29,12 @@ async def list_tasks(
     workflow_instance_id: UUID | None = None,
     created_from: datetime | None = None,
     created_to: datetime | None = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Page[TaskRead]:
     """Tasks of the company for the ticket team: `view=active` (open or in error) or
-    `view=archive` (completed, skipped, cancelled), with filters, newest first."""
+    `view=archive` (completed, skipped, cancelled), with filters, newest first. `q` matches
+    every word, as a prefix, against the task's name and its ticket's number, title and
+    submitted data."""
     f = TaskFilter(
         view=view,
         status=status,
@@ -41,6 +44,7 @@ async def list_tasks(
         workflow_instance_id=workflow_instance_id,
         created_from=created_from,
         created_to=created_to,
+        q=q,
     )
     return await service.list_tasks(uow, f, page)
 
@@ -52,9 +56,11 @@ async def my_tasks(
     page: PageDep,
     view: TaskView | None = None,
     status: TaskStatus | None = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Page[TaskRead]:
-    """The caller's FORM tasks (active by default, `view=archive` for done ones)."""
-    return await service.my_tasks(uow, claims, TaskFilter(view=view, status=status), page)
+    """The caller's FORM tasks (active by default, `view=archive` for done ones); `q` searches
+    them as the team's list does."""
+    return await service.my_tasks(uow, claims, TaskFilter(view=view, status=status, q=q), page)
 
 
 @router.get("/{task_id}")

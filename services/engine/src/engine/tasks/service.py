@@ -57,6 +57,7 @@ async def my_tasks(uow: UnitOfWork, claims: Claims, f: TaskFilter, page: PagePar
         task_type="FORM",
         task_key=f.task_key,
         assignee_id=claims.user_id,
+        q=f.q,
     )
     return await list_tasks(uow, mine, page)
 

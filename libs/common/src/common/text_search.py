@@ -1,4 +1,5 @@
-"""Turning what a ticket admin types into a Postgres full-text query."""
+"""Turning what someone types into a search box into a Postgres full-text query (the tickets
+and the tasks lists search the same way)."""
 
 import re
 
