@@ -38,6 +38,8 @@ export type TasksQuery = {
   task_type?: string;
   task_key?: string;
   assignee_id?: string;
+  /** Words of the task's name or its ticket's number, title or data, each as a prefix. */
+  q?: string;
   page: number;
   page_size: number;
 };
