@@ -156,8 +156,8 @@ try {
   });
 
   await step('a range that ends before it starts shows the service’s problem', async () => {
-    await admin.getByLabel('From').fill('2026-03-10');
-    await admin.getByLabel('To').fill('2026-03-01');
+    await admin.getByLabel('From', { exact: true }).fill('2026-03-10');
+    await admin.getByLabel('To', { exact: true }).fill('2026-03-01');
     await admin.getByRole('button', { name: 'Apply' }).click();
     await expectVisible(admin.getByRole('alert').filter({ hasText: '`from` is after `to`.' }));
     await shot(admin, 'insights-06-reports-bad-range');

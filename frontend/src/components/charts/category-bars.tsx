@@ -51,11 +51,19 @@ export function CategoryBars<T>({
       <BarChart data={rows as T[]} margin={{ top: 8, right: 8, bottom: 0, left: seconds ? 0 : -16 }}>
         <CartesianGrid stroke="#e2e8f0" vertical={false} />
         <XAxis dataKey={category} tick={AXIS_TICK} interval={0} />
-        <YAxis tick={AXIS_TICK} tickFormatter={format} allowDecimals={!seconds} />
+        <YAxis tick={AXIS_TICK} tickFormatter={format} allowDecimals={false} />
         <Tooltip formatter={(value) => format(Number(value))} />
-        {series.length > 1 && <Legend wrapperStyle={{ fontSize: 12 }} />}
+        {series.length > 1 && <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={null} />}
         {series.map((s, index) => (
-          <Bar key={s.name} name={s.name} dataKey={s.value} fill={SERIES_COLOURS[index % SERIES_COLOURS.length]} />
+          <Bar
+            key={s.name}
+            name={s.name}
+            dataKey={s.value}
+            fill={SERIES_COLOURS[index % SERIES_COLOURS.length]}
+            maxBarSize={56}
+            // Drawn at once: an animated bar is caught half-grown by whoever looks first.
+            isAnimationActive={false}
+          />
         ))}
       </BarChart>
     </ChartFrame>

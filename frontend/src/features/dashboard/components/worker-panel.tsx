@@ -46,7 +46,7 @@ export function WorkerPanel() {
             </ul>
             <p className="mt-2 text-sm">
               <Link to={paths.myTasks} className="font-medium text-indigo-700 hover:underline">
-                All {data.open_total} open tasks
+                {data.open_total > data.oldest_open.length ? `All ${data.open_total} open tasks` : 'Go to My tasks'}
               </Link>
             </p>
           </>

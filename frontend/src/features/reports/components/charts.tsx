@@ -12,7 +12,7 @@ export function PerDayChart({ days, types }: { days: DayFigures[]; types: string
         <XAxis dataKey="day" tick={AXIS_TICK} tickFormatter={(day: string) => day.slice(5)} minTickGap={16} />
         <YAxis tick={AXIS_TICK} allowDecimals={false} />
         <Tooltip />
-        <Legend wrapperStyle={{ fontSize: 12 }} />
+        <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={null} />
         {types.map((type, index) => (
           <Bar
             key={type}
@@ -20,9 +20,19 @@ export function PerDayChart({ days, types }: { days: DayFigures[]; types: string
             dataKey={(d: DayFigures) => d.created[type] ?? 0}
             stackId="created"
             fill={SERIES_COLOURS[index % SERIES_COLOURS.length]}
+            maxBarSize={24}
+            isAnimationActive={false}
           />
         ))}
-        <Line name="Closed" dataKey="closed" stroke="#0f172a" strokeWidth={2} dot={false} type="monotone" />
+        <Line
+          name="Closed"
+          dataKey="closed"
+          stroke="#0f172a"
+          strokeWidth={2}
+          dot={false}
+          type="linear"
+          isAnimationActive={false}
+        />
       </ComposedChart>
     </ChartFrame>
   );

@@ -20,26 +20,31 @@ function Section<T>({
   description,
   resource,
   children,
+  wide = false,
 }: {
   title: string;
   description: string;
+  /** Spans both columns: a chart over days, or a table with many columns. */
+  wide?: boolean;
   resource: Pick<Resource<T>, 'status' | 'data' | 'error' | 'reload'>;
   children: (data: NonNullable<T>) => React.ReactNode;
 }) {
   return (
-    <Card title={title} description={description}>
-      {resource.status === 'error' ? (
-        <ErrorState
-          title={`Could not load ${title.toLowerCase()}`}
-          message={resource.error ?? ''}
-          onRetry={resource.reload}
-        />
-      ) : resource.data ? (
-        children(resource.data as NonNullable<T>)
-      ) : (
-        <LoadingState />
-      )}
-    </Card>
+    <div className={wide ? 'xl:col-span-2' : undefined}>
+      <Card title={title} description={description}>
+        {resource.status === 'error' ? (
+          <ErrorState
+            title={`Could not load ${title.toLowerCase()}`}
+            message={resource.error ?? ''}
+            onRetry={resource.reload}
+          />
+        ) : resource.data ? (
+          children(resource.data as NonNullable<T>)
+        ) : (
+          <LoadingState />
+        )}
+      </Card>
+    </div>
   );
 }
 
@@ -49,6 +54,7 @@ function TicketSections({ resource, range }: { resource: Resource<TicketReport>;
   return (
     <>
       <Section
+        wide
         title="Tickets per day"
         description="Created per day by type (bars) and closed per day (line)."
         resource={resource}
@@ -126,6 +132,41 @@ function EngineSections({ resource, range }: { resource: Resource<EngineReport>;
   return (
     <>
       <Section
+        title="Worker throughput"
+        description="Form tasks each worker completed in the range, and the median time from assignment to completion."
+        resource={resource}
+      >
+        {(report) => (
+          <>
+            {report.worker_throughput.length > 0 && (
+              <CategoryBars
+                label="Tasks completed per worker"
+                rows={report.worker_throughput}
+                category={(r) => r.display_name || 'Former worker'}
+                series={[{ name: 'Completed', value: (r) => r.completed }]}
+              />
+            )}
+            <ReportTable
+              caption="Worker throughput"
+              filename={`worker-throughput_${suffix(range)}.csv`}
+              emptyText="No form task was completed in this range."
+              rows={report.worker_throughput}
+              columns={[
+                { label: 'Worker', value: (r) => r.display_name || 'Former worker' },
+                { label: 'Completed', value: (r) => r.completed, numeric: true },
+                {
+                  label: 'Median (s)',
+                  value: (r) => r.median_seconds,
+                  render: (r) => formatDuration(r.median_seconds),
+                  numeric: true,
+                },
+              ]}
+            />
+          </>
+        )}
+      </Section>
+      <Section
+        wide
         title="Time per task"
         description="Creation to completion of the tasks completed in the range, per task definition."
         resource={resource}
@@ -183,40 +224,6 @@ function EngineSections({ resource, range }: { resource: Resource<EngineReport>;
           </>
         )}
       </Section>
-      <Section
-        title="Worker throughput"
-        description="Form tasks each worker completed in the range, and the median time from assignment to completion."
-        resource={resource}
-      >
-        {(report) => (
-          <>
-            {report.worker_throughput.length > 0 && (
-              <CategoryBars
-                label="Tasks completed per worker"
-                rows={report.worker_throughput}
-                category={(r) => r.display_name || 'Former worker'}
-                series={[{ name: 'Completed', value: (r) => r.completed }]}
-              />
-            )}
-            <ReportTable
-              caption="Worker throughput"
-              filename={`worker-throughput_${suffix(range)}.csv`}
-              emptyText="No form task was completed in this range."
-              rows={report.worker_throughput}
-              columns={[
-                { label: 'Worker', value: (r) => r.display_name || 'Former worker' },
-                { label: 'Completed', value: (r) => r.completed, numeric: true },
-                {
-                  label: 'Median (s)',
-                  value: (r) => r.median_seconds,
-                  render: (r) => formatDuration(r.median_seconds),
-                  numeric: true,
-                },
-              ]}
-            />
-          </>
-        )}
-      </Section>
     </>
   );
 }
@@ -224,6 +231,7 @@ function EngineSections({ resource, range }: { resource: Resource<EngineReport>;
 function ActionSection({ resource, range }: { resource: Resource<ActionReport | null>; range: DateRangeQuery }) {
   return (
     <Section
+      wide
       title="Action failures by host"
       description="Action requests that ended in the range, per target host, and those that failed once their retries were spent."
       resource={resource}
@@ -291,16 +299,13 @@ export function ReportsPage({ isAdmin }: { isAdmin: boolean }) {
       <div className="grid gap-6 xl:grid-cols-2">
         <TicketSections resource={tickets} range={range} />
         <EngineSections resource={engine} range={range} />
-        {isAdmin ? (
-          <ActionSection resource={actions} range={range} />
-        ) : (
-          <Alert tone="info" title="Action failures">
-            Only admins see the action failures by host.
+        {isAdmin && <ActionSection resource={actions} range={range} />}
+        <div className="xl:col-span-2">
+          <Alert tone="info" title="Not in these reports">
+            {isAdmin ? '' : 'Action failures by host are shown to admins only. '}
+            SLA breaches: tasks have no due dates yet, so there is nothing to breach.
           </Alert>
-        )}
-        <Alert tone="info" title="SLA breaches">
-          Tasks have no due dates yet, so there are no breaches to report.
-        </Alert>
+        </div>
       </div>
     </div>
   );
