@@ -46,12 +46,15 @@ export function CategoryBars<T>({
   height?: number;
 }) {
   const format = (value: number) => (seconds ? formatDuration(value) : String(value));
+  // Counts get whole-number ticks up to the largest bar (recharts would stretch 1 to 0..4).
+  const top = Math.max(1, Math.ceil(Math.max(0, ...rows.flatMap((row) => series.map((s) => s.value(row))))));
+  const countAxis = seconds ? {} : { domain: [0, top], tickCount: Math.min(5, top + 1) };
   return (
     <ChartFrame label={label} height={height}>
       <BarChart data={rows as T[]} margin={{ top: 8, right: 8, bottom: 0, left: seconds ? 0 : -16 }}>
         <CartesianGrid stroke="#e2e8f0" vertical={false} />
         <XAxis dataKey={category} tick={AXIS_TICK} interval={0} />
-        <YAxis tick={AXIS_TICK} tickFormatter={format} allowDecimals={false} />
+        <YAxis tick={AXIS_TICK} tickFormatter={format} allowDecimals={false} {...countAxis} />
         <Tooltip formatter={(value) => format(Number(value))} />
         {series.length > 1 && <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={null} />}
         {series.map((s, index) => (

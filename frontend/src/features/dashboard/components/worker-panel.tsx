@@ -9,6 +9,8 @@ import { StatTile } from '@/features/dashboard/components/stat-tile';
 import { useMyPerformance } from '@/features/dashboard/hooks/use-dashboard';
 import { formatDuration } from '@/lib/format';
 
+const WEEK = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
+
 export function WorkerPanel() {
   const figures = useMyPerformance();
   if (figures.status === 'error') return <ErrorState message={figures.error ?? ''} onRetry={figures.reload} />;
@@ -70,7 +72,7 @@ export function WorkerPanel() {
         <CategoryBars
           label="Tasks completed per week"
           rows={data.weeks}
-          category={(w) => w.week_start.slice(5)}
+          category={(w) => WEEK.format(new Date(`${w.week_start}T00:00:00Z`))}
           series={[
             { name: 'Me', value: (w) => w.mine },
             { name: 'Team, per worker', value: (w) => w.team_per_worker },
