@@ -737,7 +737,9 @@ export interface paths {
         };
         /**
          * My Tickets
-         * @description The caller's own tickets, newest first, optionally only those in the given statuses.
+         * @description The caller's own tickets, newest first, optionally only those in the given statuses;
+         *     with `q`, only those whose number, title or data match every word (as a prefix), best
+         *     match first.
          */
         get: operations["my_tickets_api_tickets_tickets_mine_get"];
         put?: never;
@@ -898,6 +900,71 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/tickets/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ticket Report
+         * @description For the ticket team: tickets created and closed per day and type, and the time from
+         *     submission to completion (median and 90th percentile) per type, over `from`..`to` (UTC
+         *     days, inclusive; the last 30 days by default). `from` after `to` or more than 367 days is
+         *     422.
+         */
+        get: operations["ticket_report_api_tickets_reports_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tickets/reports/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ticket Overview
+         * @description For the ticket team's dashboard: the company's tickets by status, and how many were
+         *     created and closed since Monday 00:00 UTC.
+         */
+        get: operations["ticket_overview_api_tickets_reports_overview_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tickets/reports/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Open Tickets
+         * @description The caller's open tickets, oldest first, each with the task it waits on and whether a
+         *     worker holds that task.
+         */
+        get: operations["my_open_tickets_api_tickets_reports_mine_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/engine/tasks": {
         parameters: {
             query?: never;
@@ -908,7 +975,9 @@ export interface paths {
         /**
          * List Tasks
          * @description Tasks of the company for the ticket team: `view=active` (open or in error) or
-         *     `view=archive` (completed, skipped, cancelled), with filters, newest first.
+         *     `view=archive` (completed, skipped, cancelled), with filters, newest first. `q` matches
+         *     every word, as a prefix, against the task's name and its ticket's number, title and
+         *     submitted data.
          */
         get: operations["list_tasks_api_engine_tasks_get"];
         put?: never;
@@ -928,7 +997,8 @@ export interface paths {
         };
         /**
          * My Tasks
-         * @description The caller's FORM tasks (active by default, `view=archive` for done ones).
+         * @description The caller's FORM tasks (active by default, `view=archive` for done ones); `q` searches
+         *     them as the team's list does.
          */
         get: operations["my_tasks_api_engine_tasks_mine_get"];
         put?: never;
@@ -1013,8 +1083,7 @@ export interface paths {
         put?: never;
         /**
          * Reassign Task
-         * @description Assign an open FORM task by hand (one waiting in the queue, or someone else's) to an
-         *     active task worker; the task's record keeps who did it and the `note` they gave.
+         * @description Hand an open FORM task to another active task worker, by hand.
          */
         post: operations["reassign_task_api_engine_tasks__task_id__reassign_post"];
         delete?: never;
@@ -1246,7 +1315,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/engine/assignment/rules": {
+    "/api/engine/settings/assignment": {
         parameters: {
             query?: never;
             header?: never;
@@ -1254,132 +1323,15 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Get Rules
-         * @description The company's assignment rule and, for every FORM task of a current workflow, the rule it
-         *     follows and where that was set (the task's own rule, its definition, the company).
+         * Get Assignment Settings
+         * @description The company's assignment strategy (`shortest_queue` unless set).
          */
-        get: operations["get_rules_api_engine_assignment_rules_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/engine/assignment/rules/company": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
+        get: operations["get_assignment_settings_api_engine_settings_assignment_get"];
         /**
-         * Put Company Rule
-         * @description Set the company's rule: `shortest_queue`, `round_robin`, `group` (with `group`, a group
-         *     key) or `company_role` (with `company_role`); the last two take a `pick`.
+         * Put Assignment Settings
+         * @description Choose the company's assignment strategy: `shortest_queue` or `round_robin`.
          */
-        put: operations["put_company_rule_api_engine_assignment_rules_company_put"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/engine/assignment/rules/tasks/{workflow_key}/{task_key}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        /**
-         * Put Task Rule
-         * @description Set the rule of one FORM task definition (every version of it); it wins over the rule
-         *     in its bundle and the company's.
-         */
-        put: operations["put_task_rule_api_engine_assignment_rules_tasks__workflow_key___task_key__put"];
-        post?: never;
-        /**
-         * Delete Task Rule
-         * @description Drop a task definition's own rule: it follows its bundle's rule or the company's again.
-         */
-        delete: operations["delete_task_rule_api_engine_assignment_rules_tasks__workflow_key___task_key__delete"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/engine/assignment/groups": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * List Groups
-         * @description The company's groups of workers with their members.
-         */
-        get: operations["list_groups_api_engine_assignment_groups_get"];
-        put?: never;
-        /**
-         * Create Group
-         * @description Create a group of task workers; rules name it by `key` (409 when taken).
-         */
-        post: operations["create_group_api_engine_assignment_groups_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/engine/assignment/groups/{group_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Get Group
-         * @description A group with its members.
-         */
-        get: operations["get_group_api_engine_assignment_groups__group_id__get"];
-        put?: never;
-        post?: never;
-        /**
-         * Delete Group
-         * @description Delete a group no rule names (409 otherwise).
-         */
-        delete: operations["delete_group_api_engine_assignment_groups__group_id__delete"];
-        options?: never;
-        head?: never;
-        /**
-         * Update Group
-         * @description Rename a group, change its description, or replace its members.
-         */
-        patch: operations["update_group_api_engine_assignment_groups__group_id__patch"];
-        trace?: never;
-    };
-    "/api/engine/assignment/queue": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Waiting Tasks
-         * @description FORM tasks nobody has started, oldest first: `unassigned` (waiting for a worker) and
-         *     `queued` (assigned, not started); both when `state` is omitted. Assign one by hand with
-         *     `POST /api/engine/tasks/{task_id}/reassign`.
-         */
-        get: operations["waiting_tasks_api_engine_assignment_queue_get"];
-        put?: never;
+        put: operations["put_assignment_settings_api_engine_settings_assignment_put"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1400,6 +1352,72 @@ export interface paths {
          *     `days` days), mean time per task type (creation to completion), workflows by status.
          */
         get: operations["get_metrics_api_engine_metrics_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/engine/metrics/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Engine Report
+         * @description For the ticket team, over the tasks completed `from`..`to` (UTC days, inclusive; the
+         *     last 30 days by default): the time per task definition (creation to completion: total,
+         *     mean, median, 90th percentile) and each worker's throughput (FORM tasks completed, median
+         *     assignment to completion). A bad range is 422.
+         */
+        get: operations["engine_report_api_engine_metrics_report_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/engine/metrics/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Engine Overview
+         * @description For the ticket team's dashboard: workflows by status, open incidents (the newest five),
+         *     FORM tasks waiting for a worker, and each worker's open tasks.
+         */
+        get: operations["engine_overview_api_engine_metrics_overview_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/engine/metrics/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Performance
+         * @description For a task worker's dashboard: their FORM tasks completed per week over the last 8
+         *     weeks beside the team's per worker, their median time per task beside the team's, and
+         *     their oldest open tasks.
+         */
+        get: operations["my_performance_api_engine_metrics_me_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1507,6 +1525,28 @@ export interface paths {
          *     runner, and how far the runners are behind on `actions.requests`.
          */
         get: operations["action_metrics_api_actions_metrics_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/actions/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Action Report
+         * @description For admins: action failures by target host over the requests that ended `from`..`to`
+         *     (UTC days, inclusive; the last 30 days by default), with each host's newest error. A bad
+         *     range is 422.
+         */
+        get: operations["action_report_api_actions_reports_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1821,21 +1861,6 @@ export interface components {
             /** Ticket Types */
             ticket_types?: components["schemas"]["TicketTypeSpec"][];
         };
-        /**
-         * CompanyRoleRule
-         * @description Only the workers who hold a company role.
-         */
-        CompanyRoleRule: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            strategy: "company_role";
-            /** Company Role */
-            company_role: string;
-            /** @default shortest_queue */
-            pick: components["schemas"]["Pick"];
-        };
         /** ConditionValue */
         ConditionValue: {
             /** To */
@@ -1965,24 +1990,6 @@ export interface components {
              */
             is_end: boolean;
         };
-        /**
-         * GroupRule
-         * @description Only the members of a named group of workers.
-         */
-        GroupRule: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            strategy: "group";
-            /**
-             * Group
-             * @description the group's key
-             */
-            group: string;
-            /** @default shortest_queue */
-            pick: components["schemas"]["Pick"];
-        };
         /** Page[TaskSummary] */
         Page_TaskSummary_: {
             /** Items */
@@ -2016,12 +2023,6 @@ export interface components {
             /** Page Size */
             page_size: number;
         };
-        /**
-         * Pick
-         * @description How a narrowed pool (a group, a company role) chooses among its members.
-         * @enum {string}
-         */
-        Pick: "shortest_queue" | "round_robin";
         /**
          * Problem
          * @description One validation finding, located by its path in the bundle.
@@ -2066,28 +2067,6 @@ export interface components {
              */
             created: boolean;
         };
-        /**
-         * RoundRobinRule
-         * @description Each available worker in turn: the least recently assigned, whatever their load.
-         */
-        RoundRobinRule: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            strategy: "round_robin";
-        };
-        /**
-         * ShortestQueueRule
-         * @description The available worker with the fewest open tasks; ties to the least recently assigned.
-         */
-        ShortestQueueRule: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            strategy: "shortest_queue";
-        };
         /** TaskRead */
         TaskRead: {
             /** Key */
@@ -2126,11 +2105,6 @@ export interface components {
             display_layout?: {
                 [key: string]: unknown;
             } | null;
-            /**
-             * Assignment
-             * @description FORM tasks: who may receive the task (an admin's rule for it wins)
-             */
-            assignment?: (components["schemas"]["ShortestQueueRule"] | components["schemas"]["RoundRobinRule"] | components["schemas"]["GroupRule"] | components["schemas"]["CompanyRoleRule"]) | null;
             /**
              * Id
              * Format: uuid
@@ -2177,11 +2151,6 @@ export interface components {
             display_layout?: {
                 [key: string]: unknown;
             } | null;
-            /**
-             * Assignment
-             * @description FORM tasks: who may receive the task (an admin's rule for it wins)
-             */
-            assignment?: (components["schemas"]["ShortestQueueRule"] | components["schemas"]["RoundRobinRule"] | components["schemas"]["GroupRule"] | components["schemas"]["CompanyRoleRule"]) | null;
         };
         /** TaskSummary */
         TaskSummary: {
@@ -2777,6 +2746,16 @@ export interface components {
              */
             key_id_header: string;
         };
+        /** MyOpenTicketsRead */
+        MyOpenTicketsRead: {
+            /** Total */
+            total: number;
+            /**
+             * Items
+             * @description oldest first, at most 50
+             */
+            items: components["schemas"]["WaitingTicketRead"][];
+        };
         /** Page[InboundRejectionRead] */
         Page_InboundRejectionRead_: {
             /** Items */
@@ -2877,6 +2856,24 @@ export interface components {
             /** Attachments */
             attachments: components["schemas"]["AttachmentRead"][];
         };
+        /** TicketOverviewRead */
+        TicketOverviewRead: {
+            /** Total */
+            total: number;
+            /** By Status */
+            by_status: {
+                [key: string]: number;
+            };
+            /**
+             * Week Start
+             * Format: date-time
+             */
+            week_start: string;
+            /** Created This Week */
+            created_this_week: number;
+            /** Closed This Week */
+            closed_this_week: number;
+        };
         /** TicketRead */
         TicketRead: {
             /**
@@ -2920,6 +2917,26 @@ export interface components {
             status_changed_at: string;
             /** Closed At */
             closed_at: string | null;
+        };
+        /** TicketReportRead */
+        TicketReportRead: {
+            /**
+             * From
+             * Format: date
+             */
+            from: string;
+            /**
+             * To
+             * Format: date
+             */
+            to: string;
+            /**
+             * Per Day
+             * @description only days and types with something to count
+             */
+            per_day: components["schemas"]["TypeDayCount"][];
+            /** Resolution */
+            resolution: components["schemas"]["TypeResolution"][];
         };
         /**
          * TicketSort
@@ -2994,77 +3011,97 @@ export interface components {
              */
             occurred_at: string;
         };
-        /**
-         * AssignmentRecordRead
-         * @description One assignment of a task: to whom, who or what made it, and why.
-         */
-        AssignmentRecordRead: {
+        /** TypeDayCount */
+        TypeDayCount: {
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /** Ticket Type Key */
+            ticket_type_key: string;
+            /** Created */
+            created: number;
+            /**
+             * Closed
+             * @description completed or cancelled that day
+             */
+            closed: number;
+        };
+        /** TypeResolution */
+        TypeResolution: {
+            /** Ticket Type Key */
+            ticket_type_key: string;
+            /** Ticket Type Name */
+            ticket_type_name: string;
+            /**
+             * Resolved
+             * @description tickets completed in the range
+             */
+            resolved: number;
+            /** P50 Seconds */
+            p50_seconds: number;
+            /** P90 Seconds */
+            p90_seconds: number;
+        };
+        /** WaitingTicketRead */
+        WaitingTicketRead: {
             /**
              * Id
              * Format: uuid
              */
             id: string;
-            /**
-             * Assignee Id
-             * Format: uuid
-             */
-            assignee_id: string;
-            /** Assignee Name */
-            assignee_name: string | null;
-            /** Previous Assignee Id */
-            previous_assignee_id: string | null;
-            /** Previous Assignee Name */
-            previous_assignee_name: string | null;
-            made_by: components["schemas"]["MadeBy"];
-            /** Actor Id */
-            actor_id: string | null;
-            /**
-             * Actor Name
-             * @description the person who assigned by hand
-             */
-            actor_name: string | null;
-            /** Strategy */
-            strategy: string;
-            /** Explanation */
-            explanation: string | null;
-            /** Reason */
-            reason: {
-                [key: string]: unknown;
-            };
+            /** Number */
+            number: string;
+            /** Title */
+            title: string;
+            /** Status */
+            status: string;
+            /** Ticket Type Key */
+            ticket_type_key: string;
             /**
              * Created At
              * Format: date-time
              */
             created_at: string;
+            /**
+             * Status Changed At
+             * Format: date-time
+             */
+            status_changed_at: string;
+            /**
+             * Waiting On
+             * @description the task the ticket is at, as its workflow last said
+             */
+            waiting_on: string | null;
+            /**
+             * Task Status
+             * @description PENDING (no worker yet), ASSIGNED, IN_PROGRESS, ERROR ...
+             */
+            task_status: string | null;
+            /**
+             * Assigned
+             * @description a worker holds the task
+             */
+            assigned: boolean;
         };
-        /** AssignmentRulesRead */
-        AssignmentRulesRead: {
-            company: components["schemas"]["CompanyRuleRead"];
-            /** Tasks */
-            tasks: components["schemas"]["TaskRuleRead"][];
+        /** AssignmentSettingsRead */
+        AssignmentSettingsRead: {
+            assignment_strategy: components["schemas"]["AssignmentStrategy"];
         };
+        /** AssignmentSettingsUpdate */
+        AssignmentSettingsUpdate: {
+            assignment_strategy: components["schemas"]["AssignmentStrategy"];
+        };
+        /**
+         * AssignmentStrategy
+         * @enum {string}
+         */
+        AssignmentStrategy: "shortest_queue" | "round_robin";
         /** AvailabilityUpdate */
         AvailabilityUpdate: {
             /** Available */
             available: boolean;
-        };
-        /** CompanyRuleRead */
-        CompanyRuleRead: {
-            /** Rule */
-            rule: components["schemas"]["ShortestQueueRule"] | components["schemas"]["RoundRobinRule"] | components["schemas"]["GroupRule"] | components["schemas"]["CompanyRoleRule"];
-            /**
-             * Description
-             * @description the rule in words: "group Finance, then shortest queue"
-             */
-            description: string;
-            /** Updated At */
-            updated_at: string | null;
-            /** Updated By */
-            updated_by: string | null;
-            /** Updated By Name */
-            updated_by_name: string | null;
-            /** @description `company` when set, `default` (shortest queue) otherwise */
-            source: components["schemas"]["RuleSource"];
         };
         /** CurrentTaskRead */
         CurrentTaskRead: {
@@ -3116,80 +3153,43 @@ export interface components {
              */
             created_at: string;
         };
-        /** GroupCreate */
-        GroupCreate: {
+        /** EngineOverviewRead */
+        EngineOverviewRead: {
+            /** Workflows By Status */
+            workflows_by_status: {
+                [key: string]: number;
+            };
+            /** Incidents */
+            incidents: number;
             /**
-             * Key
-             * @description what rules name
+             * Recent Incidents
+             * @description newest first, at most 5
              */
-            key: string;
-            /** Name */
-            name: string;
+            recent_incidents: components["schemas"]["IncidentRead"][];
             /**
-             * Description
-             * @default
+             * Unassigned
+             * @description FORM tasks waiting for an available worker
              */
-            description: string;
-            /** Members */
-            members?: string[];
+            unassigned: number;
+            /** Queue By Worker */
+            queue_by_worker: components["schemas"]["WorkerLoad"][];
         };
-        /** GroupMemberRead */
-        GroupMemberRead: {
+        /** EngineReportRead */
+        EngineReportRead: {
             /**
-             * User Id
-             * Format: uuid
+             * From
+             * Format: date
              */
-            user_id: string;
-            /** Display Name */
-            display_name: string;
-            /** Email */
-            email: string;
-            /** Available */
-            available: boolean;
-            /** Is Active */
-            is_active: boolean;
-            /** Is Task Worker */
-            is_task_worker: boolean;
-        };
-        /** GroupRead */
-        GroupRead: {
+            from: string;
             /**
-             * Id
-             * Format: uuid
+             * To
+             * Format: date
              */
-            id: string;
-            /** Key */
-            key: string;
-            /** Name */
-            name: string;
-            /** Description */
-            description: string;
-            /** Members */
-            members: components["schemas"]["GroupMemberRead"][];
-            /**
-             * Rules
-             * @description how many assignment rules send tasks to this group
-             */
-            rules: number;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /**
-             * Updated At
-             * Format: date-time
-             */
-            updated_at: string;
-        };
-        /** GroupUpdate */
-        GroupUpdate: {
-            /** Name */
-            name?: string | null;
-            /** Description */
-            description?: string | null;
-            /** Members */
-            members?: string[] | null;
+            to: string;
+            /** Time Per Task Definition */
+            time_per_task_definition: components["schemas"]["TaskDefinitionTime"][];
+            /** Worker Throughput */
+            worker_throughput: components["schemas"]["WorkerThroughput"][];
         };
         /** HistoryEntryRead */
         HistoryEntryRead: {
@@ -3226,6 +3226,30 @@ export interface components {
              */
             occurred_at: string;
         };
+        /** IncidentRead */
+        IncidentRead: {
+            /**
+             * Workflow Instance Id
+             * Format: uuid
+             */
+            workflow_instance_id: string;
+            /**
+             * Ticket Id
+             * Format: uuid
+             */
+            ticket_id: string;
+            /** Ticket Number */
+            ticket_number: string;
+            /** Ticket Title */
+            ticket_title: string;
+            /** Reason */
+            reason: string;
+            /**
+             * Since
+             * Format: date-time
+             */
+            since: string;
+        };
         /** IncidentSkip */
         IncidentSkip: {
             /** Output */
@@ -3233,11 +3257,6 @@ export interface components {
                 [key: string]: unknown;
             };
         };
-        /**
-         * MadeBy
-         * @enum {string}
-         */
-        MadeBy: "strategy" | "person";
         /** MetricsRead */
         MetricsRead: {
             /** Open Tasks Per Worker */
@@ -3250,6 +3269,53 @@ export interface components {
             workflows_by_status: {
                 [key: string]: number;
             };
+        };
+        /** MyPerformanceRead */
+        MyPerformanceRead: {
+            /**
+             * Weeks
+             * @description the last 8 ISO weeks, oldest first, this week last
+             */
+            weeks: components["schemas"]["WeekFigures"][];
+            /**
+             * My Median Seconds
+             * @description assignment to completion over those weeks
+             */
+            my_median_seconds: number | null;
+            /** Team Median Seconds */
+            team_median_seconds: number | null;
+            /** Open Total */
+            open_total: number;
+            /**
+             * Oldest Open
+             * @description the caller's open FORM tasks, oldest first, at most 10
+             */
+            oldest_open: components["schemas"]["OpenTaskRead"][];
+        };
+        /** OpenTaskRead */
+        OpenTaskRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /** Status */
+            status: string;
+            /** Ticket Number */
+            ticket_number: string;
+            /** Ticket Title */
+            ticket_title: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Assigned At */
+            assigned_at: string | null;
+            /** Age Seconds */
+            age_seconds: number;
         };
         /** Page[HistoryEntryRead] */
         Page_HistoryEntryRead_: {
@@ -3266,17 +3332,6 @@ export interface components {
         Page_TaskRead_: {
             /** Items */
             items: components["schemas"]["engine__TaskRead"][];
-            /** Total */
-            total: number;
-            /** Page */
-            page: number;
-            /** Page Size */
-            page_size: number;
-        };
-        /** Page[WaitingTaskRead] */
-        Page_WaitingTaskRead_: {
-            /** Items */
-            items: components["schemas"]["WaitingTaskRead"][];
             /** Total */
             total: number;
             /** Page */
@@ -3313,28 +3368,6 @@ export interface components {
             /** Sequence */
             sequence: number;
         };
-        /** RuleRead */
-        RuleRead: {
-            /** Rule */
-            rule: components["schemas"]["ShortestQueueRule"] | components["schemas"]["RoundRobinRule"] | components["schemas"]["GroupRule"] | components["schemas"]["CompanyRoleRule"];
-            /**
-             * Description
-             * @description the rule in words: "group Finance, then shortest queue"
-             */
-            description: string;
-            /** Updated At */
-            updated_at: string | null;
-            /** Updated By */
-            updated_by: string | null;
-            /** Updated By Name */
-            updated_by_name: string | null;
-        };
-        /**
-         * RuleSource
-         * @description Where the rule an assignment followed was set, most specific first.
-         * @enum {string}
-         */
-        RuleSource: "task_rule" | "task_definition" | "company" | "default";
         /** TaskComplete */
         TaskComplete: {
             /** Output */
@@ -3346,6 +3379,28 @@ export interface components {
              * @description the task's `version` as read; a stale one gets 409
              */
             expected_version: number;
+        };
+        /** TaskDefinitionTime */
+        TaskDefinitionTime: {
+            /** Task Key */
+            task_key: string;
+            /** Name */
+            name: string;
+            /** Task Type */
+            task_type: string;
+            /** Completed */
+            completed: number;
+            /**
+             * Total Seconds
+             * @description creation to completion, summed over the tasks
+             */
+            total_seconds: number;
+            /** Mean Seconds */
+            mean_seconds: number;
+            /** P50 Seconds */
+            p50_seconds: number;
+            /** P90 Seconds */
+            p90_seconds: number;
         };
         /** TaskDetailRead */
         TaskDetailRead: {
@@ -3384,16 +3439,11 @@ export interface components {
             assigned_at: string | null;
             /**
              * Assignment
-             * @description why the assignee was chosen, as data
+             * @description why the assignee was chosen
              */
             assignment: {
                 [key: string]: unknown;
             } | null;
-            /**
-             * Assignment Explanation
-             * @description why the assignee was chosen, as a sentence: "fewest open tasks (2), ties broken by least recently assigned"
-             */
-            assignment_explanation: string | null;
             /** Attempt */
             attempt: number;
             /** Error */
@@ -3440,11 +3490,6 @@ export interface components {
             } | null;
             /** History */
             history: components["schemas"]["HistoryEntryRead"][];
-            /**
-             * Assignments
-             * @description every assignment of the task, oldest first: to whom, by whom or what, and why
-             */
-            assignments: components["schemas"]["AssignmentRecordRead"][];
         };
         /** TaskDuration */
         TaskDuration: {
@@ -3496,16 +3541,11 @@ export interface components {
             assigned_at: string | null;
             /**
              * Assignment
-             * @description why the assignee was chosen, as data
+             * @description why the assignee was chosen
              */
             assignment: {
                 [key: string]: unknown;
             } | null;
-            /**
-             * Assignment Explanation
-             * @description why the assignee was chosen, as a sentence: "fewest open tasks (2), ties broken by least recently assigned"
-             */
-            assignment_explanation: string | null;
             /** Attempt */
             attempt: number;
             /** Error */
@@ -3531,39 +3571,6 @@ export interface components {
             assignee_id: string;
             /** Expected Version */
             expected_version?: number | null;
-            /**
-             * Note
-             * @description why, in the assigner's words
-             */
-            note?: string | null;
-        };
-        /**
-         * TaskRuleRead
-         * @description A FORM task of a current workflow version and the rule it follows.
-         */
-        TaskRuleRead: {
-            /** Workflow Key */
-            workflow_key: string;
-            /** Workflow Name */
-            workflow_name: string;
-            /** Workflow Version */
-            workflow_version: number;
-            /** Task Key */
-            task_key: string;
-            /** Task Name */
-            task_name: string;
-            /**
-             * Definition Rule
-             * @description the `assignment` of the task in its bundle
-             */
-            definition_rule: (components["schemas"]["ShortestQueueRule"] | components["schemas"]["RoundRobinRule"] | components["schemas"]["GroupRule"] | components["schemas"]["CompanyRoleRule"]) | null;
-            /** @description the admin's rule for this task, which wins */
-            task_rule: components["schemas"]["RuleRead"] | null;
-            /** Effective */
-            effective: components["schemas"]["ShortestQueueRule"] | components["schemas"]["RoundRobinRule"] | components["schemas"]["GroupRule"] | components["schemas"]["CompanyRoleRule"];
-            source: components["schemas"]["RuleSource"];
-            /** Description */
-            description: string;
         };
         /**
          * TaskStatus
@@ -3576,61 +3583,23 @@ export interface components {
          * @enum {string}
          */
         TaskView: "active" | "archive";
-        /**
-         * WaitingState
-         * @enum {string}
-         */
-        WaitingState: "unassigned" | "queued";
-        /**
-         * WaitingTaskRead
-         * @description An open FORM task nobody has started: waiting for a worker, or in a worker's queue.
-         */
-        WaitingTaskRead: {
+        /** WeekFigures */
+        WeekFigures: {
             /**
-             * Id
-             * Format: uuid
+             * Week Start
+             * Format: date
              */
-            id: string;
+            week_start: string;
             /**
-             * Workflow Instance Id
-             * Format: uuid
+             * Mine
+             * @description FORM tasks the caller completed that week
              */
-            workflow_instance_id: string;
+            mine: number;
             /**
-             * Ticket Id
-             * Format: uuid
+             * Team Per Worker
+             * @description the team's completions that week per worker who completed any
              */
-            ticket_id: string;
-            /** Ticket Number */
-            ticket_number: string;
-            /** Ticket Title */
-            ticket_title: string;
-            /** Task Key */
-            task_key: string;
-            /** Name */
-            name: string;
-            /** Status */
-            status: string;
-            state: components["schemas"]["WaitingState"];
-            /** Assignee Id */
-            assignee_id: string | null;
-            /** Assignee Name */
-            assignee_name: string | null;
-            /** Assigned At */
-            assigned_at: string | null;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** Version */
-            version: number;
-            /**
-             * Rule
-             * @description the rule the task follows, in words
-             */
-            rule: string;
-            source: components["schemas"]["RuleSource"];
+            team_per_worker: number;
         };
         /** WorkerLoad */
         WorkerLoad: {
@@ -3663,8 +3632,26 @@ export interface components {
             open_tasks: number;
             /** Last Assigned At */
             last_assigned_at: string | null;
-            /** Company Roles */
-            company_roles: string[];
+        };
+        /** WorkerThroughput */
+        WorkerThroughput: {
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+            /** Display Name */
+            display_name: string;
+            /**
+             * Completed
+             * @description FORM tasks completed in the range
+             */
+            completed: number;
+            /**
+             * Median Seconds
+             * @description assignment to completion
+             */
+            median_seconds: number;
         };
         /** WorkflowInstanceDetailRead */
         WorkflowInstanceDetailRead: {
@@ -3772,6 +3759,24 @@ export interface components {
             hosts: components["schemas"]["HostMetrics"][];
             lag: components["schemas"]["ConsumerLag"];
         };
+        /** ActionReportRead */
+        ActionReportRead: {
+            /**
+             * From
+             * Format: date
+             */
+            from: string;
+            /**
+             * To
+             * Format: date
+             */
+            to: string;
+            /**
+             * Hosts
+             * @description hosts with failures first, most failures first
+             */
+            hosts: components["schemas"]["HostFailures"][];
+        };
         /** AllowlistEntryCreate */
         AllowlistEntryCreate: {
             /**
@@ -3848,6 +3853,35 @@ export interface components {
             partitions: {
                 [key: string]: number;
             };
+        };
+        /** HostFailures */
+        HostFailures: {
+            /** Host */
+            host: string;
+            /**
+             * Finished
+             * @description action requests that ended in the range
+             */
+            finished: number;
+            /**
+             * Failed
+             * @description those that failed once their retries were spent
+             */
+            failed: number;
+            /**
+             * Failure Rate
+             * @description failed / finished, 0..1
+             */
+            failure_rate: number;
+            /**
+             * Http Calls
+             * @description HTTP calls made for the requests that ended
+             */
+            http_calls: number;
+            /** Last Failure At */
+            last_failure_at: string | null;
+            /** Last Error */
+            last_error: string | null;
         };
         /** HostMetrics */
         HostMetrics: {
@@ -5667,6 +5701,7 @@ export interface operations {
         parameters: {
             query?: {
                 status?: components["schemas"]["TicketStatus"][];
+                q?: string | null;
                 page?: number;
                 page_size?: number;
             };
@@ -6025,6 +6060,107 @@ export interface operations {
             };
         };
     };
+    ticket_report_api_tickets_reports_get: {
+        parameters: {
+            query?: {
+                /** @description first day (UTC), inclusive */
+                from?: string | null;
+                /** @description last day (UTC), inclusive */
+                to?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketReportRead"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ticket_overview_api_tickets_reports_overview_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketOverviewRead"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    my_open_tickets_api_tickets_reports_mine_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyOpenTicketsRead"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     list_tasks_api_engine_tasks_get: {
         parameters: {
             query?: {
@@ -6036,6 +6172,7 @@ export interface operations {
                 workflow_instance_id?: string | null;
                 created_from?: string | null;
                 created_to?: string | null;
+                q?: string | null;
                 page?: number;
                 page_size?: number;
             };
@@ -6079,6 +6216,7 @@ export interface operations {
             query?: {
                 view?: components["schemas"]["TaskView"] | null;
                 status?: components["schemas"]["TaskStatus"] | null;
+                q?: string | null;
                 page?: number;
                 page_size?: number;
             };
@@ -6717,7 +6855,7 @@ export interface operations {
             };
         };
     };
-    get_rules_api_engine_assignment_rules_get: {
+    get_assignment_settings_api_engine_settings_assignment_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -6732,7 +6870,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AssignmentRulesRead"];
+                    "application/json": components["schemas"]["AssignmentSettingsRead"];
                 };
             };
             /** @description A problem with the request */
@@ -6746,162 +6884,7 @@ export interface operations {
             };
         };
     };
-    put_company_rule_api_engine_assignment_rules_company_put: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ShortestQueueRule"] | components["schemas"]["RoundRobinRule"] | components["schemas"]["GroupRule"] | components["schemas"]["CompanyRoleRule"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CompanyRuleRead"];
-                };
-            };
-            /** @description The request is not valid */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description A problem with the request */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    put_task_rule_api_engine_assignment_rules_tasks__workflow_key___task_key__put: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                workflow_key: string;
-                task_key: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ShortestQueueRule"] | components["schemas"]["RoundRobinRule"] | components["schemas"]["GroupRule"] | components["schemas"]["CompanyRoleRule"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TaskRuleRead"];
-                };
-            };
-            /** @description The request is not valid */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description A problem with the request */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    delete_task_rule_api_engine_assignment_rules_tasks__workflow_key___task_key__delete: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                workflow_key: string;
-                task_key: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description The request is not valid */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description A problem with the request */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    list_groups_api_engine_assignment_groups_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GroupRead"][];
-                };
-            };
-            /** @description A problem with the request */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    create_group_api_engine_assignment_groups_post: {
+    put_assignment_settings_api_engine_settings_assignment_put: {
         parameters: {
             query?: never;
             header?: never;
@@ -6910,129 +6893,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["GroupCreate"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GroupRead"];
-                };
-            };
-            /** @description The request is not valid */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description A problem with the request */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    get_group_api_engine_assignment_groups__group_id__get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                group_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GroupRead"];
-                };
-            };
-            /** @description The request is not valid */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description A problem with the request */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    delete_group_api_engine_assignment_groups__group_id__delete: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                group_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description The request is not valid */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description A problem with the request */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    update_group_api_engine_assignment_groups__group_id__patch: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                group_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["GroupUpdate"];
+                "application/json": components["schemas"]["AssignmentSettingsUpdate"];
             };
         };
         responses: {
@@ -7042,49 +6903,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["GroupRead"];
-                };
-            };
-            /** @description The request is not valid */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description A problem with the request */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    waiting_tasks_api_engine_assignment_queue_get: {
-        parameters: {
-            query?: {
-                state?: components["schemas"]["WaitingState"] | null;
-                page?: number;
-                page_size?: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Page_WaitingTaskRead_"];
+                    "application/json": components["schemas"]["AssignmentSettingsRead"];
                 };
             };
             /** @description The request is not valid */
@@ -7134,6 +6953,107 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    engine_report_api_engine_metrics_report_get: {
+        parameters: {
+            query?: {
+                /** @description first day (UTC), inclusive */
+                from?: string | null;
+                /** @description last day (UTC), inclusive */
+                to?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EngineReportRead"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    engine_overview_api_engine_metrics_overview_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EngineOverviewRead"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    my_performance_api_engine_metrics_me_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyPerformanceRead"];
                 };
             };
             /** @description A problem with the request */
@@ -7330,6 +7250,49 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ActionMetricsRead"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    action_report_api_actions_reports_get: {
+        parameters: {
+            query?: {
+                /** @description first day (UTC), inclusive */
+                from?: string | null;
+                /** @description last day (UTC), inclusive */
+                to?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionReportRead"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description A problem with the request */

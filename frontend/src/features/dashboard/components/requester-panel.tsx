@@ -6,6 +6,7 @@ import { StatusBadge } from '@/components/ui/status-badge';
 import { paths, ticketHref } from '@/config/paths';
 import { useMyOpenTickets } from '@/features/dashboard/hooks/use-dashboard';
 import type { WaitingTicket } from '@/features/dashboard/types/dashboard';
+import { errorMessage } from '@/lib/api-error';
 import { formatDateTime } from '@/lib/format';
 
 /** What an open ticket waits on, in the requester's words. */
@@ -23,8 +24,8 @@ export function RequesterPanel() {
   const tickets = useMyOpenTickets();
   return (
     <Card title="My open tickets" description="What each of your open tickets is waiting on, oldest first.">
-      {tickets.status === 'error' ? (
-        <ErrorState message={tickets.error ?? ''} onRetry={tickets.reload} />
+      {tickets.isError ? (
+        <ErrorState message={errorMessage(tickets.error)} onRetry={() => void tickets.refetch()} />
       ) : !tickets.data ? (
         <LoadingState />
       ) : tickets.data.total === 0 ? (

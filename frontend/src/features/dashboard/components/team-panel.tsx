@@ -1,3 +1,4 @@
+import type { UseQueryResult } from '@tanstack/react-query';
 import { Link } from 'react-router';
 
 import { CategoryBars } from '@/components/charts/category-bars';
@@ -7,16 +8,18 @@ import { StatusBadge } from '@/components/ui/status-badge';
 import { instanceHref, paths } from '@/config/paths';
 import { StatTile } from '@/features/dashboard/components/stat-tile';
 import type { EngineOverview, TicketOverview } from '@/features/dashboard/types/dashboard';
-import type { Resource } from '@/hooks/use-resource';
+import { errorMessage } from '@/lib/api-error';
 import { formatDateTime, humanize } from '@/lib/format';
 
 const OPEN = ['SUBMITTED', 'IN_PROGRESS', 'ON_HOLD', 'ERROR'];
 
-type TeamPanelProps = { tickets: Resource<TicketOverview>; engine: Resource<EngineOverview> };
+type TeamPanelProps = { tickets: UseQueryResult<TicketOverview>; engine: UseQueryResult<EngineOverview> };
 
 export function TeamPanel({ tickets, engine }: TeamPanelProps) {
-  if (tickets.status === 'error') return <ErrorState message={tickets.error ?? ''} onRetry={tickets.reload} />;
-  if (engine.status === 'error') return <ErrorState message={engine.error ?? ''} onRetry={engine.reload} />;
+  for (const figures of [tickets, engine]) {
+    if (figures.isError)
+      return <ErrorState message={errorMessage(figures.error)} onRetry={() => void figures.refetch()} />;
+  }
   if (!tickets.data || !engine.data) return <LoadingState label="Loading the team's figures…" />;
   const t = tickets.data;
   const e = engine.data;

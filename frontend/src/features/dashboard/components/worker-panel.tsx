@@ -7,13 +7,15 @@ import { StatusBadge } from '@/components/ui/status-badge';
 import { paths, taskHref } from '@/config/paths';
 import { StatTile } from '@/features/dashboard/components/stat-tile';
 import { useMyPerformance } from '@/features/dashboard/hooks/use-dashboard';
+import { errorMessage } from '@/lib/api-error';
 import { formatDuration } from '@/lib/format';
 
 const WEEK = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
 
 export function WorkerPanel() {
   const figures = useMyPerformance();
-  if (figures.status === 'error') return <ErrorState message={figures.error ?? ''} onRetry={figures.reload} />;
+  if (figures.isError)
+    return <ErrorState message={errorMessage(figures.error)} onRetry={() => void figures.refetch()} />;
   if (!figures.data) return <LoadingState label="Loading your tasks…" />;
   const data = figures.data;
   const thisWeek = data.weeks[data.weeks.length - 1];

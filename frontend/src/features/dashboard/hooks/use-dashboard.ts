@@ -1,3 +1,5 @@
+import { useQuery } from '@tanstack/react-query';
+
 import {
   getCompany,
   getEngineOverview,
@@ -5,12 +7,14 @@ import {
   getMyPerformance,
   getTicketOverview,
 } from '@/features/dashboard/api/dashboard';
-import { useResource } from '@/hooks/use-resource';
 
-// One hook per figure the dashboard shows, so its fetching can move to a query library in one place.
-
-export const useCompany = () => useResource((signal) => getCompany(signal), []);
-export const useMyOpenTickets = () => useResource((signal) => getMyOpenTickets(signal), []);
-export const useTicketOverview = () => useResource((signal) => getTicketOverview(signal), []);
-export const useEngineOverview = () => useResource((signal) => getEngineOverview(signal), []);
-export const useMyPerformance = () => useResource((signal) => getMyPerformance(signal), []);
+export const useCompany = () =>
+  useQuery({ queryKey: ['identity', 'company'], queryFn: ({ signal }) => getCompany(signal) });
+export const useMyOpenTickets = () =>
+  useQuery({ queryKey: ['tickets', 'reports', 'mine'], queryFn: ({ signal }) => getMyOpenTickets(signal) });
+export const useTicketOverview = () =>
+  useQuery({ queryKey: ['tickets', 'reports', 'overview'], queryFn: ({ signal }) => getTicketOverview(signal) });
+export const useEngineOverview = () =>
+  useQuery({ queryKey: ['engine', 'metrics', 'overview'], queryFn: ({ signal }) => getEngineOverview(signal) });
+export const useMyPerformance = () =>
+  useQuery({ queryKey: ['engine', 'metrics', 'me'], queryFn: ({ signal }) => getMyPerformance(signal) });

@@ -1,3 +1,4 @@
+import type { UseQueryResult } from '@tanstack/react-query';
 import { useSearchParams } from 'react-router';
 
 import { Alert } from '@/components/ui/alert';
@@ -10,7 +11,7 @@ import { ReportTable } from '@/features/reports/components/report-table';
 import { pivotPerDay } from '@/features/reports/hooks/csv';
 import { useActionReport, useEngineReport, useTicketReport } from '@/features/reports/hooks/use-reports';
 import type { ActionReport, DateRangeQuery, EngineReport, TicketReport } from '@/features/reports/types/reports';
-import type { Resource } from '@/hooks/use-resource';
+import { errorMessage } from '@/lib/api-error';
 import { formatDateTime, formatDuration } from '@/lib/format';
 
 const DEFAULT_DAYS = 30;
@@ -26,17 +27,17 @@ function Section<T>({
   description: string;
   /** Spans both columns: a chart over days, or a table with many columns. */
   wide?: boolean;
-  resource: Pick<Resource<T>, 'status' | 'data' | 'error' | 'reload'>;
+  resource: UseQueryResult<T>;
   children: (data: NonNullable<T>) => React.ReactNode;
 }) {
   return (
     <div className={wide ? 'xl:col-span-2' : undefined}>
       <Card title={title} description={description}>
-        {resource.status === 'error' ? (
+        {resource.isError ? (
           <ErrorState
             title={`Could not load ${title.toLowerCase()}`}
-            message={resource.error ?? ''}
-            onRetry={resource.reload}
+            message={errorMessage(resource.error)}
+            onRetry={() => void resource.refetch()}
           />
         ) : resource.data ? (
           children(resource.data as NonNullable<T>)
@@ -50,7 +51,7 @@ function Section<T>({
 
 const suffix = (range: DateRangeQuery) => `${range.from}_${range.to}`;
 
-function TicketSections({ resource, range }: { resource: Resource<TicketReport>; range: DateRangeQuery }) {
+function TicketSections({ resource, range }: { resource: UseQueryResult<TicketReport>; range: DateRangeQuery }) {
   return (
     <>
       <Section
@@ -128,7 +129,7 @@ function TicketSections({ resource, range }: { resource: Resource<TicketReport>;
   );
 }
 
-function EngineSections({ resource, range }: { resource: Resource<EngineReport>; range: DateRangeQuery }) {
+function EngineSections({ resource, range }: { resource: UseQueryResult<EngineReport>; range: DateRangeQuery }) {
   return (
     <>
       <Section
@@ -228,7 +229,7 @@ function EngineSections({ resource, range }: { resource: Resource<EngineReport>;
   );
 }
 
-function ActionSection({ resource, range }: { resource: Resource<ActionReport | null>; range: DateRangeQuery }) {
+function ActionSection({ resource, range }: { resource: UseQueryResult<ActionReport>; range: DateRangeQuery }) {
   return (
     <Section
       wide

@@ -1,18 +1,24 @@
+import { useQuery } from '@tanstack/react-query';
+
 import { getActionReport, getEngineReport, getTicketReport } from '@/features/reports/api/reports';
 import type { DateRangeQuery } from '@/features/reports/types/reports';
-import { useResource } from '@/hooks/use-resource';
-
-// One hook per report, so the page's fetching can move to a query library in one place.
 
 export const useTicketReport = (range: DateRangeQuery) =>
-  useResource((signal) => getTicketReport(range, signal), [range.from, range.to]);
+  useQuery({
+    queryKey: ['tickets', 'reports', range.from, range.to],
+    queryFn: ({ signal }) => getTicketReport(range, signal),
+  });
 
 export const useEngineReport = (range: DateRangeQuery) =>
-  useResource((signal) => getEngineReport(range, signal), [range.from, range.to]);
+  useQuery({
+    queryKey: ['engine', 'metrics', 'report', range.from, range.to],
+    queryFn: ({ signal }) => getEngineReport(range, signal),
+  });
 
-/** Action failures are for admins only; others get no request. */
+/** Action failures are for admins only; others send no request. */
 export const useActionReport = (range: DateRangeQuery, allowed: boolean) =>
-  useResource(
-    (signal) => (allowed ? getActionReport(range, signal) : Promise.resolve(null)),
-    [range.from, range.to, allowed],
-  );
+  useQuery({
+    queryKey: ['actions', 'reports', range.from, range.to],
+    queryFn: ({ signal }) => getActionReport(range, signal),
+    enabled: allowed,
+  });

@@ -1,3 +1,4 @@
+import type { UseQueryResult } from '@tanstack/react-query';
 import { Link } from 'react-router';
 
 import { Card } from '@/components/ui/card';
@@ -7,7 +8,7 @@ import { taskHref, ticketHref } from '@/config/paths';
 import { RESULTS_SHOWN } from '@/features/search/api/search';
 import { useTaskSearch, useTicketSearch } from '@/features/search/hooks/use-search';
 import type { Hits } from '@/features/search/types/search';
-import type { Resource } from '@/hooks/use-resource';
+import { errorMessage } from '@/lib/api-error';
 import { formatDateTime } from '@/lib/format';
 
 function HitList<T extends { id: string }>({
@@ -17,7 +18,7 @@ function HitList<T extends { id: string }>({
   emptyText,
 }: {
   title: string;
-  resource: Pick<Resource<Hits<T> | null>, 'status' | 'data' | 'error' | 'reload'>;
+  resource: UseQueryResult<Hits<T>>;
   render: (hit: T) => React.ReactNode;
   emptyText: string;
 }) {
@@ -30,8 +31,8 @@ function HitList<T extends { id: string }>({
         : undefined;
   return (
     <Card title={title} description={description}>
-      {resource.status === 'error' ? (
-        <ErrorState message={resource.error ?? ''} onRetry={resource.reload} />
+      {resource.isError ? (
+        <ErrorState message={errorMessage(resource.error)} onRetry={() => void resource.refetch()} />
       ) : !data ? (
         <LoadingState />
       ) : data.items.length === 0 ? (

@@ -1,19 +1,5 @@
-export type TicketHit = {
-  id: string;
-  number: string;
-  title: string;
-  status: string;
-  ticket_type_name?: string;
-  created_at: string;
-};
+import type { Page, Schema } from '@/types/api';
 
-export type TaskHit = {
-  id: string;
-  name: string;
-  status: string;
-  ticket_number: string;
-  ticket_title: string;
-  created_at: string;
-};
-
-export type Hits<T> = { items: T[]; total: number };
+export type TicketHit = Schema<'TicketRead'>;
+export type TaskHit = Schema<'engine__TaskRead'>;
+export type Hits<T> = Page<T>;
