@@ -7,10 +7,10 @@ from uuid import UUID
 
 from sqlalchemy import Date, cast, func, literal_column, select
 from sqlalchemy.dialects.postgresql import distinct_on
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from common.repository import CompanyRepository
+from contracts.tickets import ACTIVE_TICKET_STATUSES, TicketStatus
 from tickets.models import Ticket, TicketType, TimelineEntry
-from tickets.ticket.status import ACTIVE, TicketStatus
 
 # Calendar days are UTC days, whatever the session's time zone is.
 _CREATED_DAY = cast(func.timezone("UTC", Ticket.created_at), Date)
@@ -18,15 +18,13 @@ _CLOSED_DAY = cast(func.timezone("UTC", Ticket.closed_at), Date)
 MY_OPEN_LIMIT = 50
 
 
-class ReportRepository:
-    def __init__(self, session: AsyncSession, company_id: UUID) -> None:
-        self.session = session
-        self.company_id = company_id
+class ReportRepository(CompanyRepository[Ticket]):
+    model = Ticket
 
     async def created_per_day(self, start: datetime, end: datetime) -> list[tuple[date, str, int]]:
         rows = await self.session.execute(
             select(_CREATED_DAY, Ticket.ticket_type_key, func.count())
-            .where(Ticket.company_id == self.company_id, Ticket.created_at >= start, Ticket.created_at < end)
+            .where(self.owned(), Ticket.created_at >= start, Ticket.created_at < end)
             .group_by(_CREATED_DAY, Ticket.ticket_type_key)
         )
         return [(d, k, int(c)) for d, k, c in rows]
@@ -34,7 +32,7 @@ class ReportRepository:
     async def closed_per_day(self, start: datetime, end: datetime) -> list[tuple[date, str, int]]:
         rows = await self.session.execute(
             select(_CLOSED_DAY, Ticket.ticket_type_key, func.count())
-            .where(Ticket.company_id == self.company_id, Ticket.closed_at >= start, Ticket.closed_at < end)
+            .where(self.owned(), Ticket.closed_at >= start, Ticket.closed_at < end)
             .group_by(_CLOSED_DAY, Ticket.ticket_type_key)
         )
         return [(d, k, int(c)) for d, k, c in rows]
@@ -51,7 +49,7 @@ class ReportRepository:
                 func.percentile_cont(0.9).within_group(seconds),
             )
             .where(
-                Ticket.company_id == self.company_id,
+                self.owned(),
                 Ticket.status == TicketStatus.COMPLETED,
                 Ticket.closed_at >= start,
                 Ticket.closed_at < end,
@@ -65,7 +63,7 @@ class ReportRepository:
         """Each ticket type's name as its newest version has it."""
         rows = await self.session.execute(
             select(TicketType.key, TicketType.name)
-            .where(TicketType.company_id == self.company_id)
+            .where(self.owned(TicketType))
             .ext(distinct_on(TicketType.key))
             .order_by(TicketType.key, TicketType.version.desc())
         )
@@ -73,18 +71,16 @@ class ReportRepository:
 
     async def count_by_status(self) -> dict[str, int]:
         rows = await self.session.execute(
-            select(Ticket.status, func.count())
-            .where(Ticket.company_id == self.company_id)
-            .group_by(Ticket.status)
+            select(Ticket.status, func.count()).where(self.owned()).group_by(Ticket.status)
         )
         return {s: int(c) for s, c in rows}
 
     async def created_and_closed_since(self, since: datetime) -> tuple[int, int]:
         created = await self.session.scalar(
-            select(func.count()).where(Ticket.company_id == self.company_id, Ticket.created_at >= since)
+            select(func.count()).where(self.owned(), Ticket.created_at >= since)
         )
         closed = await self.session.scalar(
-            select(func.count()).where(Ticket.company_id == self.company_id, Ticket.closed_at >= since)
+            select(func.count()).where(self.owned(), Ticket.closed_at >= since)
         )
         return int(created or 0), int(closed or 0)
 
@@ -92,9 +88,9 @@ class ReportRepository:
         """The submitter's open tickets, oldest first, each with the task its workflow last
         reported (the newest timeline entry that names a task)."""
         mine = (
-            Ticket.company_id == self.company_id,
+            self.owned(),
             Ticket.submitted_by == user_id,
-            Ticket.status.in_([s.value for s in ACTIVE]),
+            Ticket.status.in_(ACTIVE_TICKET_STATUSES),
         )
         total = await self.session.scalar(select(func.count()).select_from(Ticket).where(*mine))
         last_task = (

@@ -16,13 +16,8 @@ from tickets.reports.schemas import (
 )
 
 
-def _repo(uow: UnitOfWork) -> ReportRepository:
-    assert uow.company_id is not None
-    return ReportRepository(uow.session, uow.company_id)
-
-
 async def report(uow: UnitOfWork, period: DateRange) -> TicketReportRead:
-    repo = _repo(uow)
+    repo = ReportRepository.of(uow)
     counts: dict[tuple[str, str], dict[str, int]] = {}
     for day, key, n in await repo.created_per_day(period.start, period.end):
         counts.setdefault((day.isoformat(), key), {"created": 0, "closed": 0})["created"] = n
@@ -50,7 +45,7 @@ async def report(uow: UnitOfWork, period: DateRange) -> TicketReportRead:
 
 
 async def overview(uow: UnitOfWork) -> TicketOverviewRead:
-    repo = _repo(uow)
+    repo = ReportRepository.of(uow)
     by_status = await repo.count_by_status()
     since = week_start(datetime.now(UTC))
     created, closed = await repo.created_and_closed_since(since)
@@ -64,5 +59,5 @@ async def overview(uow: UnitOfWork) -> TicketOverviewRead:
 
 
 async def my_open_tickets(uow: UnitOfWork, user_id: UUID) -> MyOpenTicketsRead:
-    rows, total = await _repo(uow).open_of_submitter(user_id)
+    rows, total = await ReportRepository.of(uow).open_of_submitter(user_id)
     return MyOpenTicketsRead(total=total, items=[WaitingTicketRead.model_validate(r) for r in rows])
