@@ -11,7 +11,7 @@ import { ReportTable } from '@/features/reports/components/report-table';
 import { pivotPerDay } from '@/features/reports/hooks/csv';
 import { useActionReport, useEngineReport, useTicketReport } from '@/features/reports/hooks/use-reports';
 import type { ActionReport, DateRangeQuery, EngineReport, TicketReport } from '@/features/reports/types/reports';
-import { errorMessage } from '@/lib/api-error';
+import { ApiError, errorMessage } from '@/lib/api-error';
 import { formatDateTime, formatDuration } from '@/lib/format';
 
 const DEFAULT_DAYS = 30;
@@ -288,6 +288,9 @@ export function ReportsPage({ isAdmin }: { isAdmin: boolean }) {
   const tickets = useTicketReport(range);
   const engine = useEngineReport(range);
   const actions = useActionReport(range, isAdmin);
+  const rangeProblem = [tickets.error, engine.error, actions.error].find(
+    (error) => error instanceof ApiError && error.status === 422,
+  );
 
   return (
     <div className="flex flex-col gap-6">
@@ -297,17 +300,24 @@ export function ReportsPage({ isAdmin }: { isAdmin: boolean }) {
         onChange={(next) => setParams({ from: next.from, to: next.to })}
       />
       <p className="text-xs text-slate-500">Days are UTC calendar days; both ends are included.</p>
-      <div className="grid gap-6 xl:grid-cols-2">
-        <TicketSections resource={tickets} range={range} />
-        <EngineSections resource={engine} range={range} />
-        {isAdmin && <ActionSection resource={actions} range={range} />}
-        <div className="xl:col-span-2">
-          <Alert tone="info" title="Not in these reports">
-            {isAdmin ? '' : 'Action failures by host are shown to admins only. '}
-            SLA breaches: tasks have no due dates yet, so there is nothing to breach.
-          </Alert>
+      {rangeProblem ? (
+        // Every report refuses a bad range the same way: say it once, at the form.
+        <Alert tone="error" title="This date range cannot be reported">
+          {errorMessage(rangeProblem)}
+        </Alert>
+      ) : (
+        <div className="grid gap-6 xl:grid-cols-2">
+          <TicketSections resource={tickets} range={range} />
+          <EngineSections resource={engine} range={range} />
+          {isAdmin && <ActionSection resource={actions} range={range} />}
+          <div className="xl:col-span-2">
+            <Alert tone="info" title="Not in these reports">
+              {isAdmin ? '' : 'Action failures by host are shown to admins only. '}
+              SLA breaches: tasks have no due dates yet, so there is nothing to breach.
+            </Alert>
+          </div>
         </div>
-      </div>
+      )}
     </div>
   );
 }
