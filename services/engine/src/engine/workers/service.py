@@ -38,12 +38,8 @@ async def apply_user_state(uow: UnitOfWork, settings: EngineSettings, user: User
         await runtime.assignment.requeue_tasks_of(
             worker.user_id, "The assignee is no longer an active task worker"
         )
-<<<<<<< HEAD
     # Someone newly eligible, or eligible with a new company role, may take tasks that waited.
     if _eligible(worker) and (not was_eligible or set(worker.company_roles) - roles_before):
-=======
-    if _eligible(worker) and not was_eligible:
->>>>>>> ded7fcb (Task lists search text; SPA: role dashboards, a reports page and one search box)
         await runtime.assignment.assign_queued()
 
 
