@@ -8,7 +8,6 @@ from uuid import UUID
 
 import httpx
 from sqlalchemy import update
-from tickets_test_support import VALID_LEAVE, Caller, PublishType
 
 from common.consumer import Delivery
 from common.db import Database
@@ -18,6 +17,8 @@ from contracts.envelope import Actor, envelope_for
 from contracts.ids import uuid7
 from tickets.consumers import event_consumer
 from tickets.models import Ticket
+
+from ..tickets_test_support import VALID_LEAVE, Caller, PublishType
 
 DAY_1 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
