@@ -18,13 +18,9 @@ export const paths = {
   adminUser: '/admin/users/:userId',
   adminCompanyRoles: '/admin/company-roles',
   adminIntegrations: '/admin/integrations',
-<<<<<<< HEAD
-  adminMetrics: '/admin/metrics',
   adminAssignment: '/admin/assignment',
-=======
   reports: '/reports',
   search: '/search',
->>>>>>> ded7fcb (Task lists search text; SPA: role dashboards, a reports page and one search box)
   ticket: '/tickets/:ticketId',
   task: '/tasks/:taskId',
   instance: '/instances/:instanceId',

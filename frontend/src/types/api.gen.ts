@@ -1083,7 +1083,8 @@ export interface paths {
         put?: never;
         /**
          * Reassign Task
-         * @description Hand an open FORM task to another active task worker, by hand.
+         * @description Assign an open FORM task by hand (one waiting in the queue, or someone else's) to an
+         *     active task worker; the task's record keeps who did it and the `note` they gave.
          */
         post: operations["reassign_task_api_engine_tasks__task_id__reassign_post"];
         delete?: never;
@@ -1315,7 +1316,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/engine/settings/assignment": {
+    "/api/engine/assignment/rules": {
         parameters: {
             query?: never;
             header?: never;
@@ -1323,15 +1324,132 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Get Assignment Settings
-         * @description The company's assignment strategy (`shortest_queue` unless set).
+         * Get Rules
+         * @description The company's assignment rule and, for every FORM task of a current workflow, the rule it
+         *     follows and where that was set (the task's own rule, its definition, the company).
          */
-        get: operations["get_assignment_settings_api_engine_settings_assignment_get"];
+        get: operations["get_rules_api_engine_assignment_rules_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/engine/assignment/rules/company": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
         /**
-         * Put Assignment Settings
-         * @description Choose the company's assignment strategy: `shortest_queue` or `round_robin`.
+         * Put Company Rule
+         * @description Set the company's rule: `shortest_queue`, `round_robin`, `group` (with `group`, a group
+         *     key) or `company_role` (with `company_role`); the last two take a `pick`.
          */
-        put: operations["put_assignment_settings_api_engine_settings_assignment_put"];
+        put: operations["put_company_rule_api_engine_assignment_rules_company_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/engine/assignment/rules/tasks/{workflow_key}/{task_key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Put Task Rule
+         * @description Set the rule of one FORM task definition (every version of it); it wins over the rule
+         *     in its bundle and the company's.
+         */
+        put: operations["put_task_rule_api_engine_assignment_rules_tasks__workflow_key___task_key__put"];
+        post?: never;
+        /**
+         * Delete Task Rule
+         * @description Drop a task definition's own rule: it follows its bundle's rule or the company's again.
+         */
+        delete: operations["delete_task_rule_api_engine_assignment_rules_tasks__workflow_key___task_key__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/engine/assignment/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Groups
+         * @description The company's groups of workers with their members.
+         */
+        get: operations["list_groups_api_engine_assignment_groups_get"];
+        put?: never;
+        /**
+         * Create Group
+         * @description Create a group of task workers; rules name it by `key` (409 when taken).
+         */
+        post: operations["create_group_api_engine_assignment_groups_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/engine/assignment/groups/{group_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Group
+         * @description A group with its members.
+         */
+        get: operations["get_group_api_engine_assignment_groups__group_id__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Group
+         * @description Delete a group no rule names (409 otherwise).
+         */
+        delete: operations["delete_group_api_engine_assignment_groups__group_id__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Group
+         * @description Rename a group, change its description, or replace its members.
+         */
+        patch: operations["update_group_api_engine_assignment_groups__group_id__patch"];
+        trace?: never;
+    };
+    "/api/engine/assignment/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Waiting Tasks
+         * @description FORM tasks nobody has started, oldest first: `unassigned` (waiting for a worker) and
+         *     `queued` (assigned, not started); both when `state` is omitted. Assign one by hand with
+         *     `POST /api/engine/tasks/{task_id}/reassign`.
+         */
+        get: operations["waiting_tasks_api_engine_assignment_queue_get"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -1861,6 +1979,21 @@ export interface components {
             /** Ticket Types */
             ticket_types?: components["schemas"]["TicketTypeSpec"][];
         };
+        /**
+         * CompanyRoleRule
+         * @description Only the workers who hold a company role.
+         */
+        CompanyRoleRule: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            strategy: "company_role";
+            /** Company Role */
+            company_role: string;
+            /** @default shortest_queue */
+            pick: components["schemas"]["Pick"];
+        };
         /** ConditionValue */
         ConditionValue: {
             /** To */
@@ -1990,6 +2123,24 @@ export interface components {
              */
             is_end: boolean;
         };
+        /**
+         * GroupRule
+         * @description Only the members of a named group of workers.
+         */
+        GroupRule: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            strategy: "group";
+            /**
+             * Group
+             * @description the group's key
+             */
+            group: string;
+            /** @default shortest_queue */
+            pick: components["schemas"]["Pick"];
+        };
         /** Page[TaskSummary] */
         Page_TaskSummary_: {
             /** Items */
@@ -2023,6 +2174,12 @@ export interface components {
             /** Page Size */
             page_size: number;
         };
+        /**
+         * Pick
+         * @description How a narrowed pool (a group, a company role) chooses among its members.
+         * @enum {string}
+         */
+        Pick: "shortest_queue" | "round_robin";
         /**
          * Problem
          * @description One validation finding, located by its path in the bundle.
@@ -2067,6 +2224,28 @@ export interface components {
              */
             created: boolean;
         };
+        /**
+         * RoundRobinRule
+         * @description Each available worker in turn: the least recently assigned, whatever their load.
+         */
+        RoundRobinRule: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            strategy: "round_robin";
+        };
+        /**
+         * ShortestQueueRule
+         * @description The available worker with the fewest open tasks; ties to the least recently assigned.
+         */
+        ShortestQueueRule: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            strategy: "shortest_queue";
+        };
         /** TaskRead */
         TaskRead: {
             /** Key */
@@ -2105,6 +2284,11 @@ export interface components {
             display_layout?: {
                 [key: string]: unknown;
             } | null;
+            /**
+             * Assignment
+             * @description FORM tasks: who may receive the task (an admin's rule for it wins)
+             */
+            assignment?: (components["schemas"]["ShortestQueueRule"] | components["schemas"]["RoundRobinRule"] | components["schemas"]["GroupRule"] | components["schemas"]["CompanyRoleRule"]) | null;
             /**
              * Id
              * Format: uuid
@@ -2151,6 +2335,11 @@ export interface components {
             display_layout?: {
                 [key: string]: unknown;
             } | null;
+            /**
+             * Assignment
+             * @description FORM tasks: who may receive the task (an admin's rule for it wins)
+             */
+            assignment?: (components["schemas"]["ShortestQueueRule"] | components["schemas"]["RoundRobinRule"] | components["schemas"]["GroupRule"] | components["schemas"]["CompanyRoleRule"]) | null;
         };
         /** TaskSummary */
         TaskSummary: {
@@ -3085,23 +3274,77 @@ export interface components {
              */
             assigned: boolean;
         };
-        /** AssignmentSettingsRead */
-        AssignmentSettingsRead: {
-            assignment_strategy: components["schemas"]["AssignmentStrategy"];
-        };
-        /** AssignmentSettingsUpdate */
-        AssignmentSettingsUpdate: {
-            assignment_strategy: components["schemas"]["AssignmentStrategy"];
-        };
         /**
-         * AssignmentStrategy
-         * @enum {string}
+         * AssignmentRecordRead
+         * @description One assignment of a task: to whom, who or what made it, and why.
          */
-        AssignmentStrategy: "shortest_queue" | "round_robin";
+        AssignmentRecordRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Assignee Id
+             * Format: uuid
+             */
+            assignee_id: string;
+            /** Assignee Name */
+            assignee_name: string | null;
+            /** Previous Assignee Id */
+            previous_assignee_id: string | null;
+            /** Previous Assignee Name */
+            previous_assignee_name: string | null;
+            made_by: components["schemas"]["MadeBy"];
+            /** Actor Id */
+            actor_id: string | null;
+            /**
+             * Actor Name
+             * @description the person who assigned by hand
+             */
+            actor_name: string | null;
+            /** Strategy */
+            strategy: string;
+            /** Explanation */
+            explanation: string | null;
+            /** Reason */
+            reason: {
+                [key: string]: unknown;
+            };
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /** AssignmentRulesRead */
+        AssignmentRulesRead: {
+            company: components["schemas"]["CompanyRuleRead"];
+            /** Tasks */
+            tasks: components["schemas"]["TaskRuleRead"][];
+        };
         /** AvailabilityUpdate */
         AvailabilityUpdate: {
             /** Available */
             available: boolean;
+        };
+        /** CompanyRuleRead */
+        CompanyRuleRead: {
+            /** Rule */
+            rule: components["schemas"]["ShortestQueueRule"] | components["schemas"]["RoundRobinRule"] | components["schemas"]["GroupRule"] | components["schemas"]["CompanyRoleRule"];
+            /**
+             * Description
+             * @description the rule in words: "group Finance, then shortest queue"
+             */
+            description: string;
+            /** Updated At */
+            updated_at: string | null;
+            /** Updated By */
+            updated_by: string | null;
+            /** Updated By Name */
+            updated_by_name: string | null;
+            /** @description `company` when set, `default` (shortest queue) otherwise */
+            source: components["schemas"]["RuleSource"];
         };
         /** CurrentTaskRead */
         CurrentTaskRead: {
@@ -3191,6 +3434,81 @@ export interface components {
             /** Worker Throughput */
             worker_throughput: components["schemas"]["WorkerThroughput"][];
         };
+        /** GroupCreate */
+        GroupCreate: {
+            /**
+             * Key
+             * @description what rules name
+             */
+            key: string;
+            /** Name */
+            name: string;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /** Members */
+            members?: string[];
+        };
+        /** GroupMemberRead */
+        GroupMemberRead: {
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+            /** Display Name */
+            display_name: string;
+            /** Email */
+            email: string;
+            /** Available */
+            available: boolean;
+            /** Is Active */
+            is_active: boolean;
+            /** Is Task Worker */
+            is_task_worker: boolean;
+        };
+        /** GroupRead */
+        GroupRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Key */
+            key: string;
+            /** Name */
+            name: string;
+            /** Description */
+            description: string;
+            /** Members */
+            members: components["schemas"]["GroupMemberRead"][];
+            /**
+             * Rules
+             * @description how many assignment rules send tasks to this group
+             */
+            rules: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** GroupUpdate */
+        GroupUpdate: {
+            /** Name */
+            name?: string | null;
+            /** Description */
+            description?: string | null;
+            /** Members */
+            members?: string[] | null;
+        };
         /** HistoryEntryRead */
         HistoryEntryRead: {
             /**
@@ -3257,6 +3575,11 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /**
+         * MadeBy
+         * @enum {string}
+         */
+        MadeBy: "strategy" | "person";
         /** MetricsRead */
         MetricsRead: {
             /** Open Tasks Per Worker */
@@ -3339,6 +3662,17 @@ export interface components {
             /** Page Size */
             page_size: number;
         };
+        /** Page[WaitingTaskRead] */
+        Page_WaitingTaskRead_: {
+            /** Items */
+            items: components["schemas"]["WaitingTaskRead"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+        };
         /** Page[WorkflowInstanceRead] */
         Page_WorkflowInstanceRead_: {
             /** Items */
@@ -3368,6 +3702,28 @@ export interface components {
             /** Sequence */
             sequence: number;
         };
+        /** RuleRead */
+        RuleRead: {
+            /** Rule */
+            rule: components["schemas"]["ShortestQueueRule"] | components["schemas"]["RoundRobinRule"] | components["schemas"]["GroupRule"] | components["schemas"]["CompanyRoleRule"];
+            /**
+             * Description
+             * @description the rule in words: "group Finance, then shortest queue"
+             */
+            description: string;
+            /** Updated At */
+            updated_at: string | null;
+            /** Updated By */
+            updated_by: string | null;
+            /** Updated By Name */
+            updated_by_name: string | null;
+        };
+        /**
+         * RuleSource
+         * @description Where the rule an assignment followed was set, most specific first.
+         * @enum {string}
+         */
+        RuleSource: "task_rule" | "task_definition" | "company" | "default";
         /** TaskComplete */
         TaskComplete: {
             /** Output */
@@ -3439,11 +3795,16 @@ export interface components {
             assigned_at: string | null;
             /**
              * Assignment
-             * @description why the assignee was chosen
+             * @description why the assignee was chosen, as data
              */
             assignment: {
                 [key: string]: unknown;
             } | null;
+            /**
+             * Assignment Explanation
+             * @description why the assignee was chosen, as a sentence: "fewest open tasks (2), ties broken by least recently assigned"
+             */
+            assignment_explanation: string | null;
             /** Attempt */
             attempt: number;
             /** Error */
@@ -3490,6 +3851,11 @@ export interface components {
             } | null;
             /** History */
             history: components["schemas"]["HistoryEntryRead"][];
+            /**
+             * Assignments
+             * @description every assignment of the task, oldest first: to whom, by whom or what, and why
+             */
+            assignments: components["schemas"]["AssignmentRecordRead"][];
         };
         /** TaskDuration */
         TaskDuration: {
@@ -3541,11 +3907,16 @@ export interface components {
             assigned_at: string | null;
             /**
              * Assignment
-             * @description why the assignee was chosen
+             * @description why the assignee was chosen, as data
              */
             assignment: {
                 [key: string]: unknown;
             } | null;
+            /**
+             * Assignment Explanation
+             * @description why the assignee was chosen, as a sentence: "fewest open tasks (2), ties broken by least recently assigned"
+             */
+            assignment_explanation: string | null;
             /** Attempt */
             attempt: number;
             /** Error */
@@ -3571,6 +3942,39 @@ export interface components {
             assignee_id: string;
             /** Expected Version */
             expected_version?: number | null;
+            /**
+             * Note
+             * @description why, in the assigner's words
+             */
+            note?: string | null;
+        };
+        /**
+         * TaskRuleRead
+         * @description A FORM task of a current workflow version and the rule it follows.
+         */
+        TaskRuleRead: {
+            /** Workflow Key */
+            workflow_key: string;
+            /** Workflow Name */
+            workflow_name: string;
+            /** Workflow Version */
+            workflow_version: number;
+            /** Task Key */
+            task_key: string;
+            /** Task Name */
+            task_name: string;
+            /**
+             * Definition Rule
+             * @description the `assignment` of the task in its bundle
+             */
+            definition_rule: (components["schemas"]["ShortestQueueRule"] | components["schemas"]["RoundRobinRule"] | components["schemas"]["GroupRule"] | components["schemas"]["CompanyRoleRule"]) | null;
+            /** @description the admin's rule for this task, which wins */
+            task_rule: components["schemas"]["RuleRead"] | null;
+            /** Effective */
+            effective: components["schemas"]["ShortestQueueRule"] | components["schemas"]["RoundRobinRule"] | components["schemas"]["GroupRule"] | components["schemas"]["CompanyRoleRule"];
+            source: components["schemas"]["RuleSource"];
+            /** Description */
+            description: string;
         };
         /**
          * TaskStatus
@@ -3583,6 +3987,62 @@ export interface components {
          * @enum {string}
          */
         TaskView: "active" | "archive";
+        /**
+         * WaitingState
+         * @enum {string}
+         */
+        WaitingState: "unassigned" | "queued";
+        /**
+         * WaitingTaskRead
+         * @description An open FORM task nobody has started: waiting for a worker, or in a worker's queue.
+         */
+        WaitingTaskRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Workflow Instance Id
+             * Format: uuid
+             */
+            workflow_instance_id: string;
+            /**
+             * Ticket Id
+             * Format: uuid
+             */
+            ticket_id: string;
+            /** Ticket Number */
+            ticket_number: string;
+            /** Ticket Title */
+            ticket_title: string;
+            /** Task Key */
+            task_key: string;
+            /** Name */
+            name: string;
+            /** Status */
+            status: string;
+            state: components["schemas"]["WaitingState"];
+            /** Assignee Id */
+            assignee_id: string | null;
+            /** Assignee Name */
+            assignee_name: string | null;
+            /** Assigned At */
+            assigned_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Version */
+            version: number;
+            /**
+             * Rule
+             * @description the rule the task follows, in words
+             */
+            rule: string;
+            source: components["schemas"]["RuleSource"];
+        };
         /** WeekFigures */
         WeekFigures: {
             /**
@@ -3632,6 +4092,8 @@ export interface components {
             open_tasks: number;
             /** Last Assigned At */
             last_assigned_at: string | null;
+            /** Company Roles */
+            company_roles: string[];
         };
         /** WorkerThroughput */
         WorkerThroughput: {
@@ -6855,7 +7317,7 @@ export interface operations {
             };
         };
     };
-    get_assignment_settings_api_engine_settings_assignment_get: {
+    get_rules_api_engine_assignment_rules_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -6870,7 +7332,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AssignmentSettingsRead"];
+                    "application/json": components["schemas"]["AssignmentRulesRead"];
                 };
             };
             /** @description A problem with the request */
@@ -6884,7 +7346,7 @@ export interface operations {
             };
         };
     };
-    put_assignment_settings_api_engine_settings_assignment_put: {
+    put_company_rule_api_engine_assignment_rules_company_put: {
         parameters: {
             query?: never;
             header?: never;
@@ -6893,7 +7355,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AssignmentSettingsUpdate"];
+                "application/json": components["schemas"]["ShortestQueueRule"] | components["schemas"]["RoundRobinRule"] | components["schemas"]["GroupRule"] | components["schemas"]["CompanyRoleRule"];
             };
         };
         responses: {
@@ -6903,7 +7365,326 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AssignmentSettingsRead"];
+                    "application/json": components["schemas"]["CompanyRuleRead"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    put_task_rule_api_engine_assignment_rules_tasks__workflow_key___task_key__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workflow_key: string;
+                task_key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShortestQueueRule"] | components["schemas"]["RoundRobinRule"] | components["schemas"]["GroupRule"] | components["schemas"]["CompanyRoleRule"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskRuleRead"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    delete_task_rule_api_engine_assignment_rules_tasks__workflow_key___task_key__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workflow_key: string;
+                task_key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    list_groups_api_engine_assignment_groups_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupRead"][];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    create_group_api_engine_assignment_groups_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupRead"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    get_group_api_engine_assignment_groups__group_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                group_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupRead"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    delete_group_api_engine_assignment_groups__group_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                group_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    update_group_api_engine_assignment_groups__group_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                group_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupRead"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    waiting_tasks_api_engine_assignment_queue_get: {
+        parameters: {
+            query?: {
+                state?: components["schemas"]["WaitingState"] | null;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_WaitingTaskRead_"];
                 };
             };
             /** @description The request is not valid */

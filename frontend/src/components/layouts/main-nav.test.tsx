@@ -26,22 +26,15 @@ describe('MainNav', () => {
     expect(navLinks(['user', 'task_worker'])).toEqual(['Dashboard', 'My tickets', 'Submit ticket', 'My tasks']);
   });
 
-<<<<<<< HEAD
-  it('adds Tickets and Tasks for ticket admins', () => {
-=======
-  it('adds Tickets, Tasks and Reports for ticket admins', () => {
->>>>>>> ded7fcb (Task lists search text; SPA: role dashboards, a reports page and one search box)
+  it('adds Tickets, Tasks, Assign tasks and Reports for ticket admins', () => {
     expect(navLinks(['ticket_admin'])).toEqual([
       'Dashboard',
       'My tickets',
       'Submit ticket',
       'Tickets',
       'Tasks',
-<<<<<<< HEAD
       'Assign tasks',
-=======
       'Reports',
->>>>>>> ded7fcb (Task lists search text; SPA: role dashboards, a reports page and one search box)
     ]);
   });
 
@@ -56,11 +49,8 @@ describe('MainNav', () => {
       'Submit ticket',
       'Tickets',
       'Tasks',
-<<<<<<< HEAD
       'Assign tasks',
-=======
       'Reports',
->>>>>>> ded7fcb (Task lists search text; SPA: role dashboards, a reports page and one search box)
       'Definitions',
       'Admin',
     ]);
