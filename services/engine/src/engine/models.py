@@ -172,7 +172,7 @@ class WorkflowInstance(Timestamped, Base):
     submitted_by: Mapped[UUID | None]
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # The ticket's number, title and submitted data, for the task lists' text search. Set by a
-    # trigger (migration 0004) when the instance is created, never as the workflow data moves
+    # trigger (migration 0005) when the instance is created, never as the workflow data moves
     # on (that would cost every step). Deferred: nothing but search reads it.
     search_vector: Mapped[str] = mapped_column(
         TSVECTOR, nullable=False, server_default=FetchedValue(), deferred=True

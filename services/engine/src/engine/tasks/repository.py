@@ -113,7 +113,7 @@ class TaskRepository(CompanyRepository[TaskInstance]):
         words = prefix_tsquery(f.q) if f.q else None
         if words is not None:
             # Each side has its GIN index: the instance's vector (ticket number, title, data)
-            # and the expression index over task names (migration 0004).
+            # and the expression index over task names (migration 0005).
             tsquery = func.to_tsquery(_SIMPLE, words)
             query = query.where(
                 or_(

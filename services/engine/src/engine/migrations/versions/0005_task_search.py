@@ -6,14 +6,14 @@ title were ever changed), never when the workflow data changes: every step merge
 workflow data, and recomputing the vector there would cost each step. So the data searched is
 the ticket's data as submitted, which is what someone searching for a ticket remembers.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 """
 
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
