@@ -8,15 +8,19 @@ import { defineConfig } from 'vite';
 // The gateway serves the built SPA and everything under /api; in development Vite
 // serves the SPA and hands /api to a locally running gateway.
 const GATEWAY_URL = process.env.TF_GATEWAY_URL ?? 'http://127.0.0.1:8000';
+// The sample bundle the demo data uploads; the bundle editor offers it as a starting point.
+const SAMPLES_DIR = fileURLToPath(new URL('../services/definitions/samples', import.meta.url));
 
 export default defineConfig({
   plugins: [react(), tailwindcss()],
   resolve: {
     alias: {
       '@': fileURLToPath(new URL('./src', import.meta.url)),
+      '@samples': SAMPLES_DIR,
     },
   },
   server: {
+    fs: { allow: [fileURLToPath(new URL('.', import.meta.url)), SAMPLES_DIR] },
     proxy: {
       '/api': { target: GATEWAY_URL },
     },

@@ -162,9 +162,9 @@ try {
     await admin.getByRole('tab', { name: 'Archive' }).click();
     await expectVisible(admin.getByRole('link', { name: 'Review request' }));
     await shot(admin, '13-team-tasks');
-    await admin.goto(`${BASE_URL}/admin/metrics`);
-    await expectVisible(admin.getByText('Open tasks per worker').first());
-    await shot(admin, '14-metrics');
+    await admin.goto(`${BASE_URL}/reports`);
+    await expectVisible(admin.getByRole('table', { name: 'Worker throughput' }).getByRole('cell', { name: /^Wendy/ }));
+    await shot(admin, '14-reports');
     await admin.goto(`${BASE_URL}/admin/integrations`);
     await expectVisible(admin.getByRole('heading', { level: 2, name: 'Ingest keys' }));
     await shot(admin, '15-integrations');

@@ -6,6 +6,7 @@ import { describe, expect, it, vi } from 'vitest';
 
 import { AppRoutes } from '@/app/router';
 import { AuthProvider } from '@/lib/auth';
+import { createQueryClient, QueryProvider } from '@/lib/query';
 import { makeSession, makeUser } from '@/testing/data';
 import { createFakeServer, jsonResponse, problemResponse } from '@/testing/fake-server';
 import { renderWithProviders } from '@/testing/render';
@@ -28,7 +29,10 @@ describe('app routes', () => {
       <StrictMode>
         <MemoryRouter initialEntries={['/']}>
           <AuthProvider>
-            <AppRoutes />
+            {/* The dashboard reads its figures through the query cache. */}
+            <QueryProvider client={createQueryClient({ retry: false })}>
+              <AppRoutes />
+            </QueryProvider>
           </AuthProvider>
         </MemoryRouter>
       </StrictMode>,

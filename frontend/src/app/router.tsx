@@ -1,5 +1,5 @@
 import { lazy, Suspense, type ComponentType } from 'react';
-import { Route, Routes } from 'react-router';
+import { Navigate, Route, Routes } from 'react-router';
 
 import { RedirectIfAuthenticated, RequireAccess, RequireAuth } from '@/app/guards';
 import { AdminHomeRoute } from '@/app/routes/admin/admin-home';
@@ -14,12 +14,13 @@ import { LogoutRoute } from '@/app/routes/auth/logout';
 import { ResetPasswordRoute } from '@/app/routes/auth/reset-password';
 import { SignupRoute } from '@/app/routes/auth/signup';
 import { IntegrationsRoute } from '@/app/routes/admin/integrations';
-import { MetricsRoute } from '@/app/routes/admin/metrics';
 import { DashboardRoute } from '@/app/routes/dashboard';
 import { NotFoundRoute } from '@/app/routes/not-found';
 import { NotificationsRoute } from '@/app/routes/notifications';
 import { OperatorCompanyRoute, OperatorConsoleRoute, OperatorLoginRoute } from '@/app/routes/operator/operator';
 import { ProfileRoute } from '@/app/routes/profile';
+import { ReportsRoute } from '@/app/routes/reports';
+import { SearchRoute } from '@/app/routes/search';
 import { AssignmentQueueRoute } from '@/app/routes/tasks/assignment-queue';
 import { MyTasksRoute } from '@/app/routes/tasks/my-tasks';
 import { TaskRoute } from '@/app/routes/tasks/task';
@@ -83,6 +84,7 @@ export function AppRoutes() {
             <Route index element={<DashboardRoute />} />
             <Route path={paths.profile} element={<ProfileRoute />} />
             <Route path={paths.notifications} element={<NotificationsRoute />} />
+            <Route path={paths.search} element={<SearchRoute />} />
             <Route path={paths.myTickets} element={<MyTicketsRoute />} />
             <Route path={paths.submitTicket} element={<SubmitTicketRoute />} />
             {/* The submitter and the ticket team see a ticket; the service answers 404 to anyone else. */}
@@ -98,6 +100,9 @@ export function AppRoutes() {
             </Route>
             <Route element={<RequireAccess access={ACCESS.calendar} />}>
               <Route path={paths.calendar} element={<CalendarRoute />} />
+            </Route>
+            <Route element={<RequireAccess access={ACCESS.reports} />}>
+              <Route path={paths.reports} element={<ReportsRoute />} />
             </Route>
             <Route element={<RequireAccess access={ACCESS.myTasks} />}>
               <Route path={paths.myTasks} element={<MyTasksRoute />} />
@@ -118,8 +123,9 @@ export function AppRoutes() {
               <Route path={paths.adminUser} element={<UserRoute />} />
               <Route path={paths.adminCompanyRoles} element={<CompanyRolesRoute />} />
               <Route path={paths.adminIntegrations} element={<IntegrationsRoute />} />
-              <Route path={paths.adminMetrics} element={<MetricsRoute />} />
               <Route path={paths.adminAssignment} element={<AssignmentRulesRoute />} />
+              {/* The metrics page became the reports page. */}
+              <Route path="/admin/metrics" element={<Navigate to={paths.reports} replace />} />
             </Route>
           </Route>
         </Route>

@@ -53,6 +53,12 @@ export const NAVIGATION: readonly NavigationItem[] = [
     access: ACCESS.calendar,
   },
   {
+    label: 'Reports',
+    to: paths.reports,
+    description: 'Tickets, resolution times, task times, throughput and action failures over a date range.',
+    access: ACCESS.reports,
+  },
+  {
     label: 'Definitions',
     to: paths.definitions,
     description: 'Design ticket types, workflows and tasks.',

@@ -20,8 +20,9 @@ export const paths = {
   adminUser: '/admin/users/:userId',
   adminCompanyRoles: '/admin/company-roles',
   adminIntegrations: '/admin/integrations',
-  adminMetrics: '/admin/metrics',
   adminAssignment: '/admin/assignment',
+  reports: '/reports',
+  search: '/search',
   ticket: '/tickets/:ticketId',
   task: '/tasks/:taskId',
   instance: '/instances/:instanceId',
@@ -48,6 +49,8 @@ export const taskDefinitionHref = (workflowKey: string, taskKey: string, version
   `/definitions/workflows/${segment(workflowKey)}/tasks/${segment(taskKey)}${version ? `?version=${version}` : ''}`;
 export const operatorCompanyHref = (companyId: string) => `/operator/companies/${segment(companyId)}`;
 /** The bundle editor, opened on an existing workflow's latest version to publish an edit. */
+/** The bundle editor, opened on the sample IT onboarding bundle. */
+export const sampleBundleHref = '/definitions/upload?sample=it-onboarding';
 export const editBundleHref = (workflowKey: string) => `/definitions/upload?workflow=${segment(workflowKey)}`;
 
 export function adminUserHref(userId: string): string {

@@ -10,6 +10,7 @@ export const ACCESS = {
   submitTicket: 'signed-in',
   tickets: ['ticket_admin', 'admin'],
   tasks: ['ticket_admin', 'admin'],
+  reports: ['ticket_admin', 'admin'],
   myTasks: ['task_worker'],
   calendar: ['task_worker', 'ticket_admin', 'admin'],
   /** Everyone's tasks in the calendar, not only one's own. */

@@ -1040,7 +1040,8 @@ export interface paths {
         /**
          * My Tickets
          * @description The caller's own tickets, newest first, optionally only those in the given statuses or
-         *     ended with the given outcomes.
+         *     ended with the given outcomes; with `q`, only those whose number, title or data match every
+         *     word (as a prefix), best match first.
          */
         get: operations["my_tickets_api_tickets_tickets_mine_get"];
         put?: never;
@@ -1222,6 +1223,71 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/tickets/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ticket Report
+         * @description For the ticket team: tickets created and closed per day and type, and the time from
+         *     submission to completion (median and 90th percentile) per type, over `from`..`to` (UTC
+         *     days, inclusive; the last 30 days by default). `from` after `to` or more than 367 days is
+         *     422.
+         */
+        get: operations["ticket_report_api_tickets_reports_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tickets/reports/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ticket Overview
+         * @description For the ticket team's dashboard: the company's tickets by status, and how many were
+         *     created and closed since Monday 00:00 UTC.
+         */
+        get: operations["ticket_overview_api_tickets_reports_overview_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tickets/reports/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Open Tickets
+         * @description The caller's open tickets, oldest first, each with the task it waits on and whether a
+         *     worker holds that task.
+         */
+        get: operations["my_open_tickets_api_tickets_reports_mine_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/engine/tasks": {
         parameters: {
             query?: never;
@@ -1233,7 +1299,9 @@ export interface paths {
          * List Tasks
          * @description Tasks of the company for the ticket team: `view=active` (open or in error) or
          *     `view=archive` (completed, skipped, cancelled), with filters, newest first; `overdue=true`
-         *     keeps open tasks past their due time, `sort=due_at` puts the most urgent first.
+         *     keeps open tasks past their due time, `sort=due_at` puts the most urgent first. `q` matches
+         *     every word, as a prefix, against the task's name and its ticket's number, title and
+         *     submitted data.
          */
         get: operations["list_tasks_api_engine_tasks_get"];
         put?: never;
@@ -1253,8 +1321,8 @@ export interface paths {
         };
         /**
          * My Tasks
-         * @description The caller's FORM tasks (active by default, `view=archive` for done ones); `overdue` and
-         *     `sort=due_at` as in the team's list.
+         * @description The caller's FORM tasks (active by default, `view=archive` for done ones); `overdue`,
+         *     `sort=due_at` and `q` as in the team's list.
          */
         get: operations["my_tasks_api_engine_tasks_mine_get"];
         put?: never;
@@ -1756,6 +1824,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/engine/metrics/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Engine Report
+         * @description For the ticket team, over the tasks completed `from`..`to` (UTC days, inclusive; the
+         *     last 30 days by default): the time per task definition (creation to completion: total,
+         *     mean, median, 90th percentile) and each worker's throughput (FORM tasks completed, median
+         *     assignment to completion). A bad range is 422.
+         */
+        get: operations["engine_report_api_engine_metrics_report_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/engine/metrics/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Engine Overview
+         * @description For the ticket team's dashboard: workflows by status, open incidents (the newest five),
+         *     FORM tasks waiting for a worker, and each worker's open tasks.
+         */
+        get: operations["engine_overview_api_engine_metrics_overview_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/engine/metrics/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Performance
+         * @description For a task worker's dashboard: their FORM tasks completed per week over the last 8
+         *     weeks beside the team's per worker, their median time per task beside the team's, and
+         *     their oldest open tasks.
+         */
+        get: operations["my_performance_api_engine_metrics_me_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/actions/signing-secret": {
         parameters: {
             query?: never;
@@ -1855,6 +1989,28 @@ export interface paths {
          *     runner, and how far the runners are behind on `actions.requests`.
          */
         get: operations["action_metrics_api_actions_metrics_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/actions/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Action Report
+         * @description For admins: action failures by target host over the requests that ended `from`..`to`
+         *     (UTC days, inclusive; the last 30 days by default), with each host's newest error. A bad
+         *     range is 422.
+         */
+        get: operations["action_report_api_actions_reports_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3522,6 +3678,16 @@ export interface components {
              */
             key_id_header: string;
         };
+        /** MyOpenTicketsRead */
+        MyOpenTicketsRead: {
+            /** Total */
+            total: number;
+            /**
+             * Items
+             * @description oldest first, at most 50
+             */
+            items: components["schemas"]["WaitingTicketRead"][];
+        };
         /**
          * OutcomeCount
          * @description One outcome the caller's tickets ended with, for the outcome filter.
@@ -3702,6 +3868,24 @@ export interface components {
              */
             message?: string | null;
         };
+        /** TicketOverviewRead */
+        TicketOverviewRead: {
+            /** Total */
+            total: number;
+            /** By Status */
+            by_status: {
+                [key: string]: number;
+            };
+            /**
+             * Week Start
+             * Format: date-time
+             */
+            week_start: string;
+            /** Created This Week */
+            created_this_week: number;
+            /** Closed This Week */
+            closed_this_week: number;
+        };
         /** TicketRead */
         TicketRead: {
             /**
@@ -3761,6 +3945,26 @@ export interface components {
              * @description Still open past its resolution due time.
              */
             readonly overdue: boolean;
+        };
+        /** TicketReportRead */
+        TicketReportRead: {
+            /**
+             * From
+             * Format: date
+             */
+            from: string;
+            /**
+             * To
+             * Format: date
+             */
+            to: string;
+            /**
+             * Per Day
+             * @description only days and types with something to count
+             */
+            per_day: components["schemas"]["TypeDayCount"][];
+            /** Resolution */
+            resolution: components["schemas"]["TypeResolution"][];
         };
         /**
          * TicketSort
@@ -3836,6 +4040,80 @@ export interface components {
              * Format: date-time
              */
             occurred_at: string;
+        };
+        /** TypeDayCount */
+        TypeDayCount: {
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /** Ticket Type Key */
+            ticket_type_key: string;
+            /** Created */
+            created: number;
+            /**
+             * Closed
+             * @description completed or cancelled that day
+             */
+            closed: number;
+        };
+        /** TypeResolution */
+        TypeResolution: {
+            /** Ticket Type Key */
+            ticket_type_key: string;
+            /** Ticket Type Name */
+            ticket_type_name: string;
+            /**
+             * Resolved
+             * @description tickets completed in the range
+             */
+            resolved: number;
+            /** P50 Seconds */
+            p50_seconds: number;
+            /** P90 Seconds */
+            p90_seconds: number;
+        };
+        /** WaitingTicketRead */
+        WaitingTicketRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Number */
+            number: string;
+            /** Title */
+            title: string;
+            /** Status */
+            status: string;
+            /** Ticket Type Key */
+            ticket_type_key: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Status Changed At
+             * Format: date-time
+             */
+            status_changed_at: string;
+            /**
+             * Waiting On
+             * @description the task the ticket is at, as its workflow last said
+             */
+            waiting_on: string | null;
+            /**
+             * Task Status
+             * @description PENDING (no worker yet), ASSIGNED, IN_PROGRESS, ERROR ...
+             */
+            task_status: string | null;
+            /**
+             * Assigned
+             * @description a worker holds the task
+             */
+            assigned: boolean;
         };
         /**
          * AssignmentRecordRead
@@ -3966,6 +4244,44 @@ export interface components {
              */
             created_at: string;
         };
+        /** EngineOverviewRead */
+        EngineOverviewRead: {
+            /** Workflows By Status */
+            workflows_by_status: {
+                [key: string]: number;
+            };
+            /** Incidents */
+            incidents: number;
+            /**
+             * Recent Incidents
+             * @description newest first, at most 5
+             */
+            recent_incidents: components["schemas"]["IncidentRead"][];
+            /**
+             * Unassigned
+             * @description FORM tasks waiting for an available worker
+             */
+            unassigned: number;
+            /** Queue By Worker */
+            queue_by_worker: components["schemas"]["WorkerLoad"][];
+        };
+        /** EngineReportRead */
+        EngineReportRead: {
+            /**
+             * From
+             * Format: date
+             */
+            from: string;
+            /**
+             * To
+             * Format: date
+             */
+            to: string;
+            /** Time Per Task Definition */
+            time_per_task_definition: components["schemas"]["TaskDefinitionTime"][];
+            /** Worker Throughput */
+            worker_throughput: components["schemas"]["WorkerThroughput"][];
+        };
         /** GroupCreate */
         GroupCreate: {
             /**
@@ -4081,6 +4397,30 @@ export interface components {
              */
             occurred_at: string;
         };
+        /** IncidentRead */
+        IncidentRead: {
+            /**
+             * Workflow Instance Id
+             * Format: uuid
+             */
+            workflow_instance_id: string;
+            /**
+             * Ticket Id
+             * Format: uuid
+             */
+            ticket_id: string;
+            /** Ticket Number */
+            ticket_number: string;
+            /** Ticket Title */
+            ticket_title: string;
+            /** Reason */
+            reason: string;
+            /**
+             * Since
+             * Format: date-time
+             */
+            since: string;
+        };
         /** IncidentSkip */
         IncidentSkip: {
             /** Output */
@@ -4105,6 +4445,53 @@ export interface components {
             workflows_by_status: {
                 [key: string]: number;
             };
+        };
+        /** MyPerformanceRead */
+        MyPerformanceRead: {
+            /**
+             * Weeks
+             * @description the last 8 ISO weeks, oldest first, this week last
+             */
+            weeks: components["schemas"]["WeekFigures"][];
+            /**
+             * My Median Seconds
+             * @description assignment to completion over those weeks
+             */
+            my_median_seconds: number | null;
+            /** Team Median Seconds */
+            team_median_seconds: number | null;
+            /** Open Total */
+            open_total: number;
+            /**
+             * Oldest Open
+             * @description the caller's open FORM tasks, oldest first, at most 10
+             */
+            oldest_open: components["schemas"]["OpenTaskRead"][];
+        };
+        /** OpenTaskRead */
+        OpenTaskRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /** Status */
+            status: string;
+            /** Ticket Number */
+            ticket_number: string;
+            /** Ticket Title */
+            ticket_title: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Assigned At */
+            assigned_at: string | null;
+            /** Age Seconds */
+            age_seconds: number;
         };
         /** Page[HistoryEntryRead] */
         Page_HistoryEntryRead_: {
@@ -4201,6 +4588,28 @@ export interface components {
              * @description the task's `version` as read; a stale one gets 409
              */
             expected_version: number;
+        };
+        /** TaskDefinitionTime */
+        TaskDefinitionTime: {
+            /** Task Key */
+            task_key: string;
+            /** Name */
+            name: string;
+            /** Task Type */
+            task_type: string;
+            /** Completed */
+            completed: number;
+            /**
+             * Total Seconds
+             * @description creation to completion, summed over the tasks
+             */
+            total_seconds: number;
+            /** Mean Seconds */
+            mean_seconds: number;
+            /** P50 Seconds */
+            p50_seconds: number;
+            /** P90 Seconds */
+            p90_seconds: number;
         };
         /** TaskDetailRead */
         TaskDetailRead: {
@@ -4534,6 +4943,24 @@ export interface components {
             rule: string;
             source: components["schemas"]["RuleSource"];
         };
+        /** WeekFigures */
+        WeekFigures: {
+            /**
+             * Week Start
+             * Format: date
+             */
+            week_start: string;
+            /**
+             * Mine
+             * @description FORM tasks the caller completed that week
+             */
+            mine: number;
+            /**
+             * Team Per Worker
+             * @description the team's completions that week per worker who completed any
+             */
+            team_per_worker: number;
+        };
         /** WorkerLoad */
         WorkerLoad: {
             /**
@@ -4567,6 +4994,26 @@ export interface components {
             last_assigned_at: string | null;
             /** Company Roles */
             company_roles: string[];
+        };
+        /** WorkerThroughput */
+        WorkerThroughput: {
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+            /** Display Name */
+            display_name: string;
+            /**
+             * Completed
+             * @description FORM tasks completed in the range
+             */
+            completed: number;
+            /**
+             * Median Seconds
+             * @description assignment to completion
+             */
+            median_seconds: number;
         };
         /** WorkflowInstanceDetailRead */
         WorkflowInstanceDetailRead: {
@@ -4692,6 +5139,24 @@ export interface components {
             hosts: components["schemas"]["HostMetrics"][];
             lag: components["schemas"]["ConsumerLag"];
         };
+        /** ActionReportRead */
+        ActionReportRead: {
+            /**
+             * From
+             * Format: date
+             */
+            from: string;
+            /**
+             * To
+             * Format: date
+             */
+            to: string;
+            /**
+             * Hosts
+             * @description hosts with failures first, most failures first
+             */
+            hosts: components["schemas"]["HostFailures"][];
+        };
         /** AllowlistEntryCreate */
         AllowlistEntryCreate: {
             /**
@@ -4768,6 +5233,35 @@ export interface components {
             partitions: {
                 [key: string]: number;
             };
+        };
+        /** HostFailures */
+        HostFailures: {
+            /** Host */
+            host: string;
+            /**
+             * Finished
+             * @description action requests that ended in the range
+             */
+            finished: number;
+            /**
+             * Failed
+             * @description those that failed once their retries were spent
+             */
+            failed: number;
+            /**
+             * Failure Rate
+             * @description failed / finished, 0..1
+             */
+            failure_rate: number;
+            /**
+             * Http Calls
+             * @description HTTP calls made for the requests that ended
+             */
+            http_calls: number;
+            /** Last Failure At */
+            last_failure_at: string | null;
+            /** Last Error */
+            last_error: string | null;
         };
         /** HostMetrics */
         HostMetrics: {
@@ -7216,6 +7710,7 @@ export interface operations {
                 status?: components["schemas"]["TicketStatus"][];
                 /** @description only tickets whose workflow ended with one of these outcome keys */
                 outcome?: string[];
+                q?: string | null;
                 page?: number;
                 page_size?: number;
             };
@@ -7603,6 +8098,107 @@ export interface operations {
             };
         };
     };
+    ticket_report_api_tickets_reports_get: {
+        parameters: {
+            query?: {
+                /** @description first day (UTC), inclusive */
+                from?: string | null;
+                /** @description last day (UTC), inclusive */
+                to?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketReportRead"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ticket_overview_api_tickets_reports_overview_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketOverviewRead"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    my_open_tickets_api_tickets_reports_mine_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyOpenTicketsRead"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     list_tasks_api_engine_tasks_get: {
         parameters: {
             query?: {
@@ -7616,6 +8212,7 @@ export interface operations {
                 created_to?: string | null;
                 overdue?: boolean | null;
                 sort?: components["schemas"]["TaskSort"];
+                q?: string | null;
                 page?: number;
                 page_size?: number;
             };
@@ -7661,6 +8258,7 @@ export interface operations {
                 status?: components["schemas"]["TaskStatus"] | null;
                 overdue?: boolean | null;
                 sort?: components["schemas"]["TaskSort"];
+                q?: string | null;
                 page?: number;
                 page_size?: number;
             };
@@ -8771,6 +9369,107 @@ export interface operations {
             };
         };
     };
+    engine_report_api_engine_metrics_report_get: {
+        parameters: {
+            query?: {
+                /** @description first day (UTC), inclusive */
+                from?: string | null;
+                /** @description last day (UTC), inclusive */
+                to?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EngineReportRead"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    engine_overview_api_engine_metrics_overview_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EngineOverviewRead"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    my_performance_api_engine_metrics_me_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyPerformanceRead"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     get_signing_secret_api_actions_signing_secret_get: {
         parameters: {
             query?: never;
@@ -8954,6 +9653,49 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ActionMetricsRead"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    action_report_api_actions_reports_get: {
+        parameters: {
+            query?: {
+                /** @description first day (UTC), inclusive */
+                from?: string | null;
+                /** @description last day (UTC), inclusive */
+                to?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionReportRead"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description A problem with the request */

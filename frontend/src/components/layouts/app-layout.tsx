@@ -2,6 +2,7 @@ import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { Link, Outlet, useLocation } from 'react-router';
 
 import { Brand } from '@/components/layouts/brand';
+import { HeaderSearch } from '@/components/layouts/header-search';
 import { MainNav } from '@/components/layouts/main-nav';
 import { SkipLink } from '@/components/layouts/skip-link';
 import { buttonClassName } from '@/components/ui/button';
@@ -37,8 +38,8 @@ export function AppLayout({ headerAction }: AppLayoutProps) {
       <header className="border-b border-slate-200 bg-white">
         <div className="mx-auto flex max-w-6xl items-center gap-4 px-4 py-3 sm:px-6">
           <Brand />
-          <div className="hidden flex-1 xl:block">
-            <MainNav user={user} />
+          <div className="hidden max-w-md flex-1 sm:block">
+            <HeaderSearch />
           </div>
           <div className="ml-auto flex items-center gap-2">
             {headerAction}
@@ -67,7 +68,13 @@ export function AppLayout({ headerAction }: AppLayoutProps) {
             </div>
           </div>
         </div>
+        <div className="mx-auto hidden max-w-6xl px-4 pb-2 sm:px-6 xl:block">
+          <MainNav user={user} />
+        </div>
         <div id={menuId} hidden={!menuOpen} className="border-t border-slate-200 px-4 py-3 xl:hidden">
+          <div className="mb-3 sm:hidden">
+            <HeaderSearch onSearch={closeMenu} />
+          </div>
           <MainNav user={user} orientation="vertical" onNavigate={closeMenu} label="Main (menu)" />
           <div className="mt-3 flex flex-wrap items-center gap-2 border-t border-slate-200 pt-3">
             <Link

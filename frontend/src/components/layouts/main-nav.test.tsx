@@ -32,7 +32,7 @@ describe('MainNav', () => {
     ]);
   });
 
-  it('adds Tickets and Tasks for ticket admins', () => {
+  it('adds Tickets, Tasks, Assign tasks and Reports for ticket admins', () => {
     expect(navLinks(['ticket_admin'])).toEqual([
       'Dashboard',
       'My tickets',
@@ -41,6 +41,7 @@ describe('MainNav', () => {
       'Tasks',
       'Assign tasks',
       'Calendar',
+      'Reports',
     ]);
   });
 
@@ -57,6 +58,7 @@ describe('MainNav', () => {
       'Tasks',
       'Assign tasks',
       'Calendar',
+      'Reports',
       'Definitions',
       'Admin',
     ]);

@@ -6,6 +6,7 @@ from actions.allowlist.router import router as allowlist_router
 from actions.callbacks.router import router as callbacks_router
 from actions.config import ActionsSettings
 from actions.consumers import TOPICS, build_consumers
+from actions.reports.router import router as reports_router
 from actions.runner.guard import Resolver
 from actions.runner.metrics import LagProbe
 from actions.runner.pool import ActionPool
@@ -36,7 +37,14 @@ def create_app(settings: ServiceSettings, *, resolver: Resolver | None = None) -
     app = create_service_app(
         settings,
         ServiceParts(
-            routers=[signing_router, allowlist_router, metrics_router, callbacks_router, ops_router],
+            routers=[
+                signing_router,
+                allowlist_router,
+                metrics_router,
+                reports_router,
+                callbacks_router,
+                ops_router,
+            ],
             consumers=consumers,
             workers=[run_pool],
             on_shutdown=[close_runner],
@@ -44,6 +52,7 @@ def create_app(settings: ServiceSettings, *, resolver: Resolver | None = None) -
                 {"name": "signing", "description": "The key outbound action calls are signed with."},
                 {"name": "allowlist", "description": "Private targets a company's actions may reach."},
                 {"name": "metrics", "description": "Action calls, outcomes, latency and runner lag."},
+                {"name": "reports", "description": "Action failures by target host over a date range."},
                 {"name": "callbacks", "description": "Results of ASYNC_ACTION calls, posted back."},
             ],
         ),

@@ -74,6 +74,14 @@ class ActionJob(Timestamped, Base):
     second job. The figures the metrics are computed from live here too."""
 
     __tablename__ = "action_jobs"
+    __table_args__ = (
+        Index(
+            "ix_action_jobs_company_id_finished_at",
+            "company_id",
+            "finished_at",
+            postgresql_where=text("finished_at IS NOT NULL"),
+        ),
+    )
 
     company_id: Mapped[UUID] = mapped_column(primary_key=True)
     task_instance_id: Mapped[UUID] = mapped_column(primary_key=True)

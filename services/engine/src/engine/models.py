@@ -8,6 +8,7 @@ from uuid import UUID
 from sqlalchemy import (
     Boolean,
     DateTime,
+    FetchedValue,
     ForeignKeyConstraint,
     Index,
     Integer,
@@ -17,7 +18,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from common.db import Timestamped, service_metadata
@@ -153,6 +154,7 @@ class WorkflowInstance(Timestamped, Base):
     __table_args__ = (
         UniqueConstraint("company_id", "ticket_id"),
         Index("ix_workflow_instances_company_id_status", "company_id", "status"),
+        Index("ix_workflow_instances_search", "search_vector", postgresql_using="gin"),
     )
 
     company_id: Mapped[UUID] = mapped_column(primary_key=True)
@@ -173,6 +175,12 @@ class WorkflowInstance(Timestamped, Base):
     # The resolution it ended with (`WorkflowOutcome`): None while running, and for an end that
     # names none.
     outcome: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    # The ticket's number, title and submitted data, for the task lists' text search. Set by a
+    # trigger (migration 0007) when the instance is created, never as the workflow data moves
+    # on (that would cost every step). Deferred: nothing but search reads it.
+    search_vector: Mapped[str] = mapped_column(
+        TSVECTOR, nullable=False, server_default=FetchedValue(), deferred=True
+    )
 
 
 class TaskInstance(Timestamped, Base):
@@ -187,6 +195,11 @@ class TaskInstance(Timestamped, Base):
         Index("ix_task_instances_company_id_assignee_id_status", "company_id", "assignee_id", "status"),
         Index("ix_task_instances_company_id_status_created_at", "company_id", "status", "created_at"),
         Index("ix_task_instances_company_id_due_at", "company_id", "due_at"),
+        Index(
+            "ix_task_instances_name_search",
+            func.to_tsvector(text("'simple'::regconfig"), text("name")),
+            postgresql_using="gin",
+        ),
     )
 
     company_id: Mapped[UUID] = mapped_column(primary_key=True)

@@ -6,6 +6,7 @@ from tickets.attachment.router import router as attachment_router
 from tickets.config import TicketsSettings
 from tickets.consumers import build_consumers
 from tickets.ingest.router import keys_router, rejections_router
+from tickets.reports.router import router as reports_router
 from tickets.storage.factory import build_storage
 from tickets.storage.port import AttachmentStorage
 from tickets.ticket.router import router as ticket_router
@@ -22,7 +23,14 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     app = create_service_app(
         settings,
         ServiceParts(
-            routers=[ticket_type_router, ticket_router, attachment_router, keys_router, rejections_router],
+            routers=[
+                ticket_type_router,
+                ticket_router,
+                attachment_router,
+                keys_router,
+                rejections_router,
+                reports_router,
+            ],
             consumers=build_consumers,
             on_shutdown=[_close_storage],
             openapi_tags=[
@@ -30,6 +38,10 @@ def create_app(settings: ServiceSettings) -> FastAPI:
                 {"name": "ticket types", "description": "The ticket types a user may submit"},
                 {"name": "attachments", "description": "Files attached to tickets"},
                 {"name": "ingest keys", "description": "Keys and refusals of external ticket events"},
+                {
+                    "name": "reports",
+                    "description": "Dashboard figures and reports over the company's tickets",
+                },
             ],
         ),
         title="TicketFlower tickets",

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -88,6 +89,13 @@ class Ticket(Timestamped, Base):
         Index("ix_tickets_company_id_status_created_at", "company_id", "status", "created_at"),
         Index("ix_tickets_company_id_resolution_due_at", "company_id", "resolution_due_at"),
         Index("ix_tickets_company_id_outcome_key_created_at", "company_id", "outcome_key", "created_at"),
+        Index("ix_tickets_company_id_created_at", "company_id", "created_at"),
+        Index(
+            "ix_tickets_company_id_closed_at",
+            "company_id",
+            "closed_at",
+            postgresql_where=text("closed_at IS NOT NULL"),
+        ),
     )
 
     company_id: Mapped[UUID] = mapped_column(primary_key=True)

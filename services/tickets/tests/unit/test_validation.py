@@ -1,6 +1,6 @@
 from typing import Any
 
-from tickets.ticket.search import prefix_tsquery
+from common.text_search import prefix_tsquery
 from tickets.ticket.validation import ticket_data_problems, title_problems
 
 SCHEMA: dict[str, Any] = {

@@ -31,9 +31,9 @@ const SECTIONS = [
     description: 'Who receives each form task: strategies per company and task, groups of workers.',
   },
   {
-    to: paths.adminMetrics,
-    label: 'Metrics',
-    description: 'Open tasks per worker, tickets per day, workflows by status.',
+    to: paths.reports,
+    label: 'Reports',
+    description: 'Tickets per day, resolution times, time per task, throughput, action failures.',
   },
 ];
 

@@ -26,8 +26,8 @@ function problemsFrom(error: unknown): Problem[] | null {
 }
 
 /** Write, paste or open a bundle, check it with every problem shown at its place, publish it. */
-export function BundleEditor({ editKey }: { editKey: string | null }) {
-  const [state, dispatch] = useReducer(bundleEditorReducer, undefined, () => initialBundleEditorState());
+export function BundleEditor({ editKey, initialText = '' }: { editKey: string | null; initialText?: string }) {
+  const [state, dispatch] = useReducer(bundleEditorReducer, undefined, () => initialBundleEditorState(initialText));
   const fileId = useId();
 
   useEffect(() => {

@@ -5,7 +5,7 @@ import type { Page } from '@/types/api';
 const task = (taskId: string) => `/engine/tasks/${encodeURIComponent(taskId)}`;
 
 export function listMyTasks(
-  query: { view: 'active' | 'archive'; page: number; page_size: number; sort?: string },
+  query: { view: 'active' | 'archive'; q?: string; page: number; page_size: number; sort?: string },
   signal?: AbortSignal,
 ): Promise<Page<Task>> {
   return apiClient.get<Page<Task>>('/engine/tasks/mine', { query, signal });

@@ -7,6 +7,7 @@ import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
 import { Tabs } from '@/components/ui/tabs';
 import { listMyTasks } from '@/features/tasks/api/tasks';
 import { AvailabilityToggle } from '@/features/tasks/components/availability-toggle';
+import { TaskSearch } from '@/features/tasks/components/task-search';
 import { TasksTable } from '@/features/tasks/components/tasks-table';
 import { initialTasksQuery, tasksListReducer } from '@/features/tasks/hooks/tasks-list-reducer';
 import { TASK_SORTS } from '@/features/tasks/types/tasks';
@@ -20,15 +21,16 @@ const VIEWS = [
 /** The form tasks assigned to the signed-in task worker. */
 export function MyTasks() {
   const [query, dispatch] = useReducer(tasksListReducer, undefined, initialTasksQuery);
-  const { view, page, page_size, sort } = query;
+  const { view, page, page_size, sort, q } = query;
   const tasks = useQuery({
-    queryKey: ['engine', 'tasks', 'mine', view, page, page_size, sort],
-    queryFn: ({ signal }) => listMyTasks({ view, page, page_size, sort }, signal),
+    queryKey: ['engine', 'tasks', 'mine', view, page, page_size, sort, q],
+    queryFn: ({ signal }) => listMyTasks({ view, page, page_size, sort, q }, signal),
   });
 
   let body;
   if (tasks.isError) body = <ErrorState message={errorMessage(tasks.error)} onRetry={() => void tasks.refetch()} />;
   else if (!tasks.data) body = <LoadingState label="Loading your tasks…" />;
+  else if (tasks.data.items.length === 0 && q) body = <EmptyState title="No tasks match">Try other words.</EmptyState>;
   else if (tasks.data.items.length === 0)
     body = (
       <EmptyState title={view === 'active' ? 'Nothing to do right now' : 'No finished tasks yet'}>
@@ -53,6 +55,7 @@ export function MyTasks() {
   return (
     <div className="flex flex-col gap-6">
       <AvailabilityToggle />
+      <TaskSearch value={q ?? ''} onSearch={(value) => dispatch({ type: 'filterChanged', filter: 'q', value })} />
       <div>
         <div className="flex flex-wrap items-end justify-between gap-3">
           <Tabs

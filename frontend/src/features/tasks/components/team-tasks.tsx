@@ -6,6 +6,7 @@ import { SelectField } from '@/components/ui/select-field';
 import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
 import { Tabs } from '@/components/ui/tabs';
 import { listTasks, listWorkers } from '@/features/tasks/api/tasks';
+import { TaskSearch } from '@/features/tasks/components/task-search';
 import { TasksTable } from '@/features/tasks/components/tasks-table';
 import { initialTasksQuery, tasksListReducer } from '@/features/tasks/hooks/tasks-list-reducer';
 import { ACTIVE_TASK_STATUSES, TASK_SORTS, TASK_STATUSES, TASK_TYPES } from '@/features/tasks/types/tasks';
@@ -30,13 +31,14 @@ export function TeamTasks() {
     [workers.data],
   );
   const statuses = TASK_STATUSES.filter((s) => ACTIVE_TASK_STATUSES.includes(s) === (query.view === 'active'));
-  const filter = (name: 'status' | 'task_type' | 'assignee_id' | 'sort') => (value: string) =>
+  const filter = (name: 'status' | 'task_type' | 'assignee_id' | 'sort' | 'q') => (value: string) =>
     dispatch({ type: 'filterChanged', filter: name, value });
 
   let body;
   if (tasks.isError) body = <ErrorState message={errorMessage(tasks.error)} onRetry={() => void tasks.refetch()} />;
   else if (!tasks.data) body = <LoadingState label="Loading tasks…" />;
-  else if (tasks.data.items.length === 0) body = <EmptyState title="No tasks match">Try fewer filters.</EmptyState>;
+  else if (tasks.data.items.length === 0)
+    body = <EmptyState title="No tasks match">Try other words or fewer filters.</EmptyState>;
   else
     body = (
       <>
@@ -65,6 +67,7 @@ export function TeamTasks() {
         selected={query.view}
         onSelect={(view) => dispatch({ type: 'viewChanged', view })}
       />
+      <TaskSearch value={query.q ?? ''} onSearch={filter('q')} />
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-3">
         <SelectField
           label="Status"

@@ -19,4 +19,11 @@ describe('tasksListReducer', () => {
       status: undefined,
     });
   });
+
+  it('keeps the search words across views and pages back to the first', () => {
+    const paged = tasksListReducer(initialTasksQuery(), { type: 'pageChanged', page: 3 });
+    const searched = tasksListReducer(paged, { type: 'filterChanged', filter: 'q', value: 'laptop' });
+    expect(searched).toMatchObject({ q: 'laptop', page: 1 });
+    expect(tasksListReducer(searched, { type: 'viewChanged', view: 'archive' }).q).toBe('laptop');
+  });
 });

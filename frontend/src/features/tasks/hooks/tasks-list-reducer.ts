@@ -2,7 +2,7 @@ import type { TasksQuery } from '@/features/tasks/types/tasks';
 
 export const TASKS_PAGE_SIZE = 20;
 
-type Filter = 'status' | 'task_type' | 'task_key' | 'assignee_id' | 'sort';
+type Filter = 'status' | 'task_type' | 'task_key' | 'assignee_id' | 'sort' | 'q';
 
 export type TasksListAction =
   | { type: 'viewChanged'; view: TasksQuery['view'] }

@@ -40,6 +40,8 @@ export type TasksQuery = {
   assignee_id?: string;
   /** `-created_at` (newest first) unless given; `due_at` puts the most urgent first. */
   sort?: string;
+  /** Words of the task's name or its ticket's number, title or data, each as a prefix. */
+  q?: string;
   page: number;
   page_size: number;
 };

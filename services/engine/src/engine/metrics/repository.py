@@ -1,10 +1,11 @@
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Date, cast, func, select
+from sqlalchemy import ColumnElement, Date, cast, func, select
 
 from common.repository import CompanyRepository
-from contracts.engine import WORKED_TASK_STATUSES, TaskStatus
+from contracts.engine import WORKED_TASK_STATUSES, TaskStatus, WorkflowStatus
 from engine.models import TaskInstance, Worker, WorkflowInstance
 
 
@@ -63,3 +64,161 @@ class MetricsRepository(CompanyRepository[TaskInstance]):
             .group_by(WorkflowInstance.status)
         )
         return {s: int(c) for s, c in rows}
+
+
+# What a worker spends on a FORM task: from the moment it reached them to its completion.
+_WORKER_SECONDS = func.extract(
+    "epoch", TaskInstance.completed_at - func.coalesce(TaskInstance.assigned_at, TaskInstance.created_at)
+)
+# What a task takes from its creation (the workflow reaching it) to its completion.
+_TASK_SECONDS = func.extract("epoch", TaskInstance.completed_at - TaskInstance.created_at)
+_WEEK = func.date_trunc("week", func.timezone("UTC", TaskInstance.completed_at))
+
+
+class ReportRepository(CompanyRepository[TaskInstance]):
+    """The engine schema's aggregates for dashboards and reports, scoped by company."""
+
+    model = TaskInstance
+
+    def _completed_between(self, start: datetime, end: datetime | None = None) -> list[ColumnElement[bool]]:
+        conditions = [
+            self.owned(),
+            TaskInstance.status == TaskStatus.COMPLETED,
+            TaskInstance.completed_at >= start,
+        ]
+        if end is not None:
+            conditions.append(TaskInstance.completed_at < end)
+        return conditions
+
+    async def time_per_task_definition(self, start: datetime, end: datetime) -> list[dict[str, Any]]:
+        rows = await self.session.execute(
+            select(
+                TaskInstance.task_key,
+                func.max(TaskInstance.name).label("name"),
+                func.max(TaskInstance.task_type).label("task_type"),
+                func.count().label("completed"),
+                func.sum(_TASK_SECONDS).label("total_seconds"),
+                func.avg(_TASK_SECONDS).label("mean_seconds"),
+                func.percentile_cont(0.5).within_group(_TASK_SECONDS).label("p50_seconds"),
+                func.percentile_cont(0.9).within_group(_TASK_SECONDS).label("p90_seconds"),
+            )
+            .where(*self._completed_between(start, end))
+            .group_by(TaskInstance.task_key)
+            .order_by(TaskInstance.task_key)
+        )
+        return [dict(r._mapping) for r in rows]
+
+    async def worker_throughput(self, start: datetime, end: datetime) -> list[dict[str, Any]]:
+        """FORM tasks completed per worker in the range, with the median time each took them.
+        A worker who has left still counts for the tasks they did."""
+        rows = await self.session.execute(
+            select(
+                TaskInstance.assignee_id.label("user_id"),
+                func.coalesce(func.max(Worker.display_name), "").label("display_name"),
+                func.count().label("completed"),
+                func.percentile_cont(0.5).within_group(_WORKER_SECONDS).label("median_seconds"),
+            )
+            .select_from(TaskInstance)
+            .outerjoin(
+                Worker,
+                (Worker.company_id == TaskInstance.company_id) & (Worker.user_id == TaskInstance.assignee_id),
+            )
+            .where(
+                *self._completed_between(start, end),
+                TaskInstance.task_type == "FORM",
+                TaskInstance.assignee_id.is_not(None),
+            )
+            .group_by(TaskInstance.assignee_id)
+            .order_by(func.count().desc(), TaskInstance.assignee_id)
+        )
+        return [dict(r._mapping) for r in rows]
+
+    async def weekly_completions(self, since: datetime) -> list[dict[str, Any]]:
+        """Per ISO week since `since`: FORM tasks completed by each worker."""
+        rows = await self.session.execute(
+            select(
+                _WEEK.label("week"),
+                TaskInstance.assignee_id.label("user_id"),
+                func.count().label("completed"),
+            )
+            .where(
+                *self._completed_between(since),
+                TaskInstance.task_type == "FORM",
+                TaskInstance.assignee_id.is_not(None),
+            )
+            .group_by(_WEEK, TaskInstance.assignee_id)
+        )
+        return [dict(r._mapping) for r in rows]
+
+    async def median_worker_seconds(self, since: datetime, user_id: UUID | None) -> float | None:
+        """The median time a FORM task took its worker since `since`: one worker's, or (None)
+        the whole team's."""
+        query = select(func.percentile_cont(0.5).within_group(_WORKER_SECONDS)).where(
+            *self._completed_between(since),
+            TaskInstance.task_type == "FORM",
+            TaskInstance.assignee_id.is_not(None),
+        )
+        if user_id is not None:
+            query = query.where(TaskInstance.assignee_id == user_id)
+        value = await self.session.scalar(query)
+        return float(value) if value is not None else None
+
+    async def open_tasks_of(self, user_id: UUID, limit: int) -> tuple[list[dict[str, Any]], int]:
+        """The worker's open FORM tasks, oldest first."""
+        mine = (
+            self.owned(),
+            TaskInstance.assignee_id == user_id,
+            TaskInstance.status.in_(WORKED_TASK_STATUSES),
+        )
+        total = await self.session.scalar(select(func.count()).select_from(TaskInstance).where(*mine))
+        rows = await self.session.execute(
+            select(
+                TaskInstance.id,
+                TaskInstance.name,
+                TaskInstance.status,
+                TaskInstance.created_at,
+                TaskInstance.assigned_at,
+                WorkflowInstance.ticket_number,
+                WorkflowInstance.ticket_title,
+            )
+            .join(
+                WorkflowInstance,
+                (WorkflowInstance.company_id == TaskInstance.company_id)
+                & (WorkflowInstance.id == TaskInstance.workflow_instance_id),
+            )
+            .where(*mine)
+            .order_by(TaskInstance.created_at, TaskInstance.id)
+            .limit(limit)
+        )
+        return [dict(r._mapping) for r in rows], int(total or 0)
+
+    async def incidents(self, limit: int) -> tuple[list[dict[str, Any]], int]:
+        """Workflow instances stopped on an incident, newest first."""
+        where = (self.owned(WorkflowInstance), WorkflowInstance.status == WorkflowStatus.INCIDENT)
+        total = await self.session.scalar(select(func.count()).select_from(WorkflowInstance).where(*where))
+        rows = await self.session.execute(
+            select(
+                WorkflowInstance.id,
+                WorkflowInstance.ticket_id,
+                WorkflowInstance.ticket_number,
+                WorkflowInstance.ticket_title,
+                WorkflowInstance.incident,
+                WorkflowInstance.updated_at,
+            )
+            .where(*where)
+            .order_by(WorkflowInstance.updated_at.desc(), WorkflowInstance.id.desc())
+            .limit(limit)
+        )
+        return [dict(r._mapping) for r in rows], int(total or 0)
+
+    async def unassigned_count(self) -> int:
+        """FORM tasks waiting in the company queue for an available worker."""
+        value = await self.session.scalar(
+            select(func.count()).where(
+                self.owned(),
+                TaskInstance.task_type == "FORM",
+                TaskInstance.status == TaskStatus.PENDING,
+                TaskInstance.assignee_id.is_(None),
+            )
+        )
+        return int(value or 0)

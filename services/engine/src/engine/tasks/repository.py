@@ -4,11 +4,14 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select, text
 
 from common.repository import CompanyRepository
+from common.text_search import prefix_tsquery
 from contracts.engine import CLOSED_TASK_STATUSES, OPEN_TASK_STATUSES, WORKED_TASK_STATUSES, TaskStatus
 from engine.models import TaskInstance, WorkflowInstance
+
+_SIMPLE = text("'simple'::regconfig")
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,7 @@ class TaskFilter:
     created_to: datetime | None = None
     overdue: bool | None = None
     sort: str = "-created_at"
+    q: str | None = None
 
 
 class TaskRepository(CompanyRepository[TaskInstance]):
@@ -116,6 +120,17 @@ class TaskRepository(CompanyRepository[TaskInstance]):
                 & (TaskInstance.due_at < func.now())
             )
             query = query.where(late if f.overdue else ~late)
+        words = prefix_tsquery(f.q) if f.q else None
+        if words is not None:
+            # Each side has its GIN index: the instance's vector (ticket number, title, data)
+            # and the expression index over task names (migration 0007).
+            tsquery = func.to_tsquery(_SIMPLE, words)
+            query = query.where(
+                or_(
+                    WorkflowInstance.search_vector.op("@@")(tsquery),
+                    func.to_tsvector(_SIMPLE, TaskInstance.name).op("@@")(tsquery),
+                )
+            )
         return query
 
     def _ordering(self, sort: str) -> list[Any]:

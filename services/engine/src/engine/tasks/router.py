@@ -39,10 +39,13 @@ async def list_tasks(
     created_to: datetime | None = None,
     overdue: bool | None = None,
     sort: TaskSort = TaskSort.CREATED_AT_DESC,
+    q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Page[TaskRead]:
     """Tasks of the company for the ticket team: `view=active` (open or in error) or
     `view=archive` (completed, skipped, cancelled), with filters, newest first; `overdue=true`
-    keeps open tasks past their due time, `sort=due_at` puts the most urgent first."""
+    keeps open tasks past their due time, `sort=due_at` puts the most urgent first. `q` matches
+    every word, as a prefix, against the task's name and its ticket's number, title and
+    submitted data."""
     f = TaskFilter(
         view=view,
         status=status,
@@ -54,6 +57,7 @@ async def list_tasks(
         created_to=created_to,
         overdue=overdue,
         sort=sort.value,
+        q=q,
     )
     return await service.list_tasks(uow, f, page)
 
@@ -67,10 +71,11 @@ async def my_tasks(
     status: TaskStatus | None = None,
     overdue: bool | None = None,
     sort: TaskSort = TaskSort.CREATED_AT_DESC,
+    q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Page[TaskRead]:
-    """The caller's FORM tasks (active by default, `view=archive` for done ones); `overdue` and
-    `sort=due_at` as in the team's list."""
-    f = TaskFilter(view=view, status=status, overdue=overdue, sort=sort.value)
+    """The caller's FORM tasks (active by default, `view=archive` for done ones); `overdue`,
+    `sort=due_at` and `q` as in the team's list."""
+    f = TaskFilter(view=view, status=status, overdue=overdue, sort=sort.value, q=q)
     return await service.my_tasks(uow, claims, f, page)
 
 

@@ -81,6 +81,7 @@ async def my_tasks(uow: UnitOfWork, claims: Claims, f: TaskFilter, page: PagePar
         assignee_id=claims.user_id,
         overdue=f.overdue,
         sort=f.sort,
+        q=f.q,
     )
     return await list_tasks(uow, mine, page)
 

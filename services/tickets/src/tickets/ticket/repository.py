@@ -7,11 +7,11 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.sql.elements import UnaryExpression
 
 from common.repository import CompanyRepository
+from common.text_search import prefix_tsquery
 from contracts.engine import WorkflowOutcome
 from contracts.tickets import ACTIVE_TICKET_STATUSES, ARCHIVED_TICKET_STATUSES, TicketStatus
 from tickets.models import Ticket, TicketNumberCounter, TimelineEntry
 from tickets.ticket.schemas import TicketFilters, TicketSort, TicketView
-from tickets.ticket.search import prefix_tsquery
 
 
 class TicketRepository(CompanyRepository[Ticket]):

@@ -61,10 +61,12 @@ async def my_tickets(
     page: PageDep,
     status_filter: Annotated[list[TicketStatus], Query(alias="status")] = [],  # noqa: B006
     outcome_filter: OutcomeFilter = [],  # noqa: B006
+    q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Page[TicketRead]:
     """The caller's own tickets, newest first, optionally only those in the given statuses or
-    ended with the given outcomes."""
-    return await service.list_mine(uow, claims, status_filter, outcome_filter, page)
+    ended with the given outcomes; with `q`, only those whose number, title or data match every
+    word (as a prefix), best match first."""
+    return await service.list_mine(uow, claims, status_filter, outcome_filter, page, q)
 
 
 @router.get("/outcomes")

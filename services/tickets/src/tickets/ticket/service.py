@@ -32,6 +32,7 @@ from tickets.ticket.schemas import (
     TicketFilters,
     TicketOutcome,
     TicketRead,
+    TicketSort,
     TimelineEntryRead,
 )
 from tickets.ticket.validation import ticket_data_problems, title_problems
@@ -218,9 +219,20 @@ async def _read_models(uow: UnitOfWork, company_id: UUID, tickets: list[Ticket])
 
 
 async def list_mine(
-    uow: UnitOfWork, claims: Claims, statuses: list[TicketStatus], outcomes: list[str], page: PageParams
+    uow: UnitOfWork,
+    claims: Claims,
+    statuses: list[TicketStatus],
+    outcomes: list[str],
+    page: PageParams,
+    q: str | None = None,
 ) -> Page[TicketRead]:
-    filters = TicketFilters(submitted_by=claims.user_id, statuses=statuses, outcomes=outcomes)
+    filters = TicketFilters(
+        submitted_by=claims.user_id,
+        statuses=statuses,
+        outcomes=outcomes,
+        q=q,
+        sort=TicketSort.RELEVANCE if q else TicketSort.CREATED_AT_DESC,
+    )
     tickets, total = await TicketRepository(uow.session, claims.company_id).page(
         filters, offset=page.offset, limit=page.page_size
     )

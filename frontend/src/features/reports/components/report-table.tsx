@@ -1,0 +1,75 @@
+import type { ReactNode } from 'react';
+
+import { Button } from '@/components/ui/button';
+import { toCsv } from '@/features/reports/hooks/csv';
+import { saveBlob } from '@/lib/download';
+
+export type Column<T> = {
+  label: string;
+  /** The raw value the CSV carries (seconds stay seconds). */
+  value: (row: T) => string | number | null;
+  /** What the table shows, when it differs from the raw value. */
+  render?: (row: T) => ReactNode;
+  numeric?: boolean;
+};
+
+type ReportTableProps<T> = {
+  caption: string;
+  columns: ReadonlyArray<Column<T>>;
+  rows: readonly T[];
+  filename: string;
+  emptyText: string;
+};
+
+/** A report's table with a "Download CSV" of exactly the rows and columns shown. */
+export function ReportTable<T>({ caption, columns, rows, filename, emptyText }: ReportTableProps<T>) {
+  const download = () => {
+    const csv = toCsv(
+      columns.map((c) => c.label),
+      rows.map((row) => columns.map((c) => c.value(row))),
+    );
+    saveBlob(new Blob([csv], { type: 'text/csv;charset=utf-8' }), filename);
+  };
+  return (
+    <div className="mt-4">
+      <div className="overflow-x-auto">
+        <table className="w-full text-left text-sm">
+          <caption className="sr-only">{caption}</caption>
+          <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
+            <tr>
+              {columns.map((c) => (
+                <th key={c.label} scope="col" className={`py-2 pr-4 font-medium ${c.numeric ? 'text-right' : ''}`}>
+                  {c.label}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.length === 0 ? (
+              <tr>
+                <td colSpan={columns.length} className="py-4 text-slate-500">
+                  {emptyText}
+                </td>
+              </tr>
+            ) : (
+              rows.map((row, index) => (
+                <tr key={index} className="border-b border-slate-100 last:border-0">
+                  {columns.map((c) => (
+                    <td key={c.label} className={`py-2 pr-4 ${c.numeric ? 'text-right tabular-nums' : ''}`}>
+                      {c.render ? c.render(row) : c.value(row)}
+                    </td>
+                  ))}
+                </tr>
+              ))
+            )}
+          </tbody>
+        </table>
+      </div>
+      <div className="mt-3">
+        <Button variant="secondary" size="small" onClick={download} disabled={rows.length === 0}>
+          Download CSV
+        </Button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,7 @@
+import type { Schema } from '@/types/api';
+
+export type DateRangeQuery = { from: string; to: string };
+
+export type TicketReport = Schema<'TicketReportRead'>;
+export type EngineReport = Schema<'EngineReportRead'>;
+export type ActionReport = Schema<'ActionReportRead'>;

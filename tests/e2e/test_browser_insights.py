@@ -1,0 +1,55 @@
+"""Dashboards, reports and search in a real browser (Debian's Chromium driven by playwright-core)
+against the whole system through the gateway: the flows are `frontend/e2e/insights.mjs`.
+Screenshots land in `artifacts/screenshots/insights-*.png`."""
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from .conftest import RunningSystem
+from .test_browser import CHROMIUM, FRONTEND, ROOT, ensure_built, external, needs_browser
+from .test_engine import SAMPLE, ExternalSystem
+
+__all__ = ["external"]  # the fixture, shared with the main browser test
+
+
+@pytest.mark.slow
+@needs_browser
+def test_dashboards_reports_and_search_in_the_browser(
+    system: RunningSystem, external: ExternalSystem, tmp_path: Path
+) -> None:
+    ensure_built()
+    bundle = tmp_path / "it_onboarding.yaml"
+    bundle.write_text(SAMPLE.read_text().replace("127.0.0.1:9900", f"127.0.0.1:{external.port}"))
+    screenshots = ROOT / "artifacts" / "screenshots"
+
+    run = subprocess.run(
+        ["node", "e2e/insights.mjs"],
+        cwd=FRONTEND,
+        env={
+            **os.environ,
+            "TF_BASE_URL": system.base_url,
+            "TF_BUNDLE": str(bundle),
+            "TF_SCREENSHOTS": str(screenshots),
+            "CHROMIUM_PATH": CHROMIUM,
+        },
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    output = run.stdout + run.stderr
+    assert run.returncode == 0, output
+    for step in (
+        "ok - a new company sees first steps on the dashboard",
+        "ok - a requester's dashboard says what each open ticket waits on",
+        "ok - a worker's dashboard lists their open tasks and their week beside the team's",
+        "ok - the admin's dashboard shows the company's week",
+        "ok - the reports page draws each report and exports a table as CSV",
+        "ok - the header search finds tickets and tasks by their words",
+        "ok - the task list searches text",
+    ):
+        assert step in output, output
+    assert "insight flows: 9 passed, 0 failed" in output, output
+    assert (screenshots / "insights-05-reports.png").exists()
