@@ -102,18 +102,20 @@ export function AttachmentsPanel({ ticketId, attachments, onUploaded }: Attachme
           ))}
         </ul>
       )}
+      {/* Stacked: the card can be a narrow column, where a file input and a button side by
+          side do not fit. */}
       <form
-        className="flex flex-col gap-2 sm:flex-row sm:items-end"
+        className="flex min-w-0 flex-col items-start gap-2"
         onSubmit={(event) => {
           event.preventDefault();
           void upload();
         }}
       >
-        <div className="flex flex-1 flex-col gap-1">
+        <div className="flex w-full min-w-0 flex-col gap-1">
           <label htmlFor={inputId} className="text-sm font-semibold">
             Attach a file
           </label>
-          <input id={inputId} ref={input} type="file" name="file" className="text-sm" />
+          <input id={inputId} ref={input} type="file" name="file" className="w-full min-w-0 max-w-full text-sm" />
         </div>
         <Button type="submit" variant="secondary" loading={state.uploading}>
           Upload
