@@ -143,6 +143,7 @@ try {
     const covered = facts.labels.filter((label) => facts.nodes.some((node) => overlaps(label.box, node)));
     if (covered.length > 0) throw new Error(`labels under a task: ${JSON.stringify(covered.map((l) => l.text))}`);
     console.log(`   ${facts.edges.length} edges, ${facts.edges.length} arrowheads, zoom ${facts.scale.toFixed(2)}`);
+    await expectVisible(admin.locator('.react-flow__edge').first());
     await shot(admin, 'polish-04-workflow-graph');
     // Archive asks first, and its button is not a solid red one.
     await admin.getByRole('button', { name: 'Archive' }).click();
@@ -171,8 +172,9 @@ try {
     await expectVisible(admin.getByText(/The bundle does not parse/).first());
     const body = await admin.locator('main').innerText();
     if (body.includes('<unicode string>')) throw new Error('the parser stream name is shown');
-    const said = (body.match(/Line \d+:/g) ?? []).length;
+    const said = (body.match(/The bundle does not parse; nothing was saved/g) ?? []).length;
     if (said !== 1) throw new Error(`the syntax error is said ${said} times`);
+    if (await admin.getByText('Syntax', { exact: true }).count()) throw new Error('the syntax note is shown as well');
     await shot(admin, 'polish-07-yaml-error');
   });
 

@@ -55,7 +55,7 @@ export function BundleEditor({ editKey }: { editKey: string | null }) {
   const current = useMemo(() => parseBundle(state.text), [state.text]);
   // Drawn from whatever parts of the text parse, so a typo does not blank the preview.
   const graph = useMemo(() => bundleGraph(current.data ?? current.partial), [current.data, current.partial]);
-  const syntax = current.syntaxErrors.map((e) => `Line ${e.line}: ${e.msg}`).join(' ');
+  const syntax = current.syntaxErrors.map((e) => `Line ${e.line}: ${e.msg}.`).join(' ');
 
   const run = async (kind: 'validating' | 'publishing') => {
     if (state.text.trim() === '') {
