@@ -130,6 +130,9 @@ try {
     await admin.getByRole('button', { name: 'Publish' }).click();
     await expectVisible(admin.getByText(/^Published \S+ version 1\.$/));
     await admin.getByRole('link', { name: /^Open workflow / }).click();
+    // The upload page previews a graph too: wait for the workflow's own page.
+    await admin.waitForURL(/\/definitions\/workflows\//);
+    await expectVisible(admin.getByRole('tab', { name: 'Graph' }));
     await expectVisible(admin.locator('.react-flow__edge').first());
     const facts = await graphFacts(admin);
     if (facts.edges.length < 3) throw new Error(`only ${facts.edges.length} edges drawn`);

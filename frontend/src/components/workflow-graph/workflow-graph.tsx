@@ -145,8 +145,7 @@ export function WorkflowGraph({ graph, path = [], currentTask = null, label }: W
   return (
     <figure className="m-0">
       <div
-        // Edges start and end on the tasks' borders, not at connection handles: hide those.
-        className="w-full rounded-lg border border-slate-200 bg-white [&_.react-flow__handle]:invisible"
+        className="w-full rounded-lg border border-slate-200 bg-white"
         style={{ height: frameHeight }}
         role="group"
         aria-label={label}
