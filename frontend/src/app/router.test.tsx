@@ -6,6 +6,7 @@ import { describe, expect, it, vi } from 'vitest';
 
 import { AppRoutes } from '@/app/router';
 import { AuthProvider } from '@/lib/auth';
+import { createQueryClient, QueryProvider } from '@/lib/query';
 import { sessionMarker } from '@/lib/session-marker';
 import { makeSession, makeUser } from '@/testing/data';
 import { createFakeServer, jsonResponse, problemResponse } from '@/testing/fake-server';
@@ -30,7 +31,9 @@ describe('app routes', () => {
       <StrictMode>
         <MemoryRouter initialEntries={['/']}>
           <AuthProvider>
-            <AppRoutes />
+            <QueryProvider client={createQueryClient({ retry: false })}>
+              <AppRoutes />
+            </QueryProvider>
           </AuthProvider>
         </MemoryRouter>
       </StrictMode>,
