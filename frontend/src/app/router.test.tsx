@@ -7,6 +7,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { AppRoutes } from '@/app/router';
 import { AuthProvider } from '@/lib/auth';
 import { createQueryClient, QueryProvider } from '@/lib/query';
+import { sessionMarker } from '@/lib/session-marker';
 import { makeSession, makeUser } from '@/testing/data';
 import { createFakeServer, jsonResponse, problemResponse } from '@/testing/fake-server';
 import { renderWithProviders } from '@/testing/render';
@@ -25,6 +26,7 @@ describe('app routes', () => {
   it('restores the session on start from the refresh cookie, with a single refresh even in StrictMode', async () => {
     const server = createFakeServer().on('POST', '/api/identity/refresh', jsonResponse(200, makeSession(admin)));
     vi.stubGlobal('fetch', server.fetch);
+    sessionMarker.set();
     render(
       <StrictMode>
         <MemoryRouter initialEntries={['/']}>
@@ -41,6 +43,31 @@ describe('app routes', () => {
     expect(screen.getByText('Loading TicketFlower…')).toBeInTheDocument();
     expect(await screen.findByRole('heading', { level: 1, name: 'Welcome, Ada' })).toBeInTheDocument();
     expect(server.requestsTo('POST', '/api/identity/refresh')).toHaveLength(1);
+  });
+
+  it('does not try to restore a session in a browser where nobody signed in (no failed 401 on every visit)', async () => {
+    const server = createFakeServer().on('POST', '/api/identity/refresh', problemResponse(401, 'Unauthorized'));
+    renderWithProviders(<AppRoutes />, { route: '/tickets/mine', server });
+
+    expect(await screen.findByRole('heading', { level: 1, name: 'Sign in' })).toBeInTheDocument();
+    expect(server.requestsTo('POST', '/api/identity/refresh')).toHaveLength(0);
+  });
+
+  it('signing in leaves the marker, so the next visit restores the session; signing out removes it', async () => {
+    const server = createFakeServer()
+      .on('POST', '/api/identity/login', jsonResponse(200, makeSession(admin)))
+      .on('POST', '/api/identity/logout', new Response(null, { status: 204 }));
+    renderWithProviders(<AppRoutes />, { route: '/login', server });
+    const user = userEvent.setup();
+    await user.type(await screen.findByLabelText(/^email/i), admin.email);
+    await user.type(screen.getByLabelText(/^password/i), 'secret');
+    await user.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Welcome, Ada' })).toBeInTheDocument();
+    expect(sessionMarker.present()).toBe(true);
+
+    await user.click((await screen.findAllByRole('link', { name: 'Sign out' }))[0]!);
+    expect(await screen.findByText('You have been signed out.')).toBeInTheDocument();
+    expect(sessionMarker.present()).toBe(false);
   });
 
   it('sends visitors without a session to the login page, then back where they were going', async () => {
@@ -109,9 +136,29 @@ describe('app routes', () => {
     expect(await screen.findByRole('heading', { level: 1, name: 'Not found' })).toBeInTheDocument();
   });
 
-  it('shows the not-found page for unknown addresses', async () => {
+  it('says "Not found" inside the app, with its navigation, for a malformed ticket id', async () => {
+    const server = createFakeServer().on(
+      'GET',
+      '/api/tickets/tickets/not-a-ticket',
+      problemResponse(404, 'Not found', { detail: 'Nothing exists at this address.' }),
+    );
+    renderWithProviders(<AppRoutes />, { user: plainUser, route: '/tickets/not-a-ticket', server });
+    expect(await screen.findByRole('heading', { level: 1, name: 'Not found' })).toBeInTheDocument();
+    expect(screen.getByRole('navigation', { name: 'Main' })).toBeInTheDocument();
+    expect(screen.queryByText(/request is not valid/i)).not.toBeInTheDocument();
+  });
+
+  it('shows the not-found page for unknown addresses inside the app shell, navigation included', async () => {
     renderWithProviders(<AppRoutes />, { user: plainUser, route: '/no/such/page' });
     expect(await screen.findByRole('heading', { level: 1, name: 'Page not found' })).toBeInTheDocument();
+    expect(screen.getByRole('navigation', { name: 'Main' })).toBeInTheDocument();
+    expect(screen.getAllByRole('link', { name: 'Sign out' }).length).toBeGreaterThan(0);
+  });
+
+  it('shows a plain not-found page to a visitor who is not signed in', async () => {
+    renderWithProviders(<AppRoutes />, { route: '/no/such/page' });
+    expect(await screen.findByRole('heading', { level: 1, name: 'Page not found' })).toBeInTheDocument();
+    expect(screen.queryByRole('navigation', { name: 'Main' })).not.toBeInTheDocument();
   });
 
   it('sends the user to login with a message when the session expires and cannot be refreshed', async () => {

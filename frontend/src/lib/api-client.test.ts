@@ -2,17 +2,36 @@ import { describe, expect, it, vi } from 'vitest';
 
 import { createApiClient, type SessionEvent } from '@/lib/api-client';
 import { ApiError, NETWORK_ERROR_STATUS } from '@/lib/api-error';
+import { createSessionMarker } from '@/lib/session-marker';
 import { createTokenStore } from '@/lib/token-store';
 import { makeSession, makeUser } from '@/testing/data';
 import { createFakeServer, jsonResponse, problemResponse } from '@/testing/fake-server';
 
-function setup() {
+function memoryStorage(): Storage {
+  const items = new Map<string, string>();
+  return {
+    get length() {
+      return items.size;
+    },
+    clear: () => items.clear(),
+    getItem: (key) => items.get(key) ?? null,
+    key: (index) => [...items.keys()][index] ?? null,
+    removeItem: (key) => void items.delete(key),
+    setItem: (key, value) => void items.set(key, value),
+  };
+}
+
+/** A client whose browser signed in before (the session marker is set) unless told otherwise. */
+function setup({ signedInBefore = true }: { signedInBefore?: boolean } = {}) {
   const server = createFakeServer();
   const tokens = createTokenStore();
+  const storage = memoryStorage();
+  const marker = createSessionMarker(() => storage);
+  if (signedInBefore) marker.set();
   const events: SessionEvent[] = [];
-  const client = createApiClient({ fetch: server.fetch, tokens });
+  const client = createApiClient({ fetch: server.fetch, tokens, marker });
   client.subscribe((event) => events.push(event));
-  return { server, tokens, client, events };
+  return { server, tokens, client, events, marker };
 }
 
 const bearer = (token: string) => `Bearer ${token}`;
@@ -230,11 +249,37 @@ describe('api client', () => {
     });
 
     it('returns null without reporting an expiry when there is no session to restore', async () => {
-      const { server, client, events } = setup();
+      const { server, client, events, marker } = setup();
       server.on('POST', '/api/identity/refresh', problemResponse(401, 'Unauthorized'));
 
       await expect(client.refreshSession()).resolves.toBeNull();
       expect(events).toEqual([]);
+      // The cookie is gone: the next page load does not ask again.
+      expect(marker.present()).toBe(false);
+    });
+
+    it('does not call the server at all in a browser where nobody signed in', async () => {
+      const { server, client, events } = setup({ signedInBefore: false });
+      server.on('POST', '/api/identity/refresh', problemResponse(401, 'Unauthorized'));
+
+      await expect(client.refreshSession()).resolves.toBeNull();
+      expect(server.requestsTo('POST', '/api/identity/refresh')).toHaveLength(0);
+      expect(events).toEqual([]);
+    });
+
+    it('sets the marker on a restored session and clears it when the session expires', async () => {
+      const { server, tokens, client, marker } = setup();
+      server
+        .on('POST', '/api/identity/refresh', jsonResponse(200, makeSession(makeUser(), 'restored')))
+        .on('GET', '/api/identity/me', problemResponse(401, 'Unauthorized'));
+
+      await client.refreshSession();
+      expect(marker.present()).toBe(true);
+      expect(tokens.get()).toBe('restored');
+
+      // Refused even after a successful refresh: the session is over in this browser.
+      await expect(client.get('/identity/me')).rejects.toMatchObject({ status: 401 });
+      expect(marker.present()).toBe(false);
     });
   });
 });

@@ -1,4 +1,5 @@
 import { ApiError, problemFromBody } from '@/lib/api-error';
+import { sessionMarker, type SessionMarker } from '@/lib/session-marker';
 import { accessTokenStore, type TokenStore } from '@/lib/token-store';
 import type { Session } from '@/types/api';
 
@@ -40,7 +41,10 @@ export type ApiClient = {
   put: <T>(path: string, body?: unknown, options?: Omit<RequestOptions, 'method' | 'body'>) => Promise<T>;
   patch: <T>(path: string, body?: unknown, options?: Omit<RequestOptions, 'method' | 'body'>) => Promise<T>;
   delete: <T>(path: string, options?: Omit<RequestOptions, 'method' | 'body'>) => Promise<T>;
-  /** Exchanges the refresh cookie for a new session; null when there is no valid session. */
+  /**
+   * Exchanges the refresh cookie for a new session; null when there is no valid session.
+   * Without the session marker (nobody signed in in this browser) it answers null at once.
+   */
   refreshSession: () => Promise<Session | null>;
   subscribe: (listener: (event: SessionEvent) => void) => () => void;
 };
@@ -49,6 +53,7 @@ export type ApiClientConfig = {
   baseUrl?: string;
   fetch?: typeof fetch;
   tokens?: TokenStore;
+  marker?: SessionMarker;
 };
 
 type RefreshOutcome = { kind: 'refreshed'; session: Session } | { kind: 'rejected' } | { kind: 'unreachable' };
@@ -92,6 +97,7 @@ function isAbort(error: unknown): boolean {
 export function createApiClient(config: ApiClientConfig = {}): ApiClient {
   const baseUrl = config.baseUrl ?? API_BASE_URL;
   const tokens = config.tokens ?? accessTokenStore;
+  const marker = config.marker ?? sessionMarker;
   // Looked up per call so tests (and polyfills) that replace the global are honoured.
   const fetchImpl: typeof fetch = config.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const listeners = new Set<(event: SessionEvent) => void>();
@@ -137,14 +143,17 @@ export function createApiClient(config: ApiClientConfig = {}): ApiClient {
       }
       if (!response.ok) {
         tokens.clear();
+        marker.clear();
         return { kind: 'rejected' };
       }
       const session = await readBody(response);
       if (!isSession(session)) {
         tokens.clear();
+        marker.clear();
         return { kind: 'rejected' };
       }
       tokens.set(session.access_token);
+      marker.set();
       emit({ type: 'refreshed', session });
       return { kind: 'refreshed', session };
     })().finally(() => {
@@ -155,6 +164,7 @@ export function createApiClient(config: ApiClientConfig = {}): ApiClient {
 
   function expire(): void {
     tokens.clear();
+    marker.clear();
     emit({ type: 'expired' });
   }
 
@@ -200,6 +210,7 @@ export function createApiClient(config: ApiClientConfig = {}): ApiClient {
     patch: (path, body, options) => request(path, { ...options, method: 'PATCH', body }),
     delete: (path, options) => request(path, { ...options, method: 'DELETE' }),
     refreshSession: async () => {
+      if (!marker.present()) return null;
       const outcome = await refresh();
       return outcome.kind === 'refreshed' ? outcome.session : null;
     },

@@ -2,6 +2,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useReducer,
 
 import { apiClient, CSRF_HEADER } from '@/lib/api-client';
 import { authReducer, initialAuthState, type AuthState } from '@/lib/auth-state';
+import { sessionMarker } from '@/lib/session-marker';
 import { accessTokenStore } from '@/lib/token-store';
 import type { Session, User } from '@/types/api';
 
@@ -51,6 +52,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const signIn = useCallback((session: Session) => {
     accessTokenStore.set(session.access_token);
+    sessionMarker.set();
     dispatch({ type: 'signedIn', user: session.user });
   }, []);
 
@@ -65,6 +67,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       // Signing out locally still matters when the server cannot be reached.
     } finally {
       accessTokenStore.clear();
+      sessionMarker.clear();
       dispatch({ type: 'signedOut' });
     }
   }, []);

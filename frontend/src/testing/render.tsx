@@ -6,6 +6,7 @@ import { vi } from 'vitest';
 
 import { AuthProvider, useAuth } from '@/lib/auth';
 import { createQueryClient, QueryProvider } from '@/lib/query';
+import { sessionMarker } from '@/lib/session-marker';
 import { createFakeServer, jsonResponse, problemResponse, type FakeServer } from '@/testing/fake-server';
 import { makeSession } from '@/testing/data';
 import type { User } from '@/types/api';
@@ -46,6 +47,8 @@ export function renderWithProviders(
       user ? jsonResponse(200, makeSession(user)) : problemResponse(401, 'Unauthorized'),
     );
   }
+  // A signed-in user's browser carries the session marker, so the start-up refresh is tried.
+  if (user) sessionMarker.set();
   vi.stubGlobal('fetch', fake.fetch);
   const result = render(
     <MemoryRouter initialEntries={[route]}>

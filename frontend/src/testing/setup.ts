@@ -7,4 +7,5 @@ import { accessTokenStore } from '@/lib/token-store';
 afterEach(() => {
   cleanup();
   accessTokenStore.clear();
+  localStorage.clear();
 });

@@ -12,9 +12,12 @@ import { useCurrentUser } from '@/lib/auth';
 type AppLayoutProps = {
   /** Shown in the header beside the user's name on every page (the notification bell). */
   headerAction?: ReactNode;
+  /** The page; the matched route when absent. */
+  children?: ReactNode;
 };
 
-export function AppLayout({ headerAction }: AppLayoutProps) {
+/** The signed-in shell: header, navigation and the page. */
+export function AppLayout({ headerAction, children }: AppLayoutProps) {
   const user = useCurrentUser();
   const [menuOpen, setMenuOpen] = useState(false);
   const menuId = useId();
@@ -91,7 +94,7 @@ export function AppLayout({ headerAction }: AppLayoutProps) {
         </div>
       </header>
       <main id="main" ref={mainRef} tabIndex={-1} className="mx-auto max-w-6xl px-4 py-6 sm:px-6 sm:py-8">
-        <Outlet />
+        {children ?? <Outlet />}
       </main>
     </div>
   );

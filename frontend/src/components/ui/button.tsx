@@ -4,7 +4,11 @@ import { Spinner } from '@/components/ui/spinner';
 
 import styles from './button.module.css';
 
-export type ButtonVariant = 'primary' | 'secondary' | 'danger' | 'ghost';
+/**
+ * `danger` is for the confirming click of a destructive action; the button that only asks
+ * (Deactivate, Archive, Revoke) is `dangerOutline`, no heavier than its neighbours.
+ */
+export type ButtonVariant = 'primary' | 'secondary' | 'danger' | 'dangerOutline' | 'ghost';
 
 type ButtonStyle = {
   variant?: ButtonVariant;

@@ -269,13 +269,26 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = _clean_validation_errors(exc.errors())
+        if any(error["loc"][:1] == ["path"] for error in errors):
+            # A path segment that cannot be an id (`/tickets/abc`) names no record: the address
+            # does not exist, as for a well-formed id nobody has. Only path parameters are
+            # named, so the answer says nothing about the body of such a call.
+            return problem_response(
+                404,
+                "Not found",
+                "Nothing exists at this address.",
+                type_slug="not-found",
+                instance=request.url.path,
+                errors=[error for error in errors if error["loc"][:1] == ["path"]],
+            )
         return problem_response(
             422,
             "Validation failed",
             "The request is not valid.",
             type_slug="validation-failed",
             instance=request.url.path,
-            errors=_clean_validation_errors(exc.errors()),
+            errors=errors,
         )
 
     @app.exception_handler(StarletteHTTPException)

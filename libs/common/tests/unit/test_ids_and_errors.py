@@ -1,5 +1,7 @@
 """UUIDv7 ordering, and problem details that never leak a stack trace."""
 
+from uuid import UUID
+
 import httpx
 from fastapi import FastAPI
 from pydantic import BaseModel
@@ -41,6 +43,14 @@ def problem_app() -> FastAPI:
     async def things(body: Body) -> Body:
         return body
 
+    @app.put("/things/{thing_id}")
+    async def put_thing(thing_id: UUID, body: Body) -> Body:
+        return body
+
+    @app.get("/things/{thing_id}/versions/{version}")
+    async def thing_version(thing_id: UUID, version: int) -> dict[str, str]:
+        return {"thing_id": str(thing_id), "version": str(version)}
+
     return app
 
 
@@ -62,6 +72,44 @@ class TestProblemDetails:
         assert response.status_code == 422
         locs = sorted(tuple(e["loc"]) for e in response.json()["errors"])
         assert locs == [("body", "name"), ("body", "size")]
+
+    async def test_a_malformed_id_in_the_path_is_not_found(self) -> None:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=problem_app()), base_url="http://t"
+        ) as c:
+            response = await c.get("/things/not-a-uuid/versions/1")
+        assert response.status_code == 404
+        assert response.headers["content-type"] == "application/problem+json"
+        body = response.json()
+        assert body["title"] == "Not found"
+        assert body["type"].endswith("/not-found")
+        assert body["instance"] == "/things/not-a-uuid/versions/1"
+        assert [e["loc"] for e in body["errors"]] == [["path", "thing_id"]]
+
+    async def test_a_path_number_that_is_no_number_is_not_found(self) -> None:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=problem_app()), base_url="http://t"
+        ) as c:
+            response = await c.get("/things/0190a0b0-0000-7000-8000-00000000dead/versions/latest")
+            valid = await c.get("/things/0190a0b0-0000-7000-8000-00000000dead/versions/2")
+        assert response.status_code == 404
+        assert [e["loc"] for e in response.json()["errors"]] == [["path", "version"]]
+        assert valid.status_code == 200
+
+    async def test_a_malformed_path_id_wins_over_a_bad_body_and_names_only_the_path(self) -> None:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=problem_app()), base_url="http://t"
+        ) as c:
+            response = await c.put("/things/123", json={"size": "big"})
+            body_only = await c.put("/things/0190a0b0-0000-7000-8000-00000000dead", json={"size": "big"})
+        assert response.status_code == 404
+        assert [e["loc"] for e in response.json()["errors"]] == [["path", "thing_id"]]
+        # With a well-formed id the body's problems are still a 422 naming each field.
+        assert body_only.status_code == 422
+        assert sorted(tuple(e["loc"]) for e in body_only.json()["errors"]) == [
+            ("body", "name"),
+            ("body", "size"),
+        ]
 
     async def test_unexpected_error_hides_its_internals(self) -> None:
         transport = httpx.ASGITransport(app=problem_app(), raise_app_exceptions=False)

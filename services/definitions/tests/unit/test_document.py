@@ -50,6 +50,16 @@ class TestParseDocument:
         with pytest.raises(BadRequest):
             parse_document(b"[" * 100_000 + b"]" * 100_000, "json")
 
+    def test_a_yaml_error_says_where_in_one_line_without_the_parser_s_stream_name(self) -> None:
+        with pytest.raises(BadRequest) as caught:
+            parse_document(b"workflow:\n  key: demo\n  tasks: [a, b\n  name: x\n", "yaml")
+
+        detail = caught.value.detail
+        assert detail.startswith("The bundle is not valid YAML: line 4, column 7: ")
+        assert "<unicode string>" not in detail
+        assert "\n" not in detail
+        assert detail.count("line ") == 1
+
     def test_not_utf8(self) -> None:
         with pytest.raises(BadRequest):
             parse_document(b"\xff\xfe", "json")

@@ -304,6 +304,21 @@ class TestTicketDetail:
         assert response.status_code == missing.status_code == 404
         assert response.json()["detail"] == missing.json()["detail"]
 
+    async def test_a_malformed_id_is_not_found_and_reads_nothing(
+        self, client: httpx.AsyncClient, make_caller: Callable[..., Caller]
+    ) -> None:
+        me = make_caller(roles=["ticket_admin"])
+        cases = [
+            ("/api/tickets/tickets/not-a-ticket", "ticket_id"),
+            (f"/api/tickets/tickets/{uuid7()}/attachments/123", "attachment_id"),
+        ]
+        for path, parameter in cases:
+            response = await client.get(path, headers=me.headers)
+            assert response.status_code == 404, (path, response.text)
+            assert response.headers["content-type"] == "application/problem+json"
+            assert response.json()["title"] == "Not found"
+            assert [e["loc"] for e in response.json()["errors"]] == [["path", parameter]]
+
 
 class TestTicketTeamList:
     async def test_only_the_ticket_team_may_list(

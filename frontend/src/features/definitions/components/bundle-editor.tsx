@@ -53,11 +53,18 @@ export function BundleEditor({ editKey, initialText = '' }: { editKey: string | 
     };
   }, [state.checkedText, state.errors, state.warnings]);
   const current = useMemo(() => parseBundle(state.text), [state.text]);
-  const graph = useMemo(() => bundleGraph(current.data), [current.data]);
+  // Drawn from whatever parts of the text parse, so a typo does not blank the preview.
+  const graph = useMemo(() => bundleGraph(current.data ?? current.partial), [current.data, current.partial]);
+  const syntax = current.syntaxErrors.map((e) => `Line ${e.line}: ${e.msg}.`).join(' ');
 
   const run = async (kind: 'validating' | 'publishing') => {
     if (state.text.trim() === '') {
       dispatch({ type: 'failed', message: 'Write or open a bundle first.' });
+      return;
+    }
+    if (current.syntaxErrors.length > 0) {
+      // The syntax error is already on screen; the service would only say it again.
+      dispatch({ type: 'failed', message: `The bundle does not parse; nothing was saved. ${syntax}` });
       return;
     }
     dispatch({ type: 'started', busy: kind });
@@ -108,9 +115,10 @@ export function BundleEditor({ editKey, initialText = '' }: { editKey: string | 
             disabled={state.busy === 'loading'}
             onChange={(text) => dispatch({ type: 'textChanged', text })}
           />
-          {current.syntaxErrors.length > 0 && state.text.trim() !== '' && (
+          {/* Said once: while the text is being written, or as the answer to Validate/Publish. */}
+          {current.syntaxErrors.length > 0 && state.text.trim() !== '' && !state.message && (
             <Alert tone="info" title="Syntax">
-              {current.syntaxErrors.map((e) => `Line ${e.line}: ${e.msg}`).join(' ')}
+              {syntax}
             </Alert>
           )}
           <div className="flex flex-wrap gap-2">
@@ -162,9 +170,25 @@ export function BundleEditor({ editKey, initialText = '' }: { editKey: string | 
           <AnnotatedSource text={checked.text} byLine={checked.errors} warningsByLine={checked.warnings} />
         </Card>
       )}
-      {graph && graph.nodes.length > 0 && (
+      {graph && (graph.nodes.length > 0 || graph.problems.length > 0) && (
         <Card title="Graph preview">
-          <WorkflowGraph graph={graph} label="Graph of the bundle being edited" />
+          {(graph.problems.length > 0 || current.syntaxErrors.length > 0) && (
+            <div className="mb-3 text-sm text-amber-900" data-testid="graph-problems">
+              <p className="font-semibold">
+                {current.syntaxErrors.length > 0
+                  ? 'The bundle does not parse yet; the preview shows the parts that do.'
+                  : 'Parts of the workflow cannot be drawn as written:'}
+              </p>
+              {graph.problems.length > 0 && (
+                <ul className="ml-5 list-disc">
+                  {graph.problems.map((problem, index) => (
+                    <li key={index}>{problem}</li>
+                  ))}
+                </ul>
+              )}
+            </div>
+          )}
+          {graph.nodes.length > 0 && <WorkflowGraph graph={graph} label="Graph of the bundle being edited" />}
         </Card>
       )}
       {current.data !== null && previewTargets(current.data).length > 0 && (

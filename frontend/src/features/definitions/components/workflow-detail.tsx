@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useReducer } from 'react';
+import { useReducer, useState } from 'react';
 import { Link } from 'react-router';
 
 import { Alert } from '@/components/ui/alert';
@@ -220,6 +220,7 @@ export function WorkflowDetailView({ workflowKey }: { workflowKey: string }) {
     busy: null,
     message: null,
   });
+  const [confirmingArchive, setConfirmingArchive] = useState(false);
   useDocumentTitle(workflow.data?.name ?? 'Workflow');
 
   const download = async (format: 'yaml' | 'json', version: number) => {
@@ -237,6 +238,7 @@ export function WorkflowDetailView({ workflowKey }: { workflowKey: string }) {
   };
 
   const archive = async () => {
+    setConfirmingArchive(false);
     dispatch({ type: 'started', busy: 'archive' });
     try {
       await archiveWorkflow(workflowKey);
@@ -276,14 +278,31 @@ export function WorkflowDetailView({ workflowKey }: { workflowKey: string }) {
                   <Button variant="ghost" onClick={() => void download('json', version)}>
                     Export JSON
                   </Button>
-                  {!data.archived && (
-                    <Button variant="danger" loading={state.busy === 'archive'} onClick={() => void archive()}>
+                  {!data.archived && !confirmingArchive && (
+                    <Button
+                      variant="dangerOutline"
+                      loading={state.busy === 'archive'}
+                      onClick={() => setConfirmingArchive(true)}
+                    >
                       Archive
                     </Button>
                   )}
                 </>
               }
             />
+            {confirmingArchive && (
+              <div className="mb-4 flex flex-wrap items-center gap-3 rounded-lg border border-slate-200 bg-white p-3">
+                <p className="text-sm font-medium text-slate-900">
+                  Archive {data.name}? It starts nothing new; workflows already running keep their version.
+                </p>
+                <Button variant="danger" size="small" onClick={() => void archive()}>
+                  Yes, archive
+                </Button>
+                <Button variant="secondary" size="small" autoFocus onClick={() => setConfirmingArchive(false)}>
+                  Cancel
+                </Button>
+              </div>
+            )}
             {state.message && <Alert tone={state.message.tone}>{state.message.text}</Alert>}
             {/* Comparing picks its own two versions: one shown version would only confuse it. */}
             {state.tab !== 'compare' && (

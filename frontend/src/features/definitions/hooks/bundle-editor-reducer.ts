@@ -27,7 +27,8 @@ export function initialBundleEditorState(text = ''): BundleEditorState {
 export function bundleEditorReducer(state: BundleEditorState, action: BundleEditorAction): BundleEditorState {
   switch (action.type) {
     case 'textChanged':
-      return { ...state, text: action.text, published: null };
+      // What was said about the previous text no longer holds.
+      return { ...state, text: action.text, published: null, message: null };
     case 'loadStarted':
       return { ...state, busy: 'loading' };
     case 'loaded':

@@ -88,14 +88,54 @@ describe('pathOf', () => {
 describe('bundleGraph', () => {
   it('draws tasks and transitions in the order the engine tries them', () => {
     const graph = bundleGraph(parseBundle(YAML).data);
-    expect(graph?.nodes.map((n) => [n.id, n.is_start, n.is_end])).toEqual([
-      ['review', true, false],
-      ['notify', false, true],
+    expect(graph?.nodes.map((n) => [n.id, n.is_start, n.is_end, n.missing ?? false])).toEqual([
+      ['review', true, false, false],
+      ['notify', false, true, false],
+      // The transition to a task that does not exist ends at a task drawn as missing.
+      ['nowhere', false, false, true],
     ]);
     expect(graph?.edges.map((e) => [e.to, e.order])).toEqual([
       ['notify', 0],
       ['nowhere', 1],
     ]);
+    expect(graph?.problems).toEqual(['workflow.transitions[1].to: "nowhere" is not a task.']);
+  });
+
+  it('draws what it can of a broken workflow instead of one shapeless task, and says what is wrong', () => {
+    const graph = bundleGraph({
+      workflow: {
+        start_task: 'start',
+        tasks: [{ name: 'No key' }, { key: 'a', name: 'A' }, { key: 'a', name: 'A again' }, 'oops'],
+        transitions: [{ from: 'a', to: 'b' }, { from: 'a' }, 7],
+      },
+    });
+    expect(graph?.nodes.map((n) => [n.id, n.name, n.missing ?? false])).toEqual([
+      ['#1', 'No key', false],
+      ['a', 'A', false],
+      ['a#3', 'A again', false],
+      ['#4', 'Task 4 (no key)', false],
+      ['b', 'b', true],
+    ]);
+    // Every drawn task has an id of its own, so none is drawn over another.
+    expect(new Set(graph?.nodes.map((n) => n.id)).size).toBe(graph?.nodes.length);
+    expect(graph?.edges.map((e) => [e.from, e.to])).toEqual([['a', 'b']]);
+    expect(graph?.problems).toEqual([
+      'workflow.transitions[2] is not a transition (from, to, condition).',
+      'workflow.tasks[0] has no key.',
+      'Two tasks have the key "a".',
+      'workflow.tasks[3] is not a task.',
+      'The start task "start" is not a task.',
+      'workflow.transitions[0].to: "b" is not a task.',
+      'workflow.transitions[1] needs both from and to.',
+    ]);
+  });
+
+  it('draws the tasks of a bundle that does not parse yet from the parts that do', () => {
+    const parsed = parseBundle('workflow:\n  start_task: a\n  tasks:\n    - key: a\n      name: [oops\n    - key: b\n');
+    expect(parsed.syntaxErrors).toHaveLength(1);
+    expect(parsed.syntaxErrors[0]?.msg).not.toMatch(/at line|\n/);
+    expect(parsed.data).toBeNull();
+    expect(bundleGraph(parsed.partial)?.nodes.map((n) => n.id)).toEqual(['a', 'b']);
   });
 
   it('is null for something that is not a bundle', () => {

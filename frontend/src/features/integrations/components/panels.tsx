@@ -129,7 +129,7 @@ export function IngestKeysPanel() {
                     </Button>
                     <Button
                       size="small"
-                      variant="danger"
+                      variant="dangerOutline"
                       loading={state.running === `revoke-${key.id}`}
                       onClick={() =>
                         void run(`revoke-${key.id}`, async () => {
@@ -213,7 +213,7 @@ export function SigningSecretPanel() {
             </Button>
             <Button
               size="small"
-              variant="danger"
+              variant="dangerOutline"
               loading={state.running === 'rotate'}
               onClick={() =>
                 void run('rotate', async () => {

@@ -2,12 +2,11 @@ import { useId, useReducer, useRef } from 'react';
 
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
-import { Timestamp } from '@/components/ui/timestamp';
 import { downloadAttachment, uploadAttachment } from '@/features/tickets/api/tickets';
-import type { TicketAttachment } from '@/features/tickets/types/tickets';
+import type { Attachment } from '@/features/tickets/types/tickets';
 import { errorMessage } from '@/lib/api-error';
 import { saveBlob } from '@/lib/download';
-import { formatBytes } from '@/lib/format';
+import { formatBytes, formatDateTime } from '@/lib/format';
 
 type PanelState = { uploading: boolean; downloading: string | null; error: string | null; notice: string | null };
 type PanelAction =
@@ -34,7 +33,7 @@ function panelReducer(state: PanelState, action: PanelAction): PanelState {
 
 type AttachmentsPanelProps = {
   ticketId: string;
-  attachments: TicketAttachment[];
+  attachments: Attachment[];
   onUploaded: () => void;
 };
 
@@ -65,7 +64,7 @@ export function AttachmentsPanel({ ticketId, attachments, onUploaded }: Attachme
     }
   };
 
-  const download = async (attachment: TicketAttachment) => {
+  const download = async (attachment: Attachment) => {
     dispatch({ type: 'downloadStarted', id: attachment.id });
     try {
       saveBlob(await downloadAttachment(ticketId, attachment.id), attachment.filename);
@@ -87,8 +86,7 @@ export function AttachmentsPanel({ ticketId, attachments, onUploaded }: Attachme
                 <span className="font-medium">{attachment.filename}</span>
                 {attachment.version > 1 && <span className="text-slate-600"> (version {attachment.version})</span>}
                 <span className="block text-xs text-slate-600">
-                  {formatBytes(attachment.size_bytes)} · <Timestamp value={attachment.created_at} mode="relative" />
-                  {attachment.uploaded_by_name && ` · by ${attachment.uploaded_by_name}`}
+                  {formatBytes(attachment.size_bytes)} · {formatDateTime(attachment.created_at)}
                 </span>
               </span>
               <Button
@@ -104,9 +102,10 @@ export function AttachmentsPanel({ ticketId, attachments, onUploaded }: Attachme
           ))}
         </ul>
       )}
-      {/* Stacked: the panel sits in a narrow column, where a file input beside the button overflows. */}
+      {/* Stacked: the card can be a narrow column, where a file input and a button side by
+          side do not fit. */}
       <form
-        className="flex flex-col items-start gap-2"
+        className="flex min-w-0 flex-col items-start gap-2"
         onSubmit={(event) => {
           event.preventDefault();
           void upload();
@@ -116,7 +115,7 @@ export function AttachmentsPanel({ ticketId, attachments, onUploaded }: Attachme
           <label htmlFor={inputId} className="text-sm font-semibold">
             Attach a file
           </label>
-          <input id={inputId} ref={input} type="file" name="file" className="w-full min-w-0 text-sm" />
+          <input id={inputId} ref={input} type="file" name="file" className="w-full min-w-0 max-w-full text-sm" />
         </div>
         <Button type="submit" variant="secondary" loading={state.uploading}>
           Upload

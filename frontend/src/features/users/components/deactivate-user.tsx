@@ -62,7 +62,7 @@ export function DeactivateUser({ user, isCurrentUser, onDeactivated }: Deactivat
         <p className="text-sm text-slate-600">
           A deactivated user can no longer sign in. Their tickets and history stay.
         </p>
-        <Button variant="danger" onClick={() => dispatch({ type: 'asked' })}>
+        <Button variant="dangerOutline" onClick={() => dispatch({ type: 'asked' })}>
           Deactivate user
         </Button>
       </div>

@@ -1,4 +1,3 @@
-import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { FormActions } from '@/components/ui/form-actions';
 import { FormError } from '@/components/ui/form-error';
@@ -36,7 +35,6 @@ export function EditUserForm({ user, onSaved }: EditUserFormProps) {
   return (
     <form onSubmit={form.handleSubmit} noValidate className="flex flex-col gap-4">
       <FormError message={form.formError} />
-      {form.succeeded && <Alert tone="success">The details have been saved.</Alert>}
       <div className="grid gap-4 sm:grid-cols-2">
         <TextField
           label="First name"

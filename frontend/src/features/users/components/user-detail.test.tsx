@@ -34,6 +34,34 @@ describe('UserDetail', () => {
     });
   });
 
+  it('shows one banner at a time: each success replaces the creation notice and the one before', async () => {
+    const server = createFakeServer()
+      .on('GET', userPath(bob.id), jsonResponse(200, bob))
+      .on('PATCH', userPath(bob.id), (request) => jsonResponse(200, { ...bob, ...(request.body as object) }))
+      .on('PUT', `${userPath(bob.id)}/roles`, (request) => jsonResponse(200, { ...bob, ...(request.body as object) }));
+    renderWithProviders(
+      <UserDetail userId={bob.id} companyRoles={companyRoles} notice="Bob Builder has been created." />,
+      { user: admin, server },
+    );
+    const user = userEvent.setup();
+    expect(await screen.findByText('Bob Builder has been created.')).toBeInTheDocument();
+
+    const firstName = screen.getByLabelText(/^First name/);
+    await user.clear(firstName);
+    await user.type(firstName, 'Robert');
+    await user.click(screen.getByRole('button', { name: 'Save details' }));
+    expect(await screen.findByText('The details have been saved.')).toBeInTheDocument();
+    expect(screen.queryByText('Bob Builder has been created.')).not.toBeInTheDocument();
+
+    await user.click(
+      within(screen.getByRole('group', { name: 'Company roles' })).getByRole('checkbox', { name: 'hr' }),
+    );
+    await user.click(screen.getByRole('button', { name: 'Save roles' }));
+    expect(await screen.findByText('The roles have been saved.')).toBeInTheDocument();
+    expect(screen.queryByText('The details have been saved.')).not.toBeInTheDocument();
+    expect(screen.getAllByRole('status').filter((el) => el.textContent?.includes('saved'))).toHaveLength(1);
+  });
+
   it('deactivates another user after confirmation', async () => {
     const server = createFakeServer()
       .on('GET', userPath(bob.id), jsonResponse(200, bob))

@@ -1,3 +1,5 @@
+import { useState } from 'react';
+
 import { Alert } from '@/components/ui/alert';
 import { Card } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
@@ -21,6 +23,8 @@ export function UserDetail({ userId, companyRoles, notice }: UserDetailProps) {
   const { state, dispatch } = useUserDetail(userId);
   const currentUser = useCurrentUser();
   const { updateUser: updateSignedInUser } = useAuth();
+  // One banner at a time: each success replaces the one before it (the creation notice too).
+  const [banner, setBanner] = useState<string | null>(notice ?? null);
   const user = state.user;
   useDocumentTitle(user ? `${user.first_name} ${user.last_name}` : 'User');
 
@@ -38,7 +42,8 @@ export function UserDetail({ userId, companyRoles, notice }: UserDetailProps) {
   }
   if (!user) return <LoadingState label="Loading user…" />;
 
-  const onSaved = (updated: User) => {
+  const onSaved = (message: string) => (updated: User) => {
+    setBanner(message);
     dispatch({ type: 'updated', user: updated });
     // An admin editing their own account sees the change in the header and dashboard too.
     if (updated.id === currentUser.id) updateSignedInUser(updated);
@@ -51,15 +56,19 @@ export function UserDetail({ userId, companyRoles, notice }: UserDetailProps) {
         description={user.is_active ? user.email : `${user.email} · deactivated`}
       />
       <div className="flex flex-col gap-6">
-        {notice && <Alert tone="success">{notice}</Alert>}
+        {banner && <Alert tone="success">{banner}</Alert>}
         <Card title="Details">
-          <EditUserForm user={user} onSaved={onSaved} />
+          <EditUserForm user={user} onSaved={onSaved('The details have been saved.')} />
         </Card>
         <Card title="Roles">
-          <UserRolesForm user={user} companyRoles={companyRoles} onSaved={onSaved} />
+          <UserRolesForm user={user} companyRoles={companyRoles} onSaved={onSaved('The roles have been saved.')} />
         </Card>
         <Card title="Access">
-          <DeactivateUser user={user} isCurrentUser={user.id === currentUser.id} onDeactivated={onSaved} />
+          <DeactivateUser
+            user={user}
+            isCurrentUser={user.id === currentUser.id}
+            onDeactivated={onSaved(`${user.first_name} ${user.last_name} has been deactivated.`)}
+          />
         </Card>
       </div>
     </>

@@ -1,4 +1,3 @@
-import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { CheckboxGroup } from '@/components/ui/checkbox-group';
 import { FormActions } from '@/components/ui/form-actions';
@@ -27,7 +26,6 @@ export function UserRolesForm({ user, companyRoles, onSaved }: UserRolesFormProp
   return (
     <form onSubmit={form.handleSubmit} noValidate className="flex flex-col gap-5">
       <FormError message={form.formError} />
-      {form.succeeded && <Alert tone="success">The roles have been saved.</Alert>}
       <CheckboxGroup
         legend="System roles"
         name="system_roles"

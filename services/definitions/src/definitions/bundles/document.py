@@ -74,12 +74,26 @@ def parse_document(raw: bytes, kind: str) -> Any:
         raise BadRequest("The bundle is not UTF-8 text.") from exc
     try:
         document = json.loads(text) if kind == "json" else _load_yaml(text)
-    except (ValueError, yaml.YAMLError) as exc:
+    except yaml.YAMLError as exc:
+        raise BadRequest(f"The bundle is not valid YAML: {_yaml_problem(exc)}") from exc
+    except ValueError as exc:
         raise BadRequest(f"The bundle is not valid {kind.upper()}: {exc}") from exc
     except RecursionError as exc:
         raise BadRequest("The bundle is nested too deeply.") from exc
     check_document(document)
     return document
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    """The parser's complaint and where it is, in one line. PyYAML's own text names the input
+    `"<unicode string>"` and repeats the position; a person editing the bundle wants neither."""
+    if not isinstance(exc, yaml.MarkedYAMLError):
+        return str(exc)
+    mark = exc.problem_mark or exc.context_mark
+    problem = exc.problem or exc.context or "the text cannot be read"
+    where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+    context = f" ({exc.context})" if exc.problem and exc.context else ""
+    return f"{where}{problem}{context}."
 
 
 def check_document(document: Any) -> None:
