@@ -53,6 +53,39 @@ def ensure_built() -> None:
     assert built.returncode == 0, built.stdout + built.stderr
 
 
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+
+
+def bundle_for(external: ExternalSystem, tmp_path: Path) -> Path:
+    """The sample bundle with its actions pointed at the local stand-in for the systems they call."""
+    bundle = tmp_path / "it_onboarding.yaml"
+    bundle.write_text(SAMPLE.read_text().replace("127.0.0.1:9900", f"127.0.0.1:{external.port}"))
+    return bundle
+
+
+def run_flows(script: str, system: RunningSystem, *, timeout: int = 600, **env: str) -> str:
+    """Run a flow script of `frontend/e2e` against the system (building the SPA first when its
+    sources changed); its output, once it has exited 0."""
+    ensure_built()
+    run = subprocess.run(
+        ["node", f"e2e/{script}"],
+        cwd=FRONTEND,
+        env={
+            **os.environ,
+            "TF_BASE_URL": system.base_url,
+            "TF_SCREENSHOTS": str(SCREENSHOTS),
+            "CHROMIUM_PATH": CHROMIUM,
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    output = run.stdout + run.stderr
+    assert run.returncode == 0, output
+    return output
+
+
 @pytest.fixture
 def external() -> Iterator[ExternalSystem]:
     system = ExternalSystem()
@@ -71,27 +104,10 @@ needs_browser = pytest.mark.skipif(
 def test_ticket_to_completion_in_the_browser(
     system: RunningSystem, external: ExternalSystem, tmp_path: Path
 ) -> None:
-    ensure_built()
-    bundle = tmp_path / "it_onboarding.yaml"
-    bundle.write_text(SAMPLE.read_text().replace("127.0.0.1:9900", f"127.0.0.1:{external.port}"))
-    screenshots = ROOT / "artifacts" / "screenshots"
+    bundle = bundle_for(external, tmp_path)
+    screenshots = SCREENSHOTS
 
-    run = subprocess.run(
-        ["node", "e2e/flows.mjs"],
-        cwd=FRONTEND,
-        env={
-            **os.environ,
-            "TF_BASE_URL": system.base_url,
-            "TF_BUNDLE": str(bundle),
-            "TF_SCREENSHOTS": str(screenshots),
-            "CHROMIUM_PATH": CHROMIUM,
-        },
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    output = run.stdout + run.stderr
-    assert run.returncode == 0, output
+    output = run_flows("flows.mjs", system, TF_BUNDLE=str(bundle))
     assert "ok - the ticket reaches Completed" in output, output
     assert "ok - an invalid upload shows each problem at its place" in output, output
     assert "ok - another company's ticket address shows Not found" in output, output
@@ -104,24 +120,9 @@ def test_ticket_to_completion_in_the_browser(
 @pytest.mark.slow
 @needs_browser
 def test_custom_layouts_in_the_browser(system: RunningSystem) -> None:
-    ensure_built()
-    screenshots = ROOT / "artifacts" / "screenshots"
+    screenshots = SCREENSHOTS
 
-    run = subprocess.run(
-        ["node", "e2e/layouts.mjs"],
-        cwd=FRONTEND,
-        env={
-            **os.environ,
-            "TF_BASE_URL": system.base_url,
-            "TF_SCREENSHOTS": str(screenshots),
-            "CHROMIUM_PATH": CHROMIUM,
-        },
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    output = run.stdout + run.stderr
-    assert run.returncode == 0, output
+    output = run_flows("layouts.mjs", system)
     for name in (
         "a requester submits the ticket through its custom edit layout",
         "a hostile display layout gets nothing: no network, cookie, storage, or app",

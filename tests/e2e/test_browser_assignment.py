@@ -5,13 +5,10 @@ by hand beside each worker's open tasks and availability), and the sentence and 
 why each assignment was made. The flows are `frontend/e2e/assignment.mjs`; screenshots land in
 `artifacts/screenshots/assignment-*.png`."""
 
-import os
-import subprocess
-
 import pytest
 
 from .conftest import RunningSystem
-from .test_browser import CHROMIUM, FRONTEND, ROOT, ensure_built, needs_browser
+from .test_browser import SCREENSHOTS, needs_browser, run_flows
 
 STEPS = (
     "an admin sets up a workflow and two task workers",
@@ -27,23 +24,8 @@ STEPS = (
 @pytest.mark.slow
 @needs_browser
 def test_assignment_rules_and_assigning_by_hand_in_the_browser(system: RunningSystem) -> None:
-    ensure_built()
-    screenshots = ROOT / "artifacts" / "screenshots"
-    run = subprocess.run(
-        ["node", "e2e/assignment.mjs"],
-        cwd=FRONTEND,
-        env={
-            **os.environ,
-            "TF_BASE_URL": system.base_url,
-            "TF_SCREENSHOTS": str(screenshots),
-            "CHROMIUM_PATH": CHROMIUM,
-        },
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    output = run.stdout + run.stderr
-    assert run.returncode == 0, output
+    screenshots = SCREENSHOTS
+    output = run_flows("assignment.mjs", system, timeout=900)
     for name in STEPS:
         assert f"ok - {name}" in output, output
     assert f"assignment flows: {len(STEPS)} passed, 0 failed" in output, output

@@ -5,13 +5,10 @@ a bad company detail refused and a good one saved, an exported bundle imported b
 company, and a company suspended and reactivated by an operator created on the command line.
 Screenshots land in `artifacts/screenshots/company-ops-*.png`."""
 
-import os
-import subprocess
-
 import pytest
 
 from .conftest import RunningSystem
-from .test_browser import CHROMIUM, FRONTEND, ROOT, ensure_built, needs_browser
+from .test_browser import SCREENSHOTS, needs_browser, run_flows
 from .test_engine import SAMPLE
 from .test_operator_isolation import OPERATOR_PASSWORD, create_operator
 
@@ -28,27 +25,16 @@ FLOWS = (
 @pytest.mark.slow
 @needs_browser
 def test_company_and_definitions_pages_in_the_browser(system: RunningSystem) -> None:
-    ensure_built()
-    screenshots = ROOT / "artifacts" / "screenshots"
+    screenshots = SCREENSHOTS
     operator_email = create_operator(system)
-    run = subprocess.run(
-        ["node", "e2e/company-ops.mjs"],
-        cwd=FRONTEND,
-        env={
-            **os.environ,
-            "TF_BASE_URL": system.base_url,
-            "TF_BUNDLE": str(SAMPLE),
-            "TF_SCREENSHOTS": str(screenshots),
-            "TF_OPERATOR_EMAIL": operator_email,
-            "TF_OPERATOR_PASSWORD": OPERATOR_PASSWORD,
-            "CHROMIUM_PATH": CHROMIUM,
-        },
-        capture_output=True,
-        text=True,
+    output = run_flows(
+        "company-ops.mjs",
+        system,
         timeout=900,
+        TF_BUNDLE=str(SAMPLE),
+        TF_OPERATOR_EMAIL=operator_email,
+        TF_OPERATOR_PASSWORD=OPERATOR_PASSWORD,
     )
-    output = run.stdout + run.stderr
-    assert run.returncode == 0, output
     for name in FLOWS:
         assert f"ok - {name}" in output, output
     assert f"company-ops flows: {len(FLOWS)} passed, 0 failed" in output, output

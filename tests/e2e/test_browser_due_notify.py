@@ -5,14 +5,12 @@ the task falls due, escalates, and shows as overdue in the calendar and in the w
 notifications; marking read, the email preference and the admin's team calendar follow.
 Screenshots land in `artifacts/screenshots/due-notify-*.png`."""
 
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from .conftest import RunningSystem
-from .test_browser import CHROMIUM, FRONTEND, ROOT, ensure_built, needs_browser
+from .test_browser import ROOT, needs_browser, run_flows
 
 STEPS = (
     "the bell counts the new task without a reload",
@@ -28,23 +26,8 @@ STEPS = (
 @pytest.mark.slow
 @needs_browser
 def test_an_overdue_task_reaches_the_calendar_and_the_workers_notifications(system: RunningSystem) -> None:
-    ensure_built()
     screenshots: Path = ROOT / "artifacts" / "screenshots"
-    run = subprocess.run(
-        ["node", "e2e/due-notify.mjs"],
-        cwd=FRONTEND,
-        env={
-            **os.environ,
-            "TF_BASE_URL": system.base_url,
-            "TF_SCREENSHOTS": str(screenshots),
-            "CHROMIUM_PATH": CHROMIUM,
-        },
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    output = run.stdout + run.stderr
-    assert run.returncode == 0, output
+    output = run_flows("due-notify.mjs", system)
     for name in STEPS:
         assert f"ok - {name}" in output, output
     assert "due-notify flows: 11 passed, 0 failed" in output, output

@@ -2,15 +2,13 @@
 against the whole system through the gateway: the flows are `frontend/e2e/insights.mjs`.
 Screenshots land in `artifacts/screenshots/insights-*.png`."""
 
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from .conftest import RunningSystem
-from .test_browser import CHROMIUM, FRONTEND, ROOT, ensure_built, external, needs_browser
-from .test_engine import SAMPLE, ExternalSystem
+from .test_browser import SCREENSHOTS, bundle_for, external, needs_browser, run_flows
+from .test_engine import ExternalSystem
 
 __all__ = ["external"]  # the fixture, shared with the main browser test
 
@@ -20,27 +18,10 @@ __all__ = ["external"]  # the fixture, shared with the main browser test
 def test_dashboards_reports_and_search_in_the_browser(
     system: RunningSystem, external: ExternalSystem, tmp_path: Path
 ) -> None:
-    ensure_built()
-    bundle = tmp_path / "it_onboarding.yaml"
-    bundle.write_text(SAMPLE.read_text().replace("127.0.0.1:9900", f"127.0.0.1:{external.port}"))
-    screenshots = ROOT / "artifacts" / "screenshots"
+    bundle = bundle_for(external, tmp_path)
+    screenshots = SCREENSHOTS
 
-    run = subprocess.run(
-        ["node", "e2e/insights.mjs"],
-        cwd=FRONTEND,
-        env={
-            **os.environ,
-            "TF_BASE_URL": system.base_url,
-            "TF_BUNDLE": str(bundle),
-            "TF_SCREENSHOTS": str(screenshots),
-            "CHROMIUM_PATH": CHROMIUM,
-        },
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    output = run.stdout + run.stderr
-    assert run.returncode == 0, output
+    output = run_flows("insights.mjs", system, timeout=900, TF_BUNDLE=str(bundle))
     for step in (
         "ok - a new company sees first steps on the dashboard",
         "ok - a requester's dashboard says what each open ticket waits on",

@@ -7,15 +7,13 @@ histories are named, and no page shows an id or a raw ISO time.
 The flow is `frontend/e2e/outcomes-people.mjs`; screenshots land in
 `artifacts/screenshots/outcomes-people-*.png`."""
 
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from .conftest import RunningSystem
-from .test_browser import CHROMIUM, FRONTEND, ROOT, ensure_built, external, needs_browser
-from .test_engine import SAMPLE, ExternalSystem
+from .test_browser import SCREENSHOTS, bundle_for, external, needs_browser, run_flows
+from .test_engine import ExternalSystem
 
 __all__ = ["external"]  # the fixture, shared with test_browser
 
@@ -25,27 +23,10 @@ __all__ = ["external"]  # the fixture, shared with test_browser
 def test_a_rejected_request_shows_its_outcome_and_names_to_its_requester(
     system: RunningSystem, external: ExternalSystem, tmp_path: Path
 ) -> None:
-    ensure_built()
-    bundle = tmp_path / "it_onboarding.yaml"
-    bundle.write_text(SAMPLE.read_text().replace("127.0.0.1:9900", f"127.0.0.1:{external.port}"))
-    screenshots = ROOT / "artifacts" / "screenshots"
+    bundle = bundle_for(external, tmp_path)
+    screenshots = SCREENSHOTS
 
-    run = subprocess.run(
-        ["node", "e2e/outcomes-people.mjs"],
-        cwd=FRONTEND,
-        env={
-            **os.environ,
-            "TF_BASE_URL": system.base_url,
-            "TF_BUNDLE": str(bundle),
-            "TF_SCREENSHOTS": str(screenshots),
-            "CHROMIUM_PATH": CHROMIUM,
-        },
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    output = run.stdout + run.stderr
-    assert run.returncode == 0, output
+    output = run_flows("outcomes-people.mjs", system, TF_BUNDLE=str(bundle))
     for name in (
         "a ticket submitted in the app names its submitter",
         "the reviewer sees who the task is assigned to and rejects it with a comment",

@@ -6,38 +6,19 @@ lists its problems and draws what parses, a YAML syntax error is said once, and 
 opens the menu below desktop width. The flows are `frontend/e2e/polish.mjs`; screenshots land
 in `artifacts/screenshots/polish-*.png`."""
 
-import os
-import subprocess
-
 import pytest
 
 from .conftest import RunningSystem
-from .test_browser import CHROMIUM, FRONTEND, ROOT, ensure_built, needs_browser
+from .test_browser import SCREENSHOTS, needs_browser, run_flows
 from .test_engine import SAMPLE
 
 
 @pytest.mark.slow
 @needs_browser
 def test_polish_in_the_browser(system: RunningSystem) -> None:
-    ensure_built()
-    screenshots = ROOT / "artifacts" / "screenshots"
+    screenshots = SCREENSHOTS
 
-    run = subprocess.run(
-        ["node", "e2e/polish.mjs"],
-        cwd=FRONTEND,
-        env={
-            **os.environ,
-            "TF_BASE_URL": system.base_url,
-            "TF_BUNDLE": str(SAMPLE),
-            "TF_SCREENSHOTS": str(screenshots),
-            "CHROMIUM_PATH": CHROMIUM,
-        },
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    output = run.stdout + run.stderr
-    assert run.returncode == 0, output
+    output = run_flows("polish.mjs", system, TF_BUNDLE=str(SAMPLE))
     for name in (
         "an anonymous visit logs no console error and asks for no refresh",
         "a malformed ticket id shows Not found inside the app shell",
