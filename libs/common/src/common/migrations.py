@@ -30,6 +30,21 @@ def _quote(identifier: str) -> str:
 
 
 async def prepare_schema(settings: ServiceSettings) -> None:
+    # The advisory lock serialises services migrating one database; roles belong to the whole
+    # cluster, so two databases of one cluster (test databases, or two environments) can still
+    # alter the same role at once, which Postgres refuses with "tuple concurrently updated".
+    # Every statement here is idempotent: such a collision is simply tried again.
+    for attempt in range(1, 6):
+        try:
+            await _prepare_schema_once(settings)
+            return
+        except asyncpg.InternalServerError as exc:
+            if "tuple concurrently updated" not in str(exc) or attempt == 5:
+                raise
+            await asyncio.sleep(0.05 * attempt)
+
+
+async def _prepare_schema_once(settings: ServiceSettings) -> None:
     admin = make_url(settings.admin_database_url()).set(drivername="postgresql")
     conn = await asyncpg.connect(admin.render_as_string(hide_password=False))
     owner, app, schema = (_quote(n) for n in (settings.owner_role, settings.app_role, settings.db_schema))
