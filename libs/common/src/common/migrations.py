@@ -32,14 +32,20 @@ def _quote(identifier: str) -> str:
 async def prepare_schema(settings: ServiceSettings) -> None:
     # The advisory lock serialises services migrating one database; roles belong to the whole
     # cluster, so two databases of one cluster (test databases, or two environments) can still
-    # alter the same role at once, which Postgres refuses with "tuple concurrently updated".
-    # Every statement here is idempotent: such a collision is simply tried again.
+    # create or alter the same role at once, which Postgres refuses ("tuple concurrently
+    # updated", "role already exists"). Every step here checks before it acts, so such a
+    # collision is simply tried again.
     for attempt in range(1, 6):
         try:
             await _prepare_schema_once(settings)
             return
-        except asyncpg.InternalServerError as exc:
-            if "tuple concurrently updated" not in str(exc) or attempt == 5:
+        except (
+            asyncpg.InternalServerError,
+            asyncpg.DuplicateObjectError,
+            asyncpg.UniqueViolationError,
+        ) as exc:
+            collided = not isinstance(exc, asyncpg.InternalServerError) or "concurrently updated" in str(exc)
+            if not collided or attempt == 5:
                 raise
             await asyncio.sleep(0.05 * attempt)
 
