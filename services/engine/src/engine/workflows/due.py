@@ -17,7 +17,7 @@ from contracts.definitions import EscalationSpec, TaskDefinitionSpec
 from contracts.engine import TaskDueSoon, TaskOverdue, TaskStatus, WorkflowStatus
 from engine.models import TaskInstance, Timer, WorkflowInstance
 from engine.workflows.assignment import Assignment
-from engine.workflows.step import Part, Step, aware, now_utc
+from engine.workflows.step import Part, Step, aware, now_utc, spoken
 
 TASK_DUE = "task_due"
 TASK_DUE_SOON = "task_due_soon"
@@ -80,7 +80,7 @@ class DueDates(Part):
             await self.timers.schedule(task.id, TASK_DUE_SOON, 0, soon)
         await self.timers.schedule(task.id, TASK_DUE, 0, due_at)
         await self.record(
-            instance, task, "task.due", f"Due {due_at.isoformat()}", info={"due_at": due_at.isoformat()}
+            instance, task, "task.due", f"Due {spoken(due_at)}", info={"due_at": due_at.isoformat()}
         )
 
     async def _due_at(self, due_in: str, data: dict[str, Any], now: datetime) -> datetime:
@@ -103,8 +103,13 @@ class DueDates(Part):
             return
         if timer.kind == TASK_DUE_SOON:
             if task.due_at is not None and aware(task.due_at) > now_utc():
+                due_at = aware(task.due_at)
                 await self.record(
-                    instance, task, "task.due_soon", f"Due soon, at {aware(task.due_at).isoformat()}"
+                    instance,
+                    task,
+                    "task.due_soon",
+                    f"Due soon, at {spoken(due_at)}",
+                    info={"due_at": due_at.isoformat()},
                 )
                 await self.emit(TaskDueSoon, instance, task, "due soon")
             return

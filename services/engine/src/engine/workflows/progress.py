@@ -38,7 +38,7 @@ from engine.workflows.assignment import Assignment
 from engine.workflows.due import DueDates
 from engine.workflows.outcomes import entering_transition, message_text, outcome_spec
 from engine.workflows.states import IncidentKind
-from engine.workflows.step import Part, Step, aware, now_utc
+from engine.workflows.step import Part, Step, aware, now_utc, spoken
 from engine.workflows.transitions import DecisionOutcome, TransitionChoice, choose_transition
 
 log = logging.getLogger(__name__)
@@ -409,7 +409,8 @@ class Progress(Part):
             instance,
             task,
             "action.started",
-            f"A runner took attempt {task.attempt}; it answers by {answer_by.isoformat()}",
+            f"A runner took attempt {task.attempt}; it answers by {spoken(answer_by)}",
+            info={"answer_by": answer_by.isoformat()},
         )
 
     async def action_succeeded(self, result: ActionSucceeded) -> None:
@@ -443,7 +444,8 @@ class Progress(Part):
             instance,
             task,
             "action.awaiting_callback",
-            f"Waiting for the callback until {expires_at.isoformat()}",
+            f"Waiting for the callback until {spoken(expires_at)}",
+            info={"expires_at": expires_at.isoformat()},
         )
 
     async def action_failed(self, result: ActionFailed) -> None:

@@ -41,6 +41,12 @@ def aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
+def spoken(moment: datetime) -> str:
+    """A moment as a history line says it to people ("2 Dec 2026, 13:20 UTC"); the exact value
+    travels in the entry's `info`."""
+    return aware(moment).astimezone(UTC).strftime("%-d %b %Y, %H:%M UTC")
+
+
 class Step:
     def __init__(self, uow: UnitOfWork, settings: EngineSettings) -> None:
         assert uow.company_id is not None, "the runtime works inside one company"
