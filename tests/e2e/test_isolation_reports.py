@@ -53,6 +53,8 @@ def test_another_company_reads_none_of_the_aggregates(
 
     assert get(b, "/api/engine/metrics/report")["time_per_task_definition"] == []
     assert get(b, "/api/actions/reports")["hosts"] == []
+    assert get(b, "/api/engine/metrics/sla")["per_task_definition"] == []
+    assert get(b, "/api/tickets/reports/sla")["per_type"] == []
 
 
 @pytest.mark.slow

@@ -1246,6 +1246,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/tickets/reports/sla": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ticket Sla
+         * @description For the ticket team, over the tickets whose resolution was due `from`..`to` (UTC days,
+         *     inclusive; the last 30 days by default) that were completed or are still open: per type,
+         *     how many were due, how many breached (resolved after their due time, or still open past
+         *     it) and the breach rate. A bad range is 422.
+         */
+        get: operations["ticket_sla_api_tickets_reports_sla_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tickets/reports/overview": {
         parameters: {
             query?: never;
@@ -1839,6 +1862,29 @@ export interface paths {
          *     assignment to completion). A bad range is 422.
          */
         get: operations["engine_report_api_engine_metrics_report_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/engine/metrics/sla": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Engine Sla
+         * @description For the ticket team, over the tasks due `from`..`to` (UTC days, inclusive; the last 30
+         *     days by default) that were completed or are still open: per task definition, how many were
+         *     due, how many breached (completed after their due time, or still open past it) and the
+         *     breach rate. A bad range is 422.
+         */
+        get: operations["engine_sla_api_engine_metrics_sla_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3966,6 +4012,21 @@ export interface components {
             /** Resolution */
             resolution: components["schemas"]["TypeResolution"][];
         };
+        /** TicketSlaRead */
+        TicketSlaRead: {
+            /**
+             * From
+             * Format: date
+             */
+            from: string;
+            /**
+             * To
+             * Format: date
+             */
+            to: string;
+            /** Per Type */
+            per_type: components["schemas"]["TypeSla"][];
+        };
         /**
          * TicketSort
          * @enum {string}
@@ -4073,6 +4134,33 @@ export interface components {
             p50_seconds: number;
             /** P90 Seconds */
             p90_seconds: number;
+        };
+        /** TypeSla */
+        TypeSla: {
+            /** Ticket Type Key */
+            ticket_type_key: string;
+            /** Ticket Type Name */
+            ticket_type_name: string;
+            /**
+             * Due
+             * @description tickets whose resolution was due in the range, resolved or still open
+             */
+            due: number;
+            /**
+             * Breached
+             * @description resolved after their due time, or open past it
+             */
+            breached: number;
+            /**
+             * Open Breached
+             * @description of the breached, those still open
+             */
+            open_breached: number;
+            /**
+             * Breach Rate
+             * @description breached / due, 0..1
+             */
+            breach_rate: number;
         };
         /** WaitingTicketRead */
         WaitingTicketRead: {
@@ -4281,6 +4369,21 @@ export interface components {
             time_per_task_definition: components["schemas"]["TaskDefinitionTime"][];
             /** Worker Throughput */
             worker_throughput: components["schemas"]["WorkerThroughput"][];
+        };
+        /** EngineSlaRead */
+        EngineSlaRead: {
+            /**
+             * From
+             * Format: date
+             */
+            from: string;
+            /**
+             * To
+             * Format: date
+             */
+            to: string;
+            /** Per Task Definition */
+            per_task_definition: components["schemas"]["TaskDefinitionSla"][];
         };
         /** GroupCreate */
         GroupCreate: {
@@ -4588,6 +4691,35 @@ export interface components {
              * @description the task's `version` as read; a stale one gets 409
              */
             expected_version: number;
+        };
+        /** TaskDefinitionSla */
+        TaskDefinitionSla: {
+            /** Task Key */
+            task_key: string;
+            /** Name */
+            name: string;
+            /** Task Type */
+            task_type: string;
+            /**
+             * Due
+             * @description tasks due in the range, completed or still open
+             */
+            due: number;
+            /**
+             * Breached
+             * @description completed after their due time, or open past it
+             */
+            breached: number;
+            /**
+             * Open Breached
+             * @description of the breached, those still open
+             */
+            open_breached: number;
+            /**
+             * Breach Rate
+             * @description breached / due, 0..1
+             */
+            breach_rate: number;
         };
         /** TaskDefinitionTime */
         TaskDefinitionTime: {
@@ -8141,6 +8273,49 @@ export interface operations {
             };
         };
     };
+    ticket_sla_api_tickets_reports_sla_get: {
+        parameters: {
+            query?: {
+                /** @description first day (UTC), inclusive */
+                from?: string | null;
+                /** @description last day (UTC), inclusive */
+                to?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketSlaRead"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     ticket_overview_api_tickets_reports_overview_get: {
         parameters: {
             query?: never;
@@ -9390,6 +9565,49 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EngineReportRead"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    engine_sla_api_engine_metrics_sla_get: {
+        parameters: {
+            query?: {
+                /** @description first day (UTC), inclusive */
+                from?: string | null;
+                /** @description last day (UTC), inclusive */
+                to?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EngineSlaRead"];
                 };
             };
             /** @description The request is not valid */

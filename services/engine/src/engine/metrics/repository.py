@@ -2,10 +2,10 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Date, cast, func, select
+from sqlalchemy import ColumnElement, Date, Integer, and_, cast, func, or_, select
 
 from common.repository import CompanyRepository
-from contracts.engine import WORKED_TASK_STATUSES, TaskStatus, WorkflowStatus
+from contracts.engine import OPEN_TASK_STATUSES, WORKED_TASK_STATUSES, TaskStatus, WorkflowStatus
 from engine.models import TaskInstance, Worker, WorkflowInstance
 
 
@@ -222,3 +222,37 @@ class ReportRepository(CompanyRepository[TaskInstance]):
             )
         )
         return int(value or 0)
+
+    async def sla_per_task_definition(
+        self, start: datetime, end: datetime, now: datetime
+    ) -> list[dict[str, Any]]:
+        """Per task definition, the tasks due in the range (completed or still open; a skipped
+        or cancelled task owes nothing) and how many of them breached: completed after their
+        due time, or still open past it at `now`. Completing exactly at the due time is on time."""
+        breached = or_(
+            and_(
+                TaskInstance.status == TaskStatus.COMPLETED, TaskInstance.completed_at > TaskInstance.due_at
+            ),
+            and_(TaskInstance.status.in_(OPEN_TASK_STATUSES), TaskInstance.due_at < now),
+        )
+        rows = await self.session.execute(
+            select(
+                TaskInstance.task_key,
+                func.max(TaskInstance.name).label("name"),
+                func.max(TaskInstance.task_type).label("task_type"),
+                func.count().label("due"),
+                func.sum(cast(breached, Integer)).label("breached"),
+                func.sum(cast(TaskInstance.status.in_(OPEN_TASK_STATUSES) & breached, Integer)).label(
+                    "open_breached"
+                ),
+            )
+            .where(
+                self.owned(),
+                TaskInstance.due_at >= start,
+                TaskInstance.due_at < end,
+                TaskInstance.status.in_((TaskStatus.COMPLETED, *OPEN_TASK_STATUSES)),
+            )
+            .group_by(TaskInstance.task_key)
+            .order_by(TaskInstance.task_key)
+        )
+        return [dict(r._mapping) for r in rows]

@@ -5,7 +5,13 @@ from fastapi import APIRouter, Query
 from common.reporting import DateRangeDep
 from common.web import UoW
 from engine.metrics import service
-from engine.metrics.schemas import EngineOverviewRead, EngineReportRead, MetricsRead, MyPerformanceRead
+from engine.metrics.schemas import (
+    EngineOverviewRead,
+    EngineReportRead,
+    EngineSlaRead,
+    MetricsRead,
+    MyPerformanceRead,
+)
 from engine.roles import TeamClaims, WorkerClaims
 
 router = APIRouter(prefix="/api/engine/metrics", tags=["metrics"])
@@ -27,6 +33,15 @@ async def engine_report(uow: UoW, claims: TeamClaims, period: DateRangeDep) -> E
     mean, median, 90th percentile) and each worker's throughput (FORM tasks completed, median
     assignment to completion). A bad range is 422."""
     return await service.report(uow, period)
+
+
+@router.get("/sla", response_model=EngineSlaRead, response_model_by_alias=True)
+async def engine_sla(uow: UoW, claims: TeamClaims, period: DateRangeDep) -> EngineSlaRead:
+    """For the ticket team, over the tasks due `from`..`to` (UTC days, inclusive; the last 30
+    days by default) that were completed or are still open: per task definition, how many were
+    due, how many breached (completed after their due time, or still open past it) and the
+    breach rate. A bad range is 422."""
+    return await service.sla(uow, period)
 
 
 @router.get("/overview")

@@ -55,6 +55,22 @@ class EngineReportRead(BaseModel):
     worker_throughput: list[WorkerThroughput]
 
 
+class TaskDefinitionSla(BaseModel):
+    task_key: str
+    name: str
+    task_type: str
+    due: int = Field(description="tasks due in the range, completed or still open")
+    breached: int = Field(description="completed after their due time, or open past it")
+    open_breached: int = Field(description="of the breached, those still open")
+    breach_rate: float = Field(description="breached / due, 0..1")
+
+
+class EngineSlaRead(BaseModel):
+    first_day: date = Field(serialization_alias="from")
+    last_day: date = Field(serialization_alias="to")
+    per_task_definition: list[TaskDefinitionSla]
+
+
 class IncidentRead(BaseModel):
     workflow_instance_id: UUID
     ticket_id: UUID

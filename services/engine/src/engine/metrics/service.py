@@ -8,10 +8,12 @@ from engine.metrics.schemas import (
     DayCount,
     EngineOverviewRead,
     EngineReportRead,
+    EngineSlaRead,
     IncidentRead,
     MetricsRead,
     MyPerformanceRead,
     OpenTaskRead,
+    TaskDefinitionSla,
     TaskDefinitionTime,
     TaskDuration,
     WeekFigures,
@@ -59,6 +61,21 @@ async def report(uow: UnitOfWork, period: DateRange) -> EngineReportRead:
         worker_throughput=[
             WorkerThroughput.model_validate({**row, "median_seconds": round(float(row["median_seconds"]), 3)})
             for row in await repo.worker_throughput(period.start, period.end)
+        ],
+    )
+
+
+async def sla(uow: UnitOfWork, period: DateRange) -> EngineSlaRead:
+    """SLA breaches of the tasks due in the range, per task definition."""
+    rows = await ReportRepository.of(uow).sla_per_task_definition(period.start, period.end, datetime.now(UTC))
+    return EngineSlaRead(
+        first_day=period.first_day,
+        last_day=period.last_day,
+        per_task_definition=[
+            TaskDefinitionSla.model_validate(
+                {**row, "breach_rate": round(row["breached"] / row["due"], 4) if row["due"] else 0.0}
+            )
+            for row in rows
         ],
     )
 

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Date, cast, func, literal_column, select
+from sqlalchemy import Date, Integer, and_, cast, func, literal_column, or_, select
 from sqlalchemy.dialects.postgresql import distinct_on
 
 from common.repository import CompanyRepository
@@ -124,3 +124,30 @@ class ReportRepository(CompanyRepository[Ticket]):
             .limit(MY_OPEN_LIMIT)
         )
         return [dict(r._mapping) for r in rows], int(total or 0)
+
+    async def sla_by_type(self, start: datetime, end: datetime, now: datetime) -> list[dict[str, Any]]:
+        """Per ticket type, the tickets whose resolution was due in the range (completed or
+        still open; a cancelled ticket owes nothing) and how many breached: completed after
+        the due time, or still open past it at `now`. Completing exactly at it is on time."""
+        active = Ticket.status.in_(ACTIVE_TICKET_STATUSES)
+        breached = or_(
+            and_(Ticket.status == TicketStatus.COMPLETED, Ticket.closed_at > Ticket.resolution_due_at),
+            and_(active, Ticket.resolution_due_at < now),
+        )
+        rows = await self.session.execute(
+            select(
+                Ticket.ticket_type_key,
+                func.count().label("due"),
+                func.sum(cast(breached, Integer)).label("breached"),
+                func.sum(cast(and_(active, breached), Integer)).label("open_breached"),
+            )
+            .where(
+                self.owned(),
+                Ticket.resolution_due_at >= start,
+                Ticket.resolution_due_at < end,
+                Ticket.status != TicketStatus.CANCELLED,
+            )
+            .group_by(Ticket.ticket_type_key)
+            .order_by(Ticket.ticket_type_key)
+        )
+        return [dict(r._mapping) for r in rows]

@@ -4,7 +4,7 @@ from common.auth import CurrentClaims
 from common.reporting import DateRangeDep
 from common.web import UoW
 from tickets.reports import service
-from tickets.reports.schemas import MyOpenTicketsRead, TicketOverviewRead, TicketReportRead
+from tickets.reports.schemas import MyOpenTicketsRead, TicketOverviewRead, TicketReportRead, TicketSlaRead
 from tickets.ticket.router import TicketTeamClaims
 
 router = APIRouter(prefix="/api/tickets/reports", tags=["reports"])
@@ -17,6 +17,15 @@ async def ticket_report(uow: UoW, claims: TicketTeamClaims, period: DateRangeDep
     days, inclusive; the last 30 days by default). `from` after `to` or more than 367 days is
     422."""
     return await service.report(uow, period)
+
+
+@router.get("/sla", response_model=TicketSlaRead, response_model_by_alias=True)
+async def ticket_sla(uow: UoW, claims: TicketTeamClaims, period: DateRangeDep) -> TicketSlaRead:
+    """For the ticket team, over the tickets whose resolution was due `from`..`to` (UTC days,
+    inclusive; the last 30 days by default) that were completed or are still open: per type,
+    how many were due, how many breached (resolved after their due time, or still open past
+    it) and the breach rate. A bad range is 422."""
+    return await service.sla(uow, period)
 
 
 @router.get("/overview")

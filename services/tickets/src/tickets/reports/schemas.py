@@ -26,6 +26,21 @@ class TicketReportRead(BaseModel):
     resolution: list[TypeResolution]
 
 
+class TypeSla(BaseModel):
+    ticket_type_key: str
+    ticket_type_name: str
+    due: int = Field(description="tickets whose resolution was due in the range, resolved or still open")
+    breached: int = Field(description="resolved after their due time, or open past it")
+    open_breached: int = Field(description="of the breached, those still open")
+    breach_rate: float = Field(description="breached / due, 0..1")
+
+
+class TicketSlaRead(BaseModel):
+    first_day: date = Field(serialization_alias="from")
+    last_day: date = Field(serialization_alias="to")
+    per_type: list[TypeSla]
+
+
 class TicketOverviewRead(BaseModel):
     total: int
     by_status: dict[str, int]

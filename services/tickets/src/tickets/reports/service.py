@@ -10,8 +10,10 @@ from tickets.reports.schemas import (
     MyOpenTicketsRead,
     TicketOverviewRead,
     TicketReportRead,
+    TicketSlaRead,
     TypeDayCount,
     TypeResolution,
+    TypeSla,
     WaitingTicketRead,
 )
 
@@ -40,6 +42,27 @@ async def report(uow: UnitOfWork, period: DateRange) -> TicketReportRead:
                 p90_seconds=round(p90, 3),
             )
             for key, n, p50, p90 in await repo.resolution_by_type(period.start, period.end)
+        ],
+    )
+
+
+async def sla(uow: UnitOfWork, period: DateRange) -> TicketSlaRead:
+    """SLA breaches of the tickets whose resolution was due in the range, per type."""
+    repo = ReportRepository.of(uow)
+    names = await repo.type_names()
+    return TicketSlaRead(
+        first_day=period.first_day,
+        last_day=period.last_day,
+        per_type=[
+            TypeSla(
+                ticket_type_key=row["ticket_type_key"],
+                ticket_type_name=names.get(row["ticket_type_key"], row["ticket_type_key"]),
+                due=row["due"],
+                breached=row["breached"],
+                open_breached=row["open_breached"],
+                breach_rate=round(row["breached"] / row["due"], 4) if row["due"] else 0.0,
+            )
+            for row in await repo.sla_by_type(period.start, period.end, datetime.now(UTC))
         ],
     )
 
