@@ -3,12 +3,68 @@ import { Link } from 'react-router';
 import { CategoryBars } from '@/components/charts/category-bars';
 import { Card } from '@/components/ui/card';
 import { ErrorState, LoadingState } from '@/components/ui/states';
+import { DueDate } from '@/components/ui/due-date';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { paths, taskHref } from '@/config/paths';
 import { StatTile } from '@/features/dashboard/components/stat-tile';
-import { useMyPerformance } from '@/features/dashboard/hooks/use-dashboard';
+import { useMyOverdueCount, useMyPerformance, useMyTasksByDueDate } from '@/features/dashboard/hooks/use-dashboard';
 import { errorMessage } from '@/lib/api-error';
 import { formatDuration } from '@/lib/format';
+
+/** The caller's open tasks by due date (soonest first, undated last), overdue ones marked. */
+export function MyOpenTasks() {
+  const tasks = useMyTasksByDueDate();
+  const overdue = useMyOverdueCount();
+  let body;
+  if (tasks.isError) body = <ErrorState message={errorMessage(tasks.error)} onRetry={() => void tasks.refetch()} />;
+  else if (!tasks.data) body = <LoadingState label="Loading your tasks…" />;
+  else if (tasks.data.total === 0) body = <p className="text-sm text-slate-600">Nothing waiting for you.</p>;
+  else
+    body = (
+      <>
+        {overdue.data !== undefined && overdue.data > 0 && (
+          <p className="mb-2 text-sm font-medium text-red-700" data-testid="overdue-count">
+            {overdue.data === 1 ? '1 task is overdue.' : `${overdue.data} tasks are overdue.`}
+          </p>
+        )}
+        <ul className="divide-y divide-slate-100" aria-label="My open tasks">
+          {tasks.data.items.map((task) => (
+            <li key={task.id} className="flex items-center gap-3 py-2.5">
+              <div className="min-w-0 flex-1">
+                <Link to={taskHref(task.id)} className="font-medium text-indigo-700 hover:underline">
+                  {task.name}
+                </Link>
+                <p className="truncate text-sm text-slate-600">
+                  {task.ticket_number} · {task.ticket_title}
+                </p>
+              </div>
+              <span className="text-sm whitespace-nowrap text-slate-600">
+                {task.due_at ? (
+                  <>
+                    <span className="sr-only">Due </span>
+                    <DueDate due={task.due_at} overdue={task.overdue} />
+                  </>
+                ) : (
+                  'No due date'
+                )}
+              </span>
+              <StatusBadge status={task.status} />
+            </li>
+          ))}
+        </ul>
+        <p className="mt-2 text-sm">
+          <Link to={paths.myTasks} className="font-medium text-indigo-700 hover:underline">
+            {tasks.data.total > tasks.data.items.length ? `All ${tasks.data.total} open tasks` : 'Go to My tasks'}
+          </Link>
+        </p>
+      </>
+    );
+  return (
+    <Card title="My open tasks" description="Soonest due first; tasks without a due date come last.">
+      {body}
+    </Card>
+  );
+}
 
 const WEEK = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
 
@@ -21,41 +77,7 @@ export function WorkerPanel() {
   const thisWeek = data.weeks[data.weeks.length - 1];
   return (
     <div className="grid gap-6 lg:grid-cols-2">
-      <Card
-        title="My open tasks"
-        // Tasks carry no due date yet; the oldest come first until they do.
-        description="Oldest first: tasks have no due dates yet."
-      >
-        {data.open_total === 0 ? (
-          <p className="text-sm text-slate-600">Nothing waiting for you.</p>
-        ) : (
-          <>
-            <ul className="divide-y divide-slate-100" aria-label="My open tasks">
-              {data.oldest_open.map((task) => (
-                <li key={task.id} className="flex items-center gap-3 py-2.5">
-                  <div className="min-w-0 flex-1">
-                    <Link to={taskHref(task.id)} className="font-medium text-indigo-700 hover:underline">
-                      {task.name}
-                    </Link>
-                    <p className="truncate text-sm text-slate-600">
-                      {task.ticket_number} · {task.ticket_title}
-                    </p>
-                  </div>
-                  <span className="text-sm whitespace-nowrap text-slate-600">
-                    {formatDuration(task.age_seconds)} old
-                  </span>
-                  <StatusBadge status={task.status} />
-                </li>
-              ))}
-            </ul>
-            <p className="mt-2 text-sm">
-              <Link to={paths.myTasks} className="font-medium text-indigo-700 hover:underline">
-                {data.open_total > data.oldest_open.length ? `All ${data.open_total} open tasks` : 'Go to My tasks'}
-              </Link>
-            </p>
-          </>
-        )}
-      </Card>
+      <MyOpenTasks />
       <Card
         title="My performance"
         description="Form tasks you completed per week, beside the team's average per worker."
