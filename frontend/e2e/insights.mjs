@@ -4,7 +4,7 @@
 //
 // A new company sees its first steps; a requester's dashboard says what each ticket waits on; a
 // task worker's shows their open tasks and their week beside the team's; the admin's shows the
-// company's week; the reports page draws its charts, exports a table as CSV and shows the
+// company's week; the reports page draws its charts, counts SLA breaches, exports a table as CSV and shows the
 // service's answer to a bad range; the header's search box finds tickets and tasks, and the
 // task list searches text. Screenshots go to TF_SCREENSHOTS as insights-*.png.
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -67,6 +67,8 @@ try {
   await step('a new company sees first steps on the dashboard', async () => {
     await signUp(admin, company, email('admin'));
     await expectVisible(admin.getByRole('heading', { level: 2, name: 'First steps' }));
+    // The dashboard names the company (read from GET /api/identity/company).
+    await expectVisible(admin.getByTestId('company-name').filter({ hasText: company }));
     await expectVisible(admin.getByRole('link', { name: 'Invite a user →' }));
     await shot(admin, 'insights-01-first-steps');
   });
@@ -111,6 +113,10 @@ try {
     await signIn(worker, workerEmail);
     const open = worker.getByRole('list', { name: 'My open tasks' });
     await revisitDashboardUntil(worker, open.getByRole('link', { name: 'Review request' }).nth(1), 'both review tasks');
+    // Sorted by due date: the review is due a day after it was created, and not overdue yet.
+    await expectVisible(open.getByRole('listitem').first().locator('time'));
+    if ((await open.getByText('Overdue').count()) !== 0) throw new Error('a task due tomorrow is marked overdue');
+    if (await worker.getByText(/no due dates yet/).isVisible()) throw new Error('the old no-due-dates note is shown');
     await open.getByRole('link', { name: 'Review request' }).first().click();
     await expectVisible(worker.getByText('Grace Hopper'));
     const form = worker.frameLocator('iframe[title="Review request form"]');
@@ -172,6 +178,31 @@ try {
     if (!/^worker-throughput_\d{4}-\d\d-\d\d_\d{4}-\d\d-\d\d\.csv$/.test(download.suggestedFilename()))
       throw new Error(`unexpected file name ${download.suggestedFilename()}`);
     await shot(admin, 'insights-05-reports');
+  });
+
+  await step('the SLA tables count the tickets and tasks due in the range', async () => {
+    // The reviews are due a day after submission and the tickets five days after: a range
+    // from today over the next week holds them all, none breached yet.
+    const day = (offset) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    await admin.goto(`${BASE_URL}/reports?from=${day(0)}&to=${day(7)}`);
+    const tasks = admin.getByRole('table', { name: 'Task SLA breaches by task definition' });
+    const review = tasks.getByRole('row').filter({ has: admin.getByRole('cell', { name: 'Review request' }) });
+    await expectVisible(review);
+    const reviewCells = await review.getByRole('cell').allInnerTexts();
+    if (JSON.stringify(reviewCells) !== JSON.stringify(['Review request', 'review_request', '2', '0', '0', '0.0 %']))
+      throw new Error(`unexpected task SLA row: ${JSON.stringify(reviewCells)}`);
+    const tickets = admin.getByRole('table', { name: 'Ticket SLA breaches by type' });
+    const onboarding = tickets.getByRole('row').filter({ has: admin.getByRole('cell', { name: 'IT onboarding' }) });
+    await expectVisible(onboarding);
+    const ticketCells = await onboarding.getByRole('cell').allInnerTexts();
+    if (JSON.stringify(ticketCells) !== JSON.stringify(['IT onboarding', '2', '0', '0', '0.0 %']))
+      throw new Error(`unexpected ticket SLA row: ${JSON.stringify(ticketCells)}`);
+    await expectVisible(
+      admin.getByRole('figure', { name: 'Task SLA breaches by task definition' }).locator('.recharts-surface'),
+    );
+    if (await admin.getByText(/no due dates yet/).isVisible()) throw new Error('the old no-due-dates note is shown');
+    await admin.getByRole('heading', { name: 'Task SLA breaches' }).scrollIntoViewIfNeeded();
+    await shot(admin, 'insights-09-sla');
   });
 
   await step('a range that ends before it starts shows the service’s problem', async () => {

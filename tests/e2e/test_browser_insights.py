@@ -28,9 +28,11 @@ def test_dashboards_reports_and_search_in_the_browser(
         "ok - a worker's dashboard lists their open tasks and their week beside the team's",
         "ok - the admin's dashboard shows the company's week",
         "ok - the reports page draws each report and exports a table as CSV",
+        "ok - the SLA tables count the tickets and tasks due in the range",
         "ok - the header search finds tickets and tasks by their words",
         "ok - the task list searches text",
     ):
         assert step in output, output
-    assert "insight flows: 9 passed, 0 failed" in output, output
+    assert "insight flows: 10 passed, 0 failed" in output, output
     assert (screenshots / "insights-05-reports.png").exists()
+    assert (screenshots / "insights-09-sla.png").exists()
