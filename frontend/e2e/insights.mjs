@@ -129,6 +129,8 @@ try {
     await expectVisible(worker.getByRole('heading', { level: 2, name: 'My performance' }));
     const done = worker.locator('div, a').filter({ hasText: /^1Done this week$/ });
     await expectVisible(done);
+    // The open tasks load on their own: wait for the list before counting it.
+    await expectVisible(open.getByRole('listitem').first());
     if ((await open.getByRole('listitem').count()) !== 1) throw new Error('the completed task is still listed as open');
     await expectVisible(worker.getByRole('figure', { name: 'Tasks completed per week' }).locator('.recharts-surface'));
     await shot(worker, 'insights-03-worker-dashboard');
