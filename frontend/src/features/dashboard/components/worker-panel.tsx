@@ -41,7 +41,7 @@ export function MyOpenTasks() {
               <span className="text-sm whitespace-nowrap text-slate-600">
                 {task.due_at ? (
                   <>
-                    <span className="sr-only">Due </span>
+                    <span className="mr-1">Due</span>
                     <DueDate due={task.due_at} overdue={task.overdue} />
                   </>
                 ) : (
