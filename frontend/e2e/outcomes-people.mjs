@@ -168,7 +168,7 @@ try {
     await expectVisible(admin.getByTestId('history-actor').getByText('by Wendy Example').first());
     await expectVisible(admin.getByTestId('ticket-outcome-panel').getByText(`Rejected by the reviewer: ${COMMENT}`));
     // The graph marks the end the workflow reached with its outcome.
-    await expectVisible(admin.locator('.react-flow__edge').getByText('otherwise → Rejected'));
+    await expectVisible(admin.getByTestId('graph-edge-label').getByText('otherwise → Rejected'));
     // The workflow's custom overview draws in its frame: wait for it before the picture.
     const overview = admin.frameLocator('iframe[title^="Workflow of IT-"]');
     await expectVisible(overview.getByRole('cell', { name: 'Notify requester' }));
