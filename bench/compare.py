@@ -33,6 +33,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,7 @@ import httpx
 
 from bench import infra as bench_infra
 from bench.endpoint import Endpoint
+from bench.hops import print_hops
 from bench.machine import (
     ProcessTicks,
     busy_jiffies,
@@ -167,6 +169,8 @@ class Figures:
     distinct_calls: int
     latencies: list[float]
     note: str = "one at a time: the handle's result awaited in the workflow's own process"
+    # When the one-at-a-time phase began (the server's clock is read back against it).
+    sequential_began: datetime | None = None
 
     @property
     def per_second(self) -> float:
@@ -535,6 +539,7 @@ async def drive_ticketflower(
 
         latencies: list[float] = []
         client.reads.clear()
+        sequential_began = datetime.now(UTC)
         for n in range(sequential):
             one_deadline = time.monotonic() + PER_WORKFLOW_LIMIT
             started = time.perf_counter()
@@ -554,6 +559,7 @@ async def drive_ticketflower(
         f"one at a time: {len(client.reads)} completion reads, p50 {percentile(client.reads, 0.5) * 1000:.0f} ms"
         f" each; submits retried after a lost answer: {client.ambiguous} (each with its first"
         " Idempotency-Key, so a retry returns the ticket the first try made)",
+        sequential_began,
     )
 
 
@@ -568,6 +574,7 @@ def run_ticketflower(
     completion: str,
     durable: bool = True,
     profile_dir: Path | None = None,
+    show_hops: bool = False,
 ) -> tuple[Figures, str]:
     data_dir = run_dir / "ticketflower"
     infra = bench_infra.start(data_dir, broker, durable=durable)
@@ -604,6 +611,8 @@ def run_ticketflower(
                 profile_dir,
             )
         )
+        if show_hops and figures.sequential_began is not None:
+            print_hops(infra.database_url, figures.sequential_began)
         return figures, bench_infra.describe(infra)
     finally:
         stack.stop()
@@ -717,6 +726,11 @@ def main() -> None:
         help="sample every TicketFlower service with py-spy during the throughput phase into DIR, "
         "print where the time goes, and skip DBOS",
     )
+    parser.add_argument(
+        "--hops",
+        action="store_true",
+        help="after the one-at-a-time phase, print where its latency went, hop by hop (bench/hops.py)",
+    )
     bench_infra.add_broker_argument(parser)
     args = parser.parse_args()
     if args.profile is not None:
@@ -747,6 +761,7 @@ def main() -> None:
             args.completion,
             durable=args.postgres == "durable",
             profile_dir=args.profile,
+            show_hops=args.hops,
         )
         print(tf.summary(), flush=True)
     print(

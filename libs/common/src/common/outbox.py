@@ -263,7 +263,7 @@ class OutboxRelay:
             crashpoint("relay.after_publish")
             await session.execute(
                 text(
-                    f'UPDATE "{schema}".outbox SET published_at = now() '  # noqa: S608
+                    f'UPDATE "{schema}".outbox SET published_at = clock_timestamp() '  # noqa: S608
                     "WHERE position = ANY(CAST(:positions AS integer[]))"
                 ),
                 {"positions": [row.position for row in rows]},

@@ -1,0 +1,94 @@
+"""Where one workflow's latency goes, hop by hop, read back from the services' own tables.
+
+Every event a service writes is an outbox row (`created_at`: its transaction began;
+`published_at`: the relay had it acknowledged by the broker), and every event a consumer group
+applies is an inbox row (`handled_at`: the applying transaction began). So for each event type
+and each group that consumes it, over the workflows run since a moment:
+
+- relay: written → acknowledged by the broker (the writer's commit, the relay waking, the send);
+- delivery: acknowledged → the consumer's transaction began (the fetch, the consumer waking);
+- and, per consuming service, applied → the next event it wrote for that workflow began
+  (what the service did in between: its own steps, an HTTP call for the runners).
+
+    print_hops(database_url, since)  # after a phase of one-at-a-time workflows
+
+Medians, in ms. Clocks are the one Postgres server's, so the figures compare.
+"""
+
+import asyncio
+import json
+from collections import defaultdict
+from datetime import datetime
+from statistics import median
+from typing import Any
+
+import asyncpg
+
+SCHEMAS = ("identity", "definitions", "tickets", "engine", "actions")
+
+
+async def _rows(database_url: str, since: datetime) -> tuple[list[Any], list[Any]]:
+    connection = await asyncpg.connect(database_url.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        outbox: list[Any] = []
+        inbox: list[Any] = []
+        for schema in SCHEMAS:
+            outbox += await connection.fetch(
+                f'SELECT $1::text AS schema, event_id, payload, created_at, published_at FROM "{schema}".outbox'  # noqa: S608
+                " WHERE created_at >= $2",
+                schema,
+                since,
+            )
+            inbox += await connection.fetch(
+                f'SELECT consumer_group, event_id, handled_at FROM "{schema}".inbox WHERE handled_at >= $1',  # noqa: S608
+                since,
+            )
+        return outbox, inbox
+    finally:
+        await connection.close()
+
+
+def _ms(later: datetime, earlier: datetime) -> float:
+    return (later - earlier).total_seconds() * 1000
+
+
+def _workflow_of(payload: dict[str, Any]) -> str | None:
+    data = payload.get("data") or payload.get("payload") or {}
+    for key in ("ticket_id", "workflow_instance_id"):
+        if key in data:
+            return str(data[key])
+    return None
+
+
+def hops(outbox: list[Any], inbox: list[Any]) -> list[tuple[str, int, float, float]]:
+    """(event type → group, count, relay ms, delivery ms), in the order the hops first happen."""
+    handled: dict[Any, list[tuple[str, datetime]]] = defaultdict(list)
+    for row in inbox:
+        handled[row["event_id"]].append((row["consumer_group"], row["handled_at"]))
+    figures: dict[str, tuple[list[float], list[float], datetime]] = {}
+    for row in outbox:
+        if row["published_at"] is None:
+            continue
+        payload = json.loads(row["payload"]) if isinstance(row["payload"], str) else row["payload"]
+        kind = str(payload.get("type", "?"))
+        for group, at in handled.get(row["event_id"], []):
+            name = f"{kind} ({row['schema']}) → {group}"
+            relay, delivery, first = figures.setdefault(name, ([], [], row["created_at"]))
+            relay.append(_ms(row["published_at"], row["created_at"]))
+            delivery.append(_ms(at, row["published_at"]))
+            figures[name] = (relay, delivery, min(first, row["created_at"]))
+    ordered = sorted(figures.items(), key=lambda item: item[1][2])
+    return [(name, len(relay), median(relay), median(delivery)) for name, (relay, delivery, _) in ordered]
+
+
+def print_hops(database_url: str, since: datetime) -> None:
+    outbox, inbox = asyncio.run(_rows(database_url, since))
+    rows = hops(outbox, inbox)
+    if not rows:
+        print("Hops: no events since the phase began")
+        return
+    width = max(len(name) for name, *_ in rows)
+    print("\nHops of the one-at-a-time workflows, medians (relay: written → acknowledged by the broker;")
+    print("delivery: acknowledged → the consumer's transaction began):")
+    for name, count, relay, delivery in rows:
+        print(f"  {name:<{width}}  {count:>4} times  relay {relay:6.1f} ms   delivery {delivery:6.1f} ms")
