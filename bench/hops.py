@@ -52,12 +52,63 @@ def _ms(later: datetime, earlier: datetime) -> float:
     return (later - earlier).total_seconds() * 1000
 
 
-def _workflow_of(payload: dict[str, Any]) -> str | None:
-    data = payload.get("data") or payload.get("payload") or {}
-    for key in ("ticket_id", "workflow_instance_id"):
-        if key in data:
-            return str(data[key])
-    return None
+def _ticket_of(data: dict[str, Any], tickets_of: dict[str, str]) -> str | None:
+    if "ticket_id" in data:
+        return str(data["ticket_id"])
+    return tickets_of.get(str(data.get("workflow_instance_id")))
+
+
+def _events(outbox: list[Any]) -> list[dict[str, Any]]:
+    """The outbox rows as (schema, event id, type, ticket, written, published), by writing time."""
+    parsed = []
+    tickets_of: dict[str, str] = {}
+    for row in outbox:
+        payload = json.loads(row["payload"]) if isinstance(row["payload"], str) else row["payload"]
+        data = payload.get("data") or {}
+        if "ticket_id" in data and "workflow_instance_id" in data:
+            tickets_of[str(data["workflow_instance_id"])] = str(data["ticket_id"])
+        parsed.append((row, payload.get("type", "?"), data))
+    events = [
+        {
+            "schema": row["schema"],
+            "event_id": row["event_id"],
+            "type": kind,
+            "ticket": _ticket_of(data, tickets_of),
+            "written": row["created_at"],
+            "published": row["published_at"],
+        }
+        for row, kind, data in parsed
+    ]
+    return sorted(events, key=lambda e: e["written"])
+
+
+def inside(outbox: list[Any], inbox: list[Any]) -> list[tuple[str, int, float]]:
+    """(event type → group → the next event that service wrote for the same ticket, count,
+    applied → written ms): what each service did between hearing of a step and telling of the
+    next."""
+    events = _events(outbox)
+    by_id = {e["event_id"]: e for e in events}
+    gaps: dict[str, list[float]] = defaultdict(list)
+    for row in inbox:
+        heard = by_id.get(row["event_id"])
+        if heard is None or heard["ticket"] is None:
+            continue
+        schema = row["consumer_group"]
+        following = next(
+            (
+                e
+                for e in events
+                if e["schema"] == schema
+                and e["ticket"] == heard["ticket"]
+                and e["written"] > row["handled_at"]
+            ),
+            None,
+        )
+        if following is not None:
+            gaps[f"{heard['type']} → {schema} → {following['type']}"].append(
+                _ms(following["written"], row["handled_at"])
+            )
+    return [(name, len(values), median(values)) for name, values in gaps.items()]
 
 
 def hops(outbox: list[Any], inbox: list[Any]) -> list[tuple[str, int, float, float]]:
@@ -92,3 +143,9 @@ def print_hops(database_url: str, since: datetime) -> None:
     print("delivery: acknowledged → the consumer's transaction began):")
     for name, count, relay, delivery in rows:
         print(f"  {name:<{width}}  {count:>4} times  relay {relay:6.1f} ms   delivery {delivery:6.1f} ms")
+    steps = inside(outbox, inbox)
+    if steps:
+        width = max(len(name) for name, *_ in steps)
+        print("Inside the services, medians (applied → the next event it wrote for the ticket):")
+        for name, count, gap in steps:
+            print(f"  {name:<{width}}  {count:>4} times  {gap:6.1f} ms")
