@@ -2,15 +2,18 @@
 bundle, then submit tickets over HTTP through the gateway at a given concurrency, each with its
 own Idempotency-Key, and count the 201s.
 
-    python -m bench.ticket_intake [--tickets 600] [--concurrency 32]
+    python -m bench.ticket_intake [--tickets 600] [--concurrency 32] [--profile DIR]
 
 Starts the whole stack (every service and the gateway, on embedded Postgres and Kafka unless
 DATABASE_URL / KAFKA_BOOTSTRAP_SERVERS name real ones) in a temporary folder. The workflow's
 first task is a form with nobody to assign it to, so the engine's share stays small and steady.
+With `--profile DIR` every service process is sampled with py-spy during the measured phase
+(`bench/profile.py`) and the busiest functions of each are printed.
 """
 
 import argparse
 import asyncio
+import contextlib
 import tempfile
 import time
 import uuid
@@ -22,6 +25,7 @@ import yaml
 
 from bench import infra as bench_infra
 from bench.machine import describe, percentile
+from bench.profile import profiles, summarize
 from common.embedded import free_port
 
 PASSWORD = "Bench-Password-2024"
@@ -98,7 +102,13 @@ async def submit_all(
     return time.perf_counter() - started, latencies, statuses
 
 
-async def bench(gateway_url: str, tickets: int, concurrency: int) -> None:
+async def bench(
+    gateway_url: str,
+    tickets: int,
+    concurrency: int,
+    pids: dict[str, int] | None = None,
+    profile_dir: Path | None = None,
+) -> None:
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(base_url=gateway_url, timeout=60.0, limits=limits) as client:
         auth = await company_session(client)
@@ -107,7 +117,9 @@ async def bench(gateway_url: str, tickets: int, concurrency: int) -> None:
         key = bundle["ticket_types"][0]["key"]
         await wait_for_type(client, auth, key)
         await submit_all(client, auth, key, min(100, tickets), concurrency)  # warm-up
-        seconds, latencies, statuses = await submit_all(client, auth, key, tickets, concurrency)
+        sampling = profiles(pids or {}, profile_dir) if profile_dir else contextlib.nullcontext()
+        with sampling:
+            seconds, latencies, statuses = await submit_all(client, auth, key, tickets, concurrency)
     accepted = statuses.get(201, 0)
     print(f"Machine: {describe()}")
     print(
@@ -126,6 +138,7 @@ def main() -> None:
     )
     parser.add_argument("--tickets", type=int, default=600)
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--profile", type=Path, default=None, metavar="DIR")
     bench_infra.add_broker_argument(parser)
     args = parser.parse_args()
     from devstack.stack import DEFAULT_PORTS, Stack
@@ -147,8 +160,12 @@ def main() -> None:
                 f"http://127.0.0.1:{ports['gateway']}",
                 max(1, min(args.tickets, 20_000)),
                 max(1, min(args.concurrency, 256)),
+                {name: process.popen.pid for name, process in stack.processes.items()},
+                args.profile,
             )
         )
+        if args.profile is not None:
+            summarize(args.profile)
     finally:
         stack.stop()
         infra.stop()

@@ -252,7 +252,18 @@ class UnitOfWork:
     def _collect(self, topic: str, key: str, record_id: UUID, body: str, headers: dict[str, str]) -> None:
         if self._session is None:
             raise RuntimeError("unit of work used outside its `async with` block")
-        traceparent = current_traceparent()
-        if traceparent:
-            headers = {**headers, "traceparent": traceparent}
-        self._outbox_rows.append((record_id, topic, key, body, json.dumps(headers)))
+        self._outbox_rows.append((record_id, topic, key, body, outbox_headers(headers)))
+
+    def count_published(self, rows: int = 1) -> None:
+        """Rows a repository statement wrote to the outbox itself (one whose payload only the
+        statement can complete): counted like collected ones, so the relay is woken after
+        commit."""
+        self.published += rows
+
+
+def outbox_headers(headers: dict[str, str]) -> str:
+    """An outbox row's headers as stored: the given ones and the current trace context."""
+    traceparent = current_traceparent()
+    if traceparent:
+        headers = {**headers, "traceparent": traceparent}
+    return json.dumps(headers)

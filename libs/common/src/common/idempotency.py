@@ -10,14 +10,18 @@ client error (422), never silently the other request's answer.
 
 A service keeps the table in its own schema (`create_idempotency_table` in a migration,
 `IdempotencyTables.for_schema` at run time) and a create endpoint takes an `IdempotencyDep`.
+A create whose last statement holds a lock until commit (a gapless number) can store the
+answer in that statement itself (`create_answered`), so nothing runs between it and the commit.
 """
 
 import hashlib
 import json
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
 from typing import Annotated, Any, Self, TypeVar
+from uuid import UUID
 
 from alembic import op
 from fastapi import Depends, Header, Request
@@ -72,6 +76,18 @@ class IdempotencyTables:
     @cache
     def for_schema(cls, schema: str) -> Self:
         return cls(schema)
+
+
+@dataclass(frozen=True)
+class PendingAnswer:
+    """A claimed key whose answer the create writes itself: the row of `table` named by
+    `company_id`, `user_id` and `key` gets `status_code` and the answer's JSON."""
+
+    table: Table
+    company_id: UUID
+    user_id: UUID
+    key: str
+    status_code: int
 
 
 def create_idempotency_table(schema: str) -> None:
@@ -132,6 +148,22 @@ class Idempotency:
             )
         )
         return result
+
+    async def create_answered(
+        self, body: Any, status_code: int, create: Callable[[PendingAnswer | None], Awaitable[T]]
+    ) -> T | JSONResponse:
+        """As `create`, for a create that stores its answer itself, in the statement that
+        creates: `create` gets the claimed key (None without a key header) and must write the
+        answer it returns into that key's row before the transaction ends."""
+        if self.key is None:
+            return await create(None)
+        fingerprint = request_fingerprint(self.method, self.path, body)
+        stored = await self._claim(fingerprint)
+        if stored is not None:
+            return stored
+        return await create(
+            PendingAnswer(self.keys, self.claims.company_id, self.claims.user_id, self.key, status_code)
+        )
 
     def _this_key(self) -> tuple[Any, ...]:
         k = self.keys.c

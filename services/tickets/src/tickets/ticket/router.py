@@ -41,10 +41,12 @@ async def submit_ticket(
     A ticket type published a moment ago (its bundle upload just answered) is waited for
     briefly (`TICKETS_NEW_TYPE_WAIT_SECONDS`) rather than refused as unknown."""
     settings: TicketsSettings = request.app.state.settings
-    return await idempotency.create(
+    return await idempotency.create_answered(
         body,
         status.HTTP_201_CREATED,
-        lambda: service.submit_ticket(uow, claims, body, type_wait_seconds=settings.new_type_wait_seconds),
+        lambda answer: service.submit_ticket(
+            uow, claims, body, answer, type_wait_seconds=settings.new_type_wait_seconds
+        ),
     )
 
 

@@ -1,17 +1,21 @@
 """Submitting tickets, reading them, and keeping their status from the engine's events."""
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+from pydantic import BaseModel
+
 from common.auth import Claims, SystemRole
-from common.db import UnitOfWork
+from common.db import UnitOfWork, outbox_headers
 from common.durations import DurationError, parse_duration
 from common.errors import Conflict, NotFound, ValidationProblem
+from common.idempotency import PendingAnswer
 from common.web import Page, PageParams
 from contracts.engine import WorkflowCompleted, WorkflowEvent, WorkflowOutcome
-from contracts.envelope import Envelope
+from contracts.envelope import Envelope, envelope_for
 from contracts.ids import uuid7
 from contracts.tickets import (
     ARCHIVED_TICKET_STATUSES,
@@ -23,7 +27,7 @@ from tickets.attachment.repository import AttachmentRepository
 from tickets.models import Ticket, TicketType
 from tickets.people import service as people
 from tickets.ticket.numbering import normalise_prefix, number_stem
-from tickets.ticket.repository import TicketRepository
+from tickets.ticket.repository import ProjectedEvent, SubmittedEvent, TicketRepository
 from tickets.ticket.schemas import (
     OutcomeCount,
     TicketAttachment,
@@ -70,10 +74,21 @@ async def submit(
     title: str,
     ticket_data: dict[str, Any],
 ) -> Ticket:
-    ticket, _ = await accept(
+    accepted = await accept(
         uow, company_id, submitter, ticket_type_key=ticket_type_key, title=title, ticket_data=ticket_data
     )
-    return ticket
+    return accepted.ticket
+
+
+@dataclass(frozen=True)
+class Accepted:
+    ticket: Ticket
+    ticket_type: TicketType
+    submitter_name: str | None
+
+
+# A type whose current version changes under a submit this many times in a row is refused.
+_TYPE_ATTEMPTS = 3
 
 
 async def accept(
@@ -85,47 +100,58 @@ async def accept(
     title: str,
     ticket_data: dict[str, Any],
     type_wait_seconds: float = 0.0,
-) -> tuple[Ticket, TicketType]:
+    answer: PendingAnswer | None = None,
+    answer_of: Callable[[Accepted], BaseModel] | None = None,
+) -> Accepted:
     """Accept a ticket: the type must be one the submitter may use, the title and data must be
     valid (every problem is reported, nothing is written otherwise); the ticket gets the next
     number of its prefix and `ticket.submitted` goes to the outbox in the same transaction.
+    With a claimed idempotency key (`answer`), the answer `answer_of` makes is stored too.
 
-    The number is taken last, with the ticket's insert: its counter row stays locked until
-    commit (that keeps numbers gapless), so only the event is written while it is held."""
-    ticket_type = await ticket_types.resolve_for_submit(
-        uow, company_id, ticket_type_key, submitter.company_roles, wait_seconds=type_wait_seconds
-    )
-    problems = title_problems(title) + ticket_data_problems(ticket_type.fields, ticket_data)
-    if problems:
-        raise ValidationProblem("The ticket is not valid.", errors=problems)
-
+    All of it is written by one statement, the last before commit: the number's counter row
+    stays locked until commit (that keeps numbers gapless), so nothing else runs while it is
+    held. The type comes from this process's cache; the statement writes nothing when that
+    version is no longer current, and the submit is made again with the type read afresh."""
     repository = TicketRepository(uow.session, company_id)
-    prefix = normalise_prefix(ticket_type.prefix)
-    now = datetime.now(UTC)
-    values: dict[str, Any] = {
-        "company_id": company_id,
-        "id": uuid7(),
-        "prefix": prefix,
-        "ticket_type_key": ticket_type.key,
-        "ticket_type_version": ticket_type.version,
-        "title": title.strip(),
-        "ticket_data": ticket_data,
-        "status": TicketStatus.SUBMITTED.value,
-        "status_changed_at": now,
-        "submitted_by": submitter.user_id,
-        "submitted_by_email": submitter.email,
-        "source": submitter.source,
-        "inbound_event_id": submitter.inbound_event_id,
-        "resolution_due_at": resolution_due_at(ticket_type, now),
-    }
-    written = await repository.insert_numbered(values, number_stem(prefix))
-    if written is None:
-        raise Conflict("This ticket was already submitted.")
-    ticket = Ticket(**values, **written)
-    await uow.publish(
-        TicketSubmitted(
+    for attempt in range(_TYPE_ATTEMPTS):
+        ticket_type = await ticket_types.resolve_for_submit(
+            uow,
+            company_id,
+            ticket_type_key,
+            submitter.company_roles,
+            wait_seconds=type_wait_seconds,
+            fresh=attempt > 0,
+        )
+        problems = title_problems(title) + ticket_data_problems(ticket_type.fields, ticket_data)
+        if problems:
+            raise ValidationProblem("The ticket is not valid.", errors=problems)
+
+        prefix = normalise_prefix(ticket_type.prefix)
+        now = datetime.now(UTC)
+        values: dict[str, Any] = {
+            "company_id": company_id,
+            "id": uuid7(),
+            "prefix": prefix,
+            "ticket_type_key": ticket_type.key,
+            "ticket_type_version": ticket_type.version,
+            "title": title.strip(),
+            "ticket_data": ticket_data,
+            "status": TicketStatus.SUBMITTED.value,
+            "status_changed_at": now,
+            "submitted_by": submitter.user_id,
+            "submitted_by_email": submitter.email,
+            "source": submitter.source,
+            "inbound_event_id": submitter.inbound_event_id,
+            "resolution_due_at": resolution_due_at(ticket_type, now),
+            "created_at": now,
+            "updated_at": now,
+        }
+        # The number and the submitter's name are filled in by the statement.
+        ticket = Ticket(**values, number="", sequence=0)
+        accepted = Accepted(ticket, ticket_type, None)
+        payload = TicketSubmitted(
             ticket_id=ticket.id,
-            number=ticket.number,
+            number="",
             title=ticket.title,
             ticket_definition_key=ticket_type.key,
             ticket_definition_version=ticket_type.version,
@@ -133,10 +159,30 @@ async def accept(
             workflow_version=ticket_type.workflow_version,
             ticket_data=ticket.ticket_data,
             submitted_by=ticket.submitted_by,
-        ),
-        company_id=company_id,
-    )
-    return ticket, ticket_type
+        )
+        envelope = envelope_for(payload, company_id=company_id, actor=uow.actor)
+        written = await repository.insert_numbered(
+            values,
+            number_stem(prefix),
+            event=SubmittedEvent(
+                event_id=envelope.event_id,
+                topic=payload.topic,
+                key=payload.aggregate_key(),
+                payload=envelope.model_dump_json(),
+                headers=outbox_headers({"event-type": envelope.type}),
+            ),
+            answer=answer,
+            answer_body=answer_of(accepted).model_dump(mode="json") if answer and answer_of else None,
+        )
+        if not written.type_current:
+            ticket_types.CURRENT_TYPES.forget(company_id, ticket_type_key)
+            continue
+        if written.number is None or written.sequence is None:
+            raise Conflict("This ticket was already submitted.")
+        uow.count_published()
+        ticket.number, ticket.sequence = written.number, written.sequence
+        return Accepted(ticket, ticket_type, written.submitter_name)
+    raise Conflict(f"The ticket type {ticket_type_key!r} changed while the ticket was submitted; try again.")
 
 
 def resolution_due_at(ticket_type: TicketType, submitted_at: datetime) -> datetime | None:
@@ -151,12 +197,19 @@ def resolution_due_at(ticket_type: TicketType, submitted_at: datetime) -> dateti
 
 
 async def submit_ticket(
-    uow: UnitOfWork, claims: Claims, body: TicketCreate, *, type_wait_seconds: float = 0.0
+    uow: UnitOfWork,
+    claims: Claims,
+    body: TicketCreate,
+    answer: PendingAnswer | None = None,
+    *,
+    type_wait_seconds: float = 0.0,
 ) -> TicketDetail:
     """A user's submission, answered from what was just written: a new ticket has no timeline
-    and no attachments yet, so nothing is read back. A type this service has not heard of yet
-    is waited for up to `type_wait_seconds` (it may have been published a moment ago)."""
-    ticket, ticket_type = await accept(
+    and no attachments yet, so nothing is read back (the submitter's name comes from the
+    people projection in the submit's own statement). With a claimed idempotency key the
+    answer is stored by that statement too. A type this service has not heard of yet is
+    waited for up to `type_wait_seconds` (it may have been published a moment ago)."""
+    accepted = await accept(
         uow,
         claims.company_id,
         Submitter.user(claims),
@@ -164,8 +217,19 @@ async def submit_ticket(
         title=body.title,
         ticket_data=body.ticket_data,
         type_wait_seconds=type_wait_seconds,
+        answer=answer,
+        answer_of=_submitted_detail,
     )
-    names = await people.names(uow, claims.company_id, [ticket.submitted_by])
+    return _submitted_detail(accepted)
+
+
+def _submitted_detail(accepted: Accepted) -> TicketDetail:
+    ticket, ticket_type = accepted.ticket, accepted.ticket_type
+    names = (
+        {ticket.submitted_by: accepted.submitter_name}
+        if ticket.submitted_by and accepted.submitter_name
+        else {}
+    )
     return TicketDetail(
         **_read_model(ticket, ticket_type.name, names).model_dump(),
         ticket_data=ticket.ticket_data,
@@ -296,45 +360,45 @@ async def outcomes(uow: UnitOfWork, claims: Claims) -> list[OutcomeCount]:
 
 async def record_workflow_event(uow: UnitOfWork, event: WorkflowEvent, envelope: Envelope) -> None:
     """Put the event on its ticket's timeline and move the ticket's status."""
+    await record_workflow_events(uow, [(event, envelope)])
+
+
+async def record_workflow_events(uow: UnitOfWork, events: Sequence[tuple[WorkflowEvent, Envelope]]) -> None:
+    """Put events of one ticket (in their order) on its timeline and move its status, in one
+    round trip; each event does what it would alone."""
+    if not events:
+        return
+    first, envelope = events[0]
     company_id = envelope.company_id
     if company_id is None:
         return
-    repository = TicketRepository(uow.session, company_id)
-    ticket = await repository.get(event.ticket_id, for_update=True)
-    if ticket is None:
-        return
-    status = TICKET_STATUS_OF_WORKFLOW[event.workflow_status]
-    added = await repository.add_timeline_entry(
-        {
-            "company_id": company_id,
-            "id": uuid7(),
-            "ticket_id": ticket.id,
-            "event_id": envelope.event_id,
-            "event_type": envelope.type,
-            "status": status.value,
-            "workflow_status": event.workflow_status,
-            "task_key": event.task_key,
-            "task_name": event.task_name,
-            "task_status": event.task_status,
-            "task_instance_id": event.task_instance_id,
-            "assignee_id": event.assignee_id,
-            "detail": event.detail,
-            "occurred_at": envelope.occurred_at,
-        }
+    await TicketRepository(uow.session, company_id).project(
+        first.ticket_id, [_projected(event, envelope) for event, envelope in events]
     )
-    if not added:
-        return
+
+
+def _projected(event: WorkflowEvent, envelope: Envelope) -> ProjectedEvent:
+    status = TICKET_STATUS_OF_WORKFLOW[event.workflow_status]
     closed = status in ARCHIVED_TICKET_STATUSES
-    touch_task = closed or envelope.type in _TASK_EVENTS or envelope.type == "task.completed"
-    task_name = event.task_name if envelope.type in _TASK_EVENTS and not closed else None
     outcome: WorkflowOutcome | None = event.outcome if isinstance(event, WorkflowCompleted) else None
-    await repository.apply_status(
-        ticket.id,
-        status=status,
-        changed_at=envelope.occurred_at,
-        closed=closed,
+    return ProjectedEvent(
+        id=uuid7(),
+        event_id=envelope.event_id,
+        event_type=envelope.type,
+        status=status.value,
+        workflow_status=event.workflow_status,
+        task_key=event.task_key,
+        task_name=event.task_name,
+        task_status=event.task_status,
+        task_instance_id=event.task_instance_id,
+        assignee_id=event.assignee_id,
+        detail=event.detail,
+        occurred_at=envelope.occurred_at,
         workflow_instance_id=event.workflow_instance_id,
-        current_task_name=task_name,
-        touch_task=touch_task,
-        outcome=outcome,
+        closed=closed,
+        touch_task=closed or envelope.type in _TASK_EVENTS or envelope.type == "task.completed",
+        current_task_name=event.task_name if envelope.type in _TASK_EVENTS and not closed else None,
+        outcome_key=outcome.key if outcome else None,
+        outcome_label=outcome.label if outcome else None,
+        outcome_message=outcome.message if outcome else None,
     )
