@@ -129,15 +129,10 @@ class TestASubmit:
         assert refused.json()["errors"][0]["type"] == "unknown_ticket_type"
         async with db.unit_of_work(caller.company_id) as uow:
             counted = await uow.session.scalar(text("SELECT count(*) FROM tickets.tickets"))
-            counters = dict(
-                (
-                    await uow.session.execute(
-                        text("SELECT prefix, last_number FROM tickets.ticket_number_counters")
-                    )
-                )
-                .tuples()
-                .all()
+            rows = await uow.session.execute(
+                text("SELECT prefix, last_number FROM tickets.ticket_number_counters")
             )
+            counters: dict[str, int] = {str(prefix): int(last) for prefix, last in rows}
         assert (counted, counters) == (2, {"HR": 1, "LV": 1})
 
     async def test_a_definition_event_drops_the_cached_type(
