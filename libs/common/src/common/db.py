@@ -128,6 +128,10 @@ class Database:
             await self.engine.dispose()
 
 
+# Built once: every unit of work of a company runs it.
+_SET_COMPANY = text("SELECT set_config('app.company_id', :company_id, true)")
+
+
 class UnitOfWork:
     """One transaction, scoped to one company, with the events it raises."""
 
@@ -164,10 +168,7 @@ class UnitOfWork:
             return
         if company_id is None and self._scoped_to is None:
             return
-        await self.session.execute(
-            text("SELECT set_config('app.company_id', :company_id, true)"),
-            {"company_id": str(scope)},
-        )
+        await self.session.execute(_SET_COMPANY, {"company_id": str(scope)})
         self._scoped_to = scope
 
     async def flush_outbox(self) -> None:

@@ -37,6 +37,7 @@ from sqlalchemy import (
     String,
     Table,
     Uuid,
+    bindparam,
     func,
     select,
     update,
@@ -71,6 +72,25 @@ class IdempotencyTables:
             Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
             PrimaryKeyConstraint("company_id", "user_id", "key", name="pk_idempotency_keys"),
         )
+        # Built once: a create with a key runs it, and building it anew each time (with its
+        # cache key) costs more than its round trip.
+        k = self.keys.c
+        claim = insert(self.keys).values(
+            company_id=bindparam("company_id"),
+            user_id=bindparam("user_id"),
+            key=bindparam("key"),
+            request_hash=bindparam("request_hash"),
+        )
+        self.claim = claim.on_conflict_do_update(
+            constraint="pk_idempotency_keys",
+            set_={
+                "request_hash": claim.excluded.request_hash,
+                "status_code": None,
+                "response": None,
+                "created_at": func.now(),
+            },
+            where=k.created_at < func.now() - RETENTION,
+        ).returning(k.key)
 
     @classmethod
     @cache
@@ -173,23 +193,14 @@ class Idempotency:
         """Take the key for this request (None), or the stored answer of the request that
         took it. A key past its 24 hours is taken anew."""
         k = self.keys.c
-        stmt = insert(self.keys).values(
-            company_id=self.claims.company_id,
-            user_id=self.claims.user_id,
-            key=self.key,
-            request_hash=fingerprint,
-        )
         claimed = await self.uow.session.scalar(
-            stmt.on_conflict_do_update(
-                constraint="pk_idempotency_keys",
-                set_={
-                    "request_hash": stmt.excluded.request_hash,
-                    "status_code": None,
-                    "response": None,
-                    "created_at": func.now(),
-                },
-                where=k.created_at < func.now() - RETENTION,
-            ).returning(k.key)
+            IdempotencyTables.for_schema(self.uow.db.schema).claim,
+            {
+                "company_id": self.claims.company_id,
+                "user_id": self.claims.user_id,
+                "key": self.key,
+                "request_hash": fingerprint,
+            },
         )
         if claimed is not None:
             return None
