@@ -116,7 +116,8 @@ _SUBMIT_COLUMNS = (
 
 # One round trip for the whole write of a submit. Every step reads the one before it, so a step
 # that writes nothing stops the rest: no counter increment without a current type, no outbox
-# row or answer without the ticket. The answer's update matches no row without a key.
+# row or answer without the ticket. The answer's update matches no row without a key. The
+# outbox row's `created_at` is the moment of writing, as `UnitOfWork.flush_outbox` writes it.
 _SUBMIT = text(
     """
     WITH current_type AS (
@@ -157,10 +158,10 @@ _SUBMIT = text(
         RETURNING sequence, number
     ),
     outbox AS (
-        INSERT INTO tickets.outbox (event_id, topic, key, payload, headers)
+        INSERT INTO tickets.outbox (event_id, topic, key, payload, headers, created_at)
         SELECT CAST(:event_id AS uuid), CAST(:topic AS text), CAST(:key AS text),
                jsonb_set(CAST(CAST(:payload AS text) AS jsonb), '{data,number}', to_jsonb(ticket.number)),
-               CAST(CAST(:headers AS text) AS jsonb)
+               CAST(CAST(:headers AS text) AS jsonb), clock_timestamp()
         FROM ticket
     ),
     answer AS (
