@@ -7,7 +7,8 @@ own Idempotency-Key, and count the 201s.
 Starts the whole stack (every service and the gateway, on embedded Postgres and Kafka unless
 DATABASE_URL / KAFKA_BOOTSTRAP_SERVERS name real ones) in a temporary folder. The workflow's
 first task is a form with nobody to assign it to, so the engine's share stays small and steady.
-With `--profile DIR` every service process is sampled with py-spy during the measured phase
+It also prints the CPU time each process spent per accepted ticket during the measured phase
+(from /proc, so it holds whatever else shares the machine). With `--profile DIR` every service process is sampled with py-spy during the measured phase
 (`bench/profile.py`) and the busiest functions of each are printed.
 """
 
@@ -24,7 +25,7 @@ import httpx
 import yaml
 
 from bench import infra as bench_infra
-from bench.machine import describe, percentile
+from bench.machine import ProcessTicks, cpu_ms, describe, percentile, postmaster_pid, tree_deltas
 from bench.profile import profiles, summarize
 from common.embedded import free_port
 
@@ -117,9 +118,12 @@ async def bench(
         key = bundle["ticket_types"][0]["key"]
         await wait_for_type(client, auth, key)
         await submit_all(client, auth, key, min(100, tickets), concurrency)  # warm-up
-        sampling = profiles(pids or {}, profile_dir) if profile_dir else contextlib.nullcontext()
+        services = {name: pid for name, pid in (pids or {}).items() if name != "Postgres"}
+        sampling = profiles(services, profile_dir) if profile_dir else contextlib.nullcontext()
         with sampling:
+            before = ProcessTicks()
             seconds, latencies, statuses = await submit_all(client, auth, key, tickets, concurrency)
+            spent = tree_deltas(before, ProcessTicks(), pids or {}, {})
     accepted = statuses.get(201, 0)
     print(f"Machine: {describe()}")
     print(
@@ -127,6 +131,9 @@ async def bench(
         f"{accepted}/{tickets} accepted (201) in {seconds:.1f}s = {accepted / seconds:.0f} tickets/s; "
         f"latency p50 {percentile(latencies, 0.5) * 1000:.0f} ms, p99 {percentile(latencies, 0.99) * 1000:.0f} ms"
     )
+    if accepted:
+        per_ticket = ", ".join(f"{name} {cpu_ms(ticks) / accepted:.1f}" for name, ticks in spent.items())
+        print(f"CPU ms per accepted ticket (measured phase): {per_ticket}")
     others = {s: n for s, n in statuses.items() if s != 201}
     if others:
         print(f"Other answers: {others}")
@@ -155,12 +162,15 @@ def main() -> None:
         stack.migrate()
         stack.start()
         stack.wait_ready(timeout=180)
+        pids = {name: process.popen.pid for name, process in stack.processes.items()}
+        if infra.postgres is not None:
+            pids["Postgres"] = postmaster_pid(infra.postgres.pgdata)
         asyncio.run(
             bench(
                 f"http://127.0.0.1:{ports['gateway']}",
                 max(1, min(args.tickets, 20_000)),
                 max(1, min(args.concurrency, 256)),
-                {name: process.popen.pid for name, process in stack.processes.items()},
+                pids,
                 args.profile,
             )
         )
