@@ -340,3 +340,27 @@ class TestProjectingEngineEvents:
         )
         async with db.unit_of_work(company_id) as uow:
             assert await uow.session.scalar(select(TimelineEntry.id)) is None
+
+    async def test_a_group_that_fails_is_applied_event_by_event_next_time(self, db: Database) -> None:
+        company_id = uuid7()
+        ticket = await new_ticket(db, company_id)
+        started, assigned, completed, _ = a_whole_workflow(ticket)
+        # Too long for the timeline: this event can never be projected.
+        broken = TaskAssigned(**{**assigned.model_dump(), "task_name": "x" * 201})
+        batch = [
+            as_delivery(engine_envelope(e, company_id, T0 + timedelta(minutes=n)), n)
+            for n, e in enumerate([started, broken, completed])
+        ]
+        consumer = tickets_consumer(db)
+        first = await consumer.handle_partition(batch)
+        assert first is not None
+        assert first.offset == 0
+        assert (await state_of(db, ticket))[1] == []
+
+        # Read again from the rewound offset: the first event now goes alone and is applied;
+        # the broken one holds back the event after it.
+        second = await consumer.handle_partition(batch)
+        assert second is not None
+        assert second.offset == 1
+        fresh, timeline = await state_of(db, ticket)
+        assert (fresh.status, [e.event_type for e in timeline]) == ("IN_PROGRESS", ["workflow.started"])
