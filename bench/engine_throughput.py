@@ -2,8 +2,10 @@
 embedded Postgres and the chosen broker (or DATABASE_URL / KAFKA_BOOTSTRAP_SERVERS), tickets
 injected as `ticket submitted` events, three SYNC_ACTION steps against a local HTTP endpoint.
 
-Prints workflows per second (ticket submitted → workflow completed) and the p50/p99 latency
-from ticket submitted to first task assigned (a FORM workflow with one available worker).
+Prints workflows per second (ticket submitted → workflow completed), the CPU the engine and
+Postgres spent per workflow and per engine step over the same phase (a workflow is four steps
+of the engine: its start and one per action result), and the p50/p99 latency from ticket
+submitted to first task assigned (a FORM workflow with one available worker).
 
 `python -m bench.engine_throughput [workflows] [--broker embedded|kafka]` — bounded: it stops
 once every workflow has completed or after a time limit.
@@ -11,6 +13,7 @@ once every workflow has completed or after a time limit.
 
 import argparse
 import asyncio
+import contextlib
 import json
 import subprocess
 import sys
@@ -26,7 +29,8 @@ from uuid import UUID
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from bench import infra as bench_infra
-from bench.machine import describe, percentile
+from bench.machine import ProcessTicks, cpu_ms, describe, percentile, postmaster_pid, tree_deltas
+from bench.profile import profiles, summarize
 from common.embedded import free_port
 from common.testing.infra import create_database
 from contracts.definitions import TaskDefinitionSpec, TransitionSpec, WorkflowDefinitionPublished
@@ -82,7 +86,11 @@ def ticket(workflow_key: str, n: int) -> TicketSubmitted:
     )
 
 
-async def measure(kafka: str, port: int, workflows: int, broker: str) -> None:
+# The engine's steps per workflow: the ticket starts it, and each of the three results moves it.
+STEPS_PER_WORKFLOW = 4
+
+
+async def measure(kafka: str, port: int, workflows: int, broker: str, trees: dict[str, int]) -> None:
     company_id = uuid7()
     producer = AIOKafkaProducer(bootstrap_servers=kafka, acks="all", linger_ms=2)
     await producer.start()
@@ -156,6 +164,7 @@ async def measure(kafka: str, port: int, workflows: int, broker: str) -> None:
     await producer.flush()
     await asyncio.sleep(3.0)  # the definitions and the worker reach the engine first
 
+    ticks_before = ProcessTicks()
     began = time.perf_counter()
     for n in range(workflows):
         payload = ticket("bench_actions", n)
@@ -164,6 +173,7 @@ async def measure(kafka: str, port: int, workflows: int, broker: str) -> None:
     await producer.flush()
     deadline = time.monotonic() + TIME_LIMIT
     await wait_until(lambda: len(seen["workflow.completed"]) >= workflows, deadline)
+    spent = tree_deltas(ticks_before, ProcessTicks(), trees, {})
     completed = seen["workflow.completed"]
     elapsed = (max(completed.values()) - began) if completed else float("nan")
 
@@ -188,6 +198,12 @@ async def measure(kafka: str, port: int, workflows: int, broker: str) -> None:
         f"Workflows (3 sync actions each) completed: {len(completed)}/{workflows} in {elapsed:.1f}s"
         f" = {len(completed) / elapsed:.1f} workflows/s"
     )
+    for name, ticks in spent.items():
+        per_workflow = cpu_ms(ticks) / max(1, len(completed))
+        print(
+            f"{name} CPU: {per_workflow:.1f} ms per workflow, "
+            f"{per_workflow / STEPS_PER_WORKFLOW:.1f} ms per engine step"
+        )
     print(
         f"Ticket submitted -> first task assigned ({len(assigned)}/{form_tickets} tickets): "
         f"p50 {percentile(assigned, 0.5) * 1000:.0f} ms, p99 {percentile(assigned, 0.99) * 1000:.0f} ms"
@@ -200,6 +216,9 @@ def main() -> None:
     )
     parser.add_argument("workflows", nargs="?", type=int, default=200)
     bench_infra.add_broker_argument(parser)
+    parser.add_argument(
+        "--profile", type=Path, metavar="DIR", help="sample the engine with py-spy into DIR and summarise"
+    )
     args = parser.parse_args()
     workflows = max(1, min(args.workflows, 10_000))
     data_dir = Path(tempfile.mkdtemp(prefix="tf-bench-engine-"))
@@ -229,14 +248,26 @@ def main() -> None:
                 raise RuntimeError(f"migrating {name} failed:\n{result.stderr[-2000:]}")
             stack.start_one(name)
         stack.wait_ready(120)
-        asyncio.run(
-            measure(
-                infra.kafka_bootstrap_servers,
-                server.server_address[1],
-                workflows,
-                bench_infra.describe(infra),
-            )
+        trees = {name: process.popen.pid for name, process in stack.processes.items()}
+        if infra.postgres is not None:
+            trees["Postgres"] = postmaster_pid(infra.postgres.pgdata)
+        sampling = (
+            profiles({"engine": stack.processes["engine"].popen.pid}, args.profile)
+            if args.profile
+            else contextlib.nullcontext()
         )
+        with sampling:
+            asyncio.run(
+                measure(
+                    infra.kafka_bootstrap_servers,
+                    server.server_address[1],
+                    workflows,
+                    bench_infra.describe(infra),
+                    trees,
+                )
+            )
+        if args.profile:
+            summarize(args.profile)
     finally:
         stack.stop()
         server.shutdown()

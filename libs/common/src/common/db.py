@@ -40,6 +40,9 @@ NO_COMPANY = UUID(int=0)
 
 PREPARED_STATEMENTS_PER_CONNECTION = 1000
 
+# Outbox rows column by column: event ids, topics, keys, payloads and headers (JSON text).
+OutboxRows = tuple[list[UUID], list[str], list[str], list[str], list[str]]
+
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -171,15 +174,25 @@ class UnitOfWork:
         await self.session.execute(_SET_COMPANY, {"company_id": str(scope)})
         self._scoped_to = scope
 
+    @staticmethod
+    def scope_of(company_id: UUID | None) -> str:
+        """The value `app.company_id` takes for a company (None: no company)."""
+        return str(company_id if company_id is not None else NO_COMPANY)
+
+    def scoped(self, company_id: UUID | None) -> None:
+        """Note that a statement of the caller's own set `app.company_id` to `scope_of(company_id)`
+        in this transaction, so `set_company` to the same company costs nothing."""
+        self.company_id = company_id
+        self._scoped_to = company_id if company_id is not None else NO_COMPANY
+
     async def flush_outbox(self) -> None:
         """Write the collected outbox rows, all in one statement (done before every commit).
         Their `created_at` is the moment of writing, just before the commit, not the start of
         the transaction, so written → published measures the relay, not the writer's step."""
-        if not self._outbox_rows:
+        rows = self.take_outbox_rows()
+        if rows is None:
             return
-        event_ids, topics, keys, payloads, headers = (
-            list(column) for column in zip(*self._outbox_rows, strict=True)
-        )
+        event_ids, topics, keys, payloads, headers = rows
         await self.session.execute(
             text(
                 f'INSERT INTO "{self.db.schema}".outbox (event_id, topic, key, payload, headers, created_at) '  # noqa: S608
@@ -195,8 +208,19 @@ class UnitOfWork:
                 "headers": headers,
             },
         )
+
+    def take_outbox_rows(self) -> OutboxRows | None:
+        """The collected outbox rows, column by column (event ids, topics, keys, payloads and
+        headers as JSON text), and forgotten here: for a caller that writes them in a statement
+        of its own with its other writes, one round trip for both."""
+        if not self._outbox_rows:
+            return None
+        event_ids, topics, keys, payloads, headers = (
+            list(column) for column in zip(*self._outbox_rows, strict=True)
+        )
         self.published += len(self._outbox_rows)
         self._outbox_rows.clear()
+        return event_ids, topics, keys, payloads, headers
 
     async def __aexit__(
         self,

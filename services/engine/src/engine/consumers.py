@@ -58,25 +58,35 @@ def build_engine_consumer(db: Database, settings: EngineSettings) -> EventConsum
 
     @consumer.on(TicketSubmitted)
     async def on_ticket_submitted(payload: TicketSubmitted, envelope: Envelope, uow: UnitOfWork) -> None:
-        await WorkflowRuntime(uow, settings).progress.start(payload)
+        runtime = WorkflowRuntime(uow, settings)
+        await runtime.progress.start(payload)
+        await runtime.write()
 
     @consumer.on(ActionStarted)
     async def on_action_started(payload: ActionStarted, envelope: Envelope, uow: UnitOfWork) -> None:
-        await WorkflowRuntime(uow, settings).progress.action_started(payload)
+        runtime = WorkflowRuntime(uow, settings)
+        await runtime.progress.action_started(payload)
+        await runtime.write()
 
     @consumer.on(ActionSucceeded)
     async def on_action_succeeded(payload: ActionSucceeded, envelope: Envelope, uow: UnitOfWork) -> None:
-        await WorkflowRuntime(uow, settings).progress.action_succeeded(payload)
+        runtime = WorkflowRuntime(uow, settings)
+        await runtime.progress.action_succeeded(payload)
+        await runtime.write()
 
     @consumer.on(ActionAwaitingCallback)
     async def on_action_awaiting(
         payload: ActionAwaitingCallback, envelope: Envelope, uow: UnitOfWork
     ) -> None:
-        await WorkflowRuntime(uow, settings).progress.action_awaiting_callback(payload)
+        runtime = WorkflowRuntime(uow, settings)
+        await runtime.progress.action_awaiting_callback(payload)
+        await runtime.write()
 
     @consumer.on(ActionFailed)
     async def on_action_failed(payload: ActionFailed, envelope: Envelope, uow: UnitOfWork) -> None:
-        await WorkflowRuntime(uow, settings).progress.action_failed(payload)
+        runtime = WorkflowRuntime(uow, settings)
+        await runtime.progress.action_failed(payload)
+        await runtime.write()
 
     return consumer
 

@@ -19,7 +19,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Unmapped, mapped_column, unmapped_column
 
 from common.db import Timestamped, service_metadata
 from contracts.ids import uuid7
@@ -177,10 +177,10 @@ class WorkflowInstance(Timestamped, Base):
     outcome: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     # The ticket's number, title and submitted data, for the task lists' text search. Set by a
     # trigger (migration 0007) when the instance is created, never as the workflow data moves
-    # on (that would cost every step). Deferred: nothing but search reads it.
-    search_vector: Mapped[str] = mapped_column(
-        TSVECTOR, nullable=False, server_default=FetchedValue(), deferred=True
-    )
+    # on (that would cost every step). A column of the table but not of the mapped object:
+    # nothing but search reads it, and an unloaded server-set attribute would make every
+    # UPDATE of an instance fetch it back (eager defaults), one more round trip per step.
+    search_vector: Unmapped[str] = unmapped_column(TSVECTOR, nullable=False, server_default=FetchedValue())
 
 
 class TaskInstance(Timestamped, Base):

@@ -4,6 +4,7 @@ and the plans and conditions it reuses instead of reading and compiling them aga
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+from uuid import UUID
 
 import pytest
 from sqlalchemy import event, func, select
@@ -11,16 +12,27 @@ from sqlalchemy.engine import Engine
 
 from common import expressions
 from common.expressions import CompiledExpression
+from contracts.ids import uuid7
+from contracts.tickets import TicketSubmitted
 from engine.definitions.service import PLANS
 from engine.models import HistoryEntry, Timer
 
-from ..conftest import EngineHarness, action, transition
+from ..conftest import EngineHarness, action, form, transition
 
-# A step that finishes one action task and starts the next, as sent to Postgres: the company
-# scope and the inbox claim; the instance lock and the task; the instance, the finished task,
-# the decision and the new task; the action request, the new deadline (replacing the old one)
-# and the new task's event; the history row.
-STATEMENTS_PER_ACTION_STEP = 12
+# A step that finishes one action task and starts the next, as sent to Postgres: the inbox
+# claim, which scopes the transaction to the company; the instance and the task, locked and
+# read together; the flush of the finished task, the new task and the instance; the step's
+# additions in one statement (the history row, the decision, the new deadline replacing the
+# old one, and the action request and the new task's event for the outbox).
+STATEMENTS_PER_ACTION_STEP = 6
+# A ticket starting its workflow at an action task: the claim; the look-up of an instance the
+# ticket may have started already; the instance; its first task; the additions.
+STATEMENTS_PER_START_STEP = 5
+# A ticket starting its workflow at a FORM task given to the one available worker: the claim;
+# the look-up of the ticket's instance; the instance; the assignment lock; the rules; the
+# workers with their open tasks; the worker's last assignment; the task, written assigned; the
+# additions (with the assignment record).
+STATEMENTS_PER_FORM_ASSIGN_STEP = 9
 
 TEST_ONLY = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
 
@@ -127,6 +139,55 @@ class TestAnActionStep:
             "action.requested",
             "task.started",
         ]
+
+
+async def submit_pinned(engine: EngineHarness) -> UUID:
+    """A ticket as the tickets service announces it: naming the workflow version it starts (the
+    plan of a named version is read once per process; the first ticket reads it)."""
+    ticket_id = uuid7()
+    await engine.feed(
+        TicketSubmitted(
+            ticket_id=ticket_id,
+            number=f"T-{ticket_id.hex[-4:]}",
+            title="A ticket",
+            ticket_definition_key="tt",
+            ticket_definition_version=1,
+            workflow_key="wf",
+            workflow_version=1,
+            ticket_data={},
+            submitted_by=None,
+        )
+    )
+    return ticket_id
+
+
+class TestAStartStep:
+    async def test_starting_at_an_action_sends_a_bounded_number_of_statements(
+        self, engine: EngineHarness
+    ) -> None:
+        await three_actions(engine)
+        await submit_pinned(engine)
+        with statements() as sent:
+            ticket_id = await submit_pinned(engine)
+        task = await engine.current_task(ticket_id)
+        assert (task.task_key, task.status) == ("one", "IN_PROGRESS")
+        assert len(sent) <= STATEMENTS_PER_START_STEP, "\n".join(sent)
+        assert (await engine.outbox_types())[3:] == ["workflow.started", "action.requested", "task.started"]
+
+    async def test_starting_at_a_form_assigns_it_in_a_bounded_number_of_statements(
+        self, engine: EngineHarness
+    ) -> None:
+        worker = await engine.add_worker()
+        await engine.publish_workflow([form("review")], [])
+        await submit_pinned(engine)
+        with statements() as sent:
+            ticket_id = await submit_pinned(engine)
+        task = await engine.current_task(ticket_id)
+        assert (task.task_key, task.status, task.assignee_id) == ("review", "ASSIGNED", worker)
+        assert len(sent) <= STATEMENTS_PER_FORM_ASSIGN_STEP, "\n".join(sent)
+        async with engine.db.unit_of_work(engine.company_id) as uow:
+            rows = await uow.session.scalar(select(func.count()).select_from(HistoryEntry))
+        assert rows == 2
 
 
 class TestPlanCache:

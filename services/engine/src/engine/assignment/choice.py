@@ -1,7 +1,7 @@
 """Which rule a FORM task follows and whom it goes to; the record of every assignment.
 
-The runtime's assignment part asks `choose` and writes what it decided with
-`record_assignment`; the task detail reads the record back with `assignment_records`.
+The runtime's assignment part asks `choose` and writes what it decided as an
+`assignment_record`; the task detail reads the record back with `assignment_records`.
 """
 
 from typing import Any
@@ -23,7 +23,7 @@ from contracts.definitions import TaskDefinitionSpec
 from contracts.ids import uuid7
 from engine.assignment.repository import COMPANY_SCOPE, AssignmentRepository
 from engine.assignment.schemas import AssignmentRecordRead
-from engine.models import AssignmentRecord, AssignmentRuleRow, TaskInstance
+from engine.models import AssignmentRuleRow, TaskInstance
 from engine.workers.assignment import AssignmentChoice, ResolvedRule, choose_assignee, explain
 from engine.workers.repository import WorkerRepository
 
@@ -101,31 +101,30 @@ async def pick(
     return choose_assignee(candidates, resolved)
 
 
-def record_assignment(
+def assignment_record(
     uow: UnitOfWork,
     task: TaskInstance,
     *,
     previous: UUID | None,
     made_by: MadeBy,
     reason: dict[str, Any],
-) -> None:
-    """Write the assignment the task just took into the record: who or what made it, why."""
+) -> dict[str, Any]:
+    """The record of the assignment the task just took (the columns of `AssignmentRecord`): who
+    or what made it, why. The runtime writes it with the step's additions."""
     assert task.assignee_id is not None
-    repo = _repo(uow)
-    repo.add_record(
-        AssignmentRecord(
-            company_id=repo.company_id,
-            id=uuid7(),
-            task_instance_id=task.id,
-            workflow_instance_id=task.workflow_instance_id,
-            assignee_id=task.assignee_id,
-            previous_assignee_id=previous,
-            made_by=made_by.value,
-            actor_id=uow.actor.id if made_by is MadeBy.PERSON else None,
-            strategy=str(reason.get("strategy", "")),
-            reason=reason,
-        )
-    )
+    assert uow.company_id is not None
+    return {
+        "company_id": uow.company_id,
+        "id": uuid7(),
+        "task_instance_id": task.id,
+        "workflow_instance_id": task.workflow_instance_id,
+        "assignee_id": task.assignee_id,
+        "previous_assignee_id": previous,
+        "made_by": made_by.value,
+        "actor_id": uow.actor.id if made_by is MadeBy.PERSON else None,
+        "strategy": str(reason.get("strategy", "")),
+        "reason": reason,
+    }
 
 
 async def assignment_records(uow: UnitOfWork, task_id: UUID) -> list[AssignmentRecordRead]:

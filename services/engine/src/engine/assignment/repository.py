@@ -209,9 +209,6 @@ class AssignmentRepository(CompanyRepository[AssignmentRuleRow]):
 
     # -- the record of assignments ----------------------------------------------------------
 
-    def add_record(self, record: AssignmentRecord) -> None:
-        self.session.add(record)
-
     async def records_of(self, task_id: UUID) -> Sequence[AssignmentRecord]:
         return (
             await self.session.scalars(

@@ -127,7 +127,7 @@ class TaskRepository(CompanyRepository[TaskInstance]):
             tsquery = func.to_tsquery(_SIMPLE, words)
             query = query.where(
                 or_(
-                    WorkflowInstance.search_vector.op("@@")(tsquery),
+                    WorkflowInstance.__table__.c.search_vector.op("@@")(tsquery),
                     func.to_tsvector(_SIMPLE, TaskInstance.name).op("@@")(tsquery),
                 )
             )

@@ -1,12 +1,11 @@
-from datetime import datetime
+from collections.abc import Callable
+from datetime import UTC, datetime
 from uuid import UUID
 
-from sqlalchemy import Delete, delete, func, select, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.repository import CompanyRepository
-from contracts.ids import uuid7
 from engine.models import Timer
 
 
@@ -18,51 +17,50 @@ class TimerRepository(CompanyRepository[Timer]):
 
     def __init__(self, session: AsyncSession, company_id: UUID) -> None:
         super().__init__(session, company_id)
+        # Changes held for the step's one statement of additions (`pending`): timers to set by
+        # (task, kind), and tasks whose timers go.
+        self._scheduled: dict[tuple[UUID, str], tuple[int, datetime]] = {}
         self._cancelled: list[UUID] = []
+        self.on_pending: Callable[[], None] = lambda: None
 
     async def schedule(self, task_instance_id: UUID, kind: str, attempt: int, due_at: datetime) -> None:
-        stmt = (
-            insert(Timer)
-            .values(
-                company_id=self.company_id,
-                id=uuid7(),
-                task_instance_id=task_instance_id,
-                kind=kind,
-                attempt=attempt,
-                due_at=due_at,
-            )
-            .on_conflict_do_update(
-                index_elements=["company_id", "task_instance_id", "kind"],
-                set_={"attempt": attempt, "due_at": due_at},
-            )
-        )
-        # The upsert replaces this task's own timer; other cancelled ones go in the same statement.
-        cancelled = [t for t in self._cancelled if t != task_instance_id]
-        self._cancelled.clear()
-        if cancelled:
-            stmt = stmt.add_cte(self._deleting(cancelled).cte("cancelled"))
-        await self.session.execute(stmt)
+        """Set the task's timer of `kind` (replacing the one it has), with the step's writes."""
+        self._scheduled[(task_instance_id, kind)] = (attempt, due_at)
+        # A task scheduled again keeps its timers of other kinds: a cancel along with the next
+        # timer is not for it.
+        self._cancelled = [t for t in self._cancelled if t != task_instance_id]
+        self.on_pending()
 
     def cancel_with_next(self, task_instance_id: UUID) -> None:
-        """Cancel the task's timers along with the next timer scheduled here (one statement
-        less per step); `apply_cancels` runs what no schedule took along."""
+        """Cancel the task's timers with the step's writes (the statement that sets the next
+        timer), unless the task is scheduled again in the same step."""
+        self._scheduled = {k: v for k, v in self._scheduled.items() if k[0] != task_instance_id}
         self._cancelled.append(task_instance_id)
+        self.on_pending()
 
-    async def apply_cancels(self) -> None:
-        if self._cancelled:
-            cancelled = list(self._cancelled)
-            self._cancelled.clear()
-            await self.session.execute(self._deleting(cancelled))
-
-    def _deleting(self, task_instance_ids: list[UUID]) -> Delete:
-        return delete(Timer).where(self.owned(), Timer.task_instance_id.in_(task_instance_ids))
+    def pending(self) -> tuple[list[tuple[UUID, str, int, datetime]], list[UUID]]:
+        """The held changes, and forgotten here: the timers to set (task, kind, attempt, due
+        time) and the tasks whose timers go. The step writes them with its additions."""
+        scheduled = [(task, kind, attempt, due) for (task, kind), (attempt, due) in self._scheduled.items()]
+        cancelled = self._cancelled
+        self._scheduled = {}
+        self._cancelled = []
+        return scheduled, cancelled
 
     async def cancel(self, task_instance_id: UUID) -> None:
+        """Delete the task's timers now (and forget those held for it)."""
+        self._scheduled = {k: v for k, v in self._scheduled.items() if k[0] != task_instance_id}
         await self.session.execute(
             delete(Timer).where(self.owned(), Timer.task_instance_id == task_instance_id)
         )
 
     async def fire_now(self, task_instance_id: UUID) -> None:
+        """Make the task's timers due now (those held for the step's writes too)."""
+        now = datetime.now(UTC)
+        self._scheduled = {
+            key: (attempt, now if key[0] == task_instance_id else due)
+            for key, (attempt, due) in self._scheduled.items()
+        }
         await self.session.execute(
             update(Timer)
             .where(self.owned(), Timer.task_instance_id == task_instance_id)

@@ -1,7 +1,7 @@
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 
 from common.repository import CompanyRepository
@@ -114,9 +114,11 @@ class WorkerRepository(CompanyRepository[Worker]):
         ]
 
     async def mark_assigned(self, user_id: UUID, at: datetime) -> None:
-        worker = await self.get(user_id)
-        if worker is not None:
-            worker.last_assigned_at = at
+        # Written at once, in one statement: the next choice in the same transaction (a queue
+        # being assigned) orders by it.
+        await self.session.execute(
+            update(Worker).where(self.owned(), Worker.user_id == user_id).values(last_assigned_at=at)
+        )
 
     async def open_task_count(self, user_id: UUID) -> int:
         count = await self.session.scalar(

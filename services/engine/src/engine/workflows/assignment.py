@@ -34,19 +34,22 @@ class Assignment(Part):
     async def assign(self, instance: WorkflowInstance, task: TaskInstance, *, note_wait: bool = True) -> bool:
         """Give a FORM task to a worker by its rule; False leaves it queued (noted in its
         history with the reason unless `note_wait` is off)."""
-        await self.workers.lock_assignment()
-        resolved, choice = await self._choose(instance, task)
-        if choice is None:
-            if note_wait:
-                await self.record(
-                    instance,
-                    task,
-                    "task.queued",
-                    waiting_reason(resolved),
-                    info={"strategy": resolved.rule.strategy.value, "source": resolved.source.value},
-                )
-            return False
-        await self._give(instance, task, choice.user_id, choice.reason, MadeBy.STRATEGY, "task.assigned")
+        # A task entered in this step is written once, assigned, by the step's flush: nothing
+        # read here needs it written before (it is not anyone's open task yet).
+        with self.uow.session.no_autoflush:
+            await self.workers.lock_assignment()
+            resolved, choice = await self._choose(instance, task)
+            if choice is None:
+                if note_wait:
+                    await self.record(
+                        instance,
+                        task,
+                        "task.queued",
+                        waiting_reason(resolved),
+                        info={"strategy": resolved.rule.strategy.value, "source": resolved.source.value},
+                    )
+                return False
+            await self._give(instance, task, choice.user_id, choice.reason, MadeBy.STRATEGY, "task.assigned")
         return True
 
     async def _give(
@@ -65,9 +68,11 @@ class Assignment(Part):
         task.assignment = reason
         task.status = TaskStatus.ASSIGNED
         await self.workers.mark_assigned(assignee_id, now)
-        await self.workflows.flush()
-        # After the flush: the record refers to the task row, which a new task has only now.
-        rules.record_assignment(self.uow, task, previous=previous, made_by=made_by, reason=reason)
+        # With the step's additions: the record refers to the task row, which a new task has
+        # only once the step's flush has run.
+        self.step.add_assignment(
+            rules.assignment_record(self.uow, task, previous=previous, made_by=made_by, reason=reason),
+        )
         # History and timeline lines are sentences; the reason's phrase starts one.
         sentence = str(reason["explanation"])
         sentence = sentence[:1].upper() + sentence[1:]

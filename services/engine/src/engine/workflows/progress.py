@@ -32,7 +32,7 @@ from contracts.engine import (
 from contracts.ids import uuid7
 from contracts.tickets import TicketSubmitted
 from engine.definitions.service import PLANS, WorkflowPlan
-from engine.models import Decision, TaskInstance, WorkflowInstance
+from engine.models import TaskInstance, WorkflowInstance
 from engine.tasks.data import merge, output_problems
 from engine.workflows.assignment import Assignment
 from engine.workflows.due import DueDates
@@ -103,6 +103,9 @@ class Progress(Part):
             status=WorkflowStatus.RUNNING,
             workflow_data=dict(ticket.ticket_data),
             submitted_by=ticket.submitted_by,
+            # Named now so the instance is written once, with its first task (which, with no
+            # relationship between the two mappings, needs the instance's row before its own).
+            current_task_instance_id=uuid7(),
         )
         self.workflows.add(instance)
         await self.workflows.flush()
@@ -114,11 +117,19 @@ class Progress(Part):
             data_after=instance.workflow_data,
         )
         await self.emit(WorkflowStarted, instance)
-        await self.enter_task(instance, plan, plan.start_task, sequence=1)
+        await self.enter_task(
+            instance, plan, plan.start_task, sequence=1, task_id=instance.current_task_instance_id
+        )
         return instance
 
     async def enter_task(
-        self, instance: WorkflowInstance, plan: WorkflowPlan, task_key: str, *, sequence: int
+        self,
+        instance: WorkflowInstance,
+        plan: WorkflowPlan,
+        task_key: str,
+        *,
+        sequence: int,
+        task_id: UUID | None = None,
     ) -> TaskInstance:
         """Create the task the instance moves to. `sequence` is one past the task it leaves
         (tasks of an instance run one after another, and the unique key on the sequence turns
@@ -126,7 +137,7 @@ class Progress(Part):
         spec = plan.task(task_key)
         task = TaskInstance(
             company_id=self.company_id,
-            id=uuid7(),
+            id=task_id or uuid7(),
             workflow_instance_id=instance.id,
             sequence=sequence,
             task_key=spec.key,
@@ -185,7 +196,6 @@ class Progress(Part):
         retries = spec.max_retries if spec.max_retries is not None else self.settings.default_max_retries
         budget = timedelta(seconds=timeout * (retries + 1) + self.settings.action_deadline_grace_seconds)
         task.deadline_at = now_utc() + max(budget, at_least)
-        await self.workflows.flush()
         await self.uow.publish(
             ActionRequested(
                 request_id=task.request_id,
@@ -254,7 +264,6 @@ class Progress(Part):
             await self.leave(instance, task)
         else:
             await self.emit(TaskCompleted, instance, task, detail)  # nothing follows it until resumed
-        await self.timers.apply_cancels()
 
     async def leave(self, instance: WorkflowInstance, task: TaskInstance) -> None:
         """Take the first transition whose condition holds; record why."""
@@ -276,18 +285,16 @@ class Progress(Part):
                 DecisionOutcome.INCIDENT, None, f"conditions leaving '{task.task_key}': {exc}"
             )
         tried = [t.as_dict() for t in choice.tried]
-        self.workflows.add(
-            Decision(
-                company_id=self.company_id,
-                id=uuid7(),
-                workflow_instance_id=instance.id,
-                from_task_instance_id=task.id,
-                from_task_key=task.task_key,
-                to_task_key=choice.to_task,
-                outcome=choice.outcome.value,
-                tried=tried,
-                reason=choice.reason,
-            )
+        self.step.decide(
+            {
+                "workflow_instance_id": instance.id,
+                "from_task_instance_id": task.id,
+                "from_task_key": task.task_key,
+                "to_task_key": choice.to_task,
+                "outcome": choice.outcome.value,
+                "tried": tried,
+                "reason": choice.reason,
+            }
         )
         await self.record(
             instance,
@@ -365,11 +372,11 @@ class Progress(Part):
         (no newer one has produced a result, or the task would have moved on), and one that
         arrives after the engine gave up waiting (a timeout incident on this task, which the
         result then resolves). Results of finished tasks or cancelled workflows are ignored."""
-        instance = await self.workflows.get(result.workflow_instance_id, for_update=True)
-        if instance is None:
+        found = await self.workflows.locked_with_task(result.task_instance_id, result.workflow_instance_id)
+        if found is None:
             return None
-        task = await self.tasks.get(result.task_instance_id, fresh=True)
-        if task is None or task.workflow_instance_id != instance.id or not self._is_attempt_of(task, result):
+        instance, task = found
+        if not self._is_attempt_of(task, result):
             return None
         current = result.request_id == task.request_id
         if task.status == TaskStatus.IN_PROGRESS and (current or late):

@@ -33,6 +33,30 @@ class WorkflowRepository(CompanyRepository[WorkflowInstance]):
             query = query.with_for_update().execution_options(populate_existing=True)
         return await self.session.scalar(query)
 
+    async def locked_with_task(
+        self, task_id: UUID, instance_id: UUID | None = None
+    ) -> tuple[WorkflowInstance, TaskInstance] | None:
+        """A task and its instance (which must be `instance_id` when given), read and locked in
+        one statement. Both rows are locked, the instance first (the order the lock clause
+        names them, the order every change takes), so that a statement that waited for another
+        change of the instance reads both rows as that change left them: under READ COMMITTED
+        only locked rows are read again after a wait."""
+        query = (
+            select(WorkflowInstance, TaskInstance)
+            .join(
+                TaskInstance,
+                (TaskInstance.company_id == WorkflowInstance.company_id)
+                & (TaskInstance.workflow_instance_id == WorkflowInstance.id),
+            )
+            .where(self.owned(), self.owned(TaskInstance), TaskInstance.id == task_id)
+            .with_for_update(of=[WorkflowInstance, TaskInstance])
+            .execution_options(populate_existing=True)
+        )
+        if instance_id is not None:
+            query = query.where(WorkflowInstance.id == instance_id)
+        row = (await self.session.execute(query)).first()
+        return (row[0], row[1]) if row is not None else None
+
     async def by_ticket(self, ticket_id: UUID) -> WorkflowInstance | None:
         return await self.find(WorkflowInstance.ticket_id == ticket_id)
 

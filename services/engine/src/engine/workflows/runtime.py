@@ -22,6 +22,11 @@ class WorkflowRuntime:
         self.deadlines = Deadlines(self.step, self.progress, self.due)
         self.admin = Admin(self.step, self.progress, self.assignment)
 
+    async def write(self) -> None:
+        """Send the step's writes now (a consumer, once its event is applied: the next event of
+        the batch starts a step of its own)."""
+        await self.step.write()
+
     async def write_history(self) -> None:
         """Write the step's history now, for a caller that reads it back."""
         await self.step.write_history()

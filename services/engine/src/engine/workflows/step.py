@@ -5,17 +5,22 @@ Every operation first locks the workflow instance row, so the API, the consumer 
 worker change one instance one after another.
 
 A step writes one history row per instance: the first change it records is the row, the rest
-ride along in its `entries`, and the row is written with the step's last flush. Events are only
-those a consumer needs: an action task, created and started in one step, announces only its
-start, and a task left for the next one in the same step is announced by the next one's event
-(or the workflow's end or incident).
+ride along in its `entries`. Events are only those a consumer needs: an action task, created
+and started in one step, announces only its start, and a task left for the next one in the same
+step is announced by the next one's event (or the workflow's end or incident).
+
+A step's writes cost as few round trips as they can: the instance and the task it works on are
+locked and read in one statement; the changed instance and tasks go in one flush at the end;
+what the step only adds (its history row, its decision, its timers, the events it raised) goes
+in one more statement after that flush (`write`), which a consumer's handler sends when its event is applied and
+every other caller's transaction sends just before it commits.
 """
 
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import event
+from sqlalchemy import TextClause, event
 from sqlalchemy.orm import Session
 
 from common.db import UnitOfWork
@@ -26,10 +31,11 @@ from contracts.ids import uuid7
 from engine.config import EngineSettings
 from engine.definitions.repository import DefinitionRepository
 from engine.definitions.service import PLANS, WorkflowPlan
-from engine.models import HistoryEntry, TaskInstance, WorkflowInstance
+from engine.models import TaskInstance, WorkflowInstance
 from engine.tasks.repository import TaskRepository
 from engine.timers.repository import TimerRepository
 from engine.workers.repository import WorkerRepository
+from engine.workflows.additions import Additions, AdditionsRepository
 from engine.workflows.repository import WorkflowRepository
 
 
@@ -60,8 +66,13 @@ class Step:
         self.workers = WorkerRepository(session, self.company_id)
         self.timers = TimerRepository(session, self.company_id)
         self.limits = ExpressionLimits(settings.expression_timeout_ms, settings.expression_max_depth)
-        self._history: dict[UUID, HistoryEntry] = {}
-        self._history_hooked = False
+        # What the step adds, written by `write`: a history row per instance, and the rows of
+        # other tables (decisions, assignment records; the timers are held by their repository).
+        self._history: dict[UUID, dict[str, Any]] = {}
+        self._added = Additions()
+        self._additions = AdditionsRepository(session, self.company_id)
+        self._hooked = False
+        self.timers.on_pending = self._hook
 
     # -- reading -------------------------------------------------------------------------
 
@@ -81,12 +92,11 @@ class Step:
         return instance
 
     async def locked_task(self, task_id: UUID) -> tuple[WorkflowInstance, TaskInstance]:
-        """The task and its instance, the instance locked first and the task re-read after."""
-        found = await self.tasks.get_or_404(TaskInstance.id == task_id, detail="No such task.")
-        instance = await self.locked_instance(found.workflow_instance_id)
-        task = await self.tasks.get(task_id, fresh=True)
-        assert task is not None
-        return instance, task
+        """The task and its instance, both locked (the instance first) and read as they are."""
+        found = await self.workflows.locked_with_task(task_id)
+        if found is None:
+            raise NotFound("No such task.")
+        return found
 
     # -- recording -----------------------------------------------------------------------
 
@@ -104,24 +114,24 @@ class Step:
         """Note a change of the instance in this step's history row (see the module doc)."""
         row = self._history.get(instance.id)
         if row is None:
-            self._history[instance.id] = HistoryEntry(
-                company_id=self.company_id,
-                id=uuid7(),
-                workflow_instance_id=instance.id,
-                task_instance_id=task.id if task else None,
-                action=action,
-                actor_kind=self.uow.actor.kind,
-                actor_id=self.uow.actor.id,
-                detail=detail,
-                data_before=data_before,
-                data_after=data_after,
-                info=info,
-            )
-            self._hook_history()
+            self._history[instance.id] = {
+                "company_id": self.company_id,
+                "id": uuid7(),
+                "workflow_instance_id": instance.id,
+                "task_instance_id": task.id if task else None,
+                "action": action,
+                "actor_kind": self.uow.actor.kind,
+                "actor_id": self.uow.actor.id,
+                "detail": detail,
+                "data_before": data_before,
+                "data_after": data_after,
+                "info": info,
+                "entries": None,
+            }
+            self._hook()
             return
-        # A pending row is not in the session yet, so its list can simply be replaced.
-        row.entries = [
-            *(row.entries or []),
+        row["entries"] = [
+            *(row["entries"] or []),
             {
                 "id": str(uuid7()),
                 "task_instance_id": str(task.id) if task else None,
@@ -134,23 +144,52 @@ class Step:
             },
         ]
 
-    def _hook_history(self) -> None:
-        # The row goes into the session when the step's transaction commits, so every change the
-        # step records lands in it; `write_history` does it earlier for a caller that reads it back.
-        if not self._history_hooked:
-            self._history_hooked = True
+    def decide(self, decision: dict[str, Any]) -> None:
+        """Add a decision (the columns of `Decision`) to what the step writes."""
+        self._added.decisions.append({"id": uuid7(), **decision})
+        self._hook()
+
+    def add_assignment(self, record: dict[str, Any]) -> None:
+        """Add an assignment record (the columns of `AssignmentRecord`) to what the step writes."""
+        self._added.assignments.append(record)
+        self._hook()
+
+    def _hook(self) -> None:
+        # A caller that does not `write` (the API, the timer worker) has the step's additions
+        # written when its transaction commits.
+        if not self._hooked:
+            self._hooked = True
             event.listen(self.uow.session.sync_session, "before_commit", self._before_commit, once=True)
 
     def _before_commit(self, session: Session) -> None:
-        session.add_all(self._history.values())
-        self._history.clear()
+        pending = self._pending()
+        if pending is not None:
+            session.flush()
+            session.execute(*pending)
+
+    def _pending(self) -> tuple[TextClause, dict[str, Any]] | None:
+        """What the step added, as its one statement (see `additions`), and forgotten here: the
+        history rows, the other rows, the timers, and the outbox rows raised so far."""
+        added = self._added
+        added.history = list(self._history.values())
+        added.timers, added.cancelled_timers = self.timers.pending()
+        self._history = {}
+        self._added = Additions()
+        if not added:
+            return None
+        return self._additions.statement(added, self.uow.take_outbox_rows())
+
+    async def write(self) -> None:
+        """Send the step's changes now: the flush of the instance and its tasks, then what the
+        step added (see the module doc)."""
+        await self.workflows.flush()
+        pending = self._pending()
+        if pending is not None:
+            await self.uow.session.execute(*pending)
 
     async def write_history(self) -> None:
-        """Write the step's history now (the next change starts a new row)."""
-        if self._history:
-            self.uow.session.add_all(self._history.values())
-            self._history.clear()
-            await self.workflows.flush()
+        """Write the step's history now, for a caller that reads it back."""
+        await self.write()
 
     async def emit(
         self,

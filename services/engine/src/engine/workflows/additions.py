@@ -1,0 +1,153 @@
+"""What a step adds, written in one statement of one fixed shape.
+
+A step adds rows nothing in it reads back: its history row, its decision, an assignment record,
+its timers (and the timers it cancels), and the events it raised. They go to Postgres in one
+round trip: one INSERT per table as a CTE of the outbox INSERT, each taking its rows from
+arrays (one array per column, `unnest` makes them rows again). The text never changes, so it is
+compiled and prepared once per connection whatever the step added; a table with nothing to add
+gets empty arrays and inserts no row.
+"""
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import TextClause, text
+
+from common.db import OutboxRows
+from common.repository import CompanyRepository
+from contracts.ids import uuid7
+from engine.models import HistoryEntry
+
+# The columns each table gets rows of (besides company_id, the step's own), with their SQL types.
+_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
+    "history": (
+        ("id", "uuid"),
+        ("workflow_instance_id", "uuid"),
+        ("task_instance_id", "uuid"),
+        ("action", "text"),
+        ("actor_kind", "text"),
+        ("actor_id", "text"),
+        ("detail", "text"),
+        ("data_before", "jsonb"),
+        ("data_after", "jsonb"),
+        ("info", "jsonb"),
+        ("entries", "jsonb"),
+    ),
+    "decisions": (
+        ("id", "uuid"),
+        ("workflow_instance_id", "uuid"),
+        ("from_task_instance_id", "uuid"),
+        ("from_task_key", "text"),
+        ("to_task_key", "text"),
+        ("outcome", "text"),
+        ("tried", "jsonb"),
+        ("reason", "text"),
+    ),
+    "assignments": (
+        ("id", "uuid"),
+        ("task_instance_id", "uuid"),
+        ("workflow_instance_id", "uuid"),
+        ("assignee_id", "uuid"),
+        ("previous_assignee_id", "uuid"),
+        ("made_by", "text"),
+        ("actor_id", "text"),
+        ("strategy", "text"),
+        ("reason", "jsonb"),
+    ),
+    "timers": (
+        ("id", "uuid"),
+        ("task_instance_id", "uuid"),
+        ("kind", "text"),
+        ("attempt", "integer"),
+        ("due_at", "timestamptz"),
+    ),
+}
+_ON_CONFLICT = {
+    "timers": " ON CONFLICT (company_id, task_instance_id, kind) "
+    "DO UPDATE SET attempt = excluded.attempt, due_at = excluded.due_at",
+}
+
+
+def _insert_from_arrays(table: str) -> str:
+    columns = _TABLES[table]
+    names = ", ".join(name for name, _ in columns)
+    # JSON travels as text (asyncpg sends text[] as it is) and is cast per value.
+    arrays = ", ".join(
+        f"CAST(:{table}_{name} AS {'text' if kind == 'jsonb' else kind}[])" for name, kind in columns
+    )
+    values = ", ".join(f"r.{name}::jsonb" if kind == "jsonb" else f"r.{name}" for name, kind in columns)
+    # Every name here is one of this module's constants; the values are all bound parameters.
+    return (
+        f"INSERT INTO engine.{table} (company_id, {names}) "  # noqa: S608
+        f"SELECT CAST(:company_id AS uuid), {values} FROM unnest({arrays}) AS r({names})"
+        + _ON_CONFLICT.get(table, "")
+    )
+
+
+_STATEMENT: TextClause = text(
+    "WITH "  # noqa: S608
+    + ", ".join(f"added_{table} AS ({_insert_from_arrays(table)})" for table in _TABLES)
+    + ", cancelled_timers AS (DELETE FROM engine.timers WHERE company_id = CAST(:company_id AS uuid) "
+    "AND task_instance_id = ANY(CAST(:cancelled_timers AS uuid[]))) "
+    # As the unit of work writes them: `created_at` is the moment of writing.
+    "INSERT INTO engine.outbox (event_id, topic, key, payload, headers, created_at) "
+    "SELECT e, t, k, p::jsonb, h::jsonb, clock_timestamp() FROM unnest(CAST(:outbox_event_ids AS uuid[]), "
+    "CAST(:outbox_topics AS text[]), CAST(:outbox_keys AS text[]), CAST(:outbox_payloads AS text[]), "
+    "CAST(:outbox_headers AS text[])) AS r(e, t, k, p, h)"
+)
+
+
+def _json(value: Any) -> str | None:
+    return None if value is None else json.dumps(value)
+
+
+@dataclass
+class Additions:
+    """Rows of a step (dicts by column name), until they are written."""
+
+    history: list[dict[str, Any]] = field(default_factory=list)
+    decisions: list[dict[str, Any]] = field(default_factory=list)
+    assignments: list[dict[str, Any]] = field(default_factory=list)
+    timers: list[tuple[UUID, str, int, datetime]] = field(default_factory=list)
+    cancelled_timers: list[UUID] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(
+            self.history or self.decisions or self.assignments or self.timers or self.cancelled_timers
+        )
+
+
+class AdditionsRepository(CompanyRepository[HistoryEntry]):
+    model = HistoryEntry
+
+    def statement(self, added: Additions, outbox: OutboxRows | None) -> tuple[TextClause, dict[str, Any]]:
+        """The one statement and its parameters: every row of the company named by the repository."""
+        rows: dict[str, Sequence[dict[str, Any]]] = {
+            "history": added.history,
+            "decisions": added.decisions,
+            "assignments": added.assignments,
+            "timers": [
+                {"id": timer_id, "task_instance_id": task, "kind": kind, "attempt": attempt, "due_at": due}
+                for task, kind, attempt, due in added.timers
+                for timer_id in (uuid7(),)
+            ],
+        }
+        params: dict[str, Any] = {"company_id": self.company_id, "cancelled_timers": added.cancelled_timers}
+        for table, columns in _TABLES.items():
+            for name, kind in columns:
+                values = [row[name] for row in rows[table]]
+                params[f"{table}_{name}"] = [_json(v) for v in values] if kind == "jsonb" else values
+        empty: OutboxRows = ([], [], [], [], [])
+        event_ids, topics, keys, payloads, headers = outbox or empty
+        params.update(
+            outbox_event_ids=event_ids,
+            outbox_topics=topics,
+            outbox_keys=keys,
+            outbox_payloads=payloads,
+            outbox_headers=headers,
+        )
+        return _STATEMENT, params
