@@ -3,11 +3,17 @@
 The JWKS is fetched over HTTP and cached. A token signed with a key id the cache does not know
 triggers a refetch (a rotation just happened), at most once per `jwks_min_refresh_seconds`, so
 a flood of made-up key ids cannot turn the gateway into a load generator against identity.
+
+A verified token is kept (keyed by its exact text, so a changed byte is a stranger) until it
+expires, and a cached token is honoured only while the JWKS still holds the very key that
+verified it: a refreshed key set drops it back to a full check. Revocation cut-offs are not
+cached; they are checked on every request, as before.
 """
 
 import asyncio
 import logging
 import time
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -15,8 +21,9 @@ import httpx
 import jwt
 from jwt import PyJWK
 
-from common.auth import Claims, OperatorClaims
+from common.auth import Claims, OperatorClaims, sign_claims
 from common.errors import ServiceUnavailable, Unauthorized
+from common.lru import ExpiringLru
 from gateway.config import GatewaySettings
 from gateway.revocations import TokenCutoffs
 
@@ -111,6 +118,16 @@ def _parse_jwks(document: Any) -> dict[str, PyJWK]:
     return keys
 
 
+@dataclass
+class _Verified:
+    """A token that passed every check, with the key that verified it."""
+
+    key: PyJWK
+    kid: str
+    payload: dict[str, Any]
+    claims: Claims | None = None
+
+
 class TokenVerifier:
     def __init__(self, settings: GatewaySettings, cutoffs: TokenCutoffs | None = None) -> None:
         self.settings = settings
@@ -120,20 +137,26 @@ class TokenVerifier:
             settings.jwks_cache_seconds,
             settings.jwks_min_refresh_seconds,
         )
+        # (token, audience) → what verifying it gave.
+        self._verified: ExpiringLru[tuple[str, str], _Verified] = ExpiringLru(settings.token_cache_entries)
 
     async def verify(self, client: httpx.AsyncClient, authorization: str | None) -> Claims:
         """The caller's claims from a `Bearer` access token; InvalidToken (401) for anything else."""
-        payload = await self._decode(client, authorization, self.settings.jwt_audience)
+        verified = await self._decode(client, authorization, self.settings.jwt_audience)
+        payload = verified.payload
         if self.cutoffs.refuses(str(payload["sub"]), float(payload["iat"]), str(payload.get("company_id"))):
             raise InvalidToken(
                 "The access token was issued before a change to this account's access; refresh the session."
             )
-        return _claims_of(payload)
+        if verified.claims is None:
+            verified.claims = _claims_of(payload)
+        # A copy: the claims are the caller's for this request only, dated now as before.
+        return verified.claims.model_copy(update={"iat": int(time.time())})
 
     async def verify_operator(self, client: httpx.AsyncClient, authorization: str | None) -> OperatorClaims:
         """A platform operator's claims. A company user's token has the tenant audience and is
         refused here (401), as an operator token is refused everywhere else."""
-        payload = await self._decode(client, authorization, self.settings.operator_jwt_audience)
+        payload = (await self._decode(client, authorization, self.settings.operator_jwt_audience)).payload
         if payload.get("scope") != OPERATOR_SCOPE or "company_id" in payload:
             raise InvalidToken("This API takes a platform operator's token only.")
         try:
@@ -141,13 +164,18 @@ class TokenVerifier:
         except ValueError as exc:
             raise InvalidToken("The access token names no operator.") from exc
 
-    async def _decode(
-        self, client: httpx.AsyncClient, authorization: str | None, audience: str
-    ) -> dict[str, Any]:
+    async def _decode(self, client: httpx.AsyncClient, authorization: str | None, audience: str) -> _Verified:
         scheme, _, token = (authorization or "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise InvalidToken("This needs a signed-in caller: send `Authorization: Bearer <access token>`.")
         token = token.strip()
+        cached = self._verified.get((token, audience), time.time())
+        if cached is not None:
+            # The same key lookup a full check makes (and the same JWKS refresh when due): a key
+            # withdrawn or replaced since sends the token through the full check again.
+            if await self.jwks.key(client, cached.kid) is cached.key:
+                return cached
+            self._verified.discard((token, audience))
         try:
             header = jwt.get_unverified_header(token)
         except jwt.InvalidTokenError as exc:
@@ -182,7 +210,33 @@ class TokenVerifier:
             raise InvalidToken("The access token was not issued by TicketFlower identity.") from exc
         except jwt.InvalidTokenError as exc:
             raise InvalidToken("The access token is not valid.") from exc
-        return payload
+        verified = _Verified(key, kid, payload)
+        # PyJWT refuses a token once `exp <= now - leeway`: kept exactly until then.
+        self._verified.put((token, audience), verified, float(payload["exp"]) + self.settings.jwt_leeway_seconds)
+        return verified
+
+
+class ClaimsSigner:
+    """The signed claims header of a caller, made once per `reuse_seconds` and then reused.
+
+    Signing the same claims within the same second gives the same bytes; reusing a header a few
+    seconds longer only makes its `iat` that much older at the service, far inside the five
+    minutes the header lives and the services' `claims_max_age_seconds`. The key is every
+    claim the header carries, so callers never share a header."""
+
+    def __init__(self, secret: str, reuse_seconds: float, max_entries: int) -> None:
+        self.secret = secret
+        self.reuse_seconds = reuse_seconds
+        self._signed: ExpiringLru[tuple[Any, ...], dict[str, str]] = ExpiringLru(max_entries)
+
+    def headers(self, claims: Claims) -> dict[str, str]:
+        now = time.time()
+        key = (claims.company_id, claims.user_id, tuple(claims.roles), tuple(claims.company_roles))
+        found = self._signed.get(key, now)
+        if found is None:
+            found = sign_claims(claims, self.secret)
+            self._signed.put(key, found, now + self.reuse_seconds)
+        return found
 
 
 def _claims_of(payload: dict[str, Any]) -> Claims:

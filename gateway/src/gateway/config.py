@@ -48,6 +48,11 @@ class GatewaySettings(BaseSettings):
     jwks_cache_seconds: float = 300.0
     jwks_min_refresh_seconds: float = 10.0
     openapi_cache_seconds: float = 60.0
+    # Verified access tokens kept for the rest of their life (0: verify every request).
+    token_cache_entries: int = 10_000
+    # How long one signed claims header is reused for the same caller's requests; keep it far
+    # below the services' `claims_max_age_seconds` (0: sign every request).
+    claims_reuse_seconds: float = 5.0
     # Where the gateway reads identity's user events to refuse access tokens a role change or
     # a deactivation made stale (KAFKA_BOOTSTRAP_SERVERS); required outside development.
     kafka_bootstrap_servers: str | None = None

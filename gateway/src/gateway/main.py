@@ -18,11 +18,11 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.responses import Response
 
-from common.auth import sign_claims, sign_operator_claims
+from common.auth import sign_operator_claims
 from common.errors import install_problem_handlers, problem_response
 from common.service import RequestContextMiddleware
 from common.telemetry import current_traceparent, setup_telemetry
-from gateway.auth import TokenVerifier, is_operator_path, is_public
+from gateway.auth import ClaimsSigner, TokenVerifier, is_operator_path, is_public
 from gateway.config import GatewaySettings
 from gateway.middleware import BodySizeLimitMiddleware, RequestIdMiddleware, SecurityHeadersMiddleware
 from gateway.openapi import OpenApiAggregator
@@ -66,6 +66,7 @@ def create_app(settings: GatewaySettings, *, transport: httpx.AsyncBaseTransport
     )
     openapi = OpenApiAggregator(upstreams, settings.openapi_cache_seconds)
     claims_secret = settings.claims_secret.get_secret_value()
+    signer = ClaimsSigner(claims_secret, settings.claims_reuse_seconds, settings.token_cache_entries)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -191,7 +192,7 @@ def create_app(settings: GatewaySettings, *, transport: httpx.AsyncBaseTransport
             extra.update(sign_operator_claims(operator, claims_secret))
         else:
             claims = await verifier.verify(client, request.headers.get("authorization"))
-            extra.update(sign_claims(claims, claims_secret))
+            extra.update(signer.headers(claims))
         return await forward(client, url, request, extra)
 
     @app.get("/{path:path}", include_in_schema=False)
