@@ -53,6 +53,9 @@ class PoisonMessage(Exception):
 class _Route:
     model: type[EventPayload]
     handler: Callable[[Any, Envelope, UnitOfWork], Awaitable[None]]
+    # False for an event the handler would do nothing with: it is passed over like an event of
+    # no handler, with no transaction and no inbox claim.
+    when: Callable[[Any], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -162,9 +165,14 @@ class EventConsumer:
         options.update(overrides)
         return cls(db, group or settings.group, **options)
 
-    def on(self, model: type[P]) -> Callable[[Handler[P]], Handler[P]]:
+    def on(
+        self, model: type[P], *, when: Callable[[P], bool] | None = None
+    ) -> Callable[[Handler[P]], Handler[P]]:
+        """Register the handler of `model`; `when`, a check of the payload alone, passes over
+        the events the handler would have nothing to do with."""
+
         def register(handler: Handler[P]) -> Handler[P]:
-            self._routes[model.event_type] = _Route(model, handler)
+            self._routes[model.event_type] = _Route(model, handler, when)
             return handler
 
         return register
@@ -311,9 +319,15 @@ class EventConsumer:
             item.payload = item.route.model.model_validate(item.envelope.data)
         except ValidationError as exc:
             item.poison = f"{item.envelope.type} v{item.envelope.version} payload invalid: {exc}"
+            return item
+        if item.route.when is not None and not item.route.when(item.payload):
+            item.route = None
         return item
 
     async def _apply(self, items: list[_Item], failed: dict[int, Exception]) -> Rewind | None:
+        if not failed and all(item.route is None and item.poison is None for item in items):
+            # Nothing to run, retry or dead-letter: no transaction at all.
+            return None
         applied: list[_Item] = []
         rewind: Rewind | None = None
         async with self.db.unit_of_work() as uow:

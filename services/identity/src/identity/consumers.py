@@ -20,7 +20,7 @@ from contracts.engine import (
 from contracts.envelope import Envelope
 from contracts.tickets import TicketSubmitted
 from contracts.topics import ENGINE_EVENTS, TICKETS_EVENTS
-from identity.notifications.fanout import Notifier
+from identity.notifications.fanout import Notifier, may_notify
 
 TOPICS = (TICKETS_EVENTS, ENGINE_EVENTS)
 
@@ -47,7 +47,7 @@ def build_event_consumer(db: Database, settings: ServiceSettings, notifier: Noti
         await notifier.workflow_event(uow, payload, envelope)
 
     for model in NOTIFYING_EVENTS:
-        consumer.on(model)(on_workflow_event)
+        consumer.on(model, when=may_notify)(on_workflow_event)
     return consumer
 
 

@@ -198,6 +198,16 @@ def _team_roles(event: WorkflowEvent) -> tuple[str, ...]:
     return ()
 
 
+def may_notify(event: WorkflowEvent) -> bool:
+    """Whether anyone could hear of `event`, from its fields alone (no statement): the drafts
+    above can only come from these. The others are passed over before any transaction."""
+    if isinstance(event, TaskAssigned | TaskDueSoon):
+        return event.assignee_id is not None
+    if isinstance(event, TaskOverdue):
+        return event.escalation_notify
+    return _speaks_to_requester(event) or isinstance(event, WorkflowIncident)
+
+
 def _speaks_to_requester(event: WorkflowEvent) -> bool:
     return isinstance(
         event, (TaskAssigned, WorkflowCompleted, WorkflowCancelled, WorkflowHeld, WorkflowResumed)
@@ -240,27 +250,20 @@ class Notifier:
             first.setdefault(draft.user_id, draft)
         if not first:
             return
-        # Someone who is not (or no longer) an active user of this company hears nothing.
-        users = {u.id: u for u in await repository.active_users(uow.session, company_id, list(first))}
-        chosen = {
-            (p.user_id, p.kind): p
-            for p in await repository.preferences_of(uow.session, company_id, list(users))
-        }
-        for user_id, draft in first.items():
-            user = users.get(user_id)
-            if user is None:
-                continue
-            preference = chosen.get((user_id, draft.kind.value))
-            in_app = preference.in_app if preference is not None else True
-            email = preference.email if preference is not None else False
-            new = True
-            if in_app:
-                new = await repository.add_notification(
-                    uow.session,
+        # Someone who is not (or no longer) an active user of this company hears nothing; the
+        # others come with their choice for the kind of their draft (one statement).
+        recipients = await repository.recipients(
+            uow.session, company_id, [(user_id, draft.kind.value) for user_id, draft in first.items()]
+        )
+        in_app_rows: list[dict[str, object]] = []
+        for recipient in recipients:
+            if recipient.in_app:
+                draft = first[recipient.user.id]
+                in_app_rows.append(
                     {
                         "company_id": company_id,
                         "id": uuid7(),
-                        "user_id": user_id,
+                        "user_id": recipient.user.id,
                         "kind": draft.kind.value,
                         "title": draft.title[:300],
                         "body": draft.body,
@@ -268,10 +271,14 @@ class Notifier:
                         "event_id": envelope.event_id,
                         "ticket_id": event.ticket_id,
                         "task_instance_id": event.task_instance_id,
-                    },
+                    }
                 )
-            if email and new:
-                self.postman.send_after_commit(uow, self._mail(user, draft))
+        # All in one statement; a user who already has this event's notification (a redelivery)
+        # is left out of the answer, and is not mailed again.
+        added = await repository.add_notifications(uow.session, in_app_rows)
+        for recipient in recipients:
+            if recipient.email and (recipient.user.id in added or not recipient.in_app):
+                self.postman.send_after_commit(uow, self._mail(recipient.user, first[recipient.user.id]))
 
     def _mail(self, user: User, draft: Draft) -> OutgoingMail:
         lines = [f"Hello {user.first_name},", "", draft.title]

@@ -2,10 +2,11 @@
 to one company and, for a user's own rows, to that user."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import String, Uuid, and_, column, func, or_, select, update, values
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -37,13 +38,39 @@ async def ticket(session: AsyncSession, company_id: UUID, ticket_id: UUID) -> No
     )
 
 
-async def active_users(session: AsyncSession, company_id: UUID, user_ids: Sequence[UUID]) -> list[User]:
-    if not user_ids:
+@dataclass(frozen=True)
+class Recipient:
+    user: User
+    in_app: bool
+    email: bool
+
+
+async def recipients(
+    session: AsyncSession, company_id: UUID, wanted: Sequence[tuple[UUID, str]]
+) -> list[Recipient]:
+    """The active users among `wanted` (user id, notification kind), each with their choice for
+    that kind (the defaults, in the app and no email, when they made none)."""
+    if not wanted:
         return []
-    rows = await session.scalars(
-        select(User).where(User.company_id == company_id, User.id.in_(user_ids), User.is_active)
+    asked = values(column("user_id", Uuid), column("kind", String), name="asked").data(list(wanted))
+    rows = await session.execute(
+        select(User, NotificationPreference.in_app, NotificationPreference.email)
+        .join(asked, asked.c.user_id == User.id)
+        .outerjoin(
+            NotificationPreference,
+            and_(
+                NotificationPreference.company_id == User.company_id,
+                NotificationPreference.user_id == User.id,
+                NotificationPreference.kind == asked.c.kind,
+            ),
+        )
+        .where(User.company_id == company_id, User.is_active)
+        .order_by(User.id)
     )
-    return list(rows)
+    return [
+        Recipient(user, in_app if in_app is not None else True, email if email is not None else False)
+        for user, in_app, email in rows
+    ]
 
 
 async def active_users_with_roles(
@@ -87,12 +114,15 @@ async def put_preference(
     )
 
 
-async def add_notification(session: AsyncSession, values: dict[str, object]) -> bool:
-    """Insert one; False when the user already has the notification of that event."""
-    row = await session.execute(
-        insert(Notification).values(**values).on_conflict_do_nothing().returning(Notification.id)
+async def add_notifications(session: AsyncSession, rows: Sequence[dict[str, object]]) -> set[UUID]:
+    """Insert them in one statement; the users whose notification was new (a user who already
+    has the notification of that event is left out)."""
+    if not rows:
+        return set()
+    added = await session.scalars(
+        insert(Notification).values(list(rows)).on_conflict_do_nothing().returning(Notification.user_id)
     )
-    return row.first() is not None
+    return set(added)
 
 
 async def page(

@@ -1,0 +1,175 @@
+"""What the notifications consumer costs per event: an event nobody could hear of opens no
+transaction and claims nothing; one that notifies sends a bounded number of statements, however
+many people it reaches."""
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+from uuid import UUID
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import event, func, select, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from common.db import Database
+from contracts.engine import (
+    TaskAssigned,
+    TaskCompleted,
+    TaskDueSoon,
+    TaskOverdue,
+    TaskStarted,
+    WorkflowCompleted,
+    WorkflowStarted,
+)
+from contracts.envelope import EventPayload
+from contracts.ids import uuid7
+from identity.config import IdentitySettings
+from identity.consumers import build_event_consumer
+from identity.models import Notification
+from identity.notifications.fanout import Notifier
+from identity.runtime import IdentityRuntime
+
+from ..identity_testkit import Account, create_member, sign_up
+from .test_notifications import Feeder, submitted, task_event
+
+# A notifying engine event, as sent to Postgres: the company scope and the inbox claim; the
+# ticket; the recipients with their preference for the kind; the notifications, in one insert.
+STATEMENTS_PER_NOTIFYING_EVENT = 5
+# An overdue task that escalates also reads the ticket team.
+STATEMENTS_PER_ESCALATION = 6
+
+TEST_ONLY = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
+
+
+@contextmanager
+def statements() -> Iterator[list[str]]:
+    sent: list[str] = []
+
+    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if not statement.lstrip().upper().startswith(TEST_ONLY):
+            sent.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", count)
+    try:
+        yield sent
+    finally:
+        event.remove(Engine, "before_cursor_execute", count)
+
+
+@pytest.fixture
+def sessions(db: Database, monkeypatch: pytest.MonkeyPatch) -> list[AsyncSession]:
+    """Every session (hence every transaction) the consumer opens."""
+    opened: list[AsyncSession] = []
+    real = db.new_session
+
+    def counting() -> AsyncSession:
+        session = real()
+        opened.append(session)
+        return session
+
+    monkeypatch.setattr(db, "new_session", counting)
+    return opened
+
+
+@pytest.fixture
+def feeder(app: FastAPI, db: Database, settings: IdentitySettings) -> Feeder:
+    runtime: IdentityRuntime = app.state.identity
+    return Feeder(build_event_consumer(db, settings, Notifier(runtime.postman, settings.public_url)))
+
+
+@pytest.fixture
+def team_of(client: httpx.AsyncClient) -> Callable[[], Any]:
+    async def make() -> tuple[Account, Account, Account]:
+        admin = await sign_up(client, company=f"Acme {uuid7().hex[:6]}")
+        worker = await create_member(client, admin, ["user", "task_worker"], first_name="Wendy")
+        requester = await create_member(client, admin, ["user"], first_name="Rita")
+        return admin, worker, requester
+
+    return make
+
+
+async def inbox_rows(db: Database, group: str) -> int:
+    async with db.new_session() as session:
+        count = await session.scalar(
+            text(f'SELECT count(*) FROM "{db.schema}".inbox WHERE consumer_group = :group'),  # noqa: S608
+            {"group": group},
+        )
+    return int(count or 0)
+
+
+async def notification_count(db: Database, company_id: UUID) -> int:
+    async with db.unit_of_work(company_id) as uow:
+        return int(await uow.session.scalar(select(func.count()).select_from(Notification)) or 0)
+
+
+class TestAnEventNobodyHearsOf:
+    async def test_opens_no_transaction_and_claims_nothing(
+        self,
+        feeder: Feeder,
+        team_of: Callable[[], Any],
+        db: Database,
+        sessions: list[AsyncSession],
+    ) -> None:
+        _, worker, requester = await team_of()
+        ticket_id = await submitted(feeder, worker.company_id, requester.user_id)
+        claimed = await inbox_rows(db, feeder.consumer.group)
+        notified = await notification_count(db, worker.company_id)
+        instance = uuid7()
+        silent: list[EventPayload] = [
+            WorkflowStarted(workflow_instance_id=instance, ticket_id=ticket_id, workflow_status="RUNNING"),
+            task_event(TaskStarted, ticket_id, None),
+            task_event(TaskCompleted, ticket_id, None),
+            # Assigned to a queue, not to a person; due soon with nobody on it.
+            task_event(TaskAssigned, ticket_id, None),
+            task_event(TaskDueSoon, ticket_id, None),
+            # An escalation that notifies nobody, though the task has an assignee.
+            task_event(TaskOverdue, ticket_id, worker.user_id, escalation_notify=False),
+        ]
+        sessions.clear()
+        with statements() as sent:
+            for payload in silent:
+                await feeder.feed(payload, worker.company_id)
+        assert sent == []
+        assert sessions == []
+        assert await inbox_rows(db, feeder.consumer.group) == claimed
+        assert await notification_count(db, worker.company_id) == notified
+
+
+class TestAnEventThatNotifies:
+    async def test_sends_a_bounded_number_of_statements(
+        self, feeder: Feeder, team_of: Callable[[], Any], db: Database
+    ) -> None:
+        _, worker, requester = await team_of()
+        ticket_id = await submitted(feeder, worker.company_id, requester.user_id)
+        with statements() as sent:
+            await feeder.feed(task_event(TaskAssigned, ticket_id, worker.user_id), worker.company_id)
+        assert len(sent) <= STATEMENTS_PER_NOTIFYING_EVENT, sent
+        with statements() as sent:
+            await feeder.feed(
+                WorkflowCompleted(workflow_instance_id=uuid7(), ticket_id=ticket_id, workflow_status="COMPLETED"),
+                worker.company_id,
+            )
+        assert len(sent) <= STATEMENTS_PER_NOTIFYING_EVENT, sent
+        assert await notification_count(db, worker.company_id) == 2
+
+    async def test_an_escalation_reaching_many_costs_no_statement_per_person(
+        self, client: httpx.AsyncClient, feeder: Feeder, team_of: Callable[[], Any], db: Database
+    ) -> None:
+        admin, worker, requester = await team_of()
+        leads: list[UUID] = [
+            (await create_member(client, admin, ["user", "ticket_admin"], first_name=f"Lead {n}")).user_id
+            for n in range(4)
+        ]
+        ticket_id = await submitted(feeder, worker.company_id, requester.user_id)
+        new_worker = await create_member(client, admin, ["user", "task_worker"], first_name="Nina")
+        with statements() as sent:
+            await feeder.feed(
+                task_event(TaskOverdue, ticket_id, new_worker.user_id, previous_assignee_id=worker.user_id),
+                worker.company_id,
+            )
+        assert len(sent) <= STATEMENTS_PER_ESCALATION, sent
+        # The admin, four leads, the new assignee and the previous one: one each.
+        assert await notification_count(db, worker.company_id) == 1 + len(leads) + 2
