@@ -24,7 +24,7 @@ from common.service import RequestContextMiddleware
 from common.telemetry import current_traceparent, setup_telemetry
 from gateway.auth import ClaimsSigner, TokenVerifier, is_operator_path, is_public
 from gateway.config import GatewaySettings
-from gateway.middleware import BodySizeLimitMiddleware, RequestIdMiddleware, SecurityHeadersMiddleware
+from gateway.middleware import BodySizeLimitMiddleware, security_headers
 from gateway.openapi import OpenApiAggregator
 from gateway.proxy import forward, upstream_url
 from gateway.revocations import RevocationFeed, TokenCutoffs
@@ -105,11 +105,11 @@ def create_app(settings: GatewaySettings, *, transport: httpx.AsyncBaseTransport
         openapi_url=None,
     )
     app.state.settings = settings
-    # Inside the problem handlers' last resort, so its 413 is never mistaken for a crash.
+    # Outermost to innermost: the request id, span, access log, last resort and security
+    # headers (one layer, so even a CORS preflight has them), CORS, the body size limit (its
+    # 413 raised from a route is a problem like any other).
+    install_problem_handlers(app, last_resort=False)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
-    install_problem_handlers(app)
-    app.add_middleware(RequestContextMiddleware)
-    app.add_middleware(RequestIdMiddleware)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -120,7 +120,7 @@ def create_app(settings: GatewaySettings, *, transport: httpx.AsyncBaseTransport
             expose_headers=["x-request-id", "retry-after", "location"],
             max_age=600,
         )
-    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(RequestContextMiddleware, response_headers=security_headers)
 
     @app.get("/healthz", tags=["health"])
     async def healthz() -> dict[str, str]:

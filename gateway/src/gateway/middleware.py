@@ -1,41 +1,23 @@
-"""Pure ASGI middleware of the gateway: request ids and the request body size limit."""
+"""What the gateway adds around every request: the request body size limit (pure ASGI) and
+the security headers of every response (a hook of `common.service.RequestContextMiddleware`,
+which also gives each request its id, so one wrapper of `send` does it all)."""
 
 import json
-import re
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from common.errors import PROBLEM_JSON, problem_body
-from contracts.ids import uuid7
-
-_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+from common.errors import PROBLEM_JSON, PayloadTooLarge, problem_body
 
 
-class RequestIdMiddleware:
-    """Every request gets an `x-request-id` before anything logs or forwards it: the client's,
-    when it is short and plain, else a new one."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        headers = [(k, v) for k, v in scope["headers"] if k != b"x-request-id"]
-        given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
-        request_id = given if _SAFE_REQUEST_ID.match(given) else str(uuid7())
-        headers.append((b"x-request-id", request_id.encode()))
-        await self.app({**scope, "headers": headers}, receive, send)
-
-
-class BodyTooLarge(Exception):
-    pass
+class BodyTooLarge(PayloadTooLarge):
+    """Raised by the body's `receive` once it crosses the limit: the proxy stops forwarding it
+    and answers 413; a route that reads a body answers it through the problem handlers."""
 
 
 class BodySizeLimitMiddleware:
     """413 for a body over `max_bytes`: at once when Content-Length says so, else as soon as
-    the streamed body crosses the limit (the proxy stops forwarding it)."""
+    the streamed body crosses the limit. A body of a declared length within the limit (and no
+    other framing) is not watched: the server never hands the app more than that length."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -45,12 +27,21 @@ class BodySizeLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await self._refuse(scope, send)
-            return
+        declared = None
+        chunked = False
+        for key, value in scope["headers"]:
+            if key == b"content-length":
+                declared = value
+            elif key == b"transfer-encoding":
+                chunked = True
+        if declared is not None:
+            if not declared.isdigit() or int(declared) > self.max_bytes:
+                await self._refuse(scope, send)
+                return
+            if not chunked:
+                await self.app(scope, receive, send)
+                return
         received = 0
-        started = False
 
         async def limited_receive() -> Message:
             nonlocal received
@@ -61,18 +52,7 @@ class BodySizeLimitMiddleware:
                     raise BodyTooLarge(self._detail())
             return message
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, limited_receive, tracking_send)
-        except BodyTooLarge:
-            if started:
-                raise
-            await self._refuse(scope, send)
+        await self.app(scope, limited_receive, send)
 
     def _detail(self) -> str:
         return f"The request body is larger than the limit of {self.max_bytes} bytes."
@@ -130,27 +110,16 @@ SECURITY_HEADERS = (
 )
 
 
-class SecurityHeadersMiddleware:
-    """Security headers on every response; a Content-Security-Policy unless the response
-    brings its own (the API docs page does, naming the hashes of its inline script)."""
+_SECURITY_HEADER_NAMES = frozenset(name for name, _ in SECURITY_HEADERS)
+_API_CSP = API_CSP.encode()
+_SPA_CSP = SPA_CSP.encode()
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        csp = (API_CSP if scope["path"].startswith("/api/") else SPA_CSP).encode()
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                names = {name for name, _ in SECURITY_HEADERS}
-                headers = [(k, v) for k, v in message.get("headers", ()) if k.lower() not in names]
-                headers.extend(SECURITY_HEADERS)
-                if not any(k.lower() == b"content-security-policy" for k, _ in headers):
-                    headers.append((b"content-security-policy", csp))
-                message = {**message, "headers": headers}
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+def security_headers(scope: Scope, headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """The response's headers with the security headers; a Content-Security-Policy unless the
+    response brings its own (the API docs page does, naming the hashes of its inline script)."""
+    kept = [(k, v) for k, v in headers if k.lower() not in _SECURITY_HEADER_NAMES]
+    kept.extend(SECURITY_HEADERS)
+    if not any(k.lower() == b"content-security-policy" for k, _ in kept):
+        kept.append((b"content-security-policy", _API_CSP if scope["path"].startswith("/api/") else _SPA_CSP))
+    return kept

@@ -218,13 +218,25 @@ def unexpected_error_response(exc: Exception, method: str, path: str) -> JSONRes
     )
 
 
+async def answer_unexpected(exc: Exception, started: bool, scope: Scope, receive: Receive, send: Send) -> None:
+    """The last resort for an exception no handler took: answered (and swallowed, so the server
+    keeps the kept-alive connection) when the response has not started; else only logged, the
+    response left unfinished, so the server drops the connection and the client sees it cut."""
+    if started:
+        log.error("error after the response started on %s", scope["path"], exc_info=exc)
+        return
+    response = unexpected_error_response(exc, scope["method"], scope["path"])
+    await response(scope, receive, send)
+
+
 class UnexpectedErrorMiddleware:
     """Answers an exception no handler took, and lets the server keep the connection.
 
     Starlette's own last-resort handler re-raises after answering, and uvicorn then closes the
     kept-alive connection, which a proxy in front may already be reusing for someone else's
-    request. Here the error is answered and swallowed. An error after the answer started leaves
-    it unfinished, so the server drops the connection and the client sees it was cut."""
+    request. Here the error is answered and swallowed (`answer_unexpected`). The services and
+    the gateway have `RequestContextMiddleware` do it instead, in the one wrapper of `send` it
+    keeps anyway."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -244,15 +256,14 @@ class UnexpectedErrorMiddleware:
         try:
             await self.app(scope, receive, tracking_send)
         except Exception as exc:
-            if started:
-                log.error("error after the response started on %s", scope["path"], exc_info=exc)
-                return
-            response = unexpected_error_response(exc, scope["method"], scope["path"])
-            await response(scope, receive, send)
+            await answer_unexpected(exc, started, scope, receive, send)
 
 
-def install_problem_handlers(app: FastAPI) -> None:
-    app.add_middleware(UnexpectedErrorMiddleware)
+def install_problem_handlers(app: FastAPI, *, last_resort: bool = True) -> None:
+    """The problem handlers; `last_resort=False` when `RequestContextMiddleware` wraps the app
+    and answers the errors no handler took itself."""
+    if last_resort:
+        app.add_middleware(UnexpectedErrorMiddleware)
 
     @app.exception_handler(ProblemError)
     async def _problem(request: Request, exc: ProblemError) -> JSONResponse:

@@ -5,6 +5,7 @@ and any background workers."""
 import asyncio
 import contextlib
 import logging
+import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
@@ -19,7 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from common.consumer import EventConsumer
 from common.db import Database
-from common.errors import install_problem_handlers
+from common.errors import answer_unexpected, install_problem_handlers
 from common.health import router as health_router
 from common.kafka import create_broker, ensure_topics
 from common.openapi import document_problems
@@ -52,40 +53,59 @@ class ServiceParts:
 _access_log = logging.getLogger("access")
 _QUIET_PATHS = frozenset(("/healthz", "/readyz"))
 _tracer = trace.get_tracer("http")
+# A request id given by the caller is kept when it is short and plain (it goes into logs and
+# onward requests), else replaced.
+_SAFE_REQUEST_ID = re.compile(rb"[A-Za-z0-9._:-]{1,128}")
+
+ResponseHeaders = Callable[[Scope, list[tuple[bytes, bytes]]], list[tuple[bytes, bytes]]]
 
 
 class RequestContextMiddleware:
-    """A request id on every response, a server span continuing the caller's trace, and an
-    access log line carrying both.
+    """Everything done around every request, in one pure-ASGI layer with one wrapper of `send`:
+    a request id (the caller's when plain, else a new one, seen by the app and on the response),
+    a server span continuing the caller's trace, an access log line carrying both, the answer
+    to an error no handler took (`common.errors.answer_unexpected`), and `response_headers`, a
+    hook that may rewrite the response's headers (the gateway's security headers).
 
-    Pure ASGI: the response passes through untouched (no re-buffering, no re-chunking, and a
+    The response passes through untouched otherwise (no re-buffering, no re-chunking, and a
     response the app leaves unfinished stays unfinished)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, response_headers: ResponseHeaders | None = None) -> None:
         self.app = app
+        self.response_headers = response_headers
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = ""
+        given = b""
         carrier: dict[str, str] = {}
         for key, value in scope["headers"]:
             if key == b"x-request-id":
-                request_id = value.decode("latin-1")
+                given = value
             elif key in (b"traceparent", b"tracestate"):
                 carrier[key.decode()] = value.decode("latin-1")
-        request_id = request_id or str(uuid7())
-        encoded_id = request_id.encode("latin-1")
+        if _SAFE_REQUEST_ID.fullmatch(given):
+            encoded_id = given
+        else:
+            encoded_id = str(uuid7()).encode()
+            headers = [(k, v) for k, v in scope["headers"] if k != b"x-request-id"]
+            headers.append((b"x-request-id", encoded_id))
+            scope = {**scope, "headers": headers}
         status = 500
-        started = time.perf_counter()
+        started = False
+        response_headers = self.response_headers
+        begun = time.perf_counter()
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, started
             if message["type"] == "http.response.start":
                 status = message["status"]
+                started = True
                 headers = [(k, v) for k, v in message.get("headers", ()) if k.lower() != b"x-request-id"]
                 headers.append((b"x-request-id", encoded_id))
+                if response_headers is not None:
+                    headers = response_headers(scope, headers)
                 message = {**message, "headers": headers}
             await send(message)
 
@@ -95,6 +115,10 @@ class RequestContextMiddleware:
         ) as span:
             try:
                 await self.app(scope, receive, send_with_id)
+            except Exception as exc:
+                if span.is_recording():
+                    span.record_exception(exc)
+                await answer_unexpected(exc, started, scope, receive, send_with_id)
             finally:
                 if span.is_recording():
                     span.set_attribute("http.status_code", status)
@@ -104,8 +128,8 @@ class RequestContextMiddleware:
                         method,
                         path,
                         status,
-                        (time.perf_counter() - started) * 1000,
-                        request_id,
+                        (time.perf_counter() - begun) * 1000,
+                        encoded_id.decode("latin-1"),
                     )
 
 
@@ -157,7 +181,9 @@ def create_service_app(settings: ServiceSettings, parts: ServiceParts, *, title:
 
     app = FastAPI(title=title, version="0.1.0", lifespan=lifespan, openapi_tags=parts.openapi_tags or None)
     app.state.settings = settings
-    install_problem_handlers(app)
+    # RequestContextMiddleware answers what no handler took (outside the text guard, so the
+    # guard's own failure is answered too).
+    install_problem_handlers(app, last_resort=False)
     app.add_middleware(TextGuardMiddleware)
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health_router)
