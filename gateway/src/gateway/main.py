@@ -26,7 +26,7 @@ from gateway.auth import ClaimsSigner, TokenVerifier, is_operator_path, is_publi
 from gateway.config import GatewaySettings
 from gateway.middleware import BodySizeLimitMiddleware, security_headers
 from gateway.openapi import OpenApiAggregator
-from gateway.proxy import forward, upstream_url
+from gateway.proxy import Upstream, forward, upstream_url
 from gateway.revocations import RevocationFeed, TokenCutoffs
 from gateway.spa import spa_response
 
@@ -68,24 +68,39 @@ def create_app(settings: GatewaySettings, *, transport: httpx.AsyncBaseTransport
     claims_secret = settings.claims_secret.get_secret_value()
     signer = ClaimsSigner(claims_secret, settings.claims_reuse_seconds, settings.token_cache_entries)
 
+    timeout = httpx.Timeout(settings.upstream_timeout_seconds, connect=5.0)
+    # Idle connections are dropped before the services' own keep-alive timeout (uvicorn: 5 s)
+    # would close them under a request just sent.
+    limits = httpx.Limits(
+        max_connections=200,
+        max_keepalive_connections=50,
+        keepalive_expiry=settings.upstream_keepalive_seconds,
+    )
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         setup_telemetry("gateway", settings.otel_traces_exporter, settings.log_level)
-        async with httpx.AsyncClient(
-            # One client serves every caller: it must never keep a cookie (a refresh cookie
-            # kept here would sign the next cookieless caller in as someone else).
-            cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),
-            timeout=httpx.Timeout(settings.upstream_timeout_seconds, connect=5.0),
-            # Idle connections are dropped before the services' own keep-alive timeout (uvicorn:
-            # 5 s) would close them under a request just sent.
-            limits=httpx.Limits(
-                max_connections=200,
-                max_keepalive_connections=50,
-                keepalive_expiry=settings.upstream_keepalive_seconds,
-            ),
-            follow_redirects=False,
-            transport=transport,
-        ) as client:
+        async with contextlib.AsyncExitStack() as stack:
+            # The proxied requests: one pool per service (the JWKS, readiness and OpenAPI calls
+            # go through the client below).
+            proxied: dict[str, Upstream] = {}
+            for name, url in upstreams.items():
+                pool = transport
+                if pool is None:
+                    pool = await stack.enter_async_context(httpx.AsyncHTTPTransport(limits=limits))
+                proxied[name] = Upstream(httpx.URL(url), pool, timeout)
+            app.state.upstreams = proxied
+            client = await stack.enter_async_context(
+                httpx.AsyncClient(
+                    # One client serves every caller: it must never keep a cookie (a refresh
+                    # cookie kept here would sign the next cookieless caller in as someone else).
+                    cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),
+                    timeout=timeout,
+                    limits=limits,
+                    follow_redirects=False,
+                    transport=transport,
+                )
+            )
             app.state.http = client
             reader = asyncio.create_task(feed.run()) if feed is not None else None
             try:
@@ -165,7 +180,7 @@ def create_app(settings: GatewaySettings, *, transport: httpx.AsyncBaseTransport
     @app.api_route("/api/{service}/{path:path}", methods=METHODS, include_in_schema=False)
     async def to_service(service: str, path: str, request: Request) -> Response:
         target = "actions" if service == "callbacks" else service
-        upstream = upstreams.get(target)
+        upstream: Upstream | None = request.app.state.upstreams.get(target)
         if upstream is None:
             return problem_response(
                 404,
@@ -193,7 +208,7 @@ def create_app(settings: GatewaySettings, *, transport: httpx.AsyncBaseTransport
         else:
             claims = await verifier.verify(client, request.headers.get("authorization"))
             extra.update(signer.headers(claims))
-        return await forward(client, url, request, extra)
+        return await forward(upstream, url, request, extra)
 
     @app.get("/{path:path}", include_in_schema=False)
     async def spa(path: str) -> Response:

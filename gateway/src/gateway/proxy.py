@@ -173,10 +173,23 @@ def _unavailable(path: str) -> Response:
     )
 
 
-def upstream_url(upstream: str, request: Request) -> httpx.URL | Response:
+@dataclass
+class Upstream:
+    """A service as the proxy reaches it: its base URL (parsed once) and its own connection
+    pool. Requests go straight to the pool's transport: a proxied request needs none of what
+    the client adds (cookies, which a shared client must never keep, redirects, auth, default
+    headers such as an Accept-Encoding the caller did not send, a log line per request), and a
+    pool per service keeps each pool's per-request bookkeeping over its own connections only."""
+
+    base: httpx.URL
+    transport: httpx.AsyncBaseTransport
+    timeout: httpx.Timeout
+
+
+def upstream_url(upstream: Upstream, request: Request) -> httpx.URL | Response:
     """Where the request goes, or the 400 for a path that cannot be forwarded."""
     try:
-        return httpx.URL(upstream).copy_with(raw_path=upstream_target(request.scope))
+        return upstream.base.copy_with(raw_path=upstream_target(request.scope))
     except (BadPath, httpx.InvalidURL) as exc:
         return problem_response(
             400, "Bad request", str(exc), type_slug="bad-request", instance=request.url.path
@@ -184,11 +197,12 @@ def upstream_url(upstream: str, request: Request) -> httpx.URL | Response:
 
 
 async def forward(
-    client: httpx.AsyncClient, url: httpx.URL, request: Request, extra_headers: dict[str, str]
+    upstream: Upstream, url: httpx.URL, request: Request, extra_headers: dict[str, str]
 ) -> Response:
-    """Send the request to `url` and answer with what the service said."""
+    """Send the request to `url` (on `upstream`) and answer with what the service said."""
     path = request.url.path
-    upstream = f"{url.scheme}://{url.netloc.decode()}"
+    service = f"{url.scheme}://{url.netloc.decode()}"
+    timeout = upstream.timeout.as_dict()
     try:
         body = await _request_body(request)
     except BodyTooLarge as exc:
@@ -202,18 +216,19 @@ async def forward(
         headers.append(("content-length", declared))
     for attempt in (1, 2):
         trace = _Trace()
-        upstream_request = client.build_request(
-            request.method, url, headers=headers, content=body, extensions={"trace": trace}
+        upstream_request = httpx.Request(
+            request.method, url, headers=headers, content=body, extensions={"trace": trace, "timeout": timeout}
         )
         try:
-            upstream_response = await client.send(upstream_request, stream=True)
+            upstream_response = await upstream.transport.handle_async_request(upstream_request)
+            upstream_response.request = upstream_request
             break
         except BodyTooLarge as exc:
             return problem_response(
                 413, "Payload too large", str(exc), type_slug="payload-too-large", instance=path
             )
         except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
-            log.warning("upstream %s unreachable: %r", upstream, exc)
+            log.warning("upstream %s unreachable: %r", service, exc)
             return _unavailable(path)
         except httpx.TimeoutException:
             return problem_response(
@@ -225,9 +240,9 @@ async def forward(
             )
         except httpx.TransportError as exc:
             if attempt == 1 and _retryable(request.method, body, trace, exc):
-                log.info("upstream %s had closed a pooled connection; sending again", upstream)
+                log.info("upstream %s had closed a pooled connection; sending again", service)
                 continue
-            log.warning("upstream %s failed before answering: %r", upstream, exc)
+            log.warning("upstream %s failed before answering: %r", service, exc)
             return _bad_gateway(path, "The service closed the connection without answering.")
     return await _relay(upstream_response, request.method, path)
 
