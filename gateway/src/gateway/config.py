@@ -32,6 +32,10 @@ class GatewaySettings(BaseSettings):
     max_body_bytes: int = 25 * 1024 * 1024
     upstream_timeout_seconds: float = 60.0
     upstream_keepalive_seconds: float = 4.0
+    # Connection pools per service, and the requests in flight on one before the next is taken
+    # (see gateway.proxy.Upstream).
+    upstream_pools_per_service: int = 4
+    upstream_requests_per_pool: int = 4
     cors_origins: list[str] = []
     identity_url: str = default_url("identity")
     definitions_url: str = default_url("definitions")

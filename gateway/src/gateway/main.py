@@ -76,19 +76,34 @@ def create_app(settings: GatewaySettings, *, transport: httpx.AsyncBaseTransport
         max_keepalive_connections=50,
         keepalive_expiry=settings.upstream_keepalive_seconds,
     )
+    pools = max(1, settings.upstream_pools_per_service)
+    # The same bounds over a service's pools together.
+    pool_limits = httpx.Limits(
+        max_connections=max(1, 200 // pools),
+        max_keepalive_connections=max(1, 50 // pools),
+        keepalive_expiry=settings.upstream_keepalive_seconds,
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         setup_telemetry("gateway", settings.otel_traces_exporter, settings.log_level)
         async with contextlib.AsyncExitStack() as stack:
-            # The proxied requests: one pool per service (the JWKS, readiness and OpenAPI calls
-            # go through the client below).
+            # The proxied requests: a few pools per service (the JWKS, readiness and OpenAPI
+            # calls go through the client below).
             proxied: dict[str, Upstream] = {}
             for name, url in upstreams.items():
-                pool = transport
-                if pool is None:
-                    pool = await stack.enter_async_context(httpx.AsyncHTTPTransport(limits=limits))
-                proxied[name] = Upstream(httpx.URL(url), pool, timeout)
+                if transport is not None:
+                    transports: tuple[httpx.AsyncBaseTransport, ...] = (transport,)
+                else:
+                    transports = tuple(
+                        [
+                            await stack.enter_async_context(httpx.AsyncHTTPTransport(limits=pool_limits))
+                            for _ in range(pools)
+                        ]
+                    )
+                proxied[name] = Upstream(
+                    httpx.URL(url), transports, timeout, per_pool=settings.upstream_requests_per_pool
+                )
             app.state.upstreams = proxied
             client = await stack.enter_async_context(
                 httpx.AsyncClient(

@@ -7,8 +7,9 @@ a download cut mid-body aborts the client's connection, so the client sees a tru
 response, never a clean end.
 """
 
+import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote_to_bytes
@@ -176,14 +177,37 @@ def _unavailable(path: str) -> Response:
 @dataclass
 class Upstream:
     """A service as the proxy reaches it: its base URL (parsed once) and its own connection
-    pool. Requests go straight to the pool's transport: a proxied request needs none of what
+    pools. Requests go straight to a pool's transport: a proxied request needs none of what
     the client adds (cookies, which a shared client must never keep, redirects, auth, default
-    headers such as an Accept-Encoding the caller did not send, a log line per request), and a
-    pool per service keeps each pool's per-request bookkeeping over its own connections only."""
+    headers such as an Accept-Encoding the caller did not send, a log line per request).
+
+    httpcore's pool, on every request and every release, walks all its connections, polls the
+    socket of each idle one and counts the idle ones again for each (quadratic in its size): the
+    largest cost of the gateway under concurrency. So each service gets several small pools
+    rather than one large one: a request takes the first pool with fewer than `per_pool`
+    requests in flight (so calls one after another keep reusing one warm connection), else the
+    least busy one."""
 
     base: httpx.URL
-    transport: httpx.AsyncBaseTransport
+    transports: tuple[httpx.AsyncBaseTransport, ...]
     timeout: httpx.Timeout
+    per_pool: int = 4
+    _in_flight: list[int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._in_flight = [0] * len(self.transports)
+
+    @contextlib.contextmanager
+    def pool(self) -> Iterator[httpx.AsyncBaseTransport]:
+        counts = self._in_flight
+        index = next((i for i, n in enumerate(counts) if n < self.per_pool), None)
+        if index is None:
+            index = counts.index(min(counts))
+        counts[index] += 1
+        try:
+            yield self.transports[index]
+        finally:
+            counts[index] -= 1
 
 
 def upstream_url(upstream: Upstream, request: Request) -> httpx.URL | Response:
@@ -214,37 +238,42 @@ async def forward(
     if not isinstance(body, bytes) and declared is not None:
         # A streamed body of known size goes on with its size, not re-chunked.
         headers.append(("content-length", declared))
-    for attempt in (1, 2):
-        trace = _Trace()
-        upstream_request = httpx.Request(
-            request.method, url, headers=headers, content=body, extensions={"trace": trace, "timeout": timeout}
-        )
-        try:
-            upstream_response = await upstream.transport.handle_async_request(upstream_request)
-            upstream_response.request = upstream_request
-            break
-        except BodyTooLarge as exc:
-            return problem_response(
-                413, "Payload too large", str(exc), type_slug="payload-too-large", instance=path
+    with upstream.pool() as transport:
+        for attempt in (1, 2):
+            trace = _Trace()
+            upstream_request = httpx.Request(
+                request.method,
+                url,
+                headers=headers,
+                content=body,
+                extensions={"trace": trace, "timeout": timeout},
             )
-        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
-            log.warning("upstream %s unreachable: %r", service, exc)
-            return _unavailable(path)
-        except httpx.TimeoutException:
-            return problem_response(
-                504,
-                "Gateway timeout",
-                "The service did not answer in time.",
-                type_slug="gateway-timeout",
-                instance=path,
-            )
-        except httpx.TransportError as exc:
-            if attempt == 1 and _retryable(request.method, body, trace, exc):
-                log.info("upstream %s had closed a pooled connection; sending again", service)
-                continue
-            log.warning("upstream %s failed before answering: %r", service, exc)
-            return _bad_gateway(path, "The service closed the connection without answering.")
-    return await _relay(upstream_response, request.method, path)
+            try:
+                upstream_response = await transport.handle_async_request(upstream_request)
+                upstream_response.request = upstream_request
+                break
+            except BodyTooLarge as exc:
+                return problem_response(
+                    413, "Payload too large", str(exc), type_slug="payload-too-large", instance=path
+                )
+            except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+                log.warning("upstream %s unreachable: %r", service, exc)
+                return _unavailable(path)
+            except httpx.TimeoutException:
+                return problem_response(
+                    504,
+                    "Gateway timeout",
+                    "The service did not answer in time.",
+                    type_slug="gateway-timeout",
+                    instance=path,
+                )
+            except httpx.TransportError as exc:
+                if attempt == 1 and _retryable(request.method, body, trace, exc):
+                    log.info("upstream %s had closed a pooled connection; sending again", service)
+                    continue
+                log.warning("upstream %s failed before answering: %r", service, exc)
+                return _bad_gateway(path, "The service closed the connection without answering.")
+        return await _relay(upstream_response, request.method, path)
 
 
 async def _relay(upstream_response: httpx.Response, method: str, path: str) -> Response:
