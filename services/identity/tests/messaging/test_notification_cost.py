@@ -35,11 +35,12 @@ from identity.runtime import IdentityRuntime
 from ..identity_testkit import Account, create_member, sign_up
 from .test_notifications import Feeder, submitted, task_event
 
-# A notifying engine event, as sent to Postgres: the company scope and the inbox claim; the
-# ticket; the recipients with their preference for the kind; the notifications, in one insert.
-STATEMENTS_PER_NOTIFYING_EVENT = 5
+# A notifying engine event, as sent to Postgres: the inbox claim (which also scopes the
+# transaction to the company); the ticket; the recipients with their preference for the kind;
+# the notifications, in one insert.
+STATEMENTS_PER_NOTIFYING_EVENT = 4
 # An overdue task that escalates also reads the ticket team.
-STATEMENTS_PER_ESCALATION = 6
+STATEMENTS_PER_ESCALATION = 5
 
 TEST_ONLY = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
 
