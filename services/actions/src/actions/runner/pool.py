@@ -6,7 +6,13 @@ minus what this process already runs of it. So a company whose receiving system 
 failing fills only its own slots; every other company's jobs are taken as soon as they are
 due. Any number of processes share the queue (`FOR UPDATE SKIP LOCKED`); a job is leased to
 the process that took it, and a lease that runs out (its process died) makes the job due
-again for any other."""
+again for any other.
+
+A fill is one transaction: the claim, then each company's jobs taken in one statement. What the
+calls come to is group-committed: the results that arrive while a settle is being written are
+written together in the next one, one transaction per company, so a burst of answers costs a
+few transactions rather than one each. A call is counted in flight until its settle has
+committed."""
 
 import asyncio
 import contextlib
@@ -17,8 +23,8 @@ import time
 from collections import Counter
 from uuid import UUID
 
-from actions.runner.repository import ActionQueueRepository, Claim
-from actions.runner.service import ActionRunner
+from actions.runner.repository import ActionQueueRepository
+from actions.runner.service import ActionRunner, Prepared, Settlement
 from common.db import Database
 from contracts.ids import uuid7
 
@@ -33,6 +39,9 @@ class ActionPool:
         self.owner = (owner or f"{socket.gethostname()}:{os.getpid()}:{uuid7().hex[-8:]}")[:100]
         self.in_flight: Counter[UUID] = Counter()
         self._tasks: set[asyncio.Task[None]] = set()
+        # Settlements waiting for the next settle, and the task writing them (None when idle).
+        self._unsettled: list[tuple[Settlement, asyncio.Future[bool]]] = []
+        self._settler: asyncio.Task[None] | None = None
 
     @property
     def running(self) -> int:
@@ -50,15 +59,19 @@ class ActionPool:
                 company_cap=self.settings.company_max_in_flight,
                 free=free,
             )
-        for claim in claims:
-            self.in_flight[claim.company_id] += 1
-            task = asyncio.create_task(self._run(claim))
+            ready = await self.runner.take(uow, claims, self.owner) if claims else []
+        for prepared in ready:
+            self.in_flight[prepared.claim.company_id] += 1
+            task = asyncio.create_task(self._run(prepared))
             self._tasks.add(task)
         return len(claims)
 
-    async def _run(self, claim: Claim) -> None:
+    async def _run(self, prepared: Prepared) -> None:
+        claim = prepared.claim
         try:
-            await self.runner.run_try(self.db, claim, self.owner)
+            outcome = await self.runner.call(prepared)
+            if not await self._settle(self.runner.settlement(prepared, outcome)):
+                log.warning("the job of task %s was taken over by another runner", claim.task_instance_id)
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -73,6 +86,50 @@ class ActionPool:
             if current is not None:
                 self._tasks.discard(current)
             self.runner.wakeup.set()
+
+    async def _settle(self, settlement: Settlement) -> bool:
+        """Queue the settlement for the next settle, and wait until it is written. False when the
+        job was taken over by another runner (its result is theirs)."""
+        written: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._unsettled.append((settlement, written))
+        if self._settler is None:
+            self._settler = asyncio.create_task(self._write_settlements())
+        return await written
+
+    async def _write_settlements(self) -> None:
+        """Write the waiting settlements, one transaction per company, until none are left: those
+        that arrive meanwhile make up the next batch."""
+        batch: list[tuple[Settlement, asyncio.Future[bool]]] = []
+        try:
+            while self._unsettled:
+                batch, self._unsettled = self._unsettled, []
+                by_company: dict[UUID, list[tuple[Settlement, asyncio.Future[bool]]]] = {}
+                for item in batch:
+                    by_company.setdefault(item[0].prepared.claim.company_id, []).append(item)
+                for company_id, items in by_company.items():
+                    try:
+                        async with self.db.unit_of_work(company_id) as uow:
+                            written = await self.runner.settle(
+                                uow, company_id, self.owner, [settlement for settlement, _ in items]
+                            )
+                    except Exception as exc:
+                        # Only this company's batch is lost: its leases run out and its jobs are
+                        # taken again.
+                        for _, future in items:
+                            if not future.done():
+                                future.set_exception(exc)
+                        continue
+                    for settlement, future in items:
+                        if not future.done():
+                            future.set_result(settlement.prepared.claim.task_instance_id in written)
+        except BaseException:
+            # Cancelled (the pool is stopping): nobody waits for these any more.
+            for _, future in batch + self._unsettled:
+                future.cancel()
+            self._unsettled = []
+            raise
+        finally:
+            self._settler = None
 
     async def run(self) -> None:
         """Take work whenever a job is queued here, a slot frees, or the poll interval passes
@@ -96,6 +153,8 @@ class ActionPool:
         """Cancel the calls in flight and hand their jobs back, due at once, so another runner
         takes them without waiting for the leases to run out."""
         tasks = list(self._tasks)
+        if self._settler is not None:
+            tasks.append(self._settler)
         for task in tasks:
             task.cancel()
         for task in tasks:

@@ -1,14 +1,17 @@
 """SQL of the runners: the job of each action task instance, and the queue runners take jobs
 from. The queue is read across companies (it holds ids and times only); everything else is
-scoped to one company. Each step of a job is one statement, so a call costs few round trips."""
+scoped to one company. The jobs of one take, and the results of one settle, are each one
+statement per company, so a call costs a fraction of a round trip. The statements a call runs
+are prebuilt text: building them with the expression language cost more CPU per call (cache
+keys, compiles) than running them."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import case, delete, exists, func, literal, select, text, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import case, func, select, text, update
 
 from actions.models import LIVE_STATUSES, ActionJob, JobStatus, QueuedJob
 from common.repository import CompanyRepository, SystemRepository
@@ -30,7 +33,8 @@ class Claim:
 class TakenJob:
     """A job as one take of it sees it: the attempt it answers and how far its calls got."""
 
-    request: dict[str, Any]
+    # The stored request, as the driver hands it back (JSON text, or already decoded).
+    request: str | bytes | dict[str, Any]
     request_id: UUID
     workflow_instance_id: UUID
     task_instance_id: UUID
@@ -50,10 +54,32 @@ class FinishedJob:
     host: str
 
 
+@dataclass(frozen=True)
+class JobResult:
+    """How one job ended, to be recorded by a settle."""
+
+    task_instance_id: UUID
+    status: JobStatus
+    last_status: int | None
+    error: str | None
+
+
+@dataclass(frozen=True)
+class JobRetry:
+    """The next try of one job, due after `delay` seconds."""
+
+    task_instance_id: UUID
+    delay: float
+    last_status: int | None
+    error: str | None
+
+
 def _now() -> Any:
     # The statement's own time, not the transaction's: due times compare across transactions.
     return func.clock_timestamp()
 
+
+_LIVE = ", ".join(f"'{status.value}'" for status in LIVE_STATUSES)
 
 _CLAIM = text(
     """
@@ -92,6 +118,133 @@ _CLAIM = text(
     """
 )
 
+# A redelivered request, or one of an earlier attempt, changes nothing (the conflict's WHERE).
+# A newer attempt takes over the job: a live one keeps its status and count of calls (the call
+# under way answers for the newer attempt), a finished one starts again. The statement's own
+# time (clock_timestamp) is used for due times, which are compared across transactions.
+_ENQUEUE = text(
+    f"""
+    WITH job AS (
+        INSERT INTO actions.action_jobs AS j (
+            company_id, task_instance_id, request_id, workflow_instance_id, attempt, task_type,
+            host, request, status, deadline_at, budget_seconds
+        ) VALUES (
+            :company_id, :task_instance_id, :request_id, :workflow_instance_id, :attempt,
+            :task_type, :host, CAST(:request AS jsonb), '{JobStatus.QUEUED.value}',
+            CAST(:deadline_at AS timestamptz), CAST(:budget_seconds AS float8)
+        )
+        ON CONFLICT (company_id, task_instance_id) DO UPDATE SET
+            request_id = excluded.request_id,
+            attempt = excluded.attempt,
+            request = excluded.request,
+            host = excluded.host,
+            deadline_at = excluded.deadline_at,
+            budget_seconds = excluded.budget_seconds,
+            status = CASE WHEN j.status IN ({_LIVE}) THEN j.status ELSE '{JobStatus.QUEUED.value}' END,
+            answer_by = CASE WHEN j.status IN ({_LIVE}) THEN j.answer_by END,
+            http_calls = CASE WHEN j.status IN ({_LIVE}) THEN j.http_calls ELSE 0 END,
+            started_at = CASE WHEN j.status IN ({_LIVE}) THEN j.started_at END,
+            finished_at = NULL,
+            updated_at = now()
+        WHERE j.attempt < excluded.attempt
+        RETURNING j.company_id, j.task_instance_id, j.status
+    )
+    INSERT INTO actions.action_queue (company_id, task_instance_id, due_at, lease_seconds)
+    SELECT job.company_id, job.task_instance_id, clock_timestamp(), CAST(:lease_seconds AS float8)
+    FROM job
+    WHERE job.status = '{JobStatus.QUEUED.value}'
+    ON CONFLICT DO NOTHING
+    RETURNING task_instance_id
+    """  # noqa: S608 (only the module's own status constants are formatted in)
+)
+
+# Each take counts the call about to be made and marks the job running; a fresh take (the first
+# of the attempt, or one after a dead runner) starts the attempt's budget.
+_TAKE = text(
+    f"""
+    UPDATE actions.action_jobs AS j
+    SET http_calls = j.http_calls + 1,
+        status = '{JobStatus.RUNNING.value}',
+        started_at = coalesce(j.started_at, clock_timestamp()),
+        answer_by = CASE
+            WHEN j.answer_by IS NULL OR t.retaken
+                THEN clock_timestamp() + make_interval(secs => j.budget_seconds)
+            ELSE j.answer_by
+        END,
+        updated_at = now()
+    FROM unnest(CAST(:task_instance_ids AS uuid[]), CAST(:retaken AS boolean[]))
+        AS t(task_instance_id, retaken)
+    WHERE j.company_id = :company_id
+        AND j.task_instance_id = t.task_instance_id
+        AND j.status IN ({_LIVE})
+    RETURNING j.request, j.request_id, j.workflow_instance_id, j.task_instance_id, j.attempt,
+        j.host, j.http_calls, j.answer_by, j.deadline_at
+    """  # noqa: S608
+)
+
+_DEQUEUE = text(
+    "DELETE FROM actions.action_queue "
+    "WHERE company_id = :company_id AND task_instance_id = ANY(CAST(:task_instance_ids AS uuid[]))"
+)
+
+# Only the jobs whose queue rows this runner still holds are handed back; a job whose lease ran
+# out (another runner took it) is left alone.
+_RETRY = text(
+    f"""
+    WITH r AS (
+        SELECT * FROM unnest(
+            CAST(:task_instance_ids AS uuid[]), CAST(:delays AS float8[]),
+            CAST(:last_statuses AS int[]), CAST(:errors AS text[])
+        ) AS r(task_instance_id, delay, last_status, error)
+    ), handed AS (
+        UPDATE actions.action_queue AS q
+        SET due_at = clock_timestamp() + make_interval(secs => r.delay), lease_owner = NULL
+        FROM r
+        WHERE q.company_id = :company_id
+            AND q.task_instance_id = r.task_instance_id
+            AND q.lease_owner = :owner
+        RETURNING q.task_instance_id
+    )
+    UPDATE actions.action_jobs AS j
+    SET status = '{JobStatus.QUEUED.value}', last_status = r.last_status, error = r.error,
+        updated_at = now()
+    FROM r JOIN handed AS h ON h.task_instance_id = r.task_instance_id
+    WHERE j.company_id = :company_id AND j.task_instance_id = r.task_instance_id
+    RETURNING j.task_instance_id
+    """  # noqa: S608
+)
+
+# The queue rows this runner still holds are deleted, and only their live jobs get a result.
+_FINISH = text(
+    f"""
+    WITH r AS (
+        SELECT * FROM unnest(
+            CAST(:task_instance_ids AS uuid[]), CAST(:statuses AS text[]),
+            CAST(:last_statuses AS int[]), CAST(:errors AS text[])
+        ) AS r(task_instance_id, status, last_status, error)
+    ), dequeued AS (
+        DELETE FROM actions.action_queue AS q
+        USING r
+        WHERE q.company_id = :company_id
+            AND q.task_instance_id = r.task_instance_id
+            AND q.lease_owner = :owner
+        RETURNING q.task_instance_id
+    )
+    UPDATE actions.action_jobs AS j
+    SET status = r.status,
+        finished_at = clock_timestamp(),
+        last_status = r.last_status,
+        error = r.error,
+        duration_ms = extract(epoch FROM clock_timestamp() - j.started_at) * 1000,
+        updated_at = now()
+    FROM r JOIN dequeued AS d ON d.task_instance_id = r.task_instance_id
+    WHERE j.company_id = :company_id
+        AND j.task_instance_id = r.task_instance_id
+        AND j.status IN ({_LIVE})
+    RETURNING j.request_id, j.workflow_instance_id, j.task_instance_id, j.attempt, j.host
+    """  # noqa: S608
+)
+
 
 class ActionJobRepository(CompanyRepository[ActionJob]):
     """The jobs of one company (a claim names the company of its job)."""
@@ -110,191 +263,97 @@ class ActionJobRepository(CompanyRepository[ActionJob]):
         earlier attempt, changes nothing. A newer attempt takes over the job: a live one simply
         answers for the newer attempt (no second call is queued behind the first), a finished one
         is queued again. True when a job was newly queued."""
-        stmt = insert(ActionJob).values(
-            company_id=self.company_id,
-            task_instance_id=request.task_instance_id,
-            request_id=request.request_id,
-            workflow_instance_id=request.workflow_instance_id,
-            attempt=request.attempt,
-            task_type=request.task_type,
-            host=host[:255],
-            request=request.model_dump(mode="json"),
-            status=JobStatus.QUEUED,
-            deadline_at=request.deadline_at,
-            budget_seconds=budget_seconds,
-        )
-        live = ActionJob.status.in_(LIVE_STATUSES)
-
-        def kept_while_live(column: Any, otherwise: Any) -> Any:
-            return case((live, column), else_=otherwise)
-
-        job = (
-            stmt.on_conflict_do_update(
-                index_elements=[ActionJob.company_id, ActionJob.task_instance_id],
-                set_={
-                    "request_id": stmt.excluded.request_id,
-                    "attempt": stmt.excluded.attempt,
-                    "request": stmt.excluded.request,
-                    "host": stmt.excluded.host,
-                    "deadline_at": stmt.excluded.deadline_at,
-                    "budget_seconds": stmt.excluded.budget_seconds,
-                    "status": kept_while_live(ActionJob.status, JobStatus.QUEUED.value),
-                    "answer_by": kept_while_live(ActionJob.answer_by, None),
-                    "http_calls": kept_while_live(ActionJob.http_calls, 0),
-                    "started_at": kept_while_live(ActionJob.started_at, None),
-                    "finished_at": None,
-                    "updated_at": func.now(),
-                },
-                where=ActionJob.attempt < stmt.excluded.attempt,
-            )
-            .returning(ActionJob.company_id, ActionJob.task_instance_id, ActionJob.status)
-            .cte("job")
-        )
         queued = await self.session.scalar(
-            insert(QueuedJob)
-            .from_select(
-                ["company_id", "task_instance_id", "due_at", "lease_seconds"],
-                select(job.c.company_id, job.c.task_instance_id, _now(), literal(lease_seconds)).where(
-                    job.c.status == JobStatus.QUEUED.value
-                ),
-            )
-            .on_conflict_do_nothing()
-            .returning(QueuedJob.task_instance_id)
+            _ENQUEUE,
+            {
+                "company_id": self.company_id,
+                "task_instance_id": request.task_instance_id,
+                "request_id": request.request_id,
+                "workflow_instance_id": request.workflow_instance_id,
+                "attempt": request.attempt,
+                "task_type": request.task_type,
+                "host": host[:255],
+                "request": request.model_dump_json(),
+                "deadline_at": request.deadline_at,
+                "budget_seconds": budget_seconds,
+                "lease_seconds": lease_seconds,
+            },
         )
         return queued is not None
 
-    async def take(self, claim: Claim) -> TakenJob | None:
-        """Count the call about to be made and mark the job running; a fresh take (the first of
-        the attempt, or one after a dead runner) starts the attempt's budget. None when the job is
-        no longer live (the queue row outlived it)."""
-        fresh = ActionJob.answer_by.is_(None) | literal(claim.retaken)
-        row = (
-            await self.session.execute(
-                update(ActionJob)
-                .where(
-                    self.owned(),
-                    ActionJob.task_instance_id == claim.task_instance_id,
-                    ActionJob.status.in_(LIVE_STATUSES),
-                )
-                .values(
-                    http_calls=ActionJob.http_calls + 1,
-                    status=JobStatus.RUNNING,
-                    started_at=func.coalesce(ActionJob.started_at, _now()),
-                    answer_by=case(
-                        (fresh, _now() + func.make_interval(0, 0, 0, 0, 0, 0, ActionJob.budget_seconds)),
-                        else_=ActionJob.answer_by,
-                    ),
-                    updated_at=func.now(),
-                )
-                .returning(
-                    ActionJob.request,
-                    ActionJob.request_id,
-                    ActionJob.workflow_instance_id,
-                    ActionJob.task_instance_id,
-                    ActionJob.attempt,
-                    ActionJob.host,
-                    ActionJob.http_calls,
-                    ActionJob.answer_by,
-                    ActionJob.deadline_at,
-                )
-            )
-        ).one_or_none()
-        return TakenJob(**row._mapping) if row is not None else None
-
-    async def schedule_retry(
-        self,
-        claim: Claim,
-        owner: str,
-        delay: float,
-        *,
-        last_status: int | None,
-        error: str | None,
-    ) -> bool:
-        """Hand the job back to the queue, due after `delay`. False when this runner no longer holds
-        it (its lease ran out and another runner took it)."""
-        handed = (
-            update(QueuedJob)
-            .where(
-                self.owned(QueuedJob),
-                QueuedJob.task_instance_id == claim.task_instance_id,
-                QueuedJob.lease_owner == owner,
-            )
-            .values(due_at=_now() + timedelta(seconds=delay), lease_owner=None)
-            .returning(QueuedJob.task_instance_id)
-            .cte("handed")
+    async def take(self, claims: Sequence[Claim]) -> list[TakenJob]:
+        """Count the call about to be made of each claimed job and mark it running, in one
+        statement. A job no longer live (its queue row outlived it) is left out."""
+        rows = await self.session.execute(
+            _TAKE,
+            {
+                "company_id": self.company_id,
+                "task_instance_ids": [claim.task_instance_id for claim in claims],
+                "retaken": [claim.retaken for claim in claims],
+            },
         )
-        done = await self.session.scalar(
-            update(ActionJob)
-            .add_cte(handed)
-            .where(
-                self.owned(),
-                ActionJob.task_instance_id == claim.task_instance_id,
-                exists(select(handed.c.task_instance_id)),
+        return [
+            TakenJob(
+                request=row.request,
+                request_id=row.request_id,
+                workflow_instance_id=row.workflow_instance_id,
+                task_instance_id=row.task_instance_id,
+                attempt=row.attempt,
+                host=row.host,
+                http_calls=row.http_calls,
+                answer_by=row.answer_by,
+                deadline_at=row.deadline_at,
             )
-            .values(status=JobStatus.QUEUED, last_status=last_status, error=error, updated_at=func.now())
-            .returning(ActionJob.task_instance_id)
-            .execution_options(synchronize_session=False)
-        )
-        return done is not None
+            for row in rows
+        ]
 
-    async def finish(
-        self,
-        claim: Claim,
-        owner: str,
-        *,
-        status: JobStatus,
-        last_status: int | None,
-        error: str | None,
-    ) -> FinishedJob | None:
-        """Record how the job ended and take it out of the queue, if this runner still holds it
-        (None otherwise). Returns the attempt it answers: a newer one that arrived while it ran."""
-        dequeued = (
-            delete(QueuedJob)
-            .where(
-                self.owned(QueuedJob),
-                QueuedJob.task_instance_id == claim.task_instance_id,
-                QueuedJob.lease_owner == owner,
-            )
-            .returning(QueuedJob.task_instance_id)
-            .cte("dequeued")
-        )
-        row = (
-            await self.session.execute(
-                update(ActionJob)
-                .add_cte(dequeued)
-                .where(
-                    self.owned(),
-                    ActionJob.task_instance_id == claim.task_instance_id,
-                    ActionJob.status.in_(LIVE_STATUSES),
-                    exists(select(dequeued.c.task_instance_id)),
-                )
-                .values(
-                    status=status,
-                    finished_at=_now(),
-                    last_status=last_status,
-                    error=error,
-                    duration_ms=func.extract("epoch", _now() - ActionJob.started_at) * 1000,
-                    updated_at=func.now(),
-                )
-                .returning(
-                    ActionJob.request_id,
-                    ActionJob.workflow_instance_id,
-                    ActionJob.task_instance_id,
-                    ActionJob.attempt,
-                    ActionJob.host,
-                )
-                .execution_options(synchronize_session=False)
-            )
-        ).one_or_none()
-        return FinishedJob(**row._mapping) if row is not None else None
-
-    async def dequeue(self, claim: Claim) -> None:
-        """Take a queue row out whose job is no longer live."""
+    async def dequeue(self, task_instance_ids: Sequence[UUID]) -> None:
+        """Take queue rows out whose jobs are no longer live."""
         await self.session.execute(
-            delete(QueuedJob).where(
-                self.owned(QueuedJob), QueuedJob.task_instance_id == claim.task_instance_id
-            )
+            _DEQUEUE, {"company_id": self.company_id, "task_instance_ids": list(task_instance_ids)}
         )
+
+    async def schedule_retries(self, owner: str, retries: Sequence[JobRetry]) -> set[UUID]:
+        """Hand jobs back to the queue, each due after its delay. Returns the ones handed back: a
+        job this runner no longer holds (its lease ran out and another runner took it) is not."""
+        rows = await self.session.execute(
+            _RETRY,
+            {
+                "company_id": self.company_id,
+                "owner": owner,
+                "task_instance_ids": [retry.task_instance_id for retry in retries],
+                "delays": [retry.delay for retry in retries],
+                "last_statuses": [retry.last_status for retry in retries],
+                "errors": [retry.error for retry in retries],
+            },
+        )
+        return {row.task_instance_id for row in rows}
+
+    async def finish(self, owner: str, results: Sequence[JobResult]) -> list[FinishedJob]:
+        """Record how jobs ended and take them out of the queue, those this runner still holds
+        (the others are left out). Returns the attempt each answers: a newer one that arrived
+        while it ran."""
+        rows = await self.session.execute(
+            _FINISH,
+            {
+                "company_id": self.company_id,
+                "owner": owner,
+                "task_instance_ids": [result.task_instance_id for result in results],
+                "statuses": [result.status.value for result in results],
+                "last_statuses": [result.last_status for result in results],
+                "errors": [result.error for result in results],
+            },
+        )
+        return [
+            FinishedJob(
+                request_id=row.request_id,
+                workflow_instance_id=row.workflow_instance_id,
+                task_instance_id=row.task_instance_id,
+                attempt=row.attempt,
+                host=row.host,
+            )
+            for row in rows
+        ]
 
     async def host_stats(self) -> list[dict[str, Any]]:
         def count_of(status: JobStatus) -> Any:

@@ -1,18 +1,19 @@
 """Action requests, from the consumer to the receiving system and back.
 
 The consumer only records each request as its task's job (`handle`), in the transaction that
-marks the event handled. Runners (`ActionPool`) take due jobs and make one call per take
-(`run_try`), with no transaction open during it: a short one before (read the job, hold it,
-tell the engine when it was taken late), and one after, which either schedules the next try
-(its due time on the queue, never a sleep) or records the one result with its outbox event.
-Every call of a task instance carries the same idempotency key, whichever attempt, retry or
-runner makes it."""
+marks the event handled. Runners (`ActionPool`) take due jobs and make one call per take, with
+no transaction open during it: the jobs of one claim are taken together in its transaction
+(`take`: hold each, count its call, tell the engine when it was taken late), and what the calls
+came to is written in batches (`settle`), each either scheduling the next try (its due time on
+the queue, never a sleep) or recording the one result with its outbox event. Every call of a
+task instance carries the same idempotency key, whichever attempt, retry or runner makes it."""
 
 import asyncio
 import json
 import logging
 import os
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -29,18 +30,18 @@ from actions.models import JobStatus
 from actions.runner.client import CallResponse, OutboundClient
 from actions.runner.guard import Allowlist, Resolver, TargetRefused, check_target, system_resolver
 from actions.runner.metrics import RunnerMetrics
-from actions.runner.repository import ActionJobRepository, Claim
+from actions.runner.repository import ActionJobRepository, Claim, JobResult, JobRetry
 from actions.runner.retry import backoff_delay, call_budget, is_retryable_status, retry_after_seconds
 from actions.runner.schemas import ActionMetricsRead, ConsumerLag, HostMetrics
 from actions.runner.transforms import TransformError, apply_transform, as_output
 from actions.signing.service import signing_secrets
 from actions.signing.webhooks import signature_headers
 from common.consumer import PoisonMessage
-from common.db import Database, UnitOfWork
+from common.db import UnitOfWork
 from common.telemetry import current_traceparent
 from contracts.actions import ActionAwaitingCallback, ActionFailed, ActionStarted, ActionSucceeded
 from contracts.engine import ActionRequested
-from contracts.envelope import Envelope
+from contracts.envelope import Envelope, EventPayload
 
 log = logging.getLogger(__name__)
 
@@ -79,8 +80,14 @@ class Prepared:
     expires_at: datetime | None = None
 
 
-class LeaseLost(Exception):
-    """Another runner took the job over (this one's lease ran out): its result is theirs."""
+@dataclass
+class Settlement:
+    """What one call came to, for the settle that writes it: the next try, due in `retry_in`
+    seconds, or (None) the job's result."""
+
+    prepared: Prepared
+    outcome: CallOutcome
+    retry_in: float | None = None
 
 
 def action_host(url: str) -> str:
@@ -102,6 +109,16 @@ def _excerpt(body: bytes) -> str:
 
 def _traceparent() -> str:
     return current_traceparent() or f"00-{os.urandom(16).hex()}-{os.urandom(8).hex()}-01"
+
+
+def _stored_request(stored: str | bytes | dict[str, Any]) -> ActionRequested:
+    if isinstance(stored, dict):
+        return ActionRequested.model_validate(stored)
+    return ActionRequested.model_validate_json(stored)
+
+
+def _stored_error(error: str | None) -> str | None:
+    return error[:4000] if error else None
 
 
 def _request_body(data: Any, callback_url: str | None) -> Any:
@@ -185,37 +202,61 @@ class ActionRunner:
         )
         return secrets, allowlist
 
-    async def run_try(self, db: Database, claim: Claim, owner: str) -> None:
-        """Make the next call of a job this runner has taken, and settle what it came to."""
-        try:
-            prepared = await self._begin(db, claim, owner)
-            if prepared is None:
-                return
-            outcome = await self.call(prepared)
-            await self._settle(db, prepared, owner, outcome)
-        except LeaseLost:
-            log.warning("the job of task %s was taken over by another runner", claim.task_instance_id)
+    async def take(self, uow: UnitOfWork, claims: Sequence[Claim], owner: str) -> list[Prepared]:
+        """Take the claimed jobs, in the claim's transaction: each company's in one statement.
+        Count each call and hold its job; open (and so commit, with this transaction, before the
+        call) the callback of an ASYNC_ACTION, since a receiver may post it before the call
+        returns. When the claim spans companies, each company's take is a savepoint of its own,
+        so one company's failure leaves the others' jobs taken (its own wait for their leases).
+        Returns the jobs ready for their calls."""
+        by_company: dict[UUID, list[Claim]] = {}
+        for claim in claims:
+            by_company.setdefault(claim.company_id, []).append(claim)
+        ready: list[Prepared] = []
+        for company_id, company_claims in by_company.items():
+            await uow.set_company(company_id)
+            if len(by_company) == 1:
+                prepared, events = await self._take_company(uow, company_id, company_claims, owner)
+            else:
+                try:
+                    async with uow.session.begin_nested():
+                        prepared, events = await self._take_company(uow, company_id, company_claims, owner)
+                except Exception:
+                    log.exception(
+                        "taking the jobs of company %s failed; their leases will run out", company_id
+                    )
+                    continue
+            for event in events:
+                await uow.publish(event)
+            ready += prepared
+        return ready
 
-    async def _begin(self, db: Database, claim: Claim, owner: str) -> Prepared | None:
-        """Count the call and hold the job for it. The callback is committed here, before the
-        call: a receiver may post it before the call returns."""
-        async with db.unit_of_work(claim.company_id) as uow:
-            jobs = ActionJobRepository(uow.session, claim.company_id)
-            job = await jobs.take(claim)
-            if job is None:
-                await jobs.dequeue(claim)
-                return None
-            request = ActionRequested.model_validate(job.request)
+    async def _take_company(
+        self, uow: UnitOfWork, company_id: UUID, claims: Sequence[Claim], owner: str
+    ) -> tuple[list[Prepared], list[EventPayload]]:
+        """The jobs of one company's claims, and the events their take raises (published by the
+        caller once the take has held)."""
+        jobs = ActionJobRepository(uow.session, company_id)
+        taken = await jobs.take(claims)
+        by_task = {claim.task_instance_id: claim for claim in claims}
+        gone = by_task.keys() - {job.task_instance_id for job in taken}
+        if gone:
+            await jobs.dequeue(sorted(gone))
+        if not taken:
+            return [], []
+        secrets, allowlist = await self._company(uow.session, company_id)
+        ready: list[Prepared] = []
+        ended: list[Settlement] = []
+        events: list[EventPayload] = []
+        for job in taken:
+            claim = by_task[job.task_instance_id]
+            try:
+                request = _stored_request(job.request)
+            except ValueError:
+                # Its lease runs out and it is taken again (its calls are counted meanwhile).
+                log.exception("the stored request of task %s cannot be read", job.task_instance_id)
+                continue
             max_calls = self._max_calls(request)
-            if job.http_calls > max_calls:
-                # The runner making the last permitted call died: that call may have reached the
-                # receiver, and no further one is allowed.
-                outcome = CallOutcome(
-                    ok=False, error=f"no answer after {max_calls} calls (the runner stopped)"
-                )
-                await self._finish(uow, claim, owner, outcome, None, None)
-                return None
-            secrets, allowlist = await self._company(uow.session, claim.company_id)
             prepared = Prepared(
                 claim=claim,
                 request=request,
@@ -226,20 +267,24 @@ class ActionRunner:
                 calls=job.http_calls,
                 max_calls=max_calls,
             )
+            if job.http_calls > max_calls:
+                # The runner making the last permitted call died: that call may have reached the
+                # receiver, and no further one is allowed.
+                error = f"no answer after {max_calls} calls (the runner stopped)"
+                ended.append(Settlement(prepared, CallOutcome(ok=False, error=error)))
+                continue
             if request.task_type == "ASYNC_ACTION":
                 callback, prepared.callback_url = await open_callback(
-                    uow.session, self.settings, claim.company_id, request
+                    uow.session, self.settings, company_id, request
                 )
                 prepared.callback_id, prepared.expires_at = callback.id, callback.expires_at
                 if callback.used_at is not None:
-                    await self._finish(
-                        uow, claim, owner, CallOutcome(ok=True), callback.id, callback.expires_at
-                    )
-                    return None
+                    ended.append(Settlement(prepared, CallOutcome(ok=True)))
+                    continue
             fresh = claim.retaken or job.http_calls == 1
             late = job.deadline_at is not None and job.answer_by > job.deadline_at
             if fresh and (claim.retaken or late):
-                await uow.publish(
+                events.append(
                     ActionStarted(
                         request_id=job.request_id,
                         workflow_instance_id=job.workflow_instance_id,
@@ -248,7 +293,12 @@ class ActionRunner:
                         answer_by=job.answer_by,
                     )
                 )
-        return prepared
+            ready.append(prepared)
+        if ended:
+            # Claimed in this transaction, so none of them can have been taken over.
+            _, results = await self._record(uow, company_id, owner, ended)
+            events += results
+        return ready, events
 
     async def call(self, prepared: Prepared) -> CallOutcome:
         """One signed call to the checked target; no transaction is open."""
@@ -304,10 +354,10 @@ class ActionRunner:
             )
         return outcome
 
-    async def _settle(self, db: Database, prepared: Prepared, owner: str, outcome: CallOutcome) -> None:
-        """Schedule the next try while calls and budget remain, else record the result."""
+    def settlement(self, prepared: Prepared, outcome: CallOutcome) -> Settlement:
+        """What to write for a call's outcome: the next try while calls and budget remain, else
+        the result."""
         settings = self.settings
-        claim = prepared.claim
         if outcome.retryable and prepared.calls < prepared.max_calls:
             delay = backoff_delay(
                 prepared.calls - 1, base=settings.backoff_base_seconds, cap=settings.backoff_max_seconds
@@ -316,72 +366,109 @@ class ActionRunner:
                 delay = max(delay, outcome.retry_after)
             fits = datetime.now(UTC) + timedelta(seconds=delay + self._timeout(prepared.request))
             if fits <= prepared.answer_by:
-                async with db.unit_of_work(claim.company_id) as uow:
-                    await ActionJobRepository(uow.session, claim.company_id).schedule_retry(
-                        claim,
-                        owner,
-                        delay,
-                        last_status=outcome.status_code,
-                        error=outcome.error[:4000] if outcome.error else None,
-                    )
-                return
+                return Settlement(prepared, outcome, retry_in=delay)
             outcome.error = f"{outcome.error}; retry budget of {settings.request_budget_seconds:g}s spent"
         if outcome.error and prepared.calls > 1:
             outcome.error = f"{outcome.error} (after {prepared.calls} calls)"
-        async with db.unit_of_work(claim.company_id) as uow:
-            await self._finish(uow, claim, owner, outcome, prepared.callback_id, prepared.expires_at)
+        return Settlement(prepared, outcome)
 
-    async def _finish(
-        self,
-        uow: UnitOfWork,
-        claim: Claim,
-        owner: str,
-        outcome: CallOutcome,
-        callback_id: UUID | None,
-        expires_at: datetime | None,
-    ) -> None:
-        """Record the job's one result, with its outbox event, for the attempt the job now
-        answers (a newer attempt that arrived while it ran takes the result)."""
-        status = JobStatus.SUCCEEDED if outcome.ok else JobStatus.FAILED
-        if callback_id is not None and expires_at is not None:
-            # Holding the callback row orders this result before any callback result.
-            callback = await CallbackRepository(uow.session, claim.company_id).lock(callback_id)
-            if callback is None or callback.used_at is not None:
-                status = JobStatus.SUPERSEDED
-            elif outcome.ok:
-                status = JobStatus.AWAITING_CALLBACK
-            else:
-                await CallbackRepository(uow.session, claim.company_id).mark_used(callback_id)
-        job = await ActionJobRepository(uow.session, claim.company_id).finish(
-            claim,
-            owner,
-            status=status,
-            last_status=outcome.status_code,
-            error=outcome.error[:4000] if outcome.error else None,
-        )
-        if job is None:
-            raise LeaseLost
-        self.metrics.record_outcome(job.host, status)
-        common = {
-            "request_id": job.request_id,
-            "workflow_instance_id": job.workflow_instance_id,
-            "task_instance_id": job.task_instance_id,
-            "attempt": job.attempt,
-        }
-        if status is JobStatus.AWAITING_CALLBACK:
-            assert expires_at is not None
-            await uow.publish(ActionAwaitingCallback(**common, expires_at=expires_at.isoformat()))
-        elif status is JobStatus.SUCCEEDED:
-            await uow.publish(ActionSucceeded(**common, output=outcome.output))
-        elif status is JobStatus.FAILED:
-            await uow.publish(
-                ActionFailed(
-                    **common,
-                    error=outcome.error or "the action failed",
-                    status_code=outcome.status_code,
-                    body_excerpt=outcome.body_excerpt,
-                )
+    async def settle(
+        self, uow: UnitOfWork, company_id: UUID, owner: str, settlements: Sequence[Settlement]
+    ) -> set[UUID]:
+        """Write what the calls of one company came to, in its transaction: retries handed back
+        to the queue, results recorded with their outbox events. Returns the task instances
+        written; a job this runner no longer holds (its lease ran out and another runner took
+        it: its result is theirs) is left out and changes nothing, whatever else the batch
+        holds."""
+        retries = [s for s in settlements if s.retry_in is not None]
+        results = [s for s in settlements if s.retry_in is None]
+        written: set[UUID] = set()
+        if retries:
+            written |= await ActionJobRepository(uow.session, company_id).schedule_retries(
+                owner,
+                [
+                    JobRetry(
+                        task_instance_id=s.prepared.claim.task_instance_id,
+                        delay=s.retry_in,
+                        last_status=s.outcome.status_code,
+                        error=_stored_error(s.outcome.error),
+                    )
+                    for s in retries
+                    if s.retry_in is not None
+                ],
             )
+        if results:
+            recorded, events = await self._record(uow, company_id, owner, results)
+            written |= recorded
+            for event in events:
+                await uow.publish(event)
+        return written
+
+    async def _record(
+        self, uow: UnitOfWork, company_id: UUID, owner: str, settlements: Sequence[Settlement]
+    ) -> tuple[set[UUID], list[EventPayload]]:
+        """Record the jobs' one results, each for the attempt its job now answers (a newer
+        attempt that arrived while it ran takes the result). Returns the jobs recorded and their
+        events, for the caller to publish in the same transaction."""
+        callbacks = CallbackRepository(uow.session, company_id)
+        statuses: dict[UUID, JobStatus] = {}
+        spent: dict[UUID, UUID] = {}
+        for s in settlements:
+            task = s.prepared.claim.task_instance_id
+            status = JobStatus.SUCCEEDED if s.outcome.ok else JobStatus.FAILED
+            callback_id = s.prepared.callback_id
+            if callback_id is not None and s.prepared.expires_at is not None:
+                # Holding the callback row orders this result before any callback result.
+                callback = await callbacks.lock(callback_id)
+                if callback is None or callback.used_at is not None:
+                    status = JobStatus.SUPERSEDED
+                elif s.outcome.ok:
+                    status = JobStatus.AWAITING_CALLBACK
+                else:
+                    spent[task] = callback_id
+            statuses[task] = status
+        finished = await ActionJobRepository(uow.session, company_id).finish(
+            owner,
+            [
+                JobResult(
+                    task_instance_id=s.prepared.claim.task_instance_id,
+                    status=statuses[s.prepared.claim.task_instance_id],
+                    last_status=s.outcome.status_code,
+                    error=_stored_error(s.outcome.error),
+                )
+                for s in settlements
+            ],
+        )
+        by_task = {s.prepared.claim.task_instance_id: s for s in settlements}
+        events: list[EventPayload] = []
+        for job in finished:
+            settlement, status = by_task[job.task_instance_id], statuses[job.task_instance_id]
+            outcome, expires_at = settlement.outcome, settlement.prepared.expires_at
+            if job.task_instance_id in spent:
+                # A failed call ends its callback too; only for a result recorded here.
+                await callbacks.mark_used(spent[job.task_instance_id])
+            self.metrics.record_outcome(job.host, status)
+            common = {
+                "request_id": job.request_id,
+                "workflow_instance_id": job.workflow_instance_id,
+                "task_instance_id": job.task_instance_id,
+                "attempt": job.attempt,
+            }
+            if status is JobStatus.AWAITING_CALLBACK:
+                assert expires_at is not None
+                events.append(ActionAwaitingCallback(**common, expires_at=expires_at.isoformat()))
+            elif status is JobStatus.SUCCEEDED:
+                events.append(ActionSucceeded(**common, output=outcome.output))
+            elif status is JobStatus.FAILED:
+                events.append(
+                    ActionFailed(
+                        **common,
+                        error=outcome.error or "the action failed",
+                        status_code=outcome.status_code,
+                        body_excerpt=outcome.body_excerpt,
+                    )
+                )
+        return {job.task_instance_id for job in finished}, events
 
     def _judge(self, response: CallResponse, request: ActionRequested, is_async: bool) -> CallOutcome:
         status = response.status
