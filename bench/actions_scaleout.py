@@ -36,7 +36,7 @@ from aiokafka import AIOKafkaProducer
 from sqlalchemy.engine import make_url
 
 from bench import infra as bench_infra
-from bench.machine import describe, percentile
+from bench.machine import ProcessTicks, cpu_ms, describe, percentile
 from common.embedded import free_port
 from common.testing.infra import create_database, postgres_admin_url, private_kafka
 from contracts.engine import ActionRequested
@@ -301,6 +301,8 @@ def fleet_on_fresh_database(
 @dataclass
 class Figures:
     throughput: dict[int, float] = field(default_factory=dict)
+    # CPU-ms the runner processes spent per action over the measured backlog.
+    cpu_ms_per_action: dict[int, float] = field(default_factory=dict)
     quiet_ms: list[float] = field(default_factory=list)
     beside_ms: list[float] = field(default_factory=list)
 
@@ -312,7 +314,8 @@ def throughput(
     code_dir: Path | None,
     in_flight: int | None,
     workers: int | None,
-) -> float:
+) -> tuple[float, float]:
+    """Actions per second over the backlog, and the runner processes' CPU-ms per action."""
     # Each runner count starts from nothing: its own database, broker and group.
     with fleet_on_fresh_database(workers, code_dir=code_dir, in_flight=in_flight) as fleet:
         fleet.start(runners)
@@ -320,9 +323,13 @@ def throughput(
         warmup = asyncio.run(fleet.enqueue(endpoint.url, 16))
         asyncio.run(fleet.wait_finished(warmup, 120))
         time.sleep(2)
+        pids = [process.pid for process in fleet.processes.values()]
+        before = ProcessTicks()
         ids = asyncio.run(fleet.enqueue(endpoint.url, actions))
         elapsed = asyncio.run(fleet.wait_finished(ids, 900))
-        return actions / elapsed
+        after = ProcessTicks()
+        spent = sum(after.tree(pid) - before.tree(pid) for pid in pids)
+        return actions / elapsed, cpu_ms(spent) / actions
 
 
 def noisy_neighbour(
@@ -357,11 +364,12 @@ def measure(
     label = f"runners of {code_dir}" if code_dir else "these runners"
     figures = Figures()
     for count in runners:
-        figures.throughput[count] = throughput(
+        figures.throughput[count], figures.cpu_ms_per_action[count] = throughput(
             endpoint, count, actions, code_dir, args.in_flight, args.workers
         )
         print(
-            f"  [{label}] runners={count}: {figures.throughput[count]:6.1f} actions/s "
+            f"  [{label}] runners={count}: {figures.throughput[count]:6.1f} actions/s, "
+            f"{figures.cpu_ms_per_action[count]:5.1f} runner CPU-ms per action "
             f"({actions} actions, {args.delay_ms} ms each)",
             flush=True,
         )
@@ -389,7 +397,9 @@ def main() -> None:
     parser.add_argument("--neighbour-actions", type=int, default=60, help="B's actions, 20 a second")
     parser.add_argument("--noisy-actions", type=int, default=40, help="A's backlog, 6 s each")
     parser.add_argument("--baseline", type=Path, default=None, help="a checkout whose runners to compare")
-    parser.add_argument("--baseline-actions", type=int, default=60)
+    parser.add_argument(
+        "--baseline-actions", type=int, default=None, help="the baseline's backlog (--actions if unset)"
+    )
     bench_infra.add_broker_argument(parser)
     args = parser.parse_args()
     # The private brokers and the runner processes follow TF_BROKER.
@@ -403,11 +413,13 @@ def main() -> None:
     try:
         current = measure(endpoint, args, None, args.actions, runners)
         if args.baseline is not None:
-            baseline = measure(endpoint, args, args.baseline.resolve(), args.baseline_actions, runners[:1])
+            baseline_actions = args.baseline_actions or args.actions
+            baseline = measure(endpoint, args, args.baseline.resolve(), baseline_actions, runners[:1])
             count = runners[0]
             print(
                 f"ratios (these / baseline): runners={count} throughput "
-                f"x{current.throughput[count] / baseline.throughput[count]:.1f}; "
+                f"x{current.throughput[count] / baseline.throughput[count]:.2f}, runner CPU per action "
+                f"x{current.cpu_ms_per_action[count] / baseline.cpu_ms_per_action[count]:.2f}; "
                 f"B p50 beside A x{percentile(current.beside_ms, 0.5) / percentile(baseline.beside_ms, 0.5):.3f}"
             )
         quiet, beside = percentile(current.quiet_ms, 0.5), percentile(current.beside_ms, 0.5)

@@ -10,13 +10,14 @@ from typing import Any
 from uuid import UUID
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text, update
 
 from actions.config import ActionsSettings
 from actions.consumers import build_consumer
 from actions.models import ActionJob, QueuedJob
 from actions.runner.pool import ActionPool
-from actions.runner.service import ActionRunner
+from actions.runner.repository import ActionQueueRepository
+from actions.runner.service import ActionRunner, CallOutcome, Prepared
 from common.consumer import Delivery, EventConsumer
 from common.db import Database
 from contracts.engine import ActionRequested
@@ -243,3 +244,176 @@ class TestIdempotencyKey:
         # The one call answers the newest attempt, which the engine waits for.
         assert (result["data"]["request_id"], result["data"]["attempt"]) == (str(second.request_id), 2)
         assert await runners.results([first]) == []
+
+
+class Statements:
+    """The transactions committed and the statements run on a database while it listens."""
+
+    def __init__(self, db: Database) -> None:
+        assert db.engine is not None
+        self.engine = db.engine.sync_engine
+        self.commits = 0
+        self.statements: list[str] = []
+
+    def _on_commit(self, conn: Any) -> None:
+        self.commits += 1
+
+    def _on_execute(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        self.statements.append(" ".join(statement.split()))
+
+    def __enter__(self) -> "Statements":
+        event.listen(self.engine, "commit", self._on_commit)
+        event.listen(self.engine, "before_cursor_execute", self._on_execute)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        event.remove(self.engine, "commit", self._on_commit)
+        event.remove(self.engine, "before_cursor_execute", self._on_execute)
+
+    def count(self, prefix: str) -> int:
+        return sum(1 for statement in self.statements if statement.startswith(prefix))
+
+
+async def take_all(pool: ActionPool, db: Database) -> list[Prepared]:
+    """Claim and take every due job, as a fill does, without starting the calls."""
+    async with db.unit_of_work() as uow:
+        claims = await ActionQueueRepository(uow.session).claim(pool.owner, busy={}, company_cap=32, free=64)
+        return await pool.runner.take(uow, claims, pool.owner)
+
+
+async def job_of(db: Database, company: UUID, task: UUID) -> tuple[ActionJob | None, QueuedJob | None]:
+    async with db.unit_of_work(company) as uow:
+        job = await uow.session.scalar(select(ActionJob).where(ActionJob.task_instance_id == task))
+        queued = await uow.session.scalar(select(QueuedJob).where(QueuedJob.task_instance_id == task))
+        return job, queued
+
+
+def answered(prepared: Prepared) -> CallOutcome:
+    return CallOutcome(ok=True, status_code=200, output={"n": str(prepared.claim.task_instance_id)})
+
+
+class TestBatching:
+    async def test_one_fill_takes_the_jobs_of_two_companies_in_one_transaction(
+        self, make_pool: Callable[..., Pool], committed_db: Database, receiver: Receiver
+    ) -> None:
+        runners = make_pool()
+        first, second = uuid7(), uuid7()
+        requests = {
+            company: [await runners.feed(company, receiver.url("/echo")) for _ in range(3)]
+            for company in (first, second)
+        }
+
+        with Statements(committed_db) as seen:
+            assert await runners.pool.fill() == 6
+
+        # The claim and both companies' takes commit together, one take statement per company.
+        assert seen.commits == 1
+        assert seen.count("UPDATE actions.action_jobs") == 2
+        for company, company_requests in requests.items():
+            for request in company_requests:
+                job, queued = await job_of(committed_db, company, request.task_instance_id)
+                assert job is not None
+                assert queued is not None
+                assert (job.status, job.http_calls) == ("running", 1)
+                assert queued.lease_owner == runners.pool.owner
+        done = await runners.wait_for([r for rs in requests.values() for r in rs])
+        assert [r["type"] for r in done] == ["action.succeeded"] * 6
+
+    async def test_results_that_arrive_together_are_written_in_one_transaction_per_company(
+        self, make_pool: Callable[..., Pool], committed_db: Database, receiver: Receiver
+    ) -> None:
+        runners = make_pool()
+        first, second = uuid7(), uuid7()
+        requests = [await runners.feed(company, receiver.url("/echo")) for company in (first, second) * 3]
+        prepared = await take_all(runners.pool, committed_db)
+        assert len(prepared) == 6
+
+        with Statements(committed_db) as seen:
+            written = await asyncio.gather(
+                *(runners.pool.settle(runners.runner.settlement(p, answered(p))) for p in prepared)
+            )
+
+        assert written == [True] * 6
+        assert seen.commits == 2
+        assert seen.count("WITH r AS") == 2
+        done = await runners.results(requests)
+        assert sorted(r["data"]["task_instance_id"] for r in done) == sorted(
+            str(r.task_instance_id) for r in requests
+        )
+        assert {r["type"] for r in done} == {"action.succeeded"}
+        assert {r["data"]["output"]["n"] for r in done} == {str(r.task_instance_id) for r in requests}
+        for request, company in zip(requests, (first, second) * 3, strict=True):
+            job, queued = await job_of(committed_db, company, request.task_instance_id)
+            assert job is not None
+            assert job.status == "succeeded"
+            assert queued is None
+
+    async def test_a_lease_lost_in_a_batch_leaves_the_others_recorded(
+        self, make_pool: Callable[..., Pool], committed_db: Database, receiver: Receiver
+    ) -> None:
+        runners = make_pool()
+        company = uuid7()
+        requests = [await runners.feed(company, receiver.url("/echo")) for _ in range(3)]
+        prepared = await take_all(runners.pool, committed_db)
+        lost = requests[1].task_instance_id
+        # Its lease ran out and another runner took the job over.
+        async with committed_db.unit_of_work() as uow:
+            await uow.session.execute(
+                update(QueuedJob)
+                .where(QueuedJob.task_instance_id == lost)
+                .values(lease_owner="another runner")
+            )
+
+        written = await asyncio.gather(
+            *(runners.pool.settle(runners.runner.settlement(p, answered(p))) for p in prepared)
+        )
+
+        assert dict(zip((p.claim.task_instance_id for p in prepared), written, strict=True)) == {
+            r.task_instance_id: r.task_instance_id != lost for r in requests
+        }
+        done = await runners.results(requests)
+        assert sorted(r["data"]["task_instance_id"] for r in done) == sorted(
+            str(r.task_instance_id) for r in requests if r.task_instance_id != lost
+        )
+        # The job taken over is the other runner's to settle: still running, still queued to it.
+        job, queued = await job_of(committed_db, company, lost)
+        assert job is not None
+        assert job.status == "running"
+        assert queued is not None
+        assert queued.lease_owner == "another runner"
+
+    async def test_retries_and_results_of_one_batch_are_written_together(
+        self, make_pool: Callable[..., Pool], committed_db: Database, receiver: Receiver
+    ) -> None:
+        runners = make_pool(backoff_base_seconds=30.0, backoff_max_seconds=30.0)
+        company = uuid7()
+        retried, succeeded = [
+            await runners.feed(company, receiver.url("/echo"), max_retries=2) for _ in range(2)
+        ]
+        by_task = {p.claim.task_instance_id: p for p in await take_all(runners.pool, committed_db)}
+        unavailable = CallOutcome(ok=False, status_code=503, error="the action answered 503", retryable=True)
+
+        with Statements(committed_db) as seen:
+            written = await asyncio.gather(
+                runners.pool.settle(
+                    runners.runner.settlement(by_task[retried.task_instance_id], unavailable)
+                ),
+                runners.pool.settle(
+                    runners.runner.settlement(
+                        by_task[succeeded.task_instance_id], answered(by_task[succeeded.task_instance_id])
+                    )
+                ),
+            )
+
+        assert written == (True, True)
+        assert seen.commits == 1
+        job, queued = await job_of(committed_db, company, retried.task_instance_id)
+        assert job is not None
+        assert (job.status, job.http_calls, job.last_status) == ("queued", 1, 503)
+        assert queued is not None
+        assert queued.lease_owner is None
+        job, queued = await job_of(committed_db, company, succeeded.task_instance_id)
+        assert job is not None
+        assert job.status == "succeeded"
+        assert queued is None
+        assert [r["type"] for r in await runners.results([retried, succeeded])] == ["action.succeeded"]

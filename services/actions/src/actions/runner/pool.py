@@ -70,7 +70,7 @@ class ActionPool:
         claim = prepared.claim
         try:
             outcome = await self.runner.call(prepared)
-            if not await self._settle(self.runner.settlement(prepared, outcome)):
+            if not await self.settle(self.runner.settlement(prepared, outcome)):
                 log.warning("the job of task %s was taken over by another runner", claim.task_instance_id)
         except asyncio.CancelledError:
             raise
@@ -87,7 +87,7 @@ class ActionPool:
                 self._tasks.discard(current)
             self.runner.wakeup.set()
 
-    async def _settle(self, settlement: Settlement) -> bool:
+    async def settle(self, settlement: Settlement) -> bool:
         """Queue the settlement for the next settle, and wait until it is written. False when the
         job was taken over by another runner (its result is theirs)."""
         written: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
