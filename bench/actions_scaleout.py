@@ -3,7 +3,7 @@ against a slow endpoint, and the noisy neighbour: company A's receiving system t
 company B's answers at once, B's latency alone and beside A.
 
     python -m bench.actions_scaleout [--actions 400] [--delay-ms 200] [--runners 1,2,4]
-        [--in-flight 128] [--baseline DIR]
+        [--in-flight 128] [--baseline DIR] [--profile DIR]
 
 `--baseline DIR` runs the same figures a second time with the runners of another checkout
 (e.g. `git archive main | tar -x -C DIR`), in the same invocation, and prints the ratios.
@@ -37,6 +37,7 @@ from sqlalchemy.engine import make_url
 
 from bench import infra as bench_infra
 from bench.machine import ProcessTicks, cpu_ms, describe, percentile
+from bench.profile import profiles, summarize
 from common.embedded import free_port
 from common.testing.infra import create_database, postgres_admin_url, private_kafka
 from contracts.engine import ActionRequested
@@ -314,6 +315,7 @@ def throughput(
     code_dir: Path | None,
     in_flight: int | None,
     workers: int | None,
+    profile_dir: Path | None = None,
 ) -> tuple[float, float]:
     """Actions per second over the backlog, and the runner processes' CPU-ms per action."""
     # Each runner count starts from nothing: its own database, broker and group.
@@ -324,10 +326,18 @@ def throughput(
         asyncio.run(fleet.wait_finished(warmup, 120))
         time.sleep(2)
         pids = [process.pid for process in fleet.processes.values()]
-        before = ProcessTicks()
-        ids = asyncio.run(fleet.enqueue(endpoint.url, actions))
-        elapsed = asyncio.run(fleet.wait_finished(ids, 900))
-        after = ProcessTicks()
+        sampled = (
+            profiles({f"actions-{pid}": pid for pid in pids}, profile_dir)
+            if profile_dir is not None
+            else contextlib.nullcontext()
+        )
+        with sampled:
+            before = ProcessTicks()
+            ids = asyncio.run(fleet.enqueue(endpoint.url, actions))
+            elapsed = asyncio.run(fleet.wait_finished(ids, 900))
+            after = ProcessTicks()
+        if profile_dir is not None:
+            summarize(profile_dir)
         spent = sum(after.tree(pid) - before.tree(pid) for pid in pids)
         return actions / elapsed, cpu_ms(spent) / actions
 
@@ -364,8 +374,9 @@ def measure(
     label = f"runners of {code_dir}" if code_dir else "these runners"
     figures = Figures()
     for count in runners:
+        profile_dir = args.profile / (code_dir.name if code_dir else "these") if args.profile else None
         figures.throughput[count], figures.cpu_ms_per_action[count] = throughput(
-            endpoint, count, actions, code_dir, args.in_flight, args.workers
+            endpoint, count, actions, code_dir, args.in_flight, args.workers, profile_dir
         )
         print(
             f"  [{label}] runners={count}: {figures.throughput[count]:6.1f} actions/s, "
@@ -399,6 +410,9 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, default=None, help="a checkout whose runners to compare")
     parser.add_argument(
         "--baseline-actions", type=int, default=None, help="the baseline's backlog (--actions if unset)"
+    )
+    parser.add_argument(
+        "--profile", type=Path, default=None, help="sample the runners with py-spy into this directory"
     )
     bench_infra.add_broker_argument(parser)
     args = parser.parse_args()
