@@ -405,7 +405,7 @@ class TestBatching:
                 ),
             )
 
-        assert written == (True, True)
+        assert list(written) == [True, True]
         assert seen.commits == 1
         job, queued = await job_of(committed_db, company, retried.task_instance_id)
         assert job is not None

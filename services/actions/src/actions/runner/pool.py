@@ -11,8 +11,9 @@ again for any other.
 A fill is one transaction: the claim, then each company's jobs taken in one statement. What the
 calls come to is group-committed: the results that arrive while a settle is being written are
 written together in the next one, one transaction per company, so a burst of answers costs a
-few transactions rather than one each. A call is counted in flight until its settle has
-committed."""
+few transactions rather than one each. A company's slot is freed when its call returns, so
+the next call starts while the result is being written; the process's slots count a job until
+its settle has committed."""
 
 import asyncio
 import contextlib
@@ -68,8 +69,12 @@ class ActionPool:
 
     async def _run(self, prepared: Prepared) -> None:
         claim = prepared.claim
+        calling = True
         try:
             outcome = await self.runner.call(prepared)
+            # The company's slot is for calls: the next one starts while this result is written.
+            calling = False
+            self._call_ended(claim.company_id)
             if not await self.settle(self.runner.settlement(prepared, outcome)):
                 log.warning("the job of task %s was taken over by another runner", claim.task_instance_id)
         except asyncio.CancelledError:
@@ -79,13 +84,18 @@ class ActionPool:
             # that keeps failing here ends as failed rather than looping.
             log.exception("running the job of task %s failed", claim.task_instance_id)
         finally:
-            self.in_flight[claim.company_id] -= 1
-            if self.in_flight[claim.company_id] <= 0:
-                del self.in_flight[claim.company_id]
+            if calling:
+                self._call_ended(claim.company_id)
             current = asyncio.current_task()
             if current is not None:
                 self._tasks.discard(current)
             self.runner.wakeup.set()
+
+    def _call_ended(self, company_id: UUID) -> None:
+        self.in_flight[company_id] -= 1
+        if self.in_flight[company_id] <= 0:
+            del self.in_flight[company_id]
+        self.runner.wakeup.set()
 
     async def settle(self, settlement: Settlement) -> bool:
         """Queue the settlement for the next settle, and wait until it is written. False when the
