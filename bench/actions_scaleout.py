@@ -3,7 +3,7 @@ against a slow endpoint, and the noisy neighbour: company A's receiving system t
 company B's answers at once, B's latency alone and beside A.
 
     python -m bench.actions_scaleout [--actions 400] [--delay-ms 200] [--runners 1,2,4]
-        [--in-flight 128] [--baseline DIR] [--profile DIR]
+        [--in-flight 128] [--baseline DIR [--rounds N]] [--profile DIR]
 
 `--baseline DIR` runs the same figures a second time with the runners of another checkout
 (e.g. `git archive main | tar -x -C DIR`), in the same invocation, and prints the ratios.
@@ -414,6 +414,13 @@ def main() -> None:
     parser.add_argument(
         "--profile", type=Path, default=None, help="sample the runners with py-spy into this directory"
     )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="with --baseline: more one-runner throughput pairs, these and the baseline's in turn, "
+        "each pair's ratio printed (a shared machine's load drifts between runs)",
+    )
     bench_infra.add_broker_argument(parser)
     args = parser.parse_args()
     # The private brokers and the runner processes follow TF_BROKER.
@@ -436,6 +443,30 @@ def main() -> None:
                 f"x{current.cpu_ms_per_action[count] / baseline.cpu_ms_per_action[count]:.2f}; "
                 f"B p50 beside A x{percentile(current.beside_ms, 0.5) / percentile(baseline.beside_ms, 0.5):.3f}"
             )
+            pairs = [
+                (current.throughput[count], baseline.throughput[count]),
+            ]
+            cpu = [(current.cpu_ms_per_action[count], baseline.cpu_ms_per_action[count])]
+            for n in range(2, args.rounds + 1):
+                these = throughput(endpoint, count, args.actions, None, args.in_flight, args.workers)
+                theirs = throughput(
+                    endpoint, count, baseline_actions, args.baseline.resolve(), args.in_flight, args.workers
+                )
+                pairs.append((these[0], theirs[0]))
+                cpu.append((these[1], theirs[1]))
+                print(
+                    f"  round {n}: {these[0]:6.1f} vs {theirs[0]:6.1f} actions/s (x{these[0] / theirs[0]:.2f}), "
+                    f"{these[1]:5.1f} vs {theirs[1]:5.1f} runner CPU-ms per action (x{these[1] / theirs[1]:.2f})",
+                    flush=True,
+                )
+            if len(pairs) > 1:
+                ratios = sorted(a / b for a, b in pairs)
+                cpu_ratios = sorted(a / b for a, b in cpu)
+                print(
+                    f"median over {len(pairs)} rounds: throughput x{ratios[len(ratios) // 2]:.2f}, "
+                    f"runner CPU per action x{cpu_ratios[len(cpu_ratios) // 2]:.2f}; best these "
+                    f"{max(a for a, _ in pairs):.1f}, best baseline {max(b for _, b in pairs):.1f} actions/s"
+                )
         quiet, beside = percentile(current.quiet_ms, 0.5), percentile(current.beside_ms, 0.5)
         print(f"B's p50 beside A minus alone: {beside - quiet:+.0f} ms (target: within 100 ms)")
     finally:
