@@ -304,6 +304,8 @@ class Figures:
     throughput: dict[int, float] = field(default_factory=dict)
     # CPU-ms the runner processes spent per action over the measured backlog.
     cpu_ms_per_action: dict[int, float] = field(default_factory=dict)
+    # CPU-ms the Postgres server spent per action, when the bench started it (None otherwise).
+    postgres_ms_per_action: dict[int, float | None] = field(default_factory=dict)
     quiet_ms: list[float] = field(default_factory=list)
     beside_ms: list[float] = field(default_factory=list)
 
@@ -316,8 +318,9 @@ def throughput(
     in_flight: int | None,
     workers: int | None,
     profile_dir: Path | None = None,
-) -> tuple[float, float]:
-    """Actions per second over the backlog, and the runner processes' CPU-ms per action."""
+) -> tuple[float, float, float | None]:
+    """Actions per second over the backlog, and the runner processes' and (when the bench
+    started it) the Postgres server's CPU-ms per action."""
     # Each runner count starts from nothing: its own database, broker and group.
     with fleet_on_fresh_database(workers, code_dir=code_dir, in_flight=in_flight) as fleet:
         fleet.start(runners)
@@ -326,6 +329,7 @@ def throughput(
         asyncio.run(fleet.wait_finished(warmup, 120))
         time.sleep(2)
         pids = [process.pid for process in fleet.processes.values()]
+        postgres = postgres_server_pid(fleet.database_url)
         sampled = (
             profiles({f"actions-{pid}": pid for pid in pids}, profile_dir)
             if profile_dir is not None
@@ -339,7 +343,26 @@ def throughput(
         if profile_dir is not None:
             summarize(profile_dir)
         spent = sum(after.tree(pid) - before.tree(pid) for pid in pids)
-        return actions / elapsed, cpu_ms(spent) / actions
+        database = (
+            cpu_ms(after.tree(postgres) - before.tree(postgres)) / actions if postgres is not None else None
+        )
+        return actions / elapsed, cpu_ms(spent) / actions, database
+
+
+def postgres_server_pid(database_url: str) -> int | None:
+    """The pid of the local Postgres server listening on the URL's port, found by its data
+    directory's `postmaster.pid`; None when it is not one this machine runs as a process here."""
+    port = make_url(database_url).port
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            args = cmdline.read_bytes().split(b"\0")
+            if not args[0].endswith(b"postgres") or b"-D" not in args:
+                continue
+            pgdata = Path(args[args.index(b"-D") + 1].decode())
+            lines = (pgdata / "postmaster.pid").read_text().splitlines()
+            if int(lines[3]) == port and int(lines[0]) == int(cmdline.parent.name):
+                return int(lines[0])
+    return None
 
 
 def noisy_neighbour(
@@ -375,13 +398,17 @@ def measure(
     figures = Figures()
     for count in runners:
         profile_dir = args.profile / (code_dir.name if code_dir else "these") if args.profile else None
-        figures.throughput[count], figures.cpu_ms_per_action[count] = throughput(
-            endpoint, count, actions, code_dir, args.in_flight, args.workers, profile_dir
-        )
+        (
+            figures.throughput[count],
+            figures.cpu_ms_per_action[count],
+            figures.postgres_ms_per_action[count],
+        ) = throughput(endpoint, count, actions, code_dir, args.in_flight, args.workers, profile_dir)
+        database = figures.postgres_ms_per_action[count]
         print(
             f"  [{label}] runners={count}: {figures.throughput[count]:6.1f} actions/s, "
-            f"{figures.cpu_ms_per_action[count]:5.1f} runner CPU-ms per action "
-            f"({actions} actions, {args.delay_ms} ms each)",
+            f"{figures.cpu_ms_per_action[count]:5.1f} runner CPU-ms per action"
+            + (f", {database:5.1f} Postgres CPU-ms per action" if database is not None else "")
+            + f" ({actions} actions, {args.delay_ms} ms each)",
             flush=True,
         )
     figures.quiet_ms, figures.beside_ms = noisy_neighbour(
@@ -444,28 +471,40 @@ def main() -> None:
                 f"B p50 beside A x{percentile(current.beside_ms, 0.5) / percentile(baseline.beside_ms, 0.5):.3f}"
             )
             pairs = [
-                (current.throughput[count], baseline.throughput[count]),
+                (
+                    (current.throughput[count], baseline.throughput[count]),
+                    (current.cpu_ms_per_action[count], baseline.cpu_ms_per_action[count]),
+                    (current.postgres_ms_per_action[count], baseline.postgres_ms_per_action[count]),
+                )
             ]
-            cpu = [(current.cpu_ms_per_action[count], baseline.cpu_ms_per_action[count])]
             for n in range(2, args.rounds + 1):
                 these = throughput(endpoint, count, args.actions, None, args.in_flight, args.workers)
                 theirs = throughput(
                     endpoint, count, baseline_actions, args.baseline.resolve(), args.in_flight, args.workers
                 )
-                pairs.append((these[0], theirs[0]))
-                cpu.append((these[1], theirs[1]))
+                pairs.append(((these[0], theirs[0]), (these[1], theirs[1]), (these[2], theirs[2])))
                 print(
                     f"  round {n}: {these[0]:6.1f} vs {theirs[0]:6.1f} actions/s (x{these[0] / theirs[0]:.2f}), "
-                    f"{these[1]:5.1f} vs {theirs[1]:5.1f} runner CPU-ms per action (x{these[1] / theirs[1]:.2f})",
+                    f"{these[1]:5.1f} vs {theirs[1]:5.1f} runner CPU-ms per action (x{these[1] / theirs[1]:.2f})"
+                    + (
+                        f", {these[2]:5.1f} vs {theirs[2]:5.1f} Postgres CPU-ms per action "
+                        f"(x{these[2] / theirs[2]:.2f})"
+                        if these[2] is not None and theirs[2] is not None
+                        else ""
+                    ),
                     flush=True,
                 )
             if len(pairs) > 1:
-                ratios = sorted(a / b for a, b in pairs)
-                cpu_ratios = sorted(a / b for a, b in cpu)
+
+                def median_ratio(of: list[tuple[float | None, float | None]]) -> str:
+                    ratios = sorted(a / b for a, b in of if a is not None and b is not None and b > 0)
+                    return f"x{ratios[len(ratios) // 2]:.2f}" if ratios else "n/a"
+
                 print(
-                    f"median over {len(pairs)} rounds: throughput x{ratios[len(ratios) // 2]:.2f}, "
-                    f"runner CPU per action x{cpu_ratios[len(cpu_ratios) // 2]:.2f}; best these "
-                    f"{max(a for a, _ in pairs):.1f}, best baseline {max(b for _, b in pairs):.1f} actions/s"
+                    f"median over {len(pairs)} rounds: throughput {median_ratio([p[0] for p in pairs])}, "
+                    f"runner CPU per action {median_ratio([p[1] for p in pairs])}, "
+                    f"Postgres CPU per action {median_ratio([p[2] for p in pairs])}; best these "
+                    f"{max(p[0][0] for p in pairs):.1f}, best baseline {max(p[0][1] for p in pairs):.1f} actions/s"
                 )
         quiet, beside = percentile(current.quiet_ms, 0.5), percentile(current.beside_ms, 0.5)
         print(f"B's p50 beside A minus alone: {beside - quiet:+.0f} ms (target: within 100 ms)")

@@ -417,3 +417,30 @@ class TestBatching:
         assert job.status == "succeeded"
         assert queued is None
         assert [r["type"] for r in await runners.results([retried, succeeded])] == ["action.succeeded"]
+
+    async def test_a_stopping_pool_writes_the_results_it_holds_and_hands_back_the_rest(
+        self, make_pool: Callable[..., Pool], committed_db: Database, receiver: Receiver
+    ) -> None:
+        runners = make_pool()
+        company = uuid7()
+        answered_one, unanswered = [await runners.feed(company, receiver.url("/echo")) for _ in range(2)]
+        by_task = {p.claim.task_instance_id: p for p in await take_all(runners.pool, committed_db)}
+        first = by_task[answered_one.task_instance_id]
+        waiting = asyncio.create_task(runners.pool.settle(runners.runner.settlement(first, answered(first))))
+        await asyncio.sleep(0)
+
+        await runners.pool.stop()
+
+        async with asyncio.timeout(10):
+            assert await waiting is True
+        assert [r["type"] for r in await runners.results([answered_one])] == ["action.succeeded"]
+        job, queued = await job_of(committed_db, company, answered_one.task_instance_id)
+        assert job is not None
+        assert job.status == "succeeded"
+        assert queued is None
+        # The job whose call had not returned is due again at once, for any runner.
+        job, queued = await job_of(committed_db, company, unanswered.task_instance_id)
+        assert job is not None
+        assert job.status == "running"
+        assert queued is not None
+        assert queued.lease_owner is None

@@ -31,6 +31,9 @@ from contracts.ids import uuid7
 
 log = logging.getLogger(__name__)
 
+# How long a stopping pool waits for the results it holds to be written.
+STOP_SETTLE_SECONDS = 5.0
+
 
 class ActionPool:
     def __init__(self, db: Database, runner: ActionRunner, *, owner: str | None = None) -> None:
@@ -161,15 +164,25 @@ class ActionPool:
 
     async def stop(self) -> None:
         """Cancel the calls in flight and hand their jobs back, due at once, so another runner
-        takes them without waiting for the leases to run out."""
+        takes them without waiting for the leases to run out. Results already in hand are
+        written first (for a few seconds at most), so their calls are not made again."""
         tasks = list(self._tasks)
-        if self._settler is not None:
-            tasks.append(self._settler)
         for task in tasks:
             task.cancel()
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
+        settler = self._settler
+        if settler is not None:
+            _, unfinished = await asyncio.wait({settler}, timeout=STOP_SETTLE_SECONDS)
+            for task in unfinished:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+        # A settler cancelled before it began leaves its settlements unanswered.
+        for _, future in self._unsettled:
+            future.cancel()
+        self._unsettled, self._settler = [], None
         try:
             async with self.db.unit_of_work() as uow:
                 released = await ActionQueueRepository(uow.session).release(self.owner)
