@@ -1,17 +1,14 @@
 """What one engine step costs: statements sent to Postgres, history rows and events written,
 and the plans and conditions it reuses instead of reading and compiling them again."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
 from uuid import UUID
 
 import pytest
-from sqlalchemy import event, func, select
-from sqlalchemy.engine import Engine
+from sqlalchemy import func, select
 
 from common import expressions
 from common.expressions import CompiledExpression
+from common.testing.statements import statements
 from contracts.ids import uuid7
 from contracts.tickets import TicketSubmitted
 from engine.definitions.service import PLANS
@@ -33,23 +30,6 @@ STATEMENTS_PER_START_STEP = 5
 # workers with their open tasks; the worker's last assignment; the task, written assigned; the
 # additions (with the assignment record).
 STATEMENTS_PER_FORM_ASSIGN_STEP = 9
-
-TEST_ONLY = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
-
-
-@contextmanager
-def statements() -> Iterator[list[str]]:
-    sent: list[str] = []
-
-    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if not statement.lstrip().upper().startswith(TEST_ONLY):
-            sent.append(statement)
-
-    event.listen(Engine, "before_cursor_execute", count)
-    try:
-        yield sent
-    finally:
-        event.remove(Engine, "before_cursor_execute", count)
 
 
 async def three_actions(engine: EngineHarness, condition: str | None = None) -> None:

@@ -2,19 +2,18 @@
 transaction and claims nothing; one that notifies sends a bounded number of statements, however
 many people it reaches."""
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import event, func, select, text
-from sqlalchemy.engine import Engine
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.db import Database
+from common.testing.statements import statements
 from contracts.engine import (
     TaskAssigned,
     TaskCompleted,
@@ -41,23 +40,6 @@ from .test_notifications import Feeder, submitted, task_event
 STATEMENTS_PER_NOTIFYING_EVENT = 4
 # An overdue task that escalates also reads the ticket team.
 STATEMENTS_PER_ESCALATION = 5
-
-TEST_ONLY = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
-
-
-@contextmanager
-def statements() -> Iterator[list[str]]:
-    sent: list[str] = []
-
-    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if not statement.lstrip().upper().startswith(TEST_ONLY):
-            sent.append(statement)
-
-    event.listen(Engine, "before_cursor_execute", count)
-    try:
-        yield sent
-    finally:
-        event.remove(Engine, "before_cursor_execute", count)
 
 
 @pytest.fixture
@@ -150,7 +132,9 @@ class TestAnEventThatNotifies:
         assert len(sent) <= STATEMENTS_PER_NOTIFYING_EVENT, sent
         with statements() as sent:
             await feeder.feed(
-                WorkflowCompleted(workflow_instance_id=uuid7(), ticket_id=ticket_id, workflow_status="COMPLETED"),
+                WorkflowCompleted(
+                    workflow_instance_id=uuid7(), ticket_id=ticket_id, workflow_status="COMPLETED"
+                ),
                 worker.company_id,
             )
         assert len(sent) <= STATEMENTS_PER_NOTIFYING_EVENT, sent

@@ -3,19 +3,18 @@ number's lock held by the last statement only, the cached ticket type checked by
 statement, and a partition batch's events of one ticket projected in one call."""
 
 import asyncio
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 import httpx
-from sqlalchemy import event, select, text
-from sqlalchemy.engine import Engine
+from sqlalchemy import select, text
 
 from common.consumer import Delivery
 from common.db import Database
 from common.errors import Conflict
+from common.testing.statements import statements
 from contracts.engine import (
     TaskAssigned,
     TaskCompleted,
@@ -43,23 +42,7 @@ STATEMENTS_PER_SUBMIT = 3
 # One engine event: the company scope, the inbox claim and the projection.
 STATEMENTS_PER_EVENT = 3
 
-TEST_ONLY = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
-
-
-@contextmanager
-def statements() -> Iterator[list[str]]:
-    sent: list[str] = []
-
-    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if not statement.lstrip().upper().startswith(TEST_ONLY):
-            sent.append(statement)
-
-    event.listen(Engine, "before_cursor_execute", count)
-    try:
-        yield sent
-    finally:
-        event.remove(Engine, "before_cursor_execute", count)
 
 
 async def submit(client: httpx.AsyncClient, caller: Caller, key: str | None = None) -> httpx.Response:
