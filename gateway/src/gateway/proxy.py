@@ -9,7 +9,7 @@ response, never a clean end.
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote_to_bytes
@@ -20,6 +20,7 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from common.errors import problem_response
+from common.pools import LeastBusy
 from gateway.middleware import BodyTooLarge
 
 log = logging.getLogger(__name__)
@@ -181,33 +182,19 @@ class Upstream:
     the client adds (cookies, which a shared client must never keep, redirects, auth, default
     headers such as an Accept-Encoding the caller did not send, a log line per request).
 
-    httpcore's pool, on every request and every release, walks all its connections, polls the
-    socket of each idle one and counts the idle ones again for each (quadratic in its size): the
-    largest cost of the gateway under concurrency. So each service gets several small pools
-    rather than one large one: a request takes the first pool with fewer than `per_pool`
-    requests in flight (so calls one after another keep reusing one warm connection), else the
-    least busy one."""
+    Each service gets several small pools rather than one large one (see `common.pools`)."""
 
     base: httpx.URL
     transports: tuple[httpx.AsyncBaseTransport, ...]
     timeout: httpx.Timeout
     per_pool: int = 4
-    _in_flight: list[int] = field(init=False)
+    _pools: LeastBusy[httpx.AsyncBaseTransport] = field(init=False)
 
     def __post_init__(self) -> None:
-        self._in_flight = [0] * len(self.transports)
+        self._pools = LeastBusy(self.transports, self.per_pool)
 
-    @contextlib.contextmanager
-    def pool(self) -> Iterator[httpx.AsyncBaseTransport]:
-        counts = self._in_flight
-        index = next((i for i, n in enumerate(counts) if n < self.per_pool), None)
-        if index is None:
-            index = counts.index(min(counts))
-        counts[index] += 1
-        try:
-            yield self.transports[index]
-        finally:
-            counts[index] -= 1
+    def pool(self) -> contextlib.AbstractContextManager[httpx.AsyncBaseTransport]:
+        return self._pools.take()
 
 
 def upstream_url(upstream: Upstream, request: Request) -> httpx.URL | Response:

@@ -128,6 +128,10 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
 
 
 class _QuietServer(ThreadingHTTPServer):
+    # Many calls connect at once (a runner's pool); the default backlog of 5 would make the
+    # rest retry their connection a second later.
+    request_queue_size = 128
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A runner that gave up on a stalled call closes the socket; that is expected."""
 

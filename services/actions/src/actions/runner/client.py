@@ -2,6 +2,7 @@
 
 import asyncio
 import contextvars
+import math
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -10,6 +11,11 @@ import httpcore
 import httpx
 
 from actions.runner.guard import Target
+from common.pools import LeastBusy
+
+# Calls sharing one connection pool; past a few dozen, the pool's own bookkeeping per request
+# costs more than the call.
+CALLS_PER_POOL = 8
 
 _PINNED: contextvars.ContextVar[Target | None] = contextvars.ContextVar("pinned_target", default=None)
 
@@ -75,12 +81,34 @@ class CallResponse:
 
 
 class OutboundClient:
-    def __init__(self, *, max_connections: int, max_keepalive: int, max_response_bytes: int) -> None:
-        limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_keepalive)
-        self.max_response_bytes = max_response_bytes
-        self._client = httpx.AsyncClient(
-            transport=PinnedTransport(limits), follow_redirects=False, trust_env=False
+    """The runner's connections, over several small pools (`common.pools`): with a hundred calls
+    in flight, one large pool spent more time walking its own connections than calling."""
+
+    def __init__(
+        self,
+        *,
+        max_connections: int,
+        max_keepalive: int,
+        max_response_bytes: int,
+        calls_per_pool: int = CALLS_PER_POOL,
+    ) -> None:
+        shards = max(1, math.ceil(max_connections / calls_per_pool))
+        limits = httpx.Limits(
+            max_connections=math.ceil(max_connections / shards),
+            max_keepalive_connections=max(1, math.ceil(max_keepalive / shards)),
         )
+        self.max_response_bytes = max_response_bytes
+        self._clients = LeastBusy(
+            [
+                httpx.AsyncClient(transport=PinnedTransport(limits), follow_redirects=False, trust_env=False)
+                for _ in range(shards)
+            ],
+            calls_per_pool,
+        )
+
+    @property
+    def pools(self) -> int:
+        return len(self._clients.items)
 
     async def post(
         self, target: Target, body: bytes, headers: dict[str, str], seconds: float
@@ -91,28 +119,41 @@ class OutboundClient:
         token = _PINNED.set(target)
         started = time.perf_counter()
         try:
-            async with asyncio.timeout(seconds):
-                async with self._client.stream(
-                    "POST", target.url, content=body, headers=headers, timeout=httpx.Timeout(seconds)
-                ) as response:
-                    chunks: list[bytes] = []
-                    size = 0
-                    truncated = False
-                    async for chunk in response.aiter_bytes():
-                        chunks.append(chunk)
-                        size += len(chunk)
-                        if size > self.max_response_bytes:
-                            truncated = True
-                            break
-                    return CallResponse(
-                        status=response.status_code,
-                        headers=response.headers,
-                        body=b"".join(chunks)[: self.max_response_bytes],
-                        truncated=truncated,
-                        elapsed=time.perf_counter() - started,
-                    )
+            with self._clients.take() as client:
+                return await self._post(client, target, body, headers, seconds, started)
         finally:
             _PINNED.reset(token)
 
+    async def _post(
+        self,
+        client: httpx.AsyncClient,
+        target: Target,
+        body: bytes,
+        headers: dict[str, str],
+        seconds: float,
+        started: float,
+    ) -> CallResponse:
+        async with asyncio.timeout(seconds):
+            async with client.stream(
+                "POST", target.url, content=body, headers=headers, timeout=httpx.Timeout(seconds)
+            ) as response:
+                chunks: list[bytes] = []
+                size = 0
+                truncated = False
+                async for chunk in response.aiter_bytes():
+                    chunks.append(chunk)
+                    size += len(chunk)
+                    if size > self.max_response_bytes:
+                        truncated = True
+                        break
+                return CallResponse(
+                    status=response.status_code,
+                    headers=response.headers,
+                    body=b"".join(chunks)[: self.max_response_bytes],
+                    truncated=truncated,
+                    elapsed=time.perf_counter() - started,
+                )
+
     async def aclose(self) -> None:
-        await self._client.aclose()
+        for client in self._clients.items:
+            await client.aclose()
