@@ -32,11 +32,11 @@ from common.embedded import EmbeddedPostgres, free_port
 from common.settings import DEV_CLAIMS_SECRET
 from common.testing.infra import create_database, run_in_thread
 from contracts.actions import ActionSucceeded
-from contracts.definitions import TaskDefinitionSpec, TransitionSpec, WorkflowDefinitionPublished
 from contracts.engine import ActionRequested
 from contracts.envelope import Actor, EventPayload, envelope_for
 from contracts.ids import uuid7
 from contracts.tickets import TicketSubmitted
+from devstack.workloads import three_action_workflow
 from engine.config import MIGRATIONS_DIR, EngineSettings
 from engine.consumers import build_engine_consumer
 
@@ -105,30 +105,7 @@ async def run_workflow(feeder: Feeder, n: int) -> None:
 async def measure(settings: EngineSettings, workflows: int, postgres_pid: int) -> None:
     db = Database.connect(settings.runtime_database_url(), settings.db_schema, pool_size=2)
     feeder = Feeder(db, build_engine_consumer(db, settings), uuid7())
-    steps = [
-        TaskDefinitionSpec(
-            key=f"step{i}",
-            name=f"Step {i}",
-            task_type="SYNC_ACTION",
-            action_url="http://127.0.0.1:9/step",
-            timeout_seconds=10,
-        )
-        for i in range(1, 4)
-    ]
-    await feeder.feed(
-        WorkflowDefinitionPublished(
-            workflow_definition_id=uuid7(),
-            key="bench",
-            version=1,
-            name="bench",
-            start_task="step1",
-            tasks=steps,
-            transitions=[
-                TransitionSpec(from_task="step1", to_task="step2"),
-                TransitionSpec(from_task="step2", to_task="step3"),
-            ],
-        )
-    )
+    await feeder.feed(three_action_workflow("bench", "http://127.0.0.1:9/step"))
     for n in range(WARM_UP):
         await run_workflow(feeder, n)
     feeder.cpu = 0.0

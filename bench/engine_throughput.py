@@ -33,13 +33,14 @@ from bench.machine import ProcessTicks, cpu_ms, describe, percentile, postmaster
 from bench.profile import profiles, summarize
 from common.embedded import free_port
 from common.testing.infra import create_database
-from contracts.definitions import TaskDefinitionSpec, TransitionSpec, WorkflowDefinitionPublished
+from contracts.definitions import TaskDefinitionSpec, WorkflowDefinitionPublished
 from contracts.envelope import Actor, EventPayload, envelope_for
 from contracts.identity import UserCreated
 from contracts.ids import uuid7
 from contracts.tickets import TicketSubmitted
 from contracts.topics import ENGINE_EVENTS
 from devstack.stack import Infra, Stack
+from devstack.workloads import three_action_workflow
 
 TIME_LIMIT = 300.0
 
@@ -112,28 +113,7 @@ async def measure(kafka: str, port: int, workflows: int, broker: str, trees: dic
 
     watcher = asyncio.create_task(watch())
     url = f"http://127.0.0.1:{port}/step"
-    steps = [
-        TaskDefinitionSpec(
-            key=f"step{i}", name=f"Step {i}", task_type="SYNC_ACTION", action_url=url, timeout_seconds=10
-        )
-        for i in range(1, 4)
-    ]
-    await send(
-        producer,
-        WorkflowDefinitionPublished(
-            workflow_definition_id=uuid7(),
-            key="bench_actions",
-            version=1,
-            name="bench",
-            start_task="step1",
-            tasks=steps,
-            transitions=[
-                TransitionSpec(from_task="step1", to_task="step2"),
-                TransitionSpec(from_task="step2", to_task="step3"),
-            ],
-        ),
-        company_id,
-    )
+    await send(producer, three_action_workflow("bench_actions", url), company_id)
     form = TaskDefinitionSpec(key="review", name="Review", task_type="FORM")
     await send(
         producer,

@@ -128,9 +128,7 @@ KAFKA_ONLY_SUITES = ("tests/faults_kafka",)
 def _pytest(title: str, args: list[str], junit: Path, env: dict[str, str]) -> int:
     # The fault suites print their drain times: let their output through.
     shown = ["-s"] if any(arg.startswith("tests/faults") for arg in args) else []
-    code = _step(
-        title, [sys.executable, "-m", "pytest", "-q", *shown, f"--junitxml={junit}", *args], env=env
-    )
+    code = _step(title, [sys.executable, "-m", "pytest", "-q", *shown, f"--junitxml={junit}", *args], env=env)
     if code == 5:
         say(f"pytest collected no tests for '{title}': that is a failure")
     return code

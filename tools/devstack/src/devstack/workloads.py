@@ -2,6 +2,9 @@
 
 from typing import Any
 
+from contracts.definitions import TaskDefinitionSpec, TransitionSpec, WorkflowDefinitionPublished
+from contracts.ids import uuid7
+
 STEPS = ("a", "b", "c")
 
 
@@ -42,3 +45,29 @@ def three_step_bundle(endpoint_url: str, key: str, name: str, prefix: str) -> di
             }
         ],
     }
+
+
+def three_action_workflow(key: str, action_url: str) -> WorkflowDefinitionPublished:
+    """The event of a workflow `key` published as three SYNC_ACTION steps (`step1` → `step2` →
+    `step3`) calling `action_url`: what the engine benchmarks feed the engine directly."""
+    return WorkflowDefinitionPublished(
+        workflow_definition_id=uuid7(),
+        key=key,
+        version=1,
+        name="bench",
+        start_task="step1",
+        tasks=[
+            TaskDefinitionSpec(
+                key=f"step{i}",
+                name=f"Step {i}",
+                task_type="SYNC_ACTION",
+                action_url=action_url,
+                timeout_seconds=10,
+            )
+            for i in range(1, 4)
+        ],
+        transitions=[
+            TransitionSpec(from_task="step1", to_task="step2"),
+            TransitionSpec(from_task="step2", to_task="step3"),
+        ],
+    )
