@@ -194,12 +194,7 @@ class UnitOfWork:
             return
         event_ids, topics, keys, payloads, headers = rows
         await self.session.execute(
-            text(
-                f'INSERT INTO "{self.db.schema}".outbox (event_id, topic, key, payload, headers, created_at) '  # noqa: S608
-                "SELECT e, t, k, p::jsonb, h::jsonb, clock_timestamp() FROM unnest("
-                "CAST(:event_ids AS uuid[]), CAST(:topics AS text[]), CAST(:keys AS text[]), "
-                "CAST(:payloads AS text[]), CAST(:headers AS text[])) AS r(e, t, k, p, h)"
-            ),
+            text(outbox_insert(self.db.schema)),
             {
                 "event_ids": event_ids,
                 "topics": topics,
@@ -264,9 +259,7 @@ class UnitOfWork:
         return envelope
 
     async def publish_envelope(self, topic: str, key: str, envelope: Envelope) -> None:
-        self._collect(
-            topic, key, envelope.event_id, envelope.model_dump_json(), {"event-type": envelope.type}
-        )
+        self._collect(topic, key, envelope.event_id, envelope.model_dump_json(), envelope_headers(envelope))
 
     async def publish_record(
         self, topic: str, key: str, record_id: UUID, body: dict[str, Any], headers: dict[str, str]
@@ -284,6 +277,24 @@ class UnitOfWork:
         statement can complete): counted like collected ones, so the relay is woken after
         commit."""
         self.published += rows
+
+
+def envelope_headers(envelope: Envelope) -> dict[str, str]:
+    """The headers an event's outbox row carries."""
+    return {"event-type": envelope.type}
+
+
+def outbox_insert(schema: str, prefix: str = "") -> str:
+    """The statement that writes outbox rows from column arrays (`OutboxRows`), bound as
+    `:<prefix>event_ids`, `:<prefix>topics`, `:<prefix>keys`, `:<prefix>payloads` and
+    `:<prefix>headers`; usable on its own or as the last part of a caller's own statement.
+    `created_at` is the moment of writing."""
+    return (
+        f'INSERT INTO "{schema}".outbox (event_id, topic, key, payload, headers, created_at) '  # noqa: S608
+        "SELECT e, t, k, p::jsonb, h::jsonb, clock_timestamp() FROM unnest("
+        f"CAST(:{prefix}event_ids AS uuid[]), CAST(:{prefix}topics AS text[]), CAST(:{prefix}keys AS text[]), "
+        f"CAST(:{prefix}payloads AS text[]), CAST(:{prefix}headers AS text[])) AS r(e, t, k, p, h)"
+    )
 
 
 def outbox_headers(headers: dict[str, str]) -> str:

@@ -17,7 +17,7 @@ from uuid import UUID
 
 from sqlalchemy import TextClause, text
 
-from common.db import OutboxRows
+from common.db import OutboxRows, outbox_insert
 from common.repository import CompanyRepository
 from contracts.ids import uuid7
 from engine.models import HistoryEntry
@@ -93,11 +93,8 @@ _STATEMENT: TextClause = text(
     + ", ".join(f"added_{table} AS ({_insert_from_arrays(table)})" for table in _TABLES)
     + ", cancelled_timers AS (DELETE FROM engine.timers WHERE company_id = CAST(:company_id AS uuid) "
     "AND task_instance_id = ANY(CAST(:cancelled_timers AS uuid[]))) "
-    # As the unit of work writes them: `created_at` is the moment of writing.
-    "INSERT INTO engine.outbox (event_id, topic, key, payload, headers, created_at) "
-    "SELECT e, t, k, p::jsonb, h::jsonb, clock_timestamp() FROM unnest(CAST(:outbox_event_ids AS uuid[]), "
-    "CAST(:outbox_topics AS text[]), CAST(:outbox_keys AS text[]), CAST(:outbox_payloads AS text[]), "
-    "CAST(:outbox_headers AS text[])) AS r(e, t, k, p, h)"
+    # As the unit of work writes them.
+     + outbox_insert("engine", prefix="outbox_")
 )
 
 

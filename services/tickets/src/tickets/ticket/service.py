@@ -9,7 +9,7 @@ from uuid import UUID
 from pydantic import BaseModel
 
 from common.auth import Claims, SystemRole
-from common.db import UnitOfWork, outbox_headers
+from common.db import UnitOfWork, envelope_headers, outbox_headers
 from common.durations import DurationError, parse_duration
 from common.errors import Conflict, NotFound, ValidationProblem
 from common.idempotency import PendingAnswer
@@ -169,7 +169,7 @@ async def accept(
                 topic=payload.topic,
                 key=payload.aggregate_key(),
                 payload=envelope.model_dump_json(),
-                headers=outbox_headers({"event-type": envelope.type}),
+                headers=outbox_headers(envelope_headers(envelope)),
             ),
             answer=answer,
             answer_body=answer_of(accepted).model_dump(mode="json") if answer and answer_of else None,
