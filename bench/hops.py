@@ -17,6 +17,7 @@ Medians, in ms. Clocks are the one Postgres server's, so the figures compare.
 
 import asyncio
 import json
+from bisect import bisect_right
 from collections import defaultdict
 from datetime import datetime
 from statistics import median
@@ -88,23 +89,22 @@ def inside(outbox: list[Any], inbox: list[Any]) -> list[tuple[str, int, float]]:
     next."""
     events = _events(outbox)
     by_id = {e["event_id"]: e for e in events}
+    # Each service's events per ticket, by writing time: the next one after a moment is a bisect.
+    written_by: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for e in events:
+        if e["ticket"] is not None:
+            written_by[(e["schema"], e["ticket"])].append(e)
+    times = {key: [e["written"] for e in value] for key, value in written_by.items()}
     gaps: dict[str, list[float]] = defaultdict(list)
     for row in inbox:
         heard = by_id.get(row["event_id"])
         if heard is None or heard["ticket"] is None:
             continue
         schema = row["consumer_group"]
-        following = next(
-            (
-                e
-                for e in events
-                if e["schema"] == schema
-                and e["ticket"] == heard["ticket"]
-                and e["written"] > row["handled_at"]
-            ),
-            None,
-        )
-        if following is not None:
+        key = (schema, heard["ticket"])
+        at = bisect_right(times.get(key, []), row["handled_at"])
+        if at < len(times.get(key, [])):
+            following = written_by[key][at]
             gaps[f"{heard['type']} → {schema} → {following['type']}"].append(
                 _ms(following["written"], row["handled_at"])
             )
