@@ -6,6 +6,7 @@ Apache Kafka from Maven Central jars (`kafka`) or the Tansu broker (`embedded`, 
 import asyncio
 import atexit
 import os
+import shutil
 import tempfile
 import threading
 import time
@@ -50,7 +51,7 @@ def postgres_admin_url() -> str:
         atexit.register(container.stop)
         return str(container.get_connection_url())
     # Test databases are throwaway: no fsync (the fault suite starts a durable server of its own).
-    pg = EmbeddedPostgres(Path(tempfile.mkdtemp(prefix="tf-test-pg-")), free_port(), durable=False)
+    pg = EmbeddedPostgres(throwaway_dir("tf-test-pg-"), free_port(), durable=False)
     pg.start()
     atexit.register(pg.stop)
     return pg.url
@@ -73,10 +74,19 @@ def kafka_bootstrap_servers() -> str:
     return kafka.bootstrap_servers
 
 
+def throwaway_dir(prefix: str) -> Path:
+    """A temporary directory removed when the process exits. Registered before the server that
+    lives in it registers its own stop, so (exit handlers run last-in, first-out) the server has
+    stopped by the time its files go."""
+    path = Path(tempfile.mkdtemp(prefix=prefix))
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
+
+
 def new_broker() -> EmbeddedKafka | ApacheKafka:
     """An empty broker of the kind `TF_BROKER` names, not started yet."""
     if broker_kind() == "kafka":
-        return ApacheKafka(Path(tempfile.mkdtemp(prefix="tf-test-kafka-")))
+        return ApacheKafka(throwaway_dir("tf-test-kafka-"))
     return EmbeddedKafka(free_port())
 
 
