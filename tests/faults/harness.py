@@ -41,11 +41,30 @@ class PartnerCall:
     key: str
 
 
+def partner_call(body: bytes, key: str) -> PartnerCall | str:
+    """The call a request body makes, or why it is not one: a body without an integer `n` and
+    a string `step` is refused, not taken for a call of the workflow."""
+    try:
+        document = json.loads(body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        return "The body is not JSON."
+    if not isinstance(document, dict):
+        return "The body is not a JSON object."
+    n, step = document.get("n"), document.get("step")
+    if not isinstance(n, int) or isinstance(n, bool):
+        return "The body has no integer n."
+    if not isinstance(step, str):
+        return "The body has no string step."
+    return PartnerCall(n, step, key)
+
+
 class Partner:
-    """A stand-in for an external system: answers every POST at once and records it."""
+    """A stand-in for an external system: answers every POST at once and records it. A POST
+    that is not a call of the workflow gets a 400 problem and is kept apart (`refused`)."""
 
     def __init__(self) -> None:
         self.calls: list[PartnerCall] = []
+        self.refused: list[str] = []
         self._lock = threading.Lock()
         partner = self
 
@@ -53,16 +72,31 @@ class Partner:
             protocol_version = "HTTP/1.1"
 
             def do_POST(self) -> None:
-                body = json.loads(self.rfile.read(int(self.headers.get("content-length") or 0)) or b"{}")
+                try:
+                    length = int(self.headers.get("content-length") or 0)
+                except ValueError:
+                    length = -1
+                if length < 0:
+                    call: PartnerCall | str = "The Content-Length is not a length."
+                    # The body's end is unknown: the connection cannot carry another request.
+                    self.close_connection = True
+                else:
+                    call = partner_call(self.rfile.read(length), self.headers.get("idempotency-key", ""))
                 with partner._lock:
-                    partner.calls.append(
-                        PartnerCall(
-                            int(body["n"]), str(body["step"]), self.headers.get("idempotency-key", "")
-                        )
-                    )
-                answer = b'{"ok": true}'
-                self.send_response(200)
-                self.send_header("content-type", "application/json")
+                    if isinstance(call, PartnerCall):
+                        partner.calls.append(call)
+                    else:
+                        partner.refused.append(call)
+                if isinstance(call, PartnerCall):
+                    self._answer(200, "application/json", {"ok": True})
+                else:
+                    problem = {"type": "about:blank", "title": "Bad Request", "status": 400, "detail": call}
+                    self._answer(400, "application/problem+json", problem)
+
+            def _answer(self, status: int, content_type: str, document: dict[str, Any]) -> None:
+                answer = json.dumps(document).encode()
+                self.send_response(status)
+                self.send_header("content-type", content_type)
                 self.send_header("content-length", str(len(answer)))
                 self.end_headers()
                 self.wfile.write(answer)

@@ -3772,7 +3772,7 @@ export interface components {
          * RejectionReason
          * @enum {string}
          */
-        RejectionReason: "malformed_body" | "missing_key" | "unknown_key" | "revoked_key" | "invalid_signature" | "unknown_ticket_type" | "invalid_ticket_data" | "processing_failed";
+        RejectionReason: "malformed_body" | "missing_key" | "unknown_key" | "revoked_key" | "company_suspended" | "invalid_signature" | "unknown_ticket_type" | "invalid_ticket_data" | "processing_failed";
         /** TicketAttachment */
         TicketAttachment: {
             /**

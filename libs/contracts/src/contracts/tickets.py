@@ -12,7 +12,8 @@ Publishing to `tickets.inbound` (documented as AsyncAPI in `services/tickets/asy
   accepted (sign with the old and the new secret while rolling out a rotation).
 
 A record is accepted once per company and `event_id`; refused records go to `tickets.dlt` with
-the reason, and are listed to the company admin at `GET /api/tickets/inbound-rejections`.
+the reason, and are listed to the company admin at `GET /api/tickets/inbound-rejections`. While
+a platform operator has the company suspended, every record is refused (`company_suspended`).
 """
 
 from enum import StrEnum

@@ -28,8 +28,18 @@ from contracts.engine import (
     WorkflowStarted,
 )
 from contracts.envelope import Envelope
-from contracts.identity import UserCreated, UserDeactivated, UserRolesChanged, UserState, UserUpdated
+from contracts.identity import (
+    CompanyReactivated,
+    CompanyStatusChanged,
+    CompanySuspended,
+    UserCreated,
+    UserDeactivated,
+    UserRolesChanged,
+    UserState,
+    UserUpdated,
+)
 from contracts.topics import DEFINITIONS_EVENTS, ENGINE_EVENTS, IDENTITY_EVENTS, TICKETS_INBOUND
+from tickets.companies import service as companies_service
 from tickets.config import TicketsSettings
 from tickets.ingest.inbound import InboundTicketConsumer
 from tickets.ingest.service import KeyPolicy
@@ -183,6 +193,12 @@ def event_consumer(db: Database, settings: ServiceSettings | None = None) -> Eve
 
     for user_event in (UserCreated, UserUpdated, UserDeactivated, UserRolesChanged):
         consumer.on(user_event)(_user)
+
+    async def _company_status(payload: CompanyStatusChanged, envelope: Envelope, uow: UnitOfWork) -> None:
+        await companies_service.record_status(uow, payload, envelope)
+
+    for status_event in (CompanySuspended, CompanyReactivated):
+        consumer.on(status_event)(_company_status)
     return consumer
 
 

@@ -67,6 +67,19 @@ class Person(Base):
     changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
 
 
+class CompanyStanding(Base):
+    """Whether a company may use the platform, as identity's `company.suspended` and
+    `company.reactivated` events say (event-carried state). A company without a row was never
+    suspended. While it is suspended its ingest keys are refused."""
+
+    __tablename__ = "company_standing"
+
+    company_id: Mapped[UUID] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), nullable=False)
+    # When identity said so: a replayed older event does not undo a newer one.
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
 class TicketNumberCounter(Base):
     """The last human number handed out per company and prefix. Incremented with
     `UPDATE ... RETURNING` under the row lock, so concurrent submits queue on the row and a

@@ -1,17 +1,22 @@
 import type { Dispatch } from 'react';
+import { useReducer } from 'react';
 
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
 import { DEFAULT_COMPANY_ROLE } from '@/config/roles';
-import { deleteCompanyRole } from '@/features/company-roles/api/company-roles';
 import { CreateRoleForm } from '@/features/company-roles/components/create-role-form';
 import { RenameRoleForm } from '@/features/company-roles/components/rename-role-form';
-import type { CompanyRolesAction, CompanyRolesState } from '@/features/company-roles/hooks/company-roles-reducer';
-import { useCompanyRoles } from '@/features/company-roles/hooks/use-company-roles';
+import {
+  companyRolesReducer,
+  initialCompanyRolesState,
+  type CompanyRolesAction,
+  type CompanyRolesState,
+} from '@/features/company-roles/hooks/company-roles-reducer';
+import { useCompanyRoles, useDeleteCompanyRole } from '@/features/company-roles/hooks/use-company-roles';
 import type { CompanyRole } from '@/features/company-roles/types/company-role';
-import { errorMessage } from '@/lib/api-error';
+import { queryErrorMessage } from '@/lib/query';
 
 type RowProps = {
   role: CompanyRole;
@@ -21,16 +26,12 @@ type RowProps = {
 
 function RoleRow({ role, state, dispatch }: RowProps) {
   const isDefault = role.name === DEFAULT_COMPANY_ROLE;
-  const rowError = state.rowError?.roleId === role.id ? state.rowError.message : null;
-
-  const remove = async () => {
-    dispatch({ type: 'deleteStarted', roleId: role.id });
-    try {
-      await deleteCompanyRole(role.id);
-      dispatch({ type: 'deleted', roleId: role.id });
-    } catch (error) {
-      dispatch({ type: 'deleteFailed', roleId: role.id, message: errorMessage(error) });
-    }
+  const remove = useDeleteCompanyRole(role.id);
+  // Why the last delete was refused, shown on the role's row until it is tried again or left.
+  const rowError = queryErrorMessage(remove.error);
+  const endDelete = () => {
+    remove.reset();
+    dispatch({ type: 'deleteEnded' });
   };
 
   let content;
@@ -38,12 +39,12 @@ function RoleRow({ role, state, dispatch }: RowProps) {
     content = (
       <RenameRoleForm
         role={role}
-        onRenamed={(renamed) => dispatch({ type: 'renamed', role: renamed })}
-        onCancel={() => dispatch({ type: 'editCancelled' })}
+        onRenamed={() => dispatch({ type: 'editEnded' })}
+        onCancel={() => dispatch({ type: 'editEnded' })}
       />
     );
   } else if (state.confirmingDeleteId === role.id) {
-    const deleting = state.deletingId === role.id;
+    const deleting = remove.isPending;
     content = (
       <div className="flex w-full flex-col gap-3">
         {rowError && <Alert tone="error">{rowError}</Alert>}
@@ -51,16 +52,15 @@ function RoleRow({ role, state, dispatch }: RowProps) {
           Delete the role “{role.name}”? Users lose it, and with it the ticket types it lets them submit.
         </p>
         <div className="flex gap-2">
-          <Button variant="danger" size="small" loading={deleting} onClick={() => void remove()}>
+          <Button
+            variant="danger"
+            size="small"
+            loading={deleting}
+            onClick={() => remove.mutate(undefined, { onSuccess: () => dispatch({ type: 'deleteEnded' }) })}
+          >
             Yes, delete
           </Button>
-          <Button
-            variant="secondary"
-            size="small"
-            disabled={deleting}
-            autoFocus
-            onClick={() => dispatch({ type: 'deleteCancelled' })}
-          >
+          <Button variant="secondary" size="small" disabled={deleting} autoFocus onClick={endDelete}>
             Cancel
           </Button>
         </div>
@@ -91,7 +91,10 @@ function RoleRow({ role, state, dispatch }: RowProps) {
               variant="ghost"
               size="small"
               aria-label={`Delete ${role.name}`}
-              onClick={() => dispatch({ type: 'deleteAsked', roleId: role.id })}
+              onClick={() => {
+                remove.reset();
+                dispatch({ type: 'deleteAsked', roleId: role.id });
+              }}
             >
               Delete
             </Button>
@@ -105,19 +108,20 @@ function RoleRow({ role, state, dispatch }: RowProps) {
 }
 
 export function CompanyRolesManager() {
-  const { state, dispatch } = useCompanyRoles();
+  const roles = useCompanyRoles();
+  const [state, dispatch] = useReducer(companyRolesReducer, initialCompanyRolesState);
 
   let list;
-  if (state.status === 'loading') {
+  if (roles.isError) {
+    list = <ErrorState message={queryErrorMessage(roles.error) ?? ''} onRetry={() => void roles.refetch()} />;
+  } else if (!roles.data) {
     list = <LoadingState label="Loading company roles…" />;
-  } else if (state.status === 'error') {
-    list = <ErrorState message={state.error ?? ''} onRetry={() => dispatch({ type: 'retried' })} />;
-  } else if (state.roles.length === 0) {
+  } else if (roles.data.length === 0) {
     list = <EmptyState title="No company roles yet">Create a role above to group users.</EmptyState>;
   } else {
     list = (
       <ul aria-label="Company roles" className="divide-y divide-slate-100 rounded-lg border border-slate-200">
-        {state.roles.map((role) => (
+        {roles.data.map((role) => (
           <RoleRow key={role.id} role={role} state={state} dispatch={dispatch} />
         ))}
       </ul>
@@ -127,7 +131,7 @@ export function CompanyRolesManager() {
   return (
     <div className="flex flex-col gap-6">
       <Card title="New role" description="Company roles decide which ticket types their holders may submit.">
-        <CreateRoleForm onCreated={(role) => dispatch({ type: 'created', role })} />
+        <CreateRoleForm />
       </Card>
       <Card title="Roles">{list}</Card>
     </div>

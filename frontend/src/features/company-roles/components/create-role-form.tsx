@@ -2,18 +2,19 @@ import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { FormError } from '@/components/ui/form-error';
 import { TextField } from '@/components/ui/text-field';
-import { createCompanyRole } from '@/features/company-roles/api/company-roles';
-import type { CompanyRole } from '@/features/company-roles/types/company-role';
+import { useCreateCompanyRole } from '@/features/company-roles/hooks/use-company-roles';
 import { collectErrors, useForm, validators } from '@/hooks/use-form';
 
 type RoleName = { name: string };
 
-export function CreateRoleForm({ onCreated }: { onCreated: (role: CompanyRole) => void }) {
+/** A new role; it shows in the list once the roles have been read again. */
+export function CreateRoleForm() {
+  const create = useCreateCompanyRole();
   const form = useForm<RoleName>({
     initialValues: { name: '' },
     validate: (values) => collectErrors<RoleName>({ name: validators.required(values.name, 'Role name') }),
     onSubmit: async (values) => {
-      onCreated(await createCompanyRole(values.name.trim()));
+      await create.mutateAsync(values.name.trim());
       form.reset({ name: '' });
     },
   });

@@ -1,7 +1,7 @@
 import { Button } from '@/components/ui/button';
 import { FormError } from '@/components/ui/form-error';
 import { TextField } from '@/components/ui/text-field';
-import { renameCompanyRole } from '@/features/company-roles/api/company-roles';
+import { useRenameCompanyRole } from '@/features/company-roles/hooks/use-company-roles';
 import type { CompanyRole } from '@/features/company-roles/types/company-role';
 import { collectErrors, useForm, validators } from '@/hooks/use-form';
 
@@ -9,17 +9,19 @@ type RoleName = { name: string };
 
 type RenameRoleFormProps = {
   role: CompanyRole;
-  onRenamed: (role: CompanyRole) => void;
+  onRenamed: () => void;
   onCancel: () => void;
 };
 
 export function RenameRoleForm({ role, onRenamed, onCancel }: RenameRoleFormProps) {
+  const rename = useRenameCompanyRole(role.id);
   const form = useForm<RoleName>({
     initialValues: { name: role.name },
     validate: (values) => collectErrors<RoleName>({ name: validators.required(values.name, 'Role name') }),
     onSubmit: async (values) => {
       const name = values.name.trim();
-      onRenamed(name === role.name ? role : await renameCompanyRole(role.id, name));
+      if (name !== role.name) await rename.mutateAsync(name);
+      onRenamed();
     },
   });
 

@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { Button } from '@/components/ui/button';
 import { toCsv } from '@/features/reports/hooks/csv';
 import { saveBlob } from '@/lib/download';
+import { formatDuration } from '@/lib/format';
 
 export type Column<T> = {
   label: string;
@@ -11,7 +12,15 @@ export type Column<T> = {
   /** What the table shows, when it differs from the raw value. */
   render?: (row: T) => ReactNode;
   numeric?: boolean;
+  /** A number of seconds: the table shows it as a duration (right-aligned), the CSV as seconds. */
+  duration?: boolean;
 };
+
+function cell<T>(column: Column<T>, row: T): ReactNode {
+  if (column.render) return column.render(row);
+  const value = column.value(row);
+  return column.duration && typeof value === 'number' ? formatDuration(value) : value;
+}
 
 type ReportTableProps<T> = {
   caption: string;
@@ -38,7 +47,11 @@ export function ReportTable<T>({ caption, columns, rows, filename, emptyText }: 
           <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
             <tr>
               {columns.map((c) => (
-                <th key={c.label} scope="col" className={`py-2 pr-4 font-medium ${c.numeric ? 'text-right' : ''}`}>
+                <th
+                  key={c.label}
+                  scope="col"
+                  className={`py-2 pr-4 font-medium ${c.numeric || c.duration ? 'text-right' : ''}`}
+                >
                   {c.label}
                 </th>
               ))}
@@ -55,8 +68,11 @@ export function ReportTable<T>({ caption, columns, rows, filename, emptyText }: 
               rows.map((row, index) => (
                 <tr key={index} className="border-b border-slate-100 last:border-0">
                   {columns.map((c) => (
-                    <td key={c.label} className={`py-2 pr-4 ${c.numeric ? 'text-right tabular-nums' : ''}`}>
-                      {c.render ? c.render(row) : c.value(row)}
+                    <td
+                      key={c.label}
+                      className={`py-2 pr-4 ${c.numeric || c.duration ? 'text-right tabular-nums' : ''}`}
+                    >
+                      {cell(c, row)}
                     </td>
                   ))}
                 </tr>

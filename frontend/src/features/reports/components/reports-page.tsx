@@ -2,12 +2,9 @@ import type { UseQueryResult } from '@tanstack/react-query';
 import { useSearchParams } from 'react-router';
 
 import { Alert } from '@/components/ui/alert';
-import { Card } from '@/components/ui/card';
-import { ErrorState, LoadingState } from '@/components/ui/states';
-import { CategoryBars } from '@/components/charts/category-bars';
 import { PerDayChart } from '@/features/reports/components/charts';
 import { DateRangeForm, daysBack } from '@/features/reports/components/date-range-form';
-import { ReportTable } from '@/features/reports/components/report-table';
+import { ReportBreakdown, ReportSection } from '@/features/reports/components/report-section';
 import { TaskSlaTable, TicketSlaTable } from '@/features/reports/components/sla-tables';
 import { pivotPerDay } from '@/features/reports/hooks/csv';
 import {
@@ -26,271 +23,157 @@ import type {
   TicketSla,
 } from '@/features/reports/types/reports';
 import { ApiError, errorMessage } from '@/lib/api-error';
-import { formatDateTime, formatDuration } from '@/lib/format';
+import { formatDateTime } from '@/lib/format';
 
 const DEFAULT_DAYS = 30;
 
-function Section<T>({
-  title,
-  description,
-  resource,
-  children,
-  wide = false,
-}: {
-  title: string;
-  description: string;
-  /** Spans both columns: a chart over days, or a table with many columns. */
-  wide?: boolean;
-  resource: UseQueryResult<T>;
-  children: (data: NonNullable<T>) => React.ReactNode;
-}) {
-  return (
-    <div className={wide ? 'xl:col-span-2' : undefined}>
-      <Card title={title} description={description}>
-        {resource.isError ? (
-          <ErrorState
-            title={`Could not load ${title.toLowerCase()}`}
-            message={errorMessage(resource.error)}
-            onRetry={() => void resource.refetch()}
-          />
-        ) : resource.data ? (
-          children(resource.data as NonNullable<T>)
-        ) : (
-          <LoadingState />
-        )}
-      </Card>
-    </div>
-  );
-}
+type Sections<T> = { resource: UseQueryResult<T>; range: DateRangeQuery };
 
-const suffix = (range: DateRangeQuery) => `${range.from}_${range.to}`;
-
-function TicketSections({ resource, range }: { resource: UseQueryResult<TicketReport>; range: DateRangeQuery }) {
+function TicketSections({ resource, range }: Sections<TicketReport>) {
   return (
     <>
-      <Section
+      <ReportBreakdown
         wide
         title="Tickets per day"
         description="Created per day by type (bars) and closed per day (line)."
         resource={resource}
-      >
-        {(report) => {
+        range={range}
+        rows={(report) => report.per_day}
+        chart={(report) => {
           const { days, types } = pivotPerDay(report.per_day, report.from, report.to);
-          return (
-            <>
-              <PerDayChart days={days} types={types} />
-              <ReportTable
-                caption="Tickets created and closed per day and type"
-                filename={`tickets-per-day_${suffix(range)}.csv`}
-                emptyText="No ticket was created or closed in this range."
-                rows={report.per_day}
-                columns={[
-                  { label: 'Day', value: (r) => r.day },
-                  { label: 'Type', value: (r) => r.ticket_type_key },
-                  { label: 'Created', value: (r) => r.created, numeric: true },
-                  { label: 'Closed', value: (r) => r.closed, numeric: true },
-                ]}
-              />
-            </>
-          );
+          return <PerDayChart days={days} types={types} />;
         }}
-      </Section>
-      <Section
+        caption="Tickets created and closed per day and type"
+        csvName="tickets-per-day"
+        emptyText="No ticket was created or closed in this range."
+        columns={[
+          { label: 'Day', value: (r) => r.day },
+          { label: 'Type', value: (r) => r.ticket_type_key },
+          { label: 'Created', value: (r) => r.created, numeric: true },
+          { label: 'Closed', value: (r) => r.closed, numeric: true },
+        ]}
+      />
+      <ReportBreakdown
         title="Time to resolution"
         description="Submission to completion of the tickets completed in the range: median and 90th percentile."
         resource={resource}
-      >
-        {(report) => (
-          <>
-            {report.resolution.length > 0 && (
-              <CategoryBars
-                label="Time to resolution by type"
-                rows={report.resolution}
-                category={(r) => r.ticket_type_name}
-                series={[
-                  { name: 'Median', value: (r) => r.p50_seconds },
-                  { name: '90th percentile', value: (r) => r.p90_seconds },
-                ]}
-                seconds
-              />
-            )}
-            <ReportTable
-              caption="Time to resolution by type"
-              filename={`resolution_${suffix(range)}.csv`}
-              emptyText="No ticket was completed in this range."
-              rows={report.resolution}
-              columns={[
-                { label: 'Type', value: (r) => r.ticket_type_name },
-                { label: 'Resolved', value: (r) => r.resolved, numeric: true },
-                {
-                  label: 'Median (s)',
-                  value: (r) => r.p50_seconds,
-                  render: (r) => formatDuration(r.p50_seconds),
-                  numeric: true,
-                },
-                {
-                  label: 'P90 (s)',
-                  value: (r) => r.p90_seconds,
-                  render: (r) => formatDuration(r.p90_seconds),
-                  numeric: true,
-                },
-              ]}
-            />
-          </>
-        )}
-      </Section>
+        range={range}
+        rows={(report) => report.resolution}
+        chart={{
+          label: 'Time to resolution by type',
+          category: (r) => r.ticket_type_name,
+          series: [
+            { name: 'Median', value: (r) => r.p50_seconds },
+            { name: '90th percentile', value: (r) => r.p90_seconds },
+          ],
+          seconds: true,
+        }}
+        caption="Time to resolution by type"
+        csvName="resolution"
+        emptyText="No ticket was completed in this range."
+        columns={[
+          { label: 'Type', value: (r) => r.ticket_type_name },
+          { label: 'Resolved', value: (r) => r.resolved, numeric: true },
+          { label: 'Median (s)', value: (r) => r.p50_seconds, duration: true },
+          { label: 'P90 (s)', value: (r) => r.p90_seconds, duration: true },
+        ]}
+      />
     </>
   );
 }
 
-function EngineSections({ resource, range }: { resource: UseQueryResult<EngineReport>; range: DateRangeQuery }) {
+function EngineSections({ resource, range }: Sections<EngineReport>) {
   return (
     <>
-      <Section
+      <ReportBreakdown
         title="Worker throughput"
         description="Form tasks each worker completed in the range, and the median time from assignment to completion."
         resource={resource}
-      >
-        {(report) => (
-          <>
-            {report.worker_throughput.length > 0 && (
-              <CategoryBars
-                label="Tasks completed per worker"
-                rows={report.worker_throughput}
-                category={(r) => r.display_name || 'Former worker'}
-                series={[{ name: 'Completed', value: (r) => r.completed }]}
-              />
-            )}
-            <ReportTable
-              caption="Worker throughput"
-              filename={`worker-throughput_${suffix(range)}.csv`}
-              emptyText="No form task was completed in this range."
-              rows={report.worker_throughput}
-              columns={[
-                { label: 'Worker', value: (r) => r.display_name || 'Former worker' },
-                { label: 'Completed', value: (r) => r.completed, numeric: true },
-                {
-                  label: 'Median (s)',
-                  value: (r) => r.median_seconds,
-                  render: (r) => formatDuration(r.median_seconds),
-                  numeric: true,
-                },
-              ]}
-            />
-          </>
-        )}
-      </Section>
-      <Section
+        range={range}
+        rows={(report) => report.worker_throughput}
+        chart={{
+          label: 'Tasks completed per worker',
+          category: (r) => r.display_name || 'Former worker',
+          series: [{ name: 'Completed', value: (r) => r.completed }],
+        }}
+        caption="Worker throughput"
+        csvName="worker-throughput"
+        emptyText="No form task was completed in this range."
+        columns={[
+          { label: 'Worker', value: (r) => r.display_name || 'Former worker' },
+          { label: 'Completed', value: (r) => r.completed, numeric: true },
+          { label: 'Median (s)', value: (r) => r.median_seconds, duration: true },
+        ]}
+      />
+      <ReportBreakdown
         wide
         title="Time per task"
         description="Creation to completion of the tasks completed in the range, per task definition."
         resource={resource}
-      >
-        {(report) => (
-          <>
-            {report.time_per_task_definition.length > 0 && (
-              <CategoryBars
-                label="Time per task definition"
-                rows={report.time_per_task_definition}
-                category={(r) => r.name}
-                series={[
-                  { name: 'Median', value: (r) => r.p50_seconds },
-                  { name: '90th percentile', value: (r) => r.p90_seconds },
-                ]}
-                seconds
-              />
-            )}
-            <ReportTable
-              caption="Time per task definition"
-              filename={`time-per-task_${suffix(range)}.csv`}
-              emptyText="No task was completed in this range."
-              rows={report.time_per_task_definition}
-              columns={[
-                { label: 'Task', value: (r) => r.name },
-                { label: 'Key', value: (r) => r.task_key },
-                { label: 'Type', value: (r) => r.task_type },
-                { label: 'Completed', value: (r) => r.completed, numeric: true },
-                {
-                  label: 'Total (s)',
-                  value: (r) => r.total_seconds,
-                  render: (r) => formatDuration(r.total_seconds),
-                  numeric: true,
-                },
-                {
-                  label: 'Mean (s)',
-                  value: (r) => r.mean_seconds,
-                  render: (r) => formatDuration(r.mean_seconds),
-                  numeric: true,
-                },
-                {
-                  label: 'Median (s)',
-                  value: (r) => r.p50_seconds,
-                  render: (r) => formatDuration(r.p50_seconds),
-                  numeric: true,
-                },
-                {
-                  label: 'P90 (s)',
-                  value: (r) => r.p90_seconds,
-                  render: (r) => formatDuration(r.p90_seconds),
-                  numeric: true,
-                },
-              ]}
-            />
-          </>
-        )}
-      </Section>
+        range={range}
+        rows={(report) => report.time_per_task_definition}
+        chart={{
+          label: 'Time per task definition',
+          category: (r) => r.name,
+          series: [
+            { name: 'Median', value: (r) => r.p50_seconds },
+            { name: '90th percentile', value: (r) => r.p90_seconds },
+          ],
+          seconds: true,
+        }}
+        caption="Time per task definition"
+        csvName="time-per-task"
+        emptyText="No task was completed in this range."
+        columns={[
+          { label: 'Task', value: (r) => r.name },
+          { label: 'Key', value: (r) => r.task_key },
+          { label: 'Type', value: (r) => r.task_type },
+          { label: 'Completed', value: (r) => r.completed, numeric: true },
+          { label: 'Total (s)', value: (r) => r.total_seconds, duration: true },
+          { label: 'Mean (s)', value: (r) => r.mean_seconds, duration: true },
+          { label: 'Median (s)', value: (r) => r.p50_seconds, duration: true },
+          { label: 'P90 (s)', value: (r) => r.p90_seconds, duration: true },
+        ]}
+      />
     </>
   );
 }
 
-function ActionSection({ resource, range }: { resource: UseQueryResult<ActionReport>; range: DateRangeQuery }) {
+function ActionSection({ resource, range }: Sections<ActionReport>) {
   return (
-    <Section
+    <ReportBreakdown
       wide
       title="Action failures by host"
       description="Action requests that ended in the range, per target host, and those that failed once their retries were spent."
       resource={resource}
-    >
-      {(report) => (
-        <>
-          {report.hosts.length > 0 && (
-            <CategoryBars
-              label="Action failures by host"
-              rows={report.hosts}
-              category={(r) => r.host}
-              series={[
-                { name: 'Ended', value: (r) => r.finished },
-                { name: 'Failed', value: (r) => r.failed },
-              ]}
-            />
-          )}
-          <ReportTable
-            caption="Action failures by host"
-            filename={`action-failures_${suffix(range)}.csv`}
-            emptyText="No action request ended in this range."
-            rows={report.hosts}
-            columns={[
-              { label: 'Host', value: (r) => r.host },
-              { label: 'Ended', value: (r) => r.finished, numeric: true },
-              { label: 'Failed', value: (r) => r.failed, numeric: true },
-              {
-                label: 'Failure rate',
-                value: (r) => r.failure_rate,
-                render: (r) => `${(r.failure_rate * 100).toFixed(1)} %`,
-                numeric: true,
-              },
-              { label: 'HTTP calls', value: (r) => r.http_calls, numeric: true },
-              {
-                label: 'Last failure',
-                value: (r) => r.last_failure_at,
-                render: (r) => formatDateTime(r.last_failure_at),
-              },
-              { label: 'Last error', value: (r) => r.last_error, render: (r) => r.last_error ?? '—' },
-            ]}
-          />
-        </>
-      )}
-    </Section>
+      range={range}
+      rows={(report) => report.hosts}
+      chart={{
+        label: 'Action failures by host',
+        category: (r) => r.host,
+        series: [
+          { name: 'Ended', value: (r) => r.finished },
+          { name: 'Failed', value: (r) => r.failed },
+        ],
+      }}
+      caption="Action failures by host"
+      csvName="action-failures"
+      emptyText="No action request ended in this range."
+      columns={[
+        { label: 'Host', value: (r) => r.host },
+        { label: 'Ended', value: (r) => r.finished, numeric: true },
+        { label: 'Failed', value: (r) => r.failed, numeric: true },
+        {
+          label: 'Failure rate',
+          value: (r) => r.failure_rate,
+          render: (r) => `${(r.failure_rate * 100).toFixed(1)} %`,
+          numeric: true,
+        },
+        { label: 'HTTP calls', value: (r) => r.http_calls, numeric: true },
+        { label: 'Last failure', value: (r) => r.last_failure_at, render: (r) => formatDateTime(r.last_failure_at) },
+        { label: 'Last error', value: (r) => r.last_error, render: (r) => r.last_error ?? '—' },
+      ]}
+    />
   );
 }
 
@@ -303,22 +186,23 @@ function SlaSections({
   tasks: UseQueryResult<EngineSla>;
   range: DateRangeQuery;
 }) {
+  const suffix = `${range.from}_${range.to}`;
   return (
     <>
-      <Section
+      <ReportSection
         title="Ticket SLA breaches"
         description="Tickets whose resolution was due in the range: resolved after it, or still open past it. Cancelled tickets are left out."
         resource={tickets}
       >
-        {(report) => <TicketSlaTable report={report} filename={`ticket-sla_${suffix(range)}.csv`} />}
-      </Section>
-      <Section
+        {(report) => <TicketSlaTable report={report} filename={`ticket-sla_${suffix}.csv`} />}
+      </ReportSection>
+      <ReportSection
         title="Task SLA breaches"
         description="Tasks due in the range: completed after their due time, or still open past it. Skipped and cancelled tasks are left out."
         resource={tasks}
       >
-        {(report) => <TaskSlaTable report={report} filename={`task-sla_${suffix(range)}.csv`} />}
-      </Section>
+        {(report) => <TaskSlaTable report={report} filename={`task-sla_${suffix}.csv`} />}
+      </ReportSection>
     </>
   );
 }

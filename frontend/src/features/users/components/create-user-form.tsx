@@ -7,9 +7,9 @@ import { FormError } from '@/components/ui/form-error';
 import { TextField } from '@/components/ui/text-field';
 import { adminUserHref, paths } from '@/config/paths';
 import { DEFAULT_COMPANY_ROLE } from '@/config/roles';
-import { createUser } from '@/features/users/api/create-user';
 import { companyRolesHint } from '@/features/users/components/company-roles-hint';
 import { companyRoleOptions, SYSTEM_ROLE_OPTIONS } from '@/features/users/components/role-options';
+import { useCreateUser } from '@/features/users/hooks/use-users';
 import type { CompanyRoleOptions, UserCreate } from '@/features/users/types/users';
 import { collectErrors, useForm, validators } from '@/hooks/use-form';
 
@@ -17,6 +17,7 @@ export type UserCreatedState = { notice: string };
 
 export function CreateUserForm({ companyRoles }: { companyRoles: CompanyRoleOptions }) {
   const navigate = useNavigate();
+  const create = useCreateUser();
   const form = useForm<UserCreate>({
     initialValues: {
       email: '',
@@ -33,7 +34,7 @@ export function CreateUserForm({ companyRoles }: { companyRoles: CompanyRoleOpti
         email: validators.email(values.email),
       }),
     onSubmit: async (values) => {
-      const user = await createUser({
+      const user = await create.mutateAsync({
         ...values,
         email: values.email.trim(),
         first_name: values.first_name.trim(),

@@ -1,33 +1,10 @@
-import { useReducer } from 'react';
+import { useState } from 'react';
 
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
-import { deactivateUser } from '@/features/users/api/update-user';
-import { errorMessage } from '@/lib/api-error';
+import { useDeactivateUser } from '@/features/users/hooks/use-users';
+import { queryErrorMessage } from '@/lib/query';
 import type { User } from '@/types/api';
-
-type DeactivateState = { step: 'idle' | 'confirming' | 'working'; error: string | null };
-
-type DeactivateAction =
-  | { type: 'asked' }
-  | { type: 'cancelled' }
-  | { type: 'started' }
-  | { type: 'failed'; error: string }
-  | { type: 'done' };
-
-export function deactivateReducer(_state: DeactivateState, action: DeactivateAction): DeactivateState {
-  switch (action.type) {
-    case 'asked':
-      return { step: 'confirming', error: null };
-    case 'cancelled':
-    case 'done':
-      return { step: 'idle', error: null };
-    case 'started':
-      return { step: 'working', error: null };
-    case 'failed':
-      return { step: 'confirming', error: action.error };
-  }
-}
 
 type DeactivateUserProps = {
   user: User;
@@ -36,7 +13,8 @@ type DeactivateUserProps = {
 };
 
 export function DeactivateUser({ user, isCurrentUser, onDeactivated }: DeactivateUserProps) {
-  const [state, dispatch] = useReducer(deactivateReducer, { step: 'idle', error: null });
+  const [confirming, setConfirming] = useState(false);
+  const deactivate = useDeactivateUser(user.id);
 
   if (!user.is_active) {
     return <p className="text-sm text-slate-600">This account is deactivated: the user can no longer sign in.</p>;
@@ -45,24 +23,26 @@ export function DeactivateUser({ user, isCurrentUser, onDeactivated }: Deactivat
     return <p className="text-sm text-slate-600">You cannot deactivate your own account.</p>;
   }
 
-  const confirm = async () => {
-    dispatch({ type: 'started' });
-    try {
-      const updated = await deactivateUser(user.id);
-      dispatch({ type: 'done' });
-      onDeactivated(updated);
-    } catch (error) {
-      dispatch({ type: 'failed', error: errorMessage(error) });
-    }
+  const confirm = () =>
+    deactivate.mutate(undefined, {
+      onSuccess: (updated) => {
+        setConfirming(false);
+        onDeactivated(updated);
+      },
+    });
+  const cancel = () => {
+    deactivate.reset();
+    setConfirming(false);
   };
+  const error = queryErrorMessage(deactivate.error);
 
-  if (state.step === 'idle') {
+  if (!confirming) {
     return (
       <div className="flex flex-col items-start gap-3">
         <p className="text-sm text-slate-600">
           A deactivated user can no longer sign in. Their tickets and history stay.
         </p>
-        <Button variant="dangerOutline" onClick={() => dispatch({ type: 'asked' })}>
+        <Button variant="dangerOutline" onClick={() => setConfirming(true)}>
           Deactivate user
         </Button>
       </div>
@@ -71,20 +51,15 @@ export function DeactivateUser({ user, isCurrentUser, onDeactivated }: Deactivat
 
   return (
     <div className="flex flex-col items-start gap-3">
-      {state.error && <Alert tone="error">{state.error}</Alert>}
+      {error && <Alert tone="error">{error}</Alert>}
       <p className="text-sm font-medium text-slate-900">
         Deactivate {user.first_name} {user.last_name}? They will be signed out and unable to sign in.
       </p>
       <div className="flex flex-wrap gap-2">
-        <Button variant="danger" loading={state.step === 'working'} onClick={() => void confirm()}>
+        <Button variant="danger" loading={deactivate.isPending} onClick={confirm}>
           Yes, deactivate
         </Button>
-        <Button
-          variant="secondary"
-          disabled={state.step === 'working'}
-          onClick={() => dispatch({ type: 'cancelled' })}
-          autoFocus
-        >
+        <Button variant="secondary" disabled={deactivate.isPending} onClick={cancel} autoFocus>
           Cancel
         </Button>
       </div>

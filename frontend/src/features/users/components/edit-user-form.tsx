@@ -2,7 +2,7 @@ import { Button } from '@/components/ui/button';
 import { FormActions } from '@/components/ui/form-actions';
 import { FormError } from '@/components/ui/form-error';
 import { TextField } from '@/components/ui/text-field';
-import { updateUser } from '@/features/users/api/update-user';
+import { useUpdateUser } from '@/features/users/hooks/use-users';
 import type { UserUpdate } from '@/features/users/types/users';
 import { collectErrors, useForm, validators } from '@/hooks/use-form';
 import type { User } from '@/types/api';
@@ -13,6 +13,7 @@ type EditUserFormProps = {
 };
 
 export function EditUserForm({ user, onSaved }: EditUserFormProps) {
+  const update = useUpdateUser(user.id);
   const form = useForm<UserUpdate>({
     initialValues: { first_name: user.first_name, last_name: user.last_name, email: user.email },
     validate: (values) =>
@@ -28,7 +29,7 @@ export function EditUserForm({ user, onSaved }: EditUserFormProps) {
         if (value !== user[key]) changes[key] = value;
       }
       if (Object.keys(changes).length === 0) return;
-      onSaved(await updateUser(user.id, changes));
+      onSaved(await update.mutateAsync(changes));
     },
   });
 

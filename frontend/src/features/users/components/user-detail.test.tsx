@@ -1,11 +1,12 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 
 import { UserDetail } from '@/features/users/components/user-detail';
+import { UsersList } from '@/features/users/components/users-list';
 import type { CompanyRoleOptions } from '@/features/users/types/users';
 import { makeUser } from '@/testing/data';
-import { createFakeServer, jsonResponse } from '@/testing/fake-server';
+import { createFakeServer, jsonResponse, problemResponse } from '@/testing/fake-server';
 import { renderWithProviders } from '@/testing/render';
 
 const admin = makeUser({ first_name: 'Ada', system_roles: ['user', 'admin'] });
@@ -74,6 +75,52 @@ describe('UserDetail', () => {
 
     expect(await screen.findByText(/This account is deactivated/)).toBeInTheDocument();
     expect(server.requestsTo('POST', `${userPath(bob.id)}/deactivate`)).toHaveLength(1);
+  });
+
+  it('keeps the confirmation and shows why a deactivation was refused; cancelling clears it', async () => {
+    const server = createFakeServer()
+      .on('GET', userPath(bob.id), jsonResponse(200, bob))
+      .on(
+        'POST',
+        `${userPath(bob.id)}/deactivate`,
+        problemResponse(409, 'Conflict', { detail: 'The last admin cannot be deactivated.' }),
+      );
+    renderWithProviders(<UserDetail userId={bob.id} companyRoles={companyRoles} />, { user: admin, server });
+    const user = userEvent.setup();
+
+    await user.click(await screen.findByRole('button', { name: 'Deactivate user' }));
+    await user.click(screen.getByRole('button', { name: 'Yes, deactivate' }));
+
+    expect(await screen.findByRole('alert')).toHaveTextContent('The last admin cannot be deactivated.');
+    expect(screen.getByRole('button', { name: 'Yes, deactivate' })).toBeEnabled();
+    await user.click(screen.getByRole('button', { name: 'Cancel' }));
+    await user.click(screen.getByRole('button', { name: 'Deactivate user' }));
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+  });
+
+  it('shows what a save answered without asking again, and reads the users list again', async () => {
+    const server = createFakeServer()
+      .on('GET', userPath(bob.id), jsonResponse(200, bob))
+      .on('GET', '/api/identity/users', () => jsonResponse(200, { items: [bob], total: 1, page: 1, page_size: 20 }))
+      .on('PATCH', userPath(bob.id), (request) => jsonResponse(200, { ...bob, ...(request.body as object) }));
+    renderWithProviders(
+      <>
+        <UsersList />
+        <UserDetail userId={bob.id} companyRoles={companyRoles} />
+      </>,
+      { user: admin, server },
+    );
+    const user = userEvent.setup();
+    await screen.findByRole('link', { name: 'Bob Builder' });
+
+    const firstName = await screen.findByLabelText(/^First name/);
+    await user.clear(firstName);
+    await user.type(firstName, 'Robert');
+    await user.click(screen.getByRole('button', { name: 'Save details' }));
+
+    expect(await screen.findByRole('heading', { name: 'Robert Builder' })).toBeInTheDocument();
+    expect(server.requestsTo('GET', userPath(bob.id))).toHaveLength(1);
+    await waitFor(() => expect(server.requestsTo('GET', '/api/identity/users')).toHaveLength(2));
   });
 
   it('does not offer admins to deactivate themselves', async () => {

@@ -7,10 +7,11 @@ import { ErrorState, LoadingState } from '@/components/ui/states';
 import { DeactivateUser } from '@/features/users/components/deactivate-user';
 import { EditUserForm } from '@/features/users/components/edit-user-form';
 import { UserRolesForm } from '@/features/users/components/user-roles-form';
-import { useUserDetail } from '@/features/users/hooks/use-user-detail';
+import { useUser } from '@/features/users/hooks/use-users';
 import type { CompanyRoleOptions } from '@/features/users/types/users';
 import { useDocumentTitle } from '@/hooks/use-document-title';
 import { useAuth, useCurrentUser } from '@/lib/auth';
+import { queryErrorMessage } from '@/lib/query';
 import type { User } from '@/types/api';
 
 type UserDetailProps = {
@@ -20,31 +21,31 @@ type UserDetailProps = {
 };
 
 export function UserDetail({ userId, companyRoles, notice }: UserDetailProps) {
-  const { state, dispatch } = useUserDetail(userId);
+  const query = useUser(userId);
   const currentUser = useCurrentUser();
   const { updateUser: updateSignedInUser } = useAuth();
   // One banner at a time: each success replaces the one before it (the creation notice too).
   const [banner, setBanner] = useState<string | null>(notice ?? null);
-  const user = state.user;
+  const user = query.data;
   useDocumentTitle(user ? `${user.first_name} ${user.last_name}` : 'User');
 
-  if (state.status === 'error') {
+  if (query.isError) {
     return (
       <>
         <PageHeader title="User" />
         <ErrorState
           title="Could not load this user"
-          message={state.error ?? ''}
-          onRetry={() => dispatch({ type: 'retried' })}
+          message={queryErrorMessage(query.error) ?? ''}
+          onRetry={() => void query.refetch()}
         />
       </>
     );
   }
   if (!user) return <LoadingState label="Loading user…" />;
 
+  // The saves put what they answered into the query cache, which this page shows.
   const onSaved = (message: string) => (updated: User) => {
     setBanner(message);
-    dispatch({ type: 'updated', user: updated });
     // An admin editing their own account sees the change in the header and dashboard too.
     if (updated.id === currentUser.id) updateSignedInUser(updated);
   };

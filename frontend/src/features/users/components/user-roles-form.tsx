@@ -2,9 +2,9 @@ import { Button } from '@/components/ui/button';
 import { CheckboxGroup } from '@/components/ui/checkbox-group';
 import { FormActions } from '@/components/ui/form-actions';
 import { FormError } from '@/components/ui/form-error';
-import { setUserRoles } from '@/features/users/api/update-user';
 import { companyRolesHint } from '@/features/users/components/company-roles-hint';
 import { companyRoleOptions, SYSTEM_ROLE_OPTIONS } from '@/features/users/components/role-options';
+import { useSetUserRoles } from '@/features/users/hooks/use-users';
 import type { CompanyRoleOptions, UserRolesUpdate } from '@/features/users/types/users';
 import { useForm } from '@/hooks/use-form';
 import type { User } from '@/types/api';
@@ -16,10 +16,11 @@ type UserRolesFormProps = {
 };
 
 export function UserRolesForm({ user, companyRoles, onSaved }: UserRolesFormProps) {
+  const setRoles = useSetUserRoles(user.id);
   const form = useForm<UserRolesUpdate>({
     initialValues: { system_roles: user.system_roles, company_roles: user.company_roles },
     onSubmit: async (values) => {
-      onSaved(await setUserRoles(user.id, values));
+      onSaved(await setRoles.mutateAsync(values));
     },
   });
 

@@ -1,4 +1,4 @@
-import { screen } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 
@@ -47,6 +47,44 @@ describe('UsersList', () => {
     const query = server.requestsTo('GET', '/api/identity/users').at(-1)?.url.searchParams;
     expect(query?.get('q')).toBe('ada');
     expect(query?.get('page')).toBe('1');
+  });
+
+  it('reads the same search again when it is submitted again', async () => {
+    const server = createFakeServer().on('GET', '/api/identity/users', pageOf);
+    renderWithProviders(<UsersList />, { user: admin, server });
+    const user = userEvent.setup();
+    await screen.findByRole('link', { name: 'Person1 Example' });
+    await user.type(screen.getByLabelText('Search users'), 'ada{Enter}');
+    await screen.findByRole('link', { name: 'Found Example' });
+    const asked = server.requestsTo('GET', '/api/identity/users').length;
+
+    await user.click(screen.getByRole('button', { name: 'Search' }));
+
+    await waitFor(() => expect(server.requestsTo('GET', '/api/identity/users')).toHaveLength(asked + 1));
+    expect(server.requestsTo('GET', '/api/identity/users').at(-1)?.url.searchParams.get('q')).toBe('ada');
+  });
+
+  it('keeps the shown page while the next one loads', async () => {
+    let release: () => void = () => undefined;
+    const server = createFakeServer().on('GET', '/api/identity/users', (request) =>
+      request.url.searchParams.get('page') === '2'
+        ? new Promise<Response>((resolve) => {
+            release = () => resolve(pageOf(request));
+          })
+        : pageOf(request),
+    );
+    renderWithProviders(<UsersList />, { user: admin, server });
+    const user = userEvent.setup();
+    await screen.findByRole('link', { name: 'Person1 Example' });
+
+    await user.click(screen.getByRole('button', { name: 'Next' }));
+
+    expect(screen.getByRole('link', { name: 'Person1 Example' })).toBeInTheDocument();
+    expect(screen.getByRole('table')).toHaveAttribute('aria-busy', 'true');
+    expect(screen.getByRole('button', { name: 'Previous' })).toBeDisabled();
+    release();
+    expect(await screen.findByRole('link', { name: 'Person2 Example' })).toBeInTheDocument();
+    expect(screen.getByRole('table')).not.toHaveAttribute('aria-busy');
   });
 
   it('says when a search finds nobody', async () => {

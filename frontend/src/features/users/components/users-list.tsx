@@ -1,3 +1,4 @@
+import { useReducer } from 'react';
 import { Link } from 'react-router';
 
 import { Button } from '@/components/ui/button';
@@ -5,7 +6,9 @@ import { Pagination } from '@/components/ui/pagination';
 import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
 import { TextField } from '@/components/ui/text-field';
 import { adminUserHref } from '@/config/paths';
-import { useUsersList } from '@/features/users/hooks/use-users-list';
+import { initialUsersListState, isSameSearch, usersListReducer } from '@/features/users/hooks/users-list-reducer';
+import { useUsersPage } from '@/features/users/hooks/use-users';
+import { queryErrorMessage } from '@/lib/query';
 import type { User } from '@/types/api';
 
 function StatusBadge({ active }: { active: boolean }) {
@@ -59,12 +62,15 @@ function UsersTable({ users, busy }: { users: User[]; busy: boolean }) {
 }
 
 export function UsersList() {
-  const { state, dispatch } = useUsersList();
-  const { result, status, query } = state;
+  const [state, dispatch] = useReducer(usersListReducer, undefined, () => initialUsersListState());
+  const { query, page, pageSize } = state;
+  const users = useUsersPage({ q: query, page, page_size: pageSize });
+  const result = users.data;
+  const loading = users.isFetching;
 
   let body;
-  if (status === 'error') {
-    body = <ErrorState message={state.error ?? ''} onRetry={() => dispatch({ type: 'retried' })} />;
+  if (users.isError) {
+    body = <ErrorState message={queryErrorMessage(users.error) ?? ''} onRetry={() => void users.refetch()} />;
   } else if (!result) {
     body = <LoadingState label="Loading users…" />;
   } else if (result.items.length === 0) {
@@ -76,14 +82,14 @@ export function UsersList() {
   } else {
     body = (
       <>
-        <UsersTable users={result.items} busy={status === 'loading'} />
+        <UsersTable users={result.items} busy={loading} />
         <Pagination
-          page={state.page}
+          page={page}
           pageSize={result.page_size}
           total={result.total}
           itemLabel={result.total === 1 ? 'user' : 'users'}
-          disabled={status === 'loading'}
-          onPageChange={(page) => dispatch({ type: 'pageChanged', page })}
+          disabled={loading}
+          onPageChange={(next) => dispatch({ type: 'pageChanged', page: next })}
         />
       </>
     );
@@ -96,7 +102,9 @@ export function UsersList() {
         className="flex flex-col gap-2 sm:flex-row sm:items-end"
         onSubmit={(event) => {
           event.preventDefault();
-          dispatch({ type: 'searchSubmitted' });
+          // The same search again reads it again; a new one is a new query.
+          if (isSameSearch(state)) void users.refetch();
+          else dispatch({ type: 'searchSubmitted' });
         }}
       >
         <div className="flex-1">
@@ -114,7 +122,7 @@ export function UsersList() {
         </Button>
       </form>
       <div aria-live="polite" className="sr-only">
-        {status === 'ready' && result ? `${result.total} ${result.total === 1 ? 'user' : 'users'} found` : ''}
+        {!loading && !users.isError && result ? `${result.total} ${result.total === 1 ? 'user' : 'users'} found` : ''}
       </div>
       {body}
     </div>

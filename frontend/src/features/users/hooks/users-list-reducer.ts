@@ -1,7 +1,6 @@
-import type { Page, User } from '@/types/api';
-
 export const USERS_PAGE_SIZE = 20;
 
+/** What the users list asks for; the answer itself lives in the query cache. */
 export type UsersListState = {
   /** What is typed in the search box. */
   search: string;
@@ -9,32 +8,13 @@ export type UsersListState = {
   query: string;
   page: number;
   pageSize: number;
-  status: 'loading' | 'ready' | 'error';
-  result: Page<User> | null;
-  error: string | null;
-  /** Bumped to load the same query and page again. */
-  reloads: number;
 };
 
 export type UsersListAction =
-  | { type: 'searchChanged'; search: string }
-  | { type: 'searchSubmitted' }
-  | { type: 'pageChanged'; page: number }
-  | { type: 'loaded'; result: Page<User> }
-  | { type: 'failed'; error: string }
-  | { type: 'retried' };
+  { type: 'searchChanged'; search: string } | { type: 'searchSubmitted' } | { type: 'pageChanged'; page: number };
 
 export function initialUsersListState(pageSize: number = USERS_PAGE_SIZE): UsersListState {
-  return {
-    search: '',
-    query: '',
-    page: 1,
-    pageSize,
-    status: 'loading',
-    result: null,
-    error: null,
-    reloads: 0,
-  };
+  return { search: '', query: '', page: 1, pageSize };
 }
 
 export function usersListReducer(state: UsersListState, action: UsersListAction): UsersListState {
@@ -42,23 +22,15 @@ export function usersListReducer(state: UsersListState, action: UsersListAction)
     case 'searchChanged':
       return { ...state, search: action.search };
     case 'searchSubmitted':
-      // A new search always starts from the first page; resubmitting the same one reloads it.
-      return {
-        ...state,
-        query: state.search.trim(),
-        page: 1,
-        status: 'loading',
-        error: null,
-        reloads: state.reloads + 1,
-      };
+      // A new search always starts from the first page.
+      return { ...state, query: state.search.trim(), page: 1 };
     case 'pageChanged':
       if (action.page < 1 || action.page === state.page) return state;
-      return { ...state, page: action.page, status: 'loading', error: null };
-    case 'loaded':
-      return { ...state, status: 'ready', result: action.result, error: null };
-    case 'failed':
-      return { ...state, status: 'error', error: action.error };
-    case 'retried':
-      return { ...state, status: 'loading', error: null, reloads: state.reloads + 1 };
+      return { ...state, page: action.page };
   }
+}
+
+/** Whether submitting the typed search asks for exactly what is shown (so it is read again). */
+export function isSameSearch(state: UsersListState): boolean {
+  return state.search.trim() === state.query && state.page === 1;
 }

@@ -30,7 +30,7 @@ from engine.config import EngineSettings
 from engine.definitions.repository import DefinitionRepository
 from engine.definitions.service import PLANS, WorkflowPlan
 from engine.models import AssignmentRuleRow, WorkerGroup, WorkflowInstance
-from engine.workers.assignment import ResolvedRule, describe_rule
+from engine.workers.assignment import PoolsLeft, ResolvedRule, describe_rule
 from engine.workers.repository import WorkerRepository
 from engine.workflows.runtime import WorkflowRuntime
 
@@ -275,13 +275,31 @@ async def update_group(
         group.name = body.name
     if body.description is not None:
         group.description = body.description
+    removed: list[UUID] = []
     if members is not None:
+        kept = set(members)
+        before = (await repo.members([group.id]))[group.id]
+        removed = [w.user_id for w in before if w.user_id not in kept]
         await repo.set_members(group.id, members)
     await uow.session.flush()
     await uow.session.refresh(group)
+    await _hand_back(uow, settings, group, removed)
     if members:
         await _assign_queue(uow, settings)
     return (await _group_reads(repo, [group]))[0]
+
+
+async def _hand_back(
+    uow: UnitOfWork, settings: EngineSettings, group: WorkerGroup, removed: Sequence[UUID]
+) -> None:
+    """Give back what the workers taken out of the group hold by its rule: each such task goes
+    to whom its rule picks now (the group's remaining members), or waits in the queue."""
+    if not removed:
+        return
+    assignment = WorkflowRuntime(uow, settings).assignment
+    left = PoolsLeft(groups=frozenset({group.key}))
+    for user_id in removed:
+        await assignment.requeue_tasks_of(user_id, f"The assignee left group {group.name}", left=left)
 
 
 async def delete_group(uow: UnitOfWork, group_id: UUID) -> None:
@@ -294,6 +312,7 @@ async def delete_group(uow: UnitOfWork, group_id: UUID) -> None:
             f"Rules still send tasks to group '{group.key}' ({', '.join(scopes)}); change them first.",
             extra={"rules": scopes},
         )
+    # Its members keep what they hold: with no group, a task given back could only wait.
     await repo.delete_group(group)
 
 

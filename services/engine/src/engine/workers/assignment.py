@@ -52,6 +52,28 @@ DEFAULT = ResolvedRule(DEFAULT_RULE, RuleSource.DEFAULT)
 
 
 @dataclass(frozen=True)
+class PoolsLeft:
+    """The pools a worker just left: the groups (by key) they were taken out of, the company
+    roles they lost. A task whose rule narrows to one of them is no longer theirs to hold; a
+    task under any other rule stays (an assignment by hand outside the rule included)."""
+
+    groups: frozenset[str] = frozenset()
+    company_roles: frozenset[str] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.groups or self.company_roles)
+
+    def narrow(self, resolved: ResolvedRule) -> bool:
+        """Whether the rule narrows to a pool left."""
+        rule = resolved.rule
+        if isinstance(rule, GroupRule):
+            return rule.group in self.groups
+        if isinstance(rule, CompanyRoleRule):
+            return rule.company_role in self.company_roles
+        return False
+
+
+@dataclass(frozen=True)
 class AssignmentChoice:
     user_id: UUID
     reason: dict[str, Any]

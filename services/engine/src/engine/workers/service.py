@@ -9,6 +9,7 @@ from common.errors import NotFound
 from contracts.identity import UserState
 from engine.config import EngineSettings
 from engine.models import Worker
+from engine.workers.assignment import PoolsLeft
 from engine.workers.repository import WorkerRepository
 from engine.workflows.runtime import WorkflowRuntime
 
@@ -19,7 +20,8 @@ def _eligible(worker: Worker) -> bool:
 
 async def apply_user_state(uow: UnitOfWork, settings: EngineSettings, user: UserState) -> None:
     """Keep the roster in step with identity: a worker who becomes eligible takes queued tasks;
-    one who is deactivated or loses the role gives their open tasks back."""
+    one who is deactivated or loses the role gives their open tasks back, and one who loses a
+    company role the tasks whose rule asks for it."""
     repo = WorkerRepository.of(uow)
     before = await repo.get(user.user_id)
     was_eligible = before is not None and _eligible(before)
@@ -37,6 +39,13 @@ async def apply_user_state(uow: UnitOfWork, settings: EngineSettings, user: User
     if was_worker and not (worker.is_active and worker.is_task_worker):
         await runtime.assignment.requeue_tasks_of(
             worker.user_id, "The assignee is no longer an active task worker"
+        )
+    elif was_worker and (lost := roles_before - set(worker.company_roles)):
+        # Still a worker, but no longer in the pools of the company roles they lost.
+        await runtime.assignment.requeue_tasks_of(
+            worker.user_id,
+            f"The assignee no longer has company role {', '.join(sorted(lost))}",
+            left=PoolsLeft(company_roles=frozenset(lost)),
         )
     # Someone newly eligible, or eligible with a new company role, may take tasks that waited.
     if _eligible(worker) and (not was_eligible or set(worker.company_roles) - roles_before):

@@ -11,7 +11,13 @@ from contracts.assignment import AssignmentStrategy, CompanyRoleRule, GroupRule,
 from contracts.engine import TaskAssigned, TaskStatus
 from engine.assignment import choice as rules
 from engine.models import TaskInstance, WorkflowInstance
-from engine.workers.assignment import AssignmentChoice, ResolvedRule, manual_reason, waiting_reason
+from engine.workers.assignment import (
+    AssignmentChoice,
+    PoolsLeft,
+    ResolvedRule,
+    manual_reason,
+    waiting_reason,
+)
 from engine.workflows.step import Part, now_utc
 
 
@@ -177,8 +183,12 @@ class Assignment(Part):
         await self._give(instance, task, assignee_id, reason, MadeBy.PERSON, "task.reassigned")
         return task
 
-    async def requeue_tasks_of(self, user_id: UUID, reason: str) -> None:
-        """Give back the open tasks of someone who can no longer work on them."""
+    async def requeue_tasks_of(self, user_id: UUID, reason: str, *, left: PoolsLeft | None = None) -> None:
+        """Give back the open tasks of someone who can no longer work on them (with `left`,
+        only those whose rule narrows to a pool they left): each goes to whom its rule picks
+        now, or waits in the queue."""
+        # The company's lock before any task's, in the order the queue's assignment takes them.
+        await self.workers.lock_assignment()
         for open_task in await self.tasks.open_form_tasks_of(user_id):
             instance, task = await self.locked_task(open_task.id)
             if task.assignee_id != user_id or task.status not in (
@@ -186,6 +196,11 @@ class Assignment(Part):
                 TaskStatus.IN_PROGRESS,
             ):
                 continue
+            if left is not None:
+                spec = (await self.plan(instance)).task(task.task_key)
+                resolved, _ = await rules.resolve(self.uow, instance.workflow_key, spec)
+                if not left.narrow(resolved):
+                    continue
             task.status = TaskStatus.PENDING
             task.assignee_id = None
             await self.workflows.flush()

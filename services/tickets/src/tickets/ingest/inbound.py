@@ -4,9 +4,10 @@ These records are not envelopes, so they get their own subscriber (group `ticket
 committed only after the database transaction, as every consumer here). A record becomes a
 ticket through the same `submit` as the API when it names a company, carries a known, live key
 of that company (`x-tf-key-id`), an HMAC of its exact bytes under that key (`x-tf-signature`),
-a body that fits `InboundTicket`, and a ticket type and data the company accepts. The sender's
-`event_id` makes it idempotent per company (the inbox holds the claim). Anything else is
-refused: dead-lettered to `tickets.dlt` with the reason and, when the record names a company,
+a body that fits `InboundTicket`, a company that is not suspended (an operator's suspension
+stops its keys until it is reactivated), and a ticket type and data the company accepts. The
+sender's `event_id` makes it idempotent per company (the inbox holds the claim). Anything else
+is refused: dead-lettered to `tickets.dlt` with the reason and, when the record names a company,
 listed for that company's admin.
 
 The key is looked up within the company the record names (row-level security applies), so no
@@ -32,6 +33,7 @@ from common.text_guard import json_problems
 from contracts.envelope import Actor
 from contracts.tickets import INBOUND_KEY_ID_HEADER, INBOUND_SIGNATURE_HEADER, InboundTicket
 from contracts.topics import dead_letter_topic
+from tickets.companies import service as companies
 from tickets.ingest import service as ingest
 from tickets.ingest.repository import InboundRejectionRepository
 from tickets.ingest.schemas import RejectionReason
@@ -167,6 +169,10 @@ class InboundTicketConsumer(EventConsumer):
                     secrets, delivery.body, delivery.headers.get(INBOUND_SIGNATURE_HEADER)
                 ):
                     raise refuse(RejectionReason.INVALID_SIGNATURE, "The signature does not match the body.")
+                # Only after the signature: nobody without the key learns that the company is
+                # suspended.
+                if await companies.is_suspended(uow, company_id):
+                    raise refuse(RejectionReason.COMPANY_SUSPENDED, companies.SUSPENDED_DETAIL)
                 try:
                     message = InboundTicket.model_validate(document)
                 except ValidationError as exc:

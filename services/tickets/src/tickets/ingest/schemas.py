@@ -38,6 +38,7 @@ class RejectionReason(StrEnum):
     MISSING_KEY = "missing_key"
     UNKNOWN_KEY = "unknown_key"
     REVOKED_KEY = "revoked_key"
+    COMPANY_SUSPENDED = "company_suspended"
     INVALID_SIGNATURE = "invalid_signature"
     UNKNOWN_TICKET_TYPE = "unknown_ticket_type"
     INVALID_TICKET_DATA = "invalid_ticket_data"

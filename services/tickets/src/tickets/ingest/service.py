@@ -10,6 +10,7 @@ from common.db import UnitOfWork
 from common.errors import Conflict, NotFound
 from common.web import Page, PageParams
 from contracts.ids import uuid7
+from tickets.companies import service as companies
 from tickets.config import TicketsSettings
 from tickets.ingest.repository import InboundRejectionRepository, IngestKeyRepository
 from tickets.ingest.schemas import InboundRejectionRead, IngestKeyRead, IngestKeySecret
@@ -35,6 +36,10 @@ def _with_secret(key: IngestKey, secret: str) -> IngestKeySecret:
 
 
 async def create_key(uow: UnitOfWork, claims: Claims, policy: KeyPolicy, name: str) -> IngestKeySecret:
+    """A new key. A suspended company gets none, nor a new secret by rotation: its keys are
+    refused while it is suspended (the gateway refuses its users' tokens too; this does not
+    depend on it)."""
+    await companies.ensure_not_suspended(uow, claims.company_id)
     key_id = uuid7()
     secret = derive_secret(policy.server_secret, claims.company_id, key_id, 1)
     key = await IngestKeyRepository(uow.session, claims.company_id).add(
@@ -60,6 +65,7 @@ async def _key(uow: UnitOfWork, company_id: UUID, key_id: UUID) -> IngestKey:
 async def rotate_key(uow: UnitOfWork, claims: Claims, policy: KeyPolicy, key_id: UUID) -> IngestKeySecret:
     """A new secret for the key. The previous one keeps verifying for the grace period, so
     senders can switch without losing messages."""
+    await companies.ensure_not_suspended(uow, claims.company_id)
     key = await _key(uow, claims.company_id, key_id)
     if key.revoked_at is not None:
         raise Conflict("A revoked key cannot be rotated.")
