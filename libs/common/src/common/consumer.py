@@ -14,13 +14,18 @@ is still applied. Its attempt is counted in that transaction; the partition is r
 and paused for a backoff while the other partitions go on. Past the attempt limit the event
 goes to the group's dead-letter topic, with its error, through the outbox, and the partition
 moves on. An event that cannot be parsed is dead-lettered at once.
+
+A handler may apply the later events of its key in the partition's share together with its
+own, in one statement (`partition_batch()`); their own handlers then find them taken.
 """
 
 import asyncio
 import base64
 import contextlib
+import contextvars
 import logging
 import uuid
+import weakref
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Self, TypeVar
@@ -106,6 +111,74 @@ class _Item:
         return uuid.uuid5(uuid.NAMESPACE_URL, f"kafka:{d.topic}/{d.partition}/{d.offset}")
 
 
+class PartitionBatch:
+    """The partition's share being applied, as its handlers see it (`partition_batch()`): a
+    handler may take the batch's later events of its key (`later`) and apply them with its own,
+    marking them taken (`take`) so that their own handlers, later in the same transaction, find
+    them done (`taken`).
+
+    The runtime runs a key's events in order and holds back every later event of a key whose
+    event fails, so an event taken along runs in the transaction of the one that took it, or
+    not at all. An event whose handler failed before is neither given later events nor taken
+    along: from then on it is applied alone, so one bad event never takes the good ones before
+    it to the dead-letter topic."""
+
+    def __init__(self, items: Sequence["_Item"], failed_before: Callable[[uuid.UUID], bool]) -> None:
+        self._items = items
+        self._failed_before = failed_before
+        self._taken: weakref.WeakKeyDictionary[UnitOfWork, set[uuid.UUID]] = weakref.WeakKeyDictionary()
+
+    def later(self, envelope: Envelope) -> list[tuple[EventPayload, Envelope]]:
+        """The batch's events after `envelope`'s with its key that have a handler, in order,
+        without repeats; none when `envelope`'s event failed before."""
+        if self._failed_before(envelope.event_id):
+            return []
+        found: list[tuple[EventPayload, Envelope]] = []
+        seen = {envelope.event_id}
+        after = False
+        key: str | None = None
+        for item in self._items:
+            if not after:
+                if item.envelope is not None and item.envelope.event_id == envelope.event_id:
+                    after, key = True, item.delivery.key
+                continue
+            other = item.envelope
+            if (
+                other is None
+                or item.delivery.key != key
+                or item.route is None
+                or item.payload is None
+                or other.event_id in seen
+                or self._failed_before(other.event_id)
+            ):
+                continue
+            seen.add(other.event_id)
+            found.append((item.payload, other))
+        return found
+
+    def take(self, uow: UnitOfWork, event_ids: Sequence[uuid.UUID]) -> None:
+        """Note that these events are applied in `uow`'s transaction by the caller."""
+        self._taken.setdefault(uow, set()).update(event_ids)
+
+    def taken(self, uow: UnitOfWork, event_id: uuid.UUID) -> bool:
+        """Whether an earlier handler of `uow`'s transaction applied this event already."""
+        return event_id in self._taken.get(uow, ())
+
+
+_BATCH: contextvars.ContextVar[PartitionBatch | None] = contextvars.ContextVar(
+    "consumer_partition_batch", default=None
+)
+
+
+def partition_batch() -> PartitionBatch | None:
+    """The partition's share the running handler is part of (None outside a consumer)."""
+    return _BATCH.get()
+
+
+# How many events whose handler failed a consumer remembers (oldest forgotten first).
+MAX_REMEMBERED_FAILURES = 10_000
+
+
 class _HandlerFailed(Exception):
     def __init__(self, index: int, error: Exception) -> None:
         super().__init__(str(error))
@@ -148,6 +221,8 @@ class EventConsumer:
         self._members: list[asyncio.Task[None]] = []
         # Failures so far of records `handle_each` is retrying, for their backoff.
         self._failed_records: dict[tuple[str, int, int], int] = {}
+        # Events whose handler failed, so that a batch applies them alone from then on.
+        self._failed_events: dict[uuid.UUID, None] = {}
         self._tracer = trace.get_tracer("consumer")
 
     @classmethod
@@ -284,11 +359,22 @@ class EventConsumer:
         events whose handler fails. Returns where to read again, if an event is to be retried."""
         items = [self._parse(d) for d in deliveries]
         failed: dict[int, Exception] = {}
-        while True:
-            try:
-                return await self._apply(items, failed)
-            except _HandlerFailed as failure:
-                failed[failure.index] = failure.error
+        token = _BATCH.set(PartitionBatch(items, self._failed_events.__contains__))
+        try:
+            while True:
+                try:
+                    return await self._apply(items, failed)
+                except _HandlerFailed as failure:
+                    failed[failure.index] = failure.error
+                    self._remember_failure(items[failure.index].event_id)
+        finally:
+            _BATCH.reset(token)
+
+    def _remember_failure(self, event_id: uuid.UUID) -> None:
+        self._failed_events.pop(event_id, None)
+        while len(self._failed_events) >= MAX_REMEMBERED_FAILURES:
+            del self._failed_events[next(iter(self._failed_events))]
+        self._failed_events[event_id] = None
 
     async def handle_each(
         self, deliveries: Sequence[Delivery], handle: Callable[[Delivery], Awaitable[None]]

@@ -11,7 +11,11 @@ client error (422), never silently the other request's answer.
 A service keeps the table in its own schema (`create_idempotency_table` in a migration,
 `IdempotencyTables.for_schema` at run time) and a create endpoint takes an `IdempotencyDep`.
 A create whose last statement holds a lock until commit (a gapless number) can store the
-answer in that statement itself (`create_answered`), so nothing runs between it and the commit.
+answer in that statement itself (`create_answered`, with `store_answer` as a part of it), so
+nothing runs between it and the commit.
+
+The claim also scopes the transaction to the caller's company, so an endpoint whose unit of
+work leaves the scope to its first statement (one round trip less) may claim first.
 """
 
 import hashlib
@@ -37,12 +41,11 @@ from sqlalchemy import (
     String,
     Table,
     Uuid,
-    bindparam,
     func,
     select,
-    update,
+    text,
 )
-from sqlalchemy.dialects.postgresql import JSONB, insert
+from sqlalchemy.dialects.postgresql import JSONB
 
 from common.auth import CurrentClaims
 from common.db import UnitOfWork
@@ -72,25 +75,21 @@ class IdempotencyTables:
             Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
             PrimaryKeyConstraint("company_id", "user_id", "key", name="pk_idempotency_keys"),
         )
-        # Built once: a create with a key runs it, and building it anew each time (with its
-        # cache key) costs more than its round trip.
-        k = self.keys.c
-        claim = insert(self.keys).values(
-            company_id=bindparam("company_id"),
-            user_id=bindparam("user_id"),
-            key=bindparam("key"),
-            request_hash=bindparam("request_hash"),
+        # Built once: a create with a key runs it. It scopes the transaction to the caller's
+        # company as it runs (`set_config` in its FROM, evaluated before any row is checked
+        # against row-level security), so it may be the transaction's first statement.
+        self.claim = text(
+            f'INSERT INTO "{schema}".idempotency_keys AS k (company_id, user_id, key, request_hash) '  # noqa: S608
+            "SELECT CAST(:company_id AS uuid), CAST(:user_id AS uuid), CAST(:key AS text), "
+            "CAST(:request_hash AS text) "
+            "FROM (SELECT set_config('app.company_id', CAST(:scope AS text), true) AS company) AS scope "
+            "WHERE scope.company IS NOT NULL "
+            "ON CONFLICT ON CONSTRAINT pk_idempotency_keys DO UPDATE "
+            "SET request_hash = excluded.request_hash, status_code = NULL, response = NULL, created_at = now() "
+            f"WHERE k.created_at < now() - make_interval(secs => {RETENTION.total_seconds():.0f}) "
+            "RETURNING k.key"
         )
-        self.claim = claim.on_conflict_do_update(
-            constraint="pk_idempotency_keys",
-            set_={
-                "request_hash": claim.excluded.request_hash,
-                "status_code": None,
-                "response": None,
-                "created_at": func.now(),
-            },
-            where=k.created_at < func.now() - RETENTION,
-        ).returning(k.key)
+        self.store = text(store_answer(schema))
 
     @classmethod
     @cache
@@ -100,14 +99,44 @@ class IdempotencyTables:
 
 @dataclass(frozen=True)
 class PendingAnswer:
-    """A claimed key whose answer the create writes itself: the row of `table` named by
-    `company_id`, `user_id` and `key` gets `status_code` and the answer's JSON."""
+    """A claimed key whose answer the create writes itself (`store_answer`): the key's row,
+    named by `company_id`, `user_id` and `key`, gets `status_code` and the answer's JSON."""
 
-    table: Table
     company_id: UUID
     user_id: UUID
     key: str
     status_code: int
+
+
+def store_answer(schema: str, *, merged: str | None = None, source: str | None = None) -> str:
+    """The statement that stores a claimed key's answer, bound by `answer_params`: on its own,
+    or as a part (a CTE) of a create's own statement. There `source`, a FROM item of that
+    statement, must yield a row for the answer to be stored (the created record, say), and
+    `merged`, a jsonb expression over it, is added to the answer: what only that statement
+    knows (a number it took). Without a key (`answer_params(None)`) it matches no row."""
+    return (
+        f'UPDATE "{schema}".idempotency_keys AS k '  # noqa: S608
+        "SET status_code = CAST(:answer_status AS integer), "
+        "response = CAST(CAST(:answer AS text) AS jsonb)"
+        + (f" || {merged}" if merged else "")
+        + (f" FROM {source}" if source else "")
+        + " WHERE k.company_id = CAST(:answer_company_id AS uuid)"
+        " AND k.user_id = CAST(:answer_user_id AS uuid) AND k.key = CAST(:answer_key AS text)"
+    )
+
+
+def answer_params(answer: PendingAnswer | None, body: Any = None) -> dict[str, Any]:
+    """The binds of `store_answer` for a claimed key and its answer's JSON value `body` (none
+    without a key)."""
+    if answer is None:
+        return dict.fromkeys(("answer_company_id", "answer_user_id", "answer_key", "answer_status", "answer"))
+    return {
+        "answer_company_id": answer.company_id,
+        "answer_user_id": answer.user_id,
+        "answer_key": answer.key,
+        "answer_status": answer.status_code,
+        "answer": json.dumps(body, separators=(",", ":")),
+    }
 
 
 def create_idempotency_table(schema: str) -> None:
@@ -144,7 +173,8 @@ class Idempotency:
         self.method = request.method
         self.path = request.url.path
         self.key = key
-        self.keys = IdempotencyTables.for_schema(uow.db.schema).keys
+        self.tables = IdempotencyTables.for_schema(uow.db.schema)
+        self.keys = self.tables.keys
 
     async def create(
         self, body: Any, status_code: int | Callable[[T], int], create: Callable[[], Awaitable[T]]
@@ -159,13 +189,9 @@ class Idempotency:
         if stored is not None:
             return stored
         result = await create()
+        answer = self._pending(status_code if isinstance(status_code, int) else status_code(result))
         await self.uow.session.execute(
-            update(self.keys)
-            .where(*self._this_key())
-            .values(
-                status_code=status_code if isinstance(status_code, int) else status_code(result),
-                response=result.model_dump(mode="json"),
-            )
+            self.tables.store, answer_params(answer, result.model_dump(mode="json"))
         )
         return result
 
@@ -181,9 +207,11 @@ class Idempotency:
         stored = await self._claim(fingerprint)
         if stored is not None:
             return stored
-        return await create(
-            PendingAnswer(self.keys, self.claims.company_id, self.claims.user_id, self.key, status_code)
-        )
+        return await create(self._pending(status_code))
+
+    def _pending(self, status_code: int) -> PendingAnswer:
+        assert self.key is not None
+        return PendingAnswer(self.claims.company_id, self.claims.user_id, self.key, status_code)
 
     def _this_key(self) -> tuple[Any, ...]:
         k = self.keys.c
@@ -193,15 +221,18 @@ class Idempotency:
         """Take the key for this request (None), or the stored answer of the request that
         took it. A key past its 24 hours is taken anew."""
         k = self.keys.c
+        company_id = self.claims.company_id
         claimed = await self.uow.session.scalar(
-            IdempotencyTables.for_schema(self.uow.db.schema).claim,
+            self.tables.claim,
             {
-                "company_id": self.claims.company_id,
+                "company_id": company_id,
                 "user_id": self.claims.user_id,
                 "key": self.key,
                 "request_hash": fingerprint,
+                "scope": self.uow.scope_of(company_id),
             },
         )
+        self.uow.scoped(company_id)
         if claimed is not None:
             return None
         # The key is held and live: its row was committed with the first request's answer.
@@ -217,14 +248,17 @@ class Idempotency:
         )
 
 
-async def idempotency(
-    uow: UoW,
-    claims: CurrentClaims,
-    request: Request,
-    key: Annotated[str | None, Header(alias=KEY_HEADER)] = None,
-) -> Idempotency:
+async def idempotency_key(key: Annotated[str | None, Header(alias=KEY_HEADER)] = None) -> str | None:
+    """The request's key, checked (422 for one that cannot be a key)."""
     if key is not None and not (0 < len(key) <= MAX_KEY_LENGTH and key.isascii() and key.isprintable()):
         raise _key_problem(f"must be 1 to {MAX_KEY_LENGTH} printable ASCII characters")
+    return key
+
+
+IdempotencyKey = Annotated[str | None, Depends(idempotency_key)]
+
+
+async def idempotency(uow: UoW, claims: CurrentClaims, request: Request, key: IdempotencyKey) -> Idempotency:
     return Idempotency(uow, claims, request, key)
 
 

@@ -263,7 +263,7 @@ class TestProjectingEngineEvents:
         consumer = tickets_consumer(db)
         with statements() as sent:
             assert await consumer.handle_partition(batch) is None
-        assert len([s for s in sent if "project_workflow_events" in s]) == 2, "\n".join(sent)
+        assert len([s for s in sent if "INSERT INTO tickets.timeline_entries" in s]) == 2, "\n".join(sent)
 
         fresh, timeline = await state_of(db, ticket)
         assert fresh.status == "COMPLETED"

@@ -5,14 +5,16 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, func, select, text
+from sqlalchemy import ColumnElement, ScalarSelect, and_, func, literal_column, select, text
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import UnaryExpression
 
-from common.idempotency import PendingAnswer
+from common.idempotency import PendingAnswer, answer_params, store_answer
 from common.repository import CompanyRepository
 from common.text_search import prefix_tsquery
 from contracts.tickets import ACTIVE_TICKET_STATUSES, ARCHIVED_TICKET_STATUSES
-from tickets.models import Ticket, TimelineEntry
+from tickets.models import Attachment, Person, Ticket, TicketType, TimelineEntry
 from tickets.ticket.schemas import TicketFilters, TicketSort, TicketView
 
 
@@ -37,6 +39,20 @@ class NumberedInsert:
     sequence: int | None
     number: str | None
     submitter_name: str | None
+
+
+@dataclass(frozen=True)
+class TicketWithDetail:
+    """A ticket and what its detail shows beside it, read in one statement: its type's name and
+    layout, its submitter's name, and its timeline and attachments as JSON objects (times as
+    ISO 8601 in UTC), each with the name of its person."""
+
+    ticket: Ticket
+    type_name: str | None
+    display_layout: dict[str, Any] | None
+    submitter_name: str | None
+    timeline: list[dict[str, Any]]
+    attachments: list[dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -65,8 +81,9 @@ class ProjectedEvent:
     outcome_message: str | None
 
 
-# The function's array arguments, in its order: one array per field, one element per event.
-_PROJECTED_ARRAYS = (
+# An event's fields as the projection statement reads them, in `ProjectedEvent`'s order, with
+# `ord`, its place in the batch.
+_PROJECTED_COLUMNS = (
     ("id", "uuid"),
     ("event_id", "uuid"),
     ("event_type", "text"),
@@ -87,14 +104,84 @@ _PROJECTED_ARRAYS = (
     ("outcome_label", "text"),
     ("outcome_message", "text"),
 )
-_PROJECTED_FIELDS = tuple(name for name, _ in _PROJECTED_ARRAYS)
+_PROJECTED_FIELDS = tuple(name for name, _ in _PROJECTED_COLUMNS)
 assert tuple(f.name for f in fields(ProjectedEvent)) == _PROJECTED_FIELDS
 
+# A ticket's events in one statement, set-based. Each event in order is applied as alone: its
+# timeline entry is inserted unless it is there already (a redelivery) or the ticket is unknown,
+# and only a new entry moves the ticket, when no earlier one (nor the ticket's own last move) is
+# later than it. Moves only ever go forward in time, so an event moves the ticket exactly when
+# it is not older than every new event before it and the ticket's last change: the ticket ends
+# as the last event that moves it says, its task name as the last such event that touches the
+# task says. The search vector is not touched (its trigger fires on title, data and number only).
+_EVENT_RECORD = ", ".join(f"{name} {kind}" for name, kind in _PROJECTED_COLUMNS)
 _PROJECT = text(
-    "SELECT tickets.project_workflow_events(:company_id, :ticket_id, "
-    + ", ".join(f"CAST(:{name} AS {kind}[])" for name, kind in _PROJECTED_ARRAYS)
-    + ")"
+    f"""
+    WITH event AS (
+        SELECT DISTINCT ON (e.event_id) e.*
+        FROM jsonb_to_recordset(CAST(CAST(:events AS text) AS jsonb)) AS e(ord integer, {_EVENT_RECORD})
+        ORDER BY e.event_id, e.ord
+    ),
+    ticket AS (
+        SELECT t.id, t.status, t.status_changed_at FROM tickets.tickets AS t
+        WHERE t.company_id = CAST(:company_id AS uuid) AND t.id = CAST(:ticket_id AS uuid)
+    ),
+    added AS (
+        INSERT INTO tickets.timeline_entries (
+            company_id, id, ticket_id, event_id, event_type, status, workflow_status, task_key,
+            task_name, task_status, task_instance_id, assignee_id, detail, occurred_at
+        )
+        SELECT :company_id, e.id, ticket.id, e.event_id, e.event_type, e.status, e.workflow_status,
+               e.task_key, e.task_name, e.task_status, e.task_instance_id, e.assignee_id, e.detail,
+               e.occurred_at
+        FROM event AS e CROSS JOIN ticket
+        ON CONFLICT DO NOTHING
+        RETURNING event_id
+    ),
+    moving AS (
+        SELECT e.*, e.occurred_at >= coalesce(
+            greatest(
+                CASE WHEN ticket.status <> 'SUBMITTED' THEN ticket.status_changed_at END,
+                max(e.occurred_at) OVER (ORDER BY e.ord ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+            ),
+            '-infinity'
+        ) AS moves
+        FROM event AS e JOIN added USING (event_id) CROSS JOIN ticket
+    ),
+    last_move AS (
+        SELECT * FROM moving WHERE moves ORDER BY ord DESC LIMIT 1
+    ),
+    last_task AS (
+        SELECT current_task_name FROM moving WHERE moves AND touch_task ORDER BY ord DESC LIMIT 1
+    ),
+    moved AS (
+        UPDATE tickets.tickets AS t
+        SET status = m.status,
+            status_changed_at = m.occurred_at,
+            closed_at = CASE WHEN m.closed THEN m.occurred_at END,
+            workflow_instance_id = m.workflow_instance_id,
+            outcome_key = m.outcome_key,
+            outcome_label = m.outcome_label,
+            outcome_message = m.outcome_message,
+            current_task_name = CASE WHEN EXISTS (SELECT 1 FROM last_task)
+                                     THEN (SELECT current_task_name FROM last_task)
+                                     ELSE t.current_task_name END,
+            updated_at = now()
+        FROM last_move AS m
+        WHERE t.company_id = :company_id AND t.id = :ticket_id
+          AND (t.status = 'SUBMITTED' OR t.status_changed_at <= m.occurred_at)
+    )
+    SELECT count(*) FROM added
+    """  # noqa: S608 -- the record's columns are this module's constant
 )
+
+
+def _json_value(value: object) -> str:
+    # Ids and times as Postgres reads them back from the statement's JSON.
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
+
 
 # The ticket's own columns a submit writes (the number and its sequence come from the counter).
 _SUBMIT_COLUMNS = (
@@ -116,10 +203,16 @@ _SUBMIT_COLUMNS = (
 
 # One round trip for the whole write of a submit. Every step reads the one before it, so a step
 # that writes nothing stops the rest: no counter increment without a current type, no outbox
-# row or answer without the ticket. The answer's update matches no row without a key. The
+# row or answer without the ticket. The answer is stored by `common.idempotency`'s statement,
+# with the number and the submitter's name added; it matches no row without a key. The
 # outbox row's `created_at` is the moment of writing, as `UnitOfWork.flush_outbox` writes it.
+_STORE_ANSWER = store_answer(
+    "tickets",
+    merged="jsonb_build_object('number', ticket.number, 'submitted_by_name', (SELECT display_name FROM submitter))",
+    source="ticket",
+)
 _SUBMIT = text(
-    """
+    f"""
     WITH current_type AS (
         SELECT 1 FROM tickets.ticket_types AS tt
         WHERE tt.company_id = CAST(:company_id AS uuid) AND tt.key = CAST(:ticket_type_key AS text)
@@ -160,25 +253,15 @@ _SUBMIT = text(
     outbox AS (
         INSERT INTO tickets.outbox (event_id, topic, key, payload, headers, created_at)
         SELECT CAST(:event_id AS uuid), CAST(:topic AS text), CAST(:key AS text),
-               jsonb_set(CAST(CAST(:payload AS text) AS jsonb), '{data,number}', to_jsonb(ticket.number)),
+               jsonb_set(CAST(CAST(:payload AS text) AS jsonb), '{{data,number}}', to_jsonb(ticket.number)),
                CAST(CAST(:headers AS text) AS jsonb), clock_timestamp()
         FROM ticket
     ),
-    answer AS (
-        UPDATE tickets.idempotency_keys AS k
-        SET status_code = CAST(:answer_status AS integer),
-            response = CAST(CAST(:answer AS text) AS jsonb) || jsonb_build_object(
-                'number', ticket.number,
-                'submitted_by_name', (SELECT display_name FROM submitter)
-            )
-        FROM ticket
-        WHERE k.company_id = :company_id AND k.user_id = CAST(:answer_user_id AS uuid)
-          AND k.key = CAST(:answer_key AS text)
-    )
+    answer AS ({_STORE_ANSWER})
     SELECT EXISTS (SELECT 1 FROM current_type) AS type_current, ticket.sequence, ticket.number,
            (SELECT display_name FROM submitter) AS submitter_name
     FROM (SELECT 1) AS one LEFT JOIN ticket ON true
-    """
+    """  # noqa: S608 -- the answer's part is common.idempotency's constant statement
 )
 
 
@@ -216,10 +299,7 @@ class TicketRepository(CompanyRepository[Ticket]):
                     "key": event.key,
                     "payload": event.payload,
                     "headers": event.headers,
-                    "answer_user_id": answer.user_id if answer else None,
-                    "answer_key": answer.key if answer else None,
-                    "answer_status": answer.status_code if answer else None,
-                    "answer": json.dumps(answer_body) if answer else None,
+                    **answer_params(answer, answer_body),
                 },
             )
         ).one()
@@ -232,6 +312,76 @@ class TicketRepository(CompanyRepository[Ticket]):
 
     async def get(self, ticket_id: UUID, *, for_update: bool = False) -> Ticket | None:
         return await self.find(Ticket.id == ticket_id, for_update=for_update)
+
+    async def with_detail(self, ticket_id: UUID, *, submitted_by: UUID | None) -> TicketWithDetail | None:
+        """The ticket with its detail (`TicketWithDetail`), in one statement; only when
+        `submitted_by` submitted it, when given."""
+        conditions = [self.owned(), Ticket.id == ticket_id]
+        if submitted_by is not None:
+            conditions.append(Ticket.submitted_by == submitted_by)
+        submitter = aliased(Person)
+        row = (
+            await self.session.execute(
+                select(
+                    Ticket,
+                    TicketType.name,
+                    TicketType.display_layout,
+                    submitter.display_name,
+                    self._timeline_json(),
+                    self._attachments_json(),
+                )
+                .outerjoin(
+                    TicketType,
+                    and_(
+                        TicketType.company_id == Ticket.company_id,
+                        TicketType.key == Ticket.ticket_type_key,
+                        TicketType.version == Ticket.ticket_type_version,
+                    ),
+                )
+                .outerjoin(
+                    submitter,
+                    and_(submitter.company_id == Ticket.company_id, submitter.user_id == Ticket.submitted_by),
+                )
+                .where(*conditions)
+            )
+        ).one_or_none()
+        if row is None:
+            return None
+        ticket, type_name, display_layout, submitter_name, timeline, attachments = row
+        return TicketWithDetail(ticket, type_name, display_layout, submitter_name, timeline, attachments)
+
+    def _timeline_json(self) -> ScalarSelect[Any]:
+        e, assignee = TimelineEntry, aliased(Person)
+        entry = func.jsonb_build_object(
+            "id", e.id, "event_type", e.event_type, "status", e.status,
+            "workflow_status", e.workflow_status, "task_key", e.task_key, "task_name", e.task_name,
+            "task_status", e.task_status, "assignee_id", e.assignee_id,
+            "assignee_name", assignee.display_name, "detail", e.detail,
+            "occurred_at", _utc_text(e.occurred_at),
+        )  # fmt: skip
+        return (
+            select(_json_list(aggregate_order_by(entry, e.occurred_at, e.id)))
+            .select_from(e)
+            .outerjoin(assignee, and_(assignee.company_id == e.company_id, assignee.user_id == e.assignee_id))
+            .where(e.company_id == self.company_id, e.ticket_id == Ticket.id)
+            .scalar_subquery()
+        )
+
+    def _attachments_json(self) -> ScalarSelect[Any]:
+        a, uploader = Attachment, aliased(Person)
+        attachment = func.jsonb_build_object(
+            "id", a.id, "ticket_id", a.ticket_id, "task_instance_id", a.task_instance_id,
+            "filename", a.filename, "version", a.version, "content_type", a.content_type,
+            "size_bytes", a.size_bytes, "sha256", a.sha256, "uploaded_by", a.uploaded_by,
+            "uploaded_by_name", uploader.display_name, "created_at", _utc_text(a.created_at),
+        )  # fmt: skip
+        return (
+            select(_json_list(aggregate_order_by(attachment, a.filename, a.version)))
+            .select_from(a)
+            .outerjoin(uploader, and_(uploader.company_id == a.company_id, uploader.user_id == a.uploaded_by))
+            .where(a.company_id == self.company_id, a.ticket_id == Ticket.id)
+            .scalar_subquery()
+        )
 
     async def page(self, filters: TicketFilters, *, offset: int, limit: int) -> tuple[list[Ticket], int]:
         stmt = self.select(*self._conditions(filters)).order_by(*self._ordering(filters))
@@ -289,17 +439,22 @@ class TicketRepository(CompanyRepository[Ticket]):
 
     async def project(self, ticket_id: UUID, events: Sequence[ProjectedEvent]) -> int:
         """Put engine events of one ticket, in order, on its timeline and move its status, in
-        one call (`tickets.project_workflow_events`, migration 0008): an event already on the
+        one statement (`_PROJECT`): an event already on the
         timeline (a redelivery) changes nothing, nor does one for a ticket this company does
         not have; the status moves unless a later event already moved it (events of one
         workflow arrive in order, but a replay can bring an old one back). Returns how many
         events were new."""
-        columns: dict[str, list[Any]] = {name: [] for name in _PROJECTED_FIELDS}
-        for event in events:
-            for name in _PROJECTED_FIELDS:
-                columns[name].append(getattr(event, name))
+        rows = [
+            {"ord": n, **{name: getattr(event, name) for name in _PROJECTED_FIELDS}}
+            for n, event in enumerate(events)
+        ]
         added = await self.session.scalar(
-            _PROJECT, {"company_id": self.company_id, "ticket_id": ticket_id, **columns}
+            _PROJECT,
+            {
+                "company_id": self.company_id,
+                "ticket_id": ticket_id,
+                "events": json.dumps(rows, default=_json_value, separators=(",", ":")),
+            },
         )
         return int(added or 0)
 
@@ -342,6 +497,15 @@ class TicketRepository(CompanyRepository[Ticket]):
             .order_by(TimelineEntry.occurred_at, TimelineEntry.id)
         )
         return list(rows)
+
+
+def _utc_text(column: Any) -> ColumnElement[str]:
+    # JSON has no time type: the instant in UTC, to the microsecond, whatever the session's zone.
+    return func.to_char(func.timezone("UTC", column), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+
+
+def _json_list(aggregated: Any) -> ColumnElement[Any]:
+    return func.coalesce(func.jsonb_agg(aggregated), literal_column("'[]'::jsonb"))
 
 
 def _tsquery(filters: TicketFilters) -> ColumnElement[Any] | None:

@@ -1,13 +1,16 @@
+from collections.abc import AsyncIterator
 from datetime import date
 from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from common.auth import Claims, CurrentClaims, SystemRole, require_roles
-from common.idempotency import IdempotencyDep
-from common.web import Page, PageDep, UoW
+from common.db import UnitOfWork
+from common.idempotency import Idempotency, IdempotencyKey
+from common.web import DatabaseDep, Page, PageDep, UoW
+from contracts.envelope import Actor
 from contracts.tickets import TicketStatus
 from tickets.config import TicketsSettings
 from tickets.ticket import service
@@ -26,10 +29,27 @@ router = APIRouter(prefix="/api/tickets/tickets", tags=["tickets"])
 TicketTeamClaims = Annotated[Claims, Depends(require_roles(SystemRole.TICKET_ADMIN))]
 
 
+async def submit_uow(db: DatabaseDep, claims: CurrentClaims) -> AsyncIterator[UnitOfWork]:
+    """The caller's transaction, as `UoW`, but not yet scoped to the company: the submit's first
+    statement (the idempotency key's claim) scopes it as it runs, a round trip less; the
+    service scopes it itself when there is no key."""
+    async with db.unit_of_work(None, Actor.user(claims.user_id)) as uow:
+        yield uow
+
+
+SubmitUoW = Annotated[UnitOfWork, Depends(submit_uow, scope="function")]
+
+
+def _json(model: BaseModel, status_code: int = status.HTTP_200_OK) -> Response:
+    # Serialised once, from the model as built: the route's response model is for the OpenAPI
+    # document only, not a second validation of what the service made.
+    return Response(model.model_dump_json(), status_code=status_code, media_type="application/json")
+
+
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=TicketDetail)
 async def submit_ticket(
-    body: TicketCreate, uow: UoW, claims: CurrentClaims, idempotency: IdempotencyDep, request: Request
-) -> TicketDetail | Response:
+    body: TicketCreate, uow: SubmitUoW, claims: CurrentClaims, key: IdempotencyKey, request: Request
+) -> Response:
     """Submit a ticket of a type the caller may use (403 otherwise). `ticket_data` is checked
     against the type's field schema; every problem is listed (422) and nothing is written.
     The ticket gets the next human number of its type's prefix and its workflow starts.
@@ -41,13 +61,14 @@ async def submit_ticket(
     A ticket type published a moment ago (its bundle upload just answered) is waited for
     briefly (`TICKETS_NEW_TYPE_WAIT_SECONDS`) rather than refused as unknown."""
     settings: TicketsSettings = request.app.state.settings
-    return await idempotency.create_answered(
+    answered = await Idempotency(uow, claims, request, key).create_answered(
         body,
         status.HTTP_201_CREATED,
         lambda answer: service.submit_ticket(
             uow, claims, body, answer, type_wait_seconds=settings.new_type_wait_seconds
         ),
     )
+    return answered if isinstance(answered, Response) else _json(answered, status.HTTP_201_CREATED)
 
 
 OutcomeFilter = Annotated[
@@ -114,8 +135,8 @@ async def ticket_team_list(
     return await service.search(uow, claims, filters, page)
 
 
-@router.get("/{ticket_id}")
-async def ticket_detail(ticket_id: UUID, uow: UoW, claims: CurrentClaims) -> TicketDetail:
+@router.get("/{ticket_id}", response_model=TicketDetail)
+async def ticket_detail(ticket_id: UUID, uow: UoW, claims: CurrentClaims) -> Response:
     """A ticket with its data, status, workflow timeline and attachments. Only its submitter
     and the ticket team see it; anyone else gets 404."""
-    return await service.detail(uow, claims, ticket_id)
+    return _json(await service.detail(uow, claims, ticket_id))

@@ -23,21 +23,18 @@ from contracts.tickets import (
     TicketStatus,
     TicketSubmitted,
 )
-from tickets.attachment.repository import AttachmentRepository
 from tickets.models import Ticket, TicketType
 from tickets.people import service as people
 from tickets.ticket.numbering import normalise_prefix, number_stem
 from tickets.ticket.repository import ProjectedEvent, SubmittedEvent, TicketRepository
 from tickets.ticket.schemas import (
     OutcomeCount,
-    TicketAttachment,
     TicketCreate,
     TicketDetail,
     TicketFilters,
     TicketOutcome,
     TicketRead,
     TicketSort,
-    TimelineEntryRead,
 )
 from tickets.ticket.validation import ticket_data_problems, title_problems
 from tickets.ticket_type import service as ticket_types
@@ -85,6 +82,8 @@ class Accepted:
     ticket: Ticket
     ticket_type: TicketType
     submitter_name: str | None
+    # The answer stored with a claimed idempotency key, as `answer_of` made it.
+    answer: BaseModel | None = None
 
 
 # A type whose current version changes under a submit this many times in a row is refused.
@@ -161,6 +160,7 @@ async def accept(
             submitted_by=ticket.submitted_by,
         )
         envelope = envelope_for(payload, company_id=company_id, actor=uow.actor)
+        answer_model = answer_of(accepted) if answer and answer_of else None
         written = await repository.insert_numbered(
             values,
             number_stem(prefix),
@@ -172,7 +172,7 @@ async def accept(
                 headers=outbox_headers(envelope_headers(envelope)),
             ),
             answer=answer,
-            answer_body=answer_of(accepted).model_dump(mode="json") if answer and answer_of else None,
+            answer_body=answer_model.model_dump(mode="json") if answer_model else None,
         )
         if not written.type_current:
             ticket_types.CURRENT_TYPES.forget(company_id, ticket_type_key)
@@ -181,7 +181,7 @@ async def accept(
             raise Conflict("This ticket was already submitted.")
         uow.count_published()
         ticket.number, ticket.sequence = written.number, written.sequence
-        return Accepted(ticket, ticket_type, written.submitter_name)
+        return Accepted(ticket, ticket_type, written.submitter_name, answer_model)
     raise Conflict(f"The ticket type {ticket_type_key!r} changed while the ticket was submitted; try again.")
 
 
@@ -208,7 +208,11 @@ async def submit_ticket(
     and no attachments yet, so nothing is read back (the submitter's name comes from the
     people projection in the submit's own statement). With a claimed idempotency key the
     answer is stored by that statement too. A type this service has not heard of yet is
-    waited for up to `type_wait_seconds` (it may have been published a moment ago)."""
+    waited for up to `type_wait_seconds` (it may have been published a moment ago).
+
+    The unit of work may come unscoped: a claimed key's statement scoped it already (then this
+    costs nothing), else it is scoped here, before anything is read."""
+    await uow.set_company(claims.company_id)
     accepted = await accept(
         uow,
         claims.company_id,
@@ -220,22 +224,55 @@ async def submit_ticket(
         answer=answer,
         answer_of=_submitted_detail,
     )
-    return _submitted_detail(accepted)
+    # The answer stored with the key was made before the number was taken: the same model,
+    # completed with what the statement filled in.
+    detail = accepted.answer if isinstance(accepted.answer, TicketDetail) else _submitted_detail(accepted)
+    detail.number = accepted.ticket.number
+    detail.submitted_by_name = accepted.submitter_name if accepted.ticket.submitted_by else None
+    return detail
 
 
 def _submitted_detail(accepted: Accepted) -> TicketDetail:
     ticket, ticket_type = accepted.ticket, accepted.ticket_type
-    names = (
-        {ticket.submitted_by: accepted.submitter_name}
-        if ticket.submitted_by and accepted.submitter_name
-        else {}
-    )
-    return TicketDetail(
-        **_read_model(ticket, ticket_type.name, names).model_dump(),
-        ticket_data=ticket.ticket_data,
+    return _detail_model(
+        ticket,
+        type_name=ticket_type.name,
         display_layout=ticket_type.display_layout,
+        submitter_name=accepted.submitter_name,
         timeline=[],
         attachments=[],
+    )
+
+
+# A ticket's own columns that its read model shows as they are.
+_READ_COLUMNS = tuple(
+    name
+    for name in TicketRead.model_fields
+    if name not in {"ticket_type_name", "submitted_by_name", "outcome"}
+)
+
+
+def _detail_model(
+    ticket: Ticket,
+    *,
+    type_name: str | None,
+    display_layout: dict[str, Any] | None,
+    submitter_name: str | None,
+    timeline: list[Any],
+    attachments: list[Any],
+) -> TicketDetail:
+    """The detail of a ticket, validated once (its entries may be objects or JSON values)."""
+    return TicketDetail.model_validate(
+        {
+            **{name: getattr(ticket, name) for name in _READ_COLUMNS},
+            "ticket_type_name": type_name,
+            "submitted_by_name": submitter_name if ticket.submitted_by else None,
+            "outcome": _outcome(ticket),
+            "ticket_data": ticket.ticket_data,
+            "display_layout": display_layout,
+            "timeline": timeline,
+            "attachments": attachments,
+        }
     )
 
 
@@ -320,33 +357,20 @@ async def search(
 
 
 async def detail(uow: UnitOfWork, claims: Claims, ticket_id: UUID) -> TicketDetail:
-    ticket = await visible_ticket(uow, claims, ticket_id)
-    timeline = await TicketRepository(uow.session, claims.company_id).timeline(ticket.id)
-    attachments = await AttachmentRepository(uow.session, claims.company_id).for_ticket(ticket.id)
-    ticket_type = await TicketTypeRepository(uow.session, claims.company_id).version(
-        ticket.ticket_type_key, ticket.ticket_type_version
+    """A ticket with its data, status, timeline and attachments, read in one statement; only its
+    submitter and the ticket team see it (anybody else, and any other company, gets 404)."""
+    found = await TicketRepository(uow.session, claims.company_id).with_detail(
+        ticket_id, submitted_by=None if is_ticket_team(claims) else claims.user_id
     )
-    names = await people.names(
-        uow,
-        claims.company_id,
-        [ticket.submitted_by, *(e.assignee_id for e in timeline), *(a.uploaded_by for a in attachments)],
-    )
-    return TicketDetail(
-        **_read_model(ticket, ticket_type.name if ticket_type else None, names).model_dump(),
-        ticket_data=ticket.ticket_data,
-        display_layout=ticket_type.display_layout if ticket_type else None,
-        timeline=[
-            TimelineEntryRead.model_validate(e).model_copy(
-                update={"assignee_name": names.get(e.assignee_id) if e.assignee_id else None}
-            )
-            for e in timeline
-        ],
-        attachments=[
-            TicketAttachment.model_validate(a).model_copy(
-                update={"uploaded_by_name": names.get(a.uploaded_by) if a.uploaded_by else None}
-            )
-            for a in attachments
-        ],
+    if found is None:
+        raise NotFound("There is no such ticket.")
+    return _detail_model(
+        found.ticket,
+        type_name=found.type_name,
+        display_layout=found.display_layout,
+        submitter_name=found.submitter_name,
+        timeline=found.timeline,
+        attachments=found.attachments,
     )
 
 
