@@ -28,19 +28,23 @@ from contracts.ids import uuid7
 from tickets.config import TicketsSettings
 from tickets.consumers import TicketsConsumer, event_consumer
 from tickets.ingest.service import KeyPolicy
-from tickets.models import Ticket, TimelineEntry
+from tickets.models import Attachment, Ticket, TimelineEntry
 from tickets.people.repository import PeopleRepository
 from tickets.ticket import service as ticket_service
+from tickets.ticket.schemas import TicketAttachment, TicketRead, TimelineEntryRead
 from tickets.ticket_type import service as ticket_type_service
 from tickets.ticket_type.repository import TicketTypeRepository
 
 from ..tickets_test_support import VALID_LEAVE, Caller, PublishType, ticket_definition
 
-# A submit with an Idempotency-Key, its ticket type cached: the company scope, the key's claim,
-# and the one statement that numbers the ticket and writes its event and the stored answer.
-STATEMENTS_PER_SUBMIT = 3
-# One engine event: the company scope, the inbox claim and the projection.
-STATEMENTS_PER_EVENT = 3
+# A submit with an Idempotency-Key, its ticket type cached: the key's claim (which scopes the
+# transaction to the company), and the one statement that numbers the ticket and writes its
+# event and the stored answer.
+STATEMENTS_PER_SUBMIT = 2
+# One engine event: the inbox claim (which scopes the transaction) and the projection.
+STATEMENTS_PER_EVENT = 2
+# The ticket detail: the company scope, and one statement for the ticket and all it shows.
+STATEMENTS_PER_DETAIL = 2
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
@@ -72,6 +76,8 @@ class TestASubmit:
         assert first.json()["number"] == "HR-2"
         assert first.json()["submitted_by_name"] == "Ada Lovelace"
         assert len(sent) <= STATEMENTS_PER_SUBMIT, "\n".join(sent)
+        assert "idempotency_keys" in sent[0], "the key is not claimed first"
+        assert "set_config" in sent[0], "the claim does not scope the transaction"
         assert "ticket_number_counters" in sent[-1], "the number is not taken by the last statement"
         assert not [s for s in sent if "ticket_types" in s and "ticket_number_counters" not in s]
         assert not [s for s in sent if s.lstrip().upper().startswith("SELECT") and "people" in s]
@@ -128,6 +134,126 @@ class TestASubmit:
         await publish_type(caller.company_id, version=2)
         assert ticket_type_service.CURRENT_TYPES.get(caller.company_id, "leave") is None
         assert (await submit(client, caller)).json()["ticket_type_version"] == 2
+
+
+class TestTheDetail:
+    async def test_is_read_in_one_statement_and_shows_what_each_part_says(
+        self,
+        client: httpx.AsyncClient,
+        publish_type: PublishType,
+        make_caller: Callable[..., Caller],
+        db: Database,
+    ) -> None:
+        caller = make_caller()
+        company_id = caller.company_id
+        await publish_type(company_id, prefix="HR", display_layout={"sections": [{"fields": ["days"]}]})
+        worker = uuid7()
+        async with db.unit_of_work(company_id) as uow:
+            people = PeopleRepository(uow.session, company_id)
+            await people.put(
+                caller.user_id, display_name="Ada Lovelace", email="ada@example.com", changed_at=T0
+            )
+            await people.put(worker, display_name="Walt Worker", email="walt@example.com", changed_at=T0)
+        submitted = (await submit(client, caller)).json()
+        ticket_id = UUID(submitted["id"])
+        instance = uuid7()
+        events: list[WorkflowEvent] = [
+            WorkflowStarted(workflow_instance_id=instance, ticket_id=ticket_id, workflow_status="RUNNING"),
+            TaskAssigned(
+                workflow_instance_id=instance,
+                ticket_id=ticket_id,
+                workflow_status="RUNNING",
+                task_key="review",
+                task_name="Review",
+                task_status="ASSIGNED",
+                assignee_id=worker,
+            ),
+        ]
+        for n, event in enumerate(events):
+            # Microseconds, so the detail's times are seen to keep them.
+            at = T0 + timedelta(minutes=n, microseconds=123_456 * (n + 1))
+            await event_consumer(db).handle(as_delivery(engine_envelope(event, company_id, at), n))
+        async with db.unit_of_work(company_id) as uow:
+            for filename, version, uploader in (
+                ("b.pdf", 1, None),
+                ("a.txt", 2, caller.user_id),
+                ("a.txt", 1, worker),
+            ):
+                uow.session.add(
+                    Attachment(
+                        company_id=company_id,
+                        ticket_id=ticket_id,
+                        filename=filename,
+                        version=version,
+                        content_type="text/plain",
+                        size_bytes=3,
+                        sha256="0" * 64,
+                        ext_key=f"{ticket_id}/{filename}/{version}",
+                        uploaded_by=uploader,
+                    )
+                )
+
+        with statements() as sent:
+            answer = await client.get(f"/api/tickets/tickets/{ticket_id}", headers=caller.headers)
+        assert answer.status_code == 200, answer.text
+        assert len(sent) <= STATEMENTS_PER_DETAIL, "\n".join(sent)
+
+        # What the detail showed when each part was read on its own.
+        names = {caller.user_id: "Ada Lovelace", worker: "Walt Worker"}
+        async with db.unit_of_work(company_id) as uow:
+            ticket = await uow.session.scalar(select(Ticket).where(Ticket.id == ticket_id))
+            assert ticket is not None
+            timeline = await uow.session.scalars(
+                select(TimelineEntry)
+                .where(TimelineEntry.ticket_id == ticket_id)
+                .order_by(TimelineEntry.occurred_at, TimelineEntry.id)
+            )
+            expected_timeline = [
+                TimelineEntryRead.model_validate(e)
+                .model_copy(update={"assignee_name": names.get(e.assignee_id) if e.assignee_id else None})
+                .model_dump(mode="json")
+                for e in timeline
+            ]
+            attachments = await uow.session.scalars(
+                select(Attachment)
+                .where(Attachment.ticket_id == ticket_id)
+                .order_by(Attachment.filename, Attachment.version)
+            )
+            expected_attachments = [
+                TicketAttachment.model_validate(a)
+                .model_copy(update={"uploaded_by_name": names.get(a.uploaded_by) if a.uploaded_by else None})
+                .model_dump(mode="json")
+                for a in attachments
+            ]
+            expected_ticket = TicketRead.model_validate(ticket).model_dump(mode="json")
+        detail = answer.json()
+        assert detail["timeline"] == expected_timeline
+        assert [e["assignee_name"] for e in detail["timeline"]] == [None, "Walt Worker"]
+        assert detail["attachments"] == expected_attachments
+        assert [(a["filename"], a["version"], a["uploaded_by_name"]) for a in detail["attachments"]] == [
+            ("a.txt", 1, "Walt Worker"),
+            ("a.txt", 2, "Ada Lovelace"),
+            ("b.pdf", 1, None),
+        ]
+        shown = {k: v for k, v in detail.items() if k in expected_ticket}
+        assert shown == {
+            **expected_ticket,
+            "ticket_type_name": "Leave request",
+            "submitted_by_name": "Ada Lovelace",
+        }
+        assert (detail["status"], detail["current_task_name"]) == ("IN_PROGRESS", "Review")
+        assert detail["ticket_data"] == VALID_LEAVE
+        assert detail["display_layout"] == {"sections": [{"fields": ["days"]}]}
+
+        # Anybody else of the company, and any other company, is told there is no such ticket.
+        for other in (make_caller(), make_caller(company_id=uuid7())):
+            with statements() as sent:
+                refused = await client.get(f"/api/tickets/tickets/{ticket_id}", headers=other.headers)
+            assert refused.status_code == 404
+            assert refused.headers["content-type"].startswith("application/problem+json")
+            assert len(sent) <= STATEMENTS_PER_DETAIL
+        team = make_caller(roles=["ticket_admin"])
+        assert (await client.get(f"/api/tickets/tickets/{ticket_id}", headers=team.headers)).json() == detail
 
 
 class TestConcurrentSubmits:
