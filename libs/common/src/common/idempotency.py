@@ -153,7 +153,11 @@ def drop_idempotency_table(schema: str) -> None:
 def request_fingerprint(method: str, path: str, body: Any) -> str:
     """What makes two requests the same: the endpoint and the body's JSON value (so key order
     and whitespace do not matter)."""
-    canonical = json.dumps(jsonable_encoder(body), sort_keys=True, separators=(",", ":"))
+    # A model's own JSON dump is what the encoder would make of it, without its second walk.
+    value = (
+        body.model_dump(mode="json", by_alias=True) if isinstance(body, BaseModel) else jsonable_encoder(body)
+    )
+    canonical = json.dumps(value, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(f"{method} {path}\n{canonical}".encode()).hexdigest()
 
 
