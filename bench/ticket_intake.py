@@ -2,14 +2,17 @@
 bundle, then submit tickets over HTTP through the gateway at a given concurrency, each with its
 own Idempotency-Key, and count the 201s.
 
-    python -m bench.ticket_intake [--tickets 600] [--concurrency 32] [--profile DIR]
+    python -m bench.ticket_intake [--tickets 600] [--concurrency 32] [--reads 200] [--profile DIR]
 
 Starts the whole stack (every service and the gateway, on embedded Postgres and Kafka unless
 DATABASE_URL / KAFKA_BOOTSTRAP_SERVERS name real ones) in a temporary folder. The workflow's
 first task is a form with nobody to assign it to, so the engine's share stays small and steady.
 It also prints the CPU time each process spent per accepted ticket during the measured phase
-(from /proc, so it holds whatever else shares the machine). With `--profile DIR` every service process is sampled with py-spy during the measured phase
-(`bench/profile.py`) and the busiest functions of each are printed.
+(from /proc, so it holds whatever else shares the machine). Then it reads the accepted tickets'
+detail (`GET /api/tickets/tickets/{id}`, what a client polls to see completion) `--reads`
+times one at a time and prints the latency and the CPU each read cost. With `--profile DIR`
+every service process is sampled with py-spy during the measured submits (`bench/profile.py`)
+and the busiest functions of each are printed.
 """
 
 import argparse
@@ -80,9 +83,10 @@ async def wait_for_type(client: httpx.AsyncClient, auth: dict[str, str], key: st
 
 async def submit_all(
     client: httpx.AsyncClient, auth: dict[str, str], key: str, tickets: int, concurrency: int
-) -> tuple[float, list[float], dict[int, int]]:
+) -> tuple[float, list[float], dict[int, int], list[str]]:
     latencies: list[float] = []
     statuses: dict[int, int] = {}
+    accepted: list[str] = []
     queue = iter(range(tickets))
 
     async def worker() -> None:
@@ -97,10 +101,25 @@ async def submit_all(
             response = await client.post("/api/tickets/tickets", json=body, headers=headers)
             latencies.append(time.perf_counter() - started)
             statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+            if response.status_code == 201:
+                accepted.append(response.json()["id"])
 
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return time.perf_counter() - started, latencies, statuses
+    return time.perf_counter() - started, latencies, statuses, accepted
+
+
+async def read_details(
+    client: httpx.AsyncClient, auth: dict[str, str], ids: list[str], reads: int
+) -> list[float]:
+    """Each read of a ticket's detail, one at a time (as a polling client does), in seconds."""
+    latencies: list[float] = []
+    for n in range(reads):
+        started = time.perf_counter()
+        response = await client.get(f"/api/tickets/tickets/{ids[n % len(ids)]}", headers=auth)
+        latencies.append(time.perf_counter() - started)
+        response.raise_for_status()
+    return latencies
 
 
 async def bench(
@@ -109,6 +128,7 @@ async def bench(
     concurrency: int,
     pids: dict[str, int] | None = None,
     profile_dir: Path | None = None,
+    reads: int = 0,
 ) -> None:
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(base_url=gateway_url, timeout=60.0, limits=limits) as client:
@@ -122,8 +142,15 @@ async def bench(
         sampling = profiles(services, profile_dir) if profile_dir else contextlib.nullcontext()
         with sampling:
             before = ProcessTicks()
-            seconds, latencies, statuses = await submit_all(client, auth, key, tickets, concurrency)
+            seconds, latencies, statuses, ids = await submit_all(client, auth, key, tickets, concurrency)
             spent = tree_deltas(before, ProcessTicks(), pids or {}, {})
+        read_latencies: list[float] = []
+        read_spent: dict[str, int] = {}
+        if reads and ids:
+            await read_details(client, auth, ids, min(20, reads))  # warm-up
+            before_reads = ProcessTicks()
+            read_latencies = await read_details(client, auth, ids, reads)
+            read_spent = tree_deltas(before_reads, ProcessTicks(), pids or {}, {})
     accepted = statuses.get(201, 0)
     print(f"Machine: {describe()}")
     print(
@@ -137,6 +164,15 @@ async def bench(
     others = {s: n for s, n in statuses.items() if s != 201}
     if others:
         print(f"Other answers: {others}")
+    if read_latencies:
+        print(
+            f"Ticket detail reads, one at a time: {len(read_latencies)} reads, latency "
+            f"p50 {percentile(read_latencies, 0.5) * 1000:.1f} ms, p99 {percentile(read_latencies, 0.99) * 1000:.1f} ms"
+        )
+        per_read = ", ".join(
+            f"{name} {cpu_ms(ticks) / len(read_latencies):.2f}" for name, ticks in read_spent.items() if ticks
+        )
+        print(f"CPU ms per detail read: {per_read}")
 
 
 def main() -> None:
@@ -145,6 +181,9 @@ def main() -> None:
     )
     parser.add_argument("--tickets", type=int, default=600)
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument(
+        "--reads", type=int, default=200, help="ticket detail reads after the submits (0: none)"
+    )
     parser.add_argument("--profile", type=Path, default=None, metavar="DIR")
     bench_infra.add_broker_argument(parser)
     args = parser.parse_args()
@@ -172,6 +211,7 @@ def main() -> None:
                 max(1, min(args.concurrency, 256)),
                 pids,
                 args.profile,
+                max(0, min(args.reads, 20_000)),
             )
         )
         if args.profile is not None:

@@ -2,7 +2,8 @@
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
@@ -190,8 +191,15 @@ def resolution_due_at(ticket_type: TicketType, submitted_at: datetime) -> dateti
     publishing it; one that still does not parse gives no due time rather than no ticket."""
     if not ticket_type.resolution_target:
         return None
+    target = _resolution_target(ticket_type.resolution_target)
+    return submitted_at + target if target is not None else None
+
+
+@lru_cache(maxsize=1024)
+def _resolution_target(text: str) -> timedelta | None:
+    # Parsed once per distinct target, not on every submit of its types.
     try:
-        return submitted_at + parse_duration(ticket_type.resolution_target)
+        return parse_duration(text)
     except DurationError:
         return None
 
