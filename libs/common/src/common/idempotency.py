@@ -174,8 +174,7 @@ class Idempotency:
     def __init__(self, uow: UnitOfWork, claims: CurrentClaims, request: Request, key: str | None) -> None:
         self.uow = uow
         self.claims = claims
-        self.method = request.method
-        self.path = request.url.path
+        self.request = request
         self.key = key
         self.tables = IdempotencyTables.for_schema(uow.db.schema)
         self.keys = self.tables.keys
@@ -188,7 +187,7 @@ class Idempotency:
         gets that answer back; a repeat with another body is 422."""
         if self.key is None:
             return await create()
-        fingerprint = request_fingerprint(self.method, self.path, body)
+        fingerprint = self._fingerprint(body)
         stored = await self._claim(fingerprint)
         if stored is not None:
             return stored
@@ -207,7 +206,7 @@ class Idempotency:
         answer it returns into that key's row before the transaction ends."""
         if self.key is None:
             return await create(None)
-        fingerprint = request_fingerprint(self.method, self.path, body)
+        fingerprint = self._fingerprint(body)
         stored = await self._claim(fingerprint)
         if stored is not None:
             return stored
@@ -216,6 +215,10 @@ class Idempotency:
     def _pending(self, status_code: int) -> PendingAnswer:
         assert self.key is not None
         return PendingAnswer(self.claims.company_id, self.claims.user_id, self.key, status_code)
+
+    def _fingerprint(self, body: Any) -> str:
+        # The URL is built only for a request that has a key: building it costs.
+        return request_fingerprint(self.request.method, self.request.url.path, body)
 
     def _this_key(self) -> tuple[Any, ...]:
         k = self.keys.c
