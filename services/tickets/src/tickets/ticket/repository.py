@@ -5,7 +5,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, ScalarSelect, and_, func, literal_column, select, text
+from sqlalchemy import ColumnElement, Select, Uuid, and_, bindparam, func, literal_column, select, text
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import UnaryExpression
@@ -316,72 +316,17 @@ class TicketRepository(CompanyRepository[Ticket]):
     async def with_detail(self, ticket_id: UUID, *, submitted_by: UUID | None) -> TicketWithDetail | None:
         """The ticket with its detail (`TicketWithDetail`), in one statement; only when
         `submitted_by` submitted it, when given."""
-        conditions = [self.owned(), Ticket.id == ticket_id]
-        if submitted_by is not None:
-            conditions.append(Ticket.submitted_by == submitted_by)
-        submitter = aliased(Person)
+        statement = _DETAIL if submitted_by is None else _DETAIL_OF_SUBMITTER
         row = (
             await self.session.execute(
-                select(
-                    Ticket,
-                    TicketType.name,
-                    TicketType.display_layout,
-                    submitter.display_name,
-                    self._timeline_json(),
-                    self._attachments_json(),
-                )
-                .outerjoin(
-                    TicketType,
-                    and_(
-                        TicketType.company_id == Ticket.company_id,
-                        TicketType.key == Ticket.ticket_type_key,
-                        TicketType.version == Ticket.ticket_type_version,
-                    ),
-                )
-                .outerjoin(
-                    submitter,
-                    and_(submitter.company_id == Ticket.company_id, submitter.user_id == Ticket.submitted_by),
-                )
-                .where(*conditions)
+                statement,
+                {"company_id": self.company_id, "ticket_id": ticket_id, "submitted_by": submitted_by},
             )
         ).one_or_none()
         if row is None:
             return None
         ticket, type_name, display_layout, submitter_name, timeline, attachments = row
         return TicketWithDetail(ticket, type_name, display_layout, submitter_name, timeline, attachments)
-
-    def _timeline_json(self) -> ScalarSelect[Any]:
-        e, assignee = TimelineEntry, aliased(Person)
-        entry = func.jsonb_build_object(
-            "id", e.id, "event_type", e.event_type, "status", e.status,
-            "workflow_status", e.workflow_status, "task_key", e.task_key, "task_name", e.task_name,
-            "task_status", e.task_status, "assignee_id", e.assignee_id,
-            "assignee_name", assignee.display_name, "detail", e.detail,
-            "occurred_at", _utc_text(e.occurred_at),
-        )  # fmt: skip
-        return (
-            select(_json_list(aggregate_order_by(entry, e.occurred_at, e.id)))
-            .select_from(e)
-            .outerjoin(assignee, and_(assignee.company_id == e.company_id, assignee.user_id == e.assignee_id))
-            .where(e.company_id == self.company_id, e.ticket_id == Ticket.id)
-            .scalar_subquery()
-        )
-
-    def _attachments_json(self) -> ScalarSelect[Any]:
-        a, uploader = Attachment, aliased(Person)
-        attachment = func.jsonb_build_object(
-            "id", a.id, "ticket_id", a.ticket_id, "task_instance_id", a.task_instance_id,
-            "filename", a.filename, "version", a.version, "content_type", a.content_type,
-            "size_bytes", a.size_bytes, "sha256", a.sha256, "uploaded_by", a.uploaded_by,
-            "uploaded_by_name", uploader.display_name, "created_at", _utc_text(a.created_at),
-        )  # fmt: skip
-        return (
-            select(_json_list(aggregate_order_by(attachment, a.filename, a.version)))
-            .select_from(a)
-            .outerjoin(uploader, and_(uploader.company_id == a.company_id, uploader.user_id == a.uploaded_by))
-            .where(a.company_id == self.company_id, a.ticket_id == Ticket.id)
-            .scalar_subquery()
-        )
 
     async def page(self, filters: TicketFilters, *, offset: int, limit: int) -> tuple[list[Ticket], int]:
         stmt = self.select(*self._conditions(filters)).order_by(*self._ordering(filters))
@@ -499,6 +444,64 @@ class TicketRepository(CompanyRepository[Ticket]):
         return list(rows)
 
 
+def _detail_statement(*, of_submitter: bool) -> Select[Any]:
+    """The ticket detail's statement (`TicketRepository.with_detail`), bound to a company, a
+    ticket and, `of_submitter`, its submitter. Built once: building it and its cache key anew
+    for every read costs more than running it."""
+    company_id = bindparam("company_id", type_=Uuid)
+    e, assignee = TimelineEntry, aliased(Person)
+    entry = func.jsonb_build_object(
+        "id", e.id, "event_type", e.event_type, "status", e.status,
+        "workflow_status", e.workflow_status, "task_key", e.task_key, "task_name", e.task_name,
+        "task_status", e.task_status, "assignee_id", e.assignee_id,
+        "assignee_name", assignee.display_name, "detail", e.detail,
+        "occurred_at", _utc_text(e.occurred_at),
+    )  # fmt: skip
+    timeline = (
+        select(_json_list(aggregate_order_by(entry, e.occurred_at, e.id)))
+        .select_from(e)
+        .outerjoin(assignee, and_(assignee.company_id == e.company_id, assignee.user_id == e.assignee_id))
+        .where(e.company_id == company_id, e.ticket_id == Ticket.id)
+        .scalar_subquery()
+    )
+    a, uploader = Attachment, aliased(Person)
+    attachment = func.jsonb_build_object(
+        "id", a.id, "ticket_id", a.ticket_id, "task_instance_id", a.task_instance_id,
+        "filename", a.filename, "version", a.version, "content_type", a.content_type,
+        "size_bytes", a.size_bytes, "sha256", a.sha256, "uploaded_by", a.uploaded_by,
+        "uploaded_by_name", uploader.display_name, "created_at", _utc_text(a.created_at),
+    )  # fmt: skip
+    attachments = (
+        select(_json_list(aggregate_order_by(attachment, a.filename, a.version)))
+        .select_from(a)
+        .outerjoin(uploader, and_(uploader.company_id == a.company_id, uploader.user_id == a.uploaded_by))
+        .where(a.company_id == company_id, a.ticket_id == Ticket.id)
+        .scalar_subquery()
+    )
+    submitter = aliased(Person)
+    conditions = [Ticket.company_id == company_id, Ticket.id == bindparam("ticket_id", type_=Uuid)]
+    if of_submitter:
+        conditions.append(Ticket.submitted_by == bindparam("submitted_by", type_=Uuid))
+    return (
+        select(
+            Ticket, TicketType.name, TicketType.display_layout, submitter.display_name, timeline, attachments
+        )
+        .outerjoin(
+            TicketType,
+            and_(
+                TicketType.company_id == Ticket.company_id,
+                TicketType.key == Ticket.ticket_type_key,
+                TicketType.version == Ticket.ticket_type_version,
+            ),
+        )
+        .outerjoin(
+            submitter,
+            and_(submitter.company_id == Ticket.company_id, submitter.user_id == Ticket.submitted_by),
+        )
+        .where(*conditions)
+    )
+
+
 def _utc_text(column: Any) -> ColumnElement[str]:
     # JSON has no time type: the instant in UTC, to the microsecond, whatever the session's zone.
     return func.to_char(func.timezone("UTC", column), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
@@ -506,6 +509,10 @@ def _utc_text(column: Any) -> ColumnElement[str]:
 
 def _json_list(aggregated: Any) -> ColumnElement[Any]:
     return func.coalesce(func.jsonb_agg(aggregated), literal_column("'[]'::jsonb"))
+
+
+_DETAIL = _detail_statement(of_submitter=False)
+_DETAIL_OF_SUBMITTER = _detail_statement(of_submitter=True)
 
 
 def _tsquery(filters: TicketFilters) -> ColumnElement[Any] | None:
