@@ -3,8 +3,8 @@ ticket's events as one array per field and looped over them; the repository now 
 in one set-based statement of its own (an insert from the events' JSON rows and one update),
 so the function is dropped.
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 """
 
 import importlib.util
@@ -13,8 +13,8 @@ from types import ModuleType
 
 from alembic import op
 
-revision = "0009"
-down_revision = "0008"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
