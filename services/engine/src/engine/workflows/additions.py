@@ -11,11 +11,13 @@ gets empty arrays and inserts no row.
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from sqlalchemy import TextClause, text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.db import OutboxRows, outbox_insert
 from common.repository import CompanyRepository
@@ -72,7 +74,7 @@ _ON_CONFLICT = {
 }
 
 
-def _insert_from_arrays(table: str) -> str:
+def _insert_from_arrays(schema: str, table: str) -> str:
     columns = _TABLES[table]
     names = ", ".join(name for name, _ in columns)
     # JSON travels as text (asyncpg sends text[] as it is) and is cast per value.
@@ -82,20 +84,24 @@ def _insert_from_arrays(table: str) -> str:
     values = ", ".join(f"r.{name}::jsonb" if kind == "jsonb" else f"r.{name}" for name, kind in columns)
     # Every name here is one of this module's constants; the values are all bound parameters.
     return (
-        f"INSERT INTO engine.{table} (company_id, {names}) "  # noqa: S608
+        f'INSERT INTO "{schema}".{table} (company_id, {names}) '  # noqa: S608
         f"SELECT CAST(:company_id AS uuid), {values} FROM unnest({arrays}) AS r({names})"
         + _ON_CONFLICT.get(table, "")
     )
 
 
-_STATEMENT: TextClause = text(
-    "WITH "  # noqa: S608
-    + ", ".join(f"added_{table} AS ({_insert_from_arrays(table)})" for table in _TABLES)
-    + ", cancelled_timers AS (DELETE FROM engine.timers WHERE company_id = CAST(:company_id AS uuid) "
-    "AND task_instance_id = ANY(CAST(:cancelled_timers AS uuid[]))) "
-    # As the unit of work writes them.
-     + outbox_insert("engine", prefix="outbox_")
-)
+@cache
+def statement_for(schema: str) -> TextClause:
+    """The statement, naming the tables of the service's configured schema (one text per schema:
+    it is compiled and prepared once per connection)."""
+    return text(
+        "WITH "  # noqa: S608
+        + ", ".join(f"added_{table} AS ({_insert_from_arrays(schema, table)})" for table in _TABLES)
+        + f', cancelled_timers AS (DELETE FROM "{schema}".timers WHERE company_id = CAST(:company_id AS uuid) '
+        "AND task_instance_id = ANY(CAST(:cancelled_timers AS uuid[]))) "
+        # As the unit of work writes them.
+        + outbox_insert(schema, prefix="outbox_")
+    )
 
 
 def _json(value: Any) -> str | None:
@@ -120,6 +126,10 @@ class Additions:
 
 class AdditionsRepository(CompanyRepository[HistoryEntry]):
     model = HistoryEntry
+
+    def __init__(self, session: AsyncSession, company_id: UUID, schema: str) -> None:
+        super().__init__(session, company_id)
+        self.schema = schema
 
     def statement(self, added: Additions, outbox: OutboxRows | None) -> tuple[TextClause, dict[str, Any]]:
         """The one statement and its parameters: every row of the company named by the repository."""
@@ -147,4 +157,4 @@ class AdditionsRepository(CompanyRepository[HistoryEntry]):
             outbox_payloads=payloads,
             outbox_headers=headers,
         )
-        return _STATEMENT, params
+        return statement_for(self.schema), params

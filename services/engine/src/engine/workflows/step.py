@@ -70,7 +70,7 @@ class Step:
         # other tables (decisions, assignment records; the timers are held by their repository).
         self._history: dict[UUID, dict[str, Any]] = {}
         self._added = Additions()
-        self._additions = AdditionsRepository(session, self.company_id)
+        self._additions = AdditionsRepository(session, self.company_id, uow.db.schema)
         self._hooked = False
         self.timers.on_pending = self._hook
 
