@@ -39,7 +39,7 @@ from engine.workflows.due import DueDates
 from engine.workflows.outcomes import entering_transition, message_text, outcome_spec
 from engine.workflows.states import IncidentKind
 from engine.workflows.step import Part, Step, aware, now_utc, spoken
-from engine.workflows.transitions import DecisionOutcome, TransitionChoice, choose_transition
+from engine.workflows.transitions import DecisionOutcome, Transition, TransitionChoice, choose_transition
 
 log = logging.getLogger(__name__)
 
@@ -315,8 +315,12 @@ class Progress(Part):
         """End the workflow at `task` with the outcome its definition names there. A message
         that fails to evaluate does not hold the workflow back (its version can no longer be
         fixed): it ends with the outcome and no message, and the history says why."""
-        decisions = await self.workflows.decisions(instance.id)
-        spec = outcome_spec(plan, task.task_key, entering_transition(plan, task.task_key, decisions))
+        entered_by: Transition | None = None
+        if plan.entry_names_outcome(task.task_key):
+            # Read back only when it can matter: a round trip the other ends save.
+            decisions = await self.workflows.decisions(instance.id)
+            entered_by = entering_transition(plan, task.task_key, decisions)
+        spec = outcome_spec(plan, task.task_key, entered_by)
         outcome: WorkflowOutcome | None = None
         problem: str | None = None
         if spec is not None:
