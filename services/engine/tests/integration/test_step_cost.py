@@ -22,6 +22,10 @@ from ..conftest import EngineHarness, action, form, transition
 # additions in one statement (the history row, the decision, the new deadline replacing the
 # old one, and the action request and the new task's event for the outbox).
 STATEMENTS_PER_ACTION_STEP = 6
+# The step that finishes the last action task and completes the workflow: the claim; the
+# instance and the task; the flush of the finished task and the completed instance; the
+# additions. The decisions are read back only when a transition into the end names an outcome.
+STATEMENTS_PER_END_STEP = 5
 # A ticket starting its workflow at an action task: the claim; the look-up of an instance the
 # ticket may have started already; the instance; its first task; the additions.
 STATEMENTS_PER_START_STEP = 5
@@ -119,6 +123,23 @@ class TestAnActionStep:
             "action.requested",
             "task.started",
         ]
+
+
+class TestTheEndStep:
+    async def test_completes_in_a_bounded_number_of_statements_without_reading_decisions(
+        self, engine: EngineHarness
+    ) -> None:
+        await three_actions(engine)
+        ticket_id = await engine.submit({})
+        for output in ({"a": 1}, {"b": 2}):
+            await engine.succeed(await engine.current_task(ticket_id), output)
+        three = await engine.current_task(ticket_id)
+        with statements() as sent:
+            await engine.succeed(three, {"c": 3})
+        instance = await engine.instance_of(ticket_id)
+        assert (instance.status, instance.workflow_data) == ("COMPLETED", {"a": 1, "b": 2, "c": 3})
+        assert len(sent) <= STATEMENTS_PER_END_STEP, "\n".join(sent)
+        assert not [s for s in sent if "FROM engine.decisions" in s], "the decisions were read back"
 
 
 async def submit_pinned(engine: EngineHarness) -> UUID:

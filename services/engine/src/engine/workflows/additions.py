@@ -11,8 +11,8 @@ gets empty arrays and inserts no row.
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from datetime import datetime
+from functools import cache
 from typing import Any
 from uuid import UUID
 
@@ -94,11 +94,16 @@ def _insert_from_arrays(schema: str, table: str) -> str:
 def statement_for(schema: str) -> TextClause:
     """The statement, naming the tables of the service's configured schema (one text per schema:
     it is compiled and prepared once per connection)."""
+    # The schema comes from the service's settings and every other name is a constant of this
+    # module; the values are all bound parameters.
+    cancelled = (
+        f'DELETE FROM "{schema}".timers WHERE company_id = CAST(:company_id AS uuid) '  # noqa: S608
+        "AND task_instance_id = ANY(CAST(:cancelled_timers AS uuid[]))"
+    )
     return text(
-        "WITH "  # noqa: S608
+        "WITH "
         + ", ".join(f"added_{table} AS ({_insert_from_arrays(schema, table)})" for table in _TABLES)
-        + f', cancelled_timers AS (DELETE FROM "{schema}".timers WHERE company_id = CAST(:company_id AS uuid) '
-        "AND task_instance_id = ANY(CAST(:cancelled_timers AS uuid[]))) "
+        + f", cancelled_timers AS ({cancelled}) "
         # As the unit of work writes them.
         + outbox_insert(schema, prefix="outbox_")
     )

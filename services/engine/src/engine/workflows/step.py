@@ -54,7 +54,7 @@ def spoken(moment: datetime) -> str:
 
 
 class Step:
-    def __init__(self, uow: UnitOfWork, settings: EngineSettings) -> None:
+    def __init__(self, uow: UnitOfWork, settings: EngineSettings, *, writes_itself: bool = False) -> None:
         assert uow.company_id is not None, "the runtime works inside one company"
         self.uow = uow
         self.settings = settings
@@ -71,7 +71,9 @@ class Step:
         self._history: dict[UUID, dict[str, Any]] = {}
         self._added = Additions()
         self._additions = AdditionsRepository(session, self.company_id, uow.db.schema)
-        self._hooked = False
+        # A consumer's handler sends the step with `write` itself: no commit hook to register
+        # (listening on a session costs its own event dispatch, every step).
+        self._hooked = writes_itself
         self.timers.on_pending = self._hook
 
     # -- reading -------------------------------------------------------------------------
