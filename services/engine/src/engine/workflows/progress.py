@@ -70,9 +70,6 @@ class Progress(Part):
         self.due = due
 
     async def start(self, ticket: TicketSubmitted) -> WorkflowInstance:
-        existing = await self.workflows.by_ticket(ticket.ticket_id)
-        if existing is not None:
-            return existing
         version = ticket.workflow_version
         if version is None:
             pinned = await self.definitions.ticket_definition(
@@ -83,6 +80,9 @@ class Progress(Part):
         if plan is None:
             definition = await self.definitions.workflow(ticket.workflow_key, version)
             if definition is None:
+                existing = await self.workflows.by_ticket(ticket.ticket_id)
+                if existing is not None:
+                    return existing
                 wanted = f"v{version}" if version is not None else "any version"
                 raise DefinitionNotHeld(
                     f"workflow '{ticket.workflow_key}' ({wanted}) is not known to the engine yet"
@@ -90,8 +90,9 @@ class Progress(Part):
             plan = PLANS.get(self.company_id, definition.id) or PLANS.put(
                 self.company_id, WorkflowPlan.of(definition)
             )
-        instance = WorkflowInstance(
-            company_id=self.company_id,
+        # The instance is written at once, in the statement that finds out whether the ticket
+        # started one already (another event of the same ticket): it has, when nothing is written.
+        instance = await self.workflows.add_for_ticket(
             id=uuid7(),
             ticket_id=ticket.ticket_id,
             ticket_number=ticket.number,
@@ -107,8 +108,11 @@ class Progress(Part):
             # relationship between the two mappings, needs the instance's row before its own).
             current_task_instance_id=uuid7(),
         )
-        self.workflows.add(instance)
-        await self.workflows.flush()
+        if instance is None:
+            existing = await self.workflows.by_ticket(ticket.ticket_id)
+            if existing is None:
+                raise RuntimeError(f"ticket {ticket.ticket_id} has an instance that cannot be read")
+            return existing
         await self.record(
             instance,
             None,
