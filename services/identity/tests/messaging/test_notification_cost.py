@@ -11,6 +11,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from common.consumer import Delivery
 from common.db import Database, envelope_headers
@@ -231,3 +232,37 @@ class TestAnEventNamedInItsHeader:
             (worker.user_id, "task_assigned"),
             (requester.user_id, "ticket_finished"),
         ]
+
+
+class TestTheStatementsOfANotification:
+    async def test_are_compiled_once_whatever_the_number_of_people(
+        self,
+        client: httpx.AsyncClient,
+        feeder: Feeder,
+        team_of: Callable[[], Any],
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        admin, worker, requester = await team_of()
+        ticket_id = await submitted(feeder, worker.company_id, requester.user_id)
+        # Warm: every statement of an escalation to the team and to two assignees.
+        new_worker = await create_member(client, admin, ["user", "task_worker"], first_name="Nina")
+        await feeder.feed(
+            task_event(TaskOverdue, ticket_id, new_worker.user_id, previous_assignee_id=worker.user_id),
+            worker.company_id,
+        )
+        for n in range(3):
+            await create_member(client, admin, ["user", "ticket_admin"], first_name=f"Lead {n}")
+        compiled: list[str] = []
+        real_init = SQLCompiler.__init__
+
+        def counting(self: SQLCompiler, *args: Any, **kwargs: Any) -> None:
+            real_init(self, *args, **kwargs)
+            compiled.append(self.string)
+
+        monkeypatch.setattr(SQLCompiler, "__init__", counting)
+        # The same kind of event, to three more people: the same statements, from the cache.
+        await feeder.feed(
+            task_event(TaskOverdue, ticket_id, worker.user_id, previous_assignee_id=new_worker.user_id),
+            worker.company_id,
+        )
+        assert [sql for sql in compiled if "notification" in sql] == []
