@@ -18,22 +18,22 @@ from ..conftest import EngineHarness, action, form, transition
 
 # A step that finishes one action task and starts the next, as sent to Postgres: the inbox
 # claim, which scopes the transaction to the company; the instance and the task, locked and
-# read together; the flush of the finished task, the new task and the instance; the step's
-# additions in one statement (the history row, the decision, the new deadline replacing the
-# old one, and the action request and the new task's event for the outbox).
-STATEMENTS_PER_ACTION_STEP = 6
+# read together; the flush of the finished task and the instance; the step's additions in one
+# statement (the new task, the history row, the decision, the new deadline replacing the old
+# one, and the action request and the new task's event for the outbox).
+STATEMENTS_PER_ACTION_STEP = 5
 # The step that finishes the last action task and completes the workflow: the claim; the
 # instance and the task; the flush of the finished task and the completed instance; the
 # additions. The decisions are read back only when a transition into the end names an outcome.
 STATEMENTS_PER_END_STEP = 5
 # A ticket starting its workflow at an action task: the claim; the instance, written unless the
-# ticket has one already; its first task; the additions.
-STATEMENTS_PER_START_STEP = 4
+# ticket has one already; the additions (with its first task).
+STATEMENTS_PER_START_STEP = 3
 # A ticket starting its workflow at a FORM task given to the one available worker: the claim;
 # the instance, written unless the ticket has one already; the assignment lock; the rules; the
-# workers with their open tasks; the worker's last assignment; the task, written assigned; the
-# additions (with the assignment record).
-STATEMENTS_PER_FORM_ASSIGN_STEP = 8
+# workers with their open tasks; the worker's last assignment; the additions (with the task,
+# written assigned, and the assignment record).
+STATEMENTS_PER_FORM_ASSIGN_STEP = 7
 
 
 async def three_actions(engine: EngineHarness, condition: str | None = None) -> None:

@@ -1,7 +1,7 @@
 """What a step adds, written in one statement of one fixed shape.
 
-A step adds rows nothing in it reads back: its history row, its decision, an assignment record,
-its timers (and the timers it cancels), and the events it raised. They go to Postgres in one
+A step adds rows nothing in it reads back: the task it enters, its history row, its decision,
+an assignment record, its timers (and the timers it cancels), and the events it raised. They go to Postgres in one
 round trip: one INSERT per table as a CTE of the outbox INSERT, each taking its rows from
 arrays (one array per column, `unnest` makes them rows again). The text never changes, so it is
 compiled and prepared once per connection whatever the step added; a table with nothing to add
@@ -26,6 +26,30 @@ from engine.models import HistoryEntry
 
 # The columns each table gets rows of (besides company_id, the step's own), with their SQL types.
 _TABLES: dict[str, tuple[tuple[str, str], ...]] = {
+    # The task a step enters, as a whole row: no later statement of the step reads it.
+    "task_instances": (
+        ("id", "uuid"),
+        ("workflow_instance_id", "uuid"),
+        ("sequence", "integer"),
+        ("task_key", "text"),
+        ("name", "text"),
+        ("task_type", "text"),
+        ("status", "text"),
+        ("output", "jsonb"),
+        ("assignee_id", "uuid"),
+        ("assigned_at", "timestamptz"),
+        ("assignment", "jsonb"),
+        ("attempt", "integer"),
+        ("retries", "integer"),
+        ("request_id", "uuid"),
+        ("deadline_at", "timestamptz"),
+        ("started_at", "timestamptz"),
+        ("completed_at", "timestamptz"),
+        ("error", "text"),
+        ("due_at", "timestamptz"),
+        ("escalated_at", "timestamptz"),
+        ("version", "integer"),
+    ),
     "history": (
         ("id", "uuid"),
         ("workflow_instance_id", "uuid"),
@@ -117,6 +141,7 @@ def _json(value: Any) -> str | None:
 class Additions:
     """Rows of a step (dicts by column name), until they are written."""
 
+    tasks: list[dict[str, Any]] = field(default_factory=list)
     history: list[dict[str, Any]] = field(default_factory=list)
     decisions: list[dict[str, Any]] = field(default_factory=list)
     assignments: list[dict[str, Any]] = field(default_factory=list)
@@ -125,7 +150,12 @@ class Additions:
 
     def __bool__(self) -> bool:
         return bool(
-            self.history or self.decisions or self.assignments or self.timers or self.cancelled_timers
+            self.tasks
+            or self.history
+            or self.decisions
+            or self.assignments
+            or self.timers
+            or self.cancelled_timers
         )
 
 
@@ -139,6 +169,7 @@ class AdditionsRepository(CompanyRepository[HistoryEntry]):
     def statement(self, added: Additions, outbox: OutboxRows | None) -> tuple[TextClause, dict[str, Any]]:
         """The one statement and its parameters: every row of the company named by the repository."""
         rows: dict[str, Sequence[dict[str, Any]]] = {
+            "task_instances": added.tasks,
             "history": added.history,
             "decisions": added.decisions,
             "assignments": added.assignments,
