@@ -58,19 +58,19 @@ def build_engine_consumer(db: Database, settings: EngineSettings) -> EventConsum
 
     @consumer.on(TicketSubmitted)
     async def on_ticket_submitted(payload: TicketSubmitted, envelope: Envelope, uow: UnitOfWork) -> None:
-        runtime = WorkflowRuntime(uow, settings)
+        runtime = WorkflowRuntime.for_event(uow, settings)
         await runtime.progress.start(payload)
         await runtime.write()
 
     @consumer.on(ActionStarted)
     async def on_action_started(payload: ActionStarted, envelope: Envelope, uow: UnitOfWork) -> None:
-        runtime = WorkflowRuntime(uow, settings)
+        runtime = WorkflowRuntime.for_event(uow, settings)
         await runtime.progress.action_started(payload)
         await runtime.write()
 
     @consumer.on(ActionSucceeded)
     async def on_action_succeeded(payload: ActionSucceeded, envelope: Envelope, uow: UnitOfWork) -> None:
-        runtime = WorkflowRuntime(uow, settings)
+        runtime = WorkflowRuntime.for_event(uow, settings)
         await runtime.progress.action_succeeded(payload)
         await runtime.write()
 
@@ -78,13 +78,13 @@ def build_engine_consumer(db: Database, settings: EngineSettings) -> EventConsum
     async def on_action_awaiting(
         payload: ActionAwaitingCallback, envelope: Envelope, uow: UnitOfWork
     ) -> None:
-        runtime = WorkflowRuntime(uow, settings)
+        runtime = WorkflowRuntime.for_event(uow, settings)
         await runtime.progress.action_awaiting_callback(payload)
         await runtime.write()
 
     @consumer.on(ActionFailed)
     async def on_action_failed(payload: ActionFailed, envelope: Envelope, uow: UnitOfWork) -> None:
-        runtime = WorkflowRuntime(uow, settings)
+        runtime = WorkflowRuntime.for_event(uow, settings)
         await runtime.progress.action_failed(payload)
         await runtime.write()
 

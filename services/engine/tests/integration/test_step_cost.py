@@ -12,24 +12,28 @@ from common.testing.statements import statements
 from contracts.ids import uuid7
 from contracts.tickets import TicketSubmitted
 from engine.definitions.service import PLANS
-from engine.models import HistoryEntry, Timer
+from engine.models import HistoryEntry, Timer, WorkflowInstance
 
 from ..conftest import EngineHarness, action, form, transition
 
 # A step that finishes one action task and starts the next, as sent to Postgres: the inbox
 # claim, which scopes the transaction to the company; the instance and the task, locked and
-# read together; the flush of the finished task, the new task and the instance; the step's
-# additions in one statement (the history row, the decision, the new deadline replacing the
-# old one, and the action request and the new task's event for the outbox).
-STATEMENTS_PER_ACTION_STEP = 6
-# A ticket starting its workflow at an action task: the claim; the look-up of an instance the
-# ticket may have started already; the instance; its first task; the additions.
-STATEMENTS_PER_START_STEP = 5
+# read together; the flush of the finished task and the instance; the step's additions in one
+# statement (the new task, the history row, the decision, the new deadline replacing the old
+# one, and the action request and the new task's event for the outbox).
+STATEMENTS_PER_ACTION_STEP = 5
+# The step that finishes the last action task and completes the workflow: the claim; the
+# instance and the task; the flush of the finished task and the completed instance; the
+# additions. The decisions are read back only when a transition into the end names an outcome.
+STATEMENTS_PER_END_STEP = 5
+# A ticket starting its workflow at an action task: the claim; the instance, written unless the
+# ticket has one already; the additions (with its first task).
+STATEMENTS_PER_START_STEP = 3
 # A ticket starting its workflow at a FORM task given to the one available worker: the claim;
-# the look-up of the ticket's instance; the instance; the assignment lock; the rules; the
-# workers with their open tasks; the worker's last assignment; the task, written assigned; the
-# additions (with the assignment record).
-STATEMENTS_PER_FORM_ASSIGN_STEP = 9
+# the instance, written unless the ticket has one already; the assignment lock; the rules; the
+# workers with their open tasks; the worker's last assignment; the additions (with the task,
+# written assigned, and the assignment record).
+STATEMENTS_PER_FORM_ASSIGN_STEP = 7
 
 
 async def three_actions(engine: EngineHarness, condition: str | None = None) -> None:
@@ -121,6 +125,23 @@ class TestAnActionStep:
         ]
 
 
+class TestTheEndStep:
+    async def test_completes_in_a_bounded_number_of_statements_without_reading_decisions(
+        self, engine: EngineHarness
+    ) -> None:
+        await three_actions(engine)
+        ticket_id = await engine.submit({})
+        for output in ({"a": 1}, {"b": 2}):
+            await engine.succeed(await engine.current_task(ticket_id), output)
+        three = await engine.current_task(ticket_id)
+        with statements() as sent:
+            await engine.succeed(three, {"c": 3})
+        instance = await engine.instance_of(ticket_id)
+        assert (instance.status, instance.workflow_data) == ("COMPLETED", {"a": 1, "b": 2, "c": 3})
+        assert len(sent) <= STATEMENTS_PER_END_STEP, "\n".join(sent)
+        assert not [s for s in sent if "FROM engine.decisions" in s], "the decisions were read back"
+
+
 async def submit_pinned(engine: EngineHarness) -> UUID:
     """A ticket as the tickets service announces it: naming the workflow version it starts (the
     plan of a named version is read once per process; the first ticket reads it)."""
@@ -153,6 +174,21 @@ class TestAStartStep:
         assert (task.task_key, task.status) == ("one", "IN_PROGRESS")
         assert len(sent) <= STATEMENTS_PER_START_STEP, "\n".join(sent)
         assert (await engine.outbox_types())[3:] == ["workflow.started", "action.requested", "task.started"]
+
+    async def test_a_second_submission_of_the_ticket_starts_nothing_more(self, engine: EngineHarness) -> None:
+        await three_actions(engine)
+        ticket_id = await engine.submit({"first": True})
+        first = await engine.instance_of(ticket_id)
+        types = await engine.outbox_types()
+        # Another event (a new event id) for the same ticket: the inbox does not know it.
+        await engine.submit({"second": True}, ticket_id=ticket_id)
+        again = await engine.instance_of(ticket_id)
+        assert (again.id, again.workflow_data) == (first.id, {"first": True})
+        assert await engine.outbox_types() == types
+        async with engine.db.unit_of_work(engine.company_id) as uow:
+            instances = await uow.session.scalar(select(func.count()).select_from(WorkflowInstance))
+            rows = await uow.session.scalar(select(func.count()).select_from(HistoryEntry))
+        assert (instances, rows) == (1, 1)
 
     async def test_starting_at_a_form_assigns_it_in_a_bounded_number_of_statements(
         self, engine: EngineHarness

@@ -11,8 +11,10 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.compiler import SQLCompiler
 
-from common.db import Database
+from common.consumer import Delivery
+from common.db import Database, envelope_headers
 from common.testing.statements import statements
 from contracts.engine import (
     TaskAssigned,
@@ -23,8 +25,9 @@ from contracts.engine import (
     WorkflowCompleted,
     WorkflowStarted,
 )
-from contracts.envelope import EventPayload
+from contracts.envelope import Actor, EventPayload, envelope_for
 from contracts.ids import uuid7
+from contracts.tickets import TicketSubmitted
 from identity.config import IdentitySettings
 from identity.consumers import build_event_consumer
 from identity.models import Notification
@@ -158,3 +161,108 @@ class TestAnEventThatNotifies:
         assert len(sent) <= STATEMENTS_PER_ESCALATION, sent
         # The admin, four leads, the new assignee and the previous one: one each.
         assert await notification_count(db, worker.company_id) == 1 + len(leads) + 2
+
+
+class TestAnEventNamedInItsHeader:
+    """The relay copies each event's type into the `event-type` header: identity reads the
+    header and leaves the body of an event it never handles undecoded."""
+
+    async def test_one_identity_never_handles_is_passed_over_undecoded(
+        self, feeder: Feeder, team_of: Callable[[], Any], db: Database, sessions: list[AsyncSession]
+    ) -> None:
+        _, worker, _ = await team_of()
+        claimed = await inbox_rows(db, feeder.consumer.group)
+        sessions.clear()
+        with statements() as sent:
+            for offset, event_type in enumerate((TaskStarted.event_type, WorkflowStarted.event_type)):
+                # Not an envelope at all: decoded, it would be dead-lettered.
+                await feeder.consumer.handle(
+                    Delivery(
+                        "engine.events",
+                        0,
+                        10_000 + offset,
+                        None,
+                        b"\x00 not json",
+                        {"event-type": event_type},
+                    )
+                )
+        assert sent == []
+        assert sessions == []
+        assert await inbox_rows(db, feeder.consumer.group) == claimed
+        assert await notification_count(db, worker.company_id) == 0
+
+    async def test_the_events_it_uses_are_still_handled(
+        self, feeder: Feeder, team_of: Callable[[], Any], db: Database
+    ) -> None:
+        _, worker, requester = await team_of()
+        ticket = TicketSubmitted(
+            ticket_id=uuid7(),
+            number="IT-9",
+            title="Printer",
+            ticket_definition_key="it",
+            ticket_definition_version=1,
+            workflow_key="it",
+            workflow_version=1,
+            ticket_data={},
+            submitted_by=requester.user_id,
+        )
+        done = WorkflowCompleted(
+            workflow_instance_id=uuid7(), ticket_id=ticket.ticket_id, workflow_status="COMPLETED"
+        )
+        assigned = task_event(TaskAssigned, ticket.ticket_id, worker.user_id)
+        for offset, payload in enumerate((ticket, assigned, done)):
+            envelope = envelope_for(payload, company_id=worker.company_id, actor=Actor.system("test"))
+            await feeder.consumer.handle(
+                Delivery(
+                    payload.topic,
+                    0,
+                    20_000 + offset,
+                    None,
+                    envelope.model_dump_json().encode(),
+                    envelope_headers(envelope),
+                )
+            )
+        async with db.unit_of_work(worker.company_id) as uow:
+            kinds = (
+                await uow.session.execute(
+                    select(Notification.user_id, Notification.kind).order_by(Notification.id)
+                )
+            ).all()
+        assert [tuple(row) for row in kinds] == [
+            (worker.user_id, "task_assigned"),
+            (requester.user_id, "ticket_finished"),
+        ]
+
+
+class TestTheStatementsOfANotification:
+    async def test_are_compiled_once_whatever_the_number_of_people(
+        self,
+        client: httpx.AsyncClient,
+        feeder: Feeder,
+        team_of: Callable[[], Any],
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        admin, worker, requester = await team_of()
+        ticket_id = await submitted(feeder, worker.company_id, requester.user_id)
+        # Warm: every statement of an escalation to the team and to two assignees.
+        new_worker = await create_member(client, admin, ["user", "task_worker"], first_name="Nina")
+        await feeder.feed(
+            task_event(TaskOverdue, ticket_id, new_worker.user_id, previous_assignee_id=worker.user_id),
+            worker.company_id,
+        )
+        for n in range(3):
+            await create_member(client, admin, ["user", "ticket_admin"], first_name=f"Lead {n}")
+        compiled: list[str] = []
+        real_init = SQLCompiler.__init__
+
+        def counting(self: SQLCompiler, *args: Any, **kwargs: Any) -> None:
+            real_init(self, *args, **kwargs)
+            compiled.append(self.string)
+
+        monkeypatch.setattr(SQLCompiler, "__init__", counting)
+        # The same kind of event, to three more people: the same statements, from the cache.
+        await feeder.feed(
+            task_event(TaskOverdue, ticket_id, worker.user_id, previous_assignee_id=new_worker.user_id),
+            worker.company_id,
+        )
+        assert [sql for sql in compiled if "notification" in sql] == []

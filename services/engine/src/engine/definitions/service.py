@@ -64,6 +64,11 @@ class WorkflowPlan:
             {t.key: in_priority_order([x for x in transitions if x.from_task == t.key]) for t in tasks},
         )
 
+    def entry_names_outcome(self, task_key: str) -> bool:
+        """Whether a transition into the task names an outcome (only then does the way the
+        instance came to it decide how the workflow ends there)."""
+        return any(t.to_task == task_key and t.outcome is not None for t in self.transitions)
+
     def needs_expressions(self, task_key: str) -> bool:
         """Whether leaving the task evaluates a condition (otherwise it is decided inline)."""
         return any(t.condition is not None and t.condition.strip() for t in self.outgoing.get(task_key, ()))

@@ -1,7 +1,7 @@
 """What a step adds, written in one statement of one fixed shape.
 
-A step adds rows nothing in it reads back: its history row, its decision, an assignment record,
-its timers (and the timers it cancels), and the events it raised. They go to Postgres in one
+A step adds rows nothing in it reads back: the task it enters, its history row, its decision,
+an assignment record, its timers (and the timers it cancels), and the events it raised. They go to Postgres in one
 round trip: one INSERT per table as a CTE of the outbox INSERT, each taking its rows from
 arrays (one array per column, `unnest` makes them rows again). The text never changes, so it is
 compiled and prepared once per connection whatever the step added; a table with nothing to add
@@ -12,10 +12,12 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any
 from uuid import UUID
 
 from sqlalchemy import TextClause, text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.db import OutboxRows, outbox_insert
 from common.repository import CompanyRepository
@@ -24,6 +26,30 @@ from engine.models import HistoryEntry
 
 # The columns each table gets rows of (besides company_id, the step's own), with their SQL types.
 _TABLES: dict[str, tuple[tuple[str, str], ...]] = {
+    # The task a step enters, as a whole row: no later statement of the step reads it.
+    "task_instances": (
+        ("id", "uuid"),
+        ("workflow_instance_id", "uuid"),
+        ("sequence", "integer"),
+        ("task_key", "text"),
+        ("name", "text"),
+        ("task_type", "text"),
+        ("status", "text"),
+        ("output", "jsonb"),
+        ("assignee_id", "uuid"),
+        ("assigned_at", "timestamptz"),
+        ("assignment", "jsonb"),
+        ("attempt", "integer"),
+        ("retries", "integer"),
+        ("request_id", "uuid"),
+        ("deadline_at", "timestamptz"),
+        ("started_at", "timestamptz"),
+        ("completed_at", "timestamptz"),
+        ("error", "text"),
+        ("due_at", "timestamptz"),
+        ("escalated_at", "timestamptz"),
+        ("version", "integer"),
+    ),
     "history": (
         ("id", "uuid"),
         ("workflow_instance_id", "uuid"),
@@ -72,7 +98,7 @@ _ON_CONFLICT = {
 }
 
 
-def _insert_from_arrays(table: str) -> str:
+def _insert_from_arrays(schema: str, table: str) -> str:
     columns = _TABLES[table]
     names = ", ".join(name for name, _ in columns)
     # JSON travels as text (asyncpg sends text[] as it is) and is cast per value.
@@ -82,20 +108,29 @@ def _insert_from_arrays(table: str) -> str:
     values = ", ".join(f"r.{name}::jsonb" if kind == "jsonb" else f"r.{name}" for name, kind in columns)
     # Every name here is one of this module's constants; the values are all bound parameters.
     return (
-        f"INSERT INTO engine.{table} (company_id, {names}) "  # noqa: S608
+        f'INSERT INTO "{schema}".{table} (company_id, {names}) '  # noqa: S608
         f"SELECT CAST(:company_id AS uuid), {values} FROM unnest({arrays}) AS r({names})"
         + _ON_CONFLICT.get(table, "")
     )
 
 
-_STATEMENT: TextClause = text(
-    "WITH "  # noqa: S608
-    + ", ".join(f"added_{table} AS ({_insert_from_arrays(table)})" for table in _TABLES)
-    + ", cancelled_timers AS (DELETE FROM engine.timers WHERE company_id = CAST(:company_id AS uuid) "
-    "AND task_instance_id = ANY(CAST(:cancelled_timers AS uuid[]))) "
-    # As the unit of work writes them.
-     + outbox_insert("engine", prefix="outbox_")
-)
+@cache
+def statement_for(schema: str) -> TextClause:
+    """The statement, naming the tables of the service's configured schema (one text per schema:
+    it is compiled and prepared once per connection)."""
+    # The schema comes from the service's settings and every other name is a constant of this
+    # module; the values are all bound parameters.
+    cancelled = (
+        f'DELETE FROM "{schema}".timers WHERE company_id = CAST(:company_id AS uuid) '  # noqa: S608
+        "AND task_instance_id = ANY(CAST(:cancelled_timers AS uuid[]))"
+    )
+    return text(
+        "WITH "
+        + ", ".join(f"added_{table} AS ({_insert_from_arrays(schema, table)})" for table in _TABLES)
+        + f", cancelled_timers AS ({cancelled}) "
+        # As the unit of work writes them.
+        + outbox_insert(schema, prefix="outbox_")
+    )
 
 
 def _json(value: Any) -> str | None:
@@ -106,6 +141,7 @@ def _json(value: Any) -> str | None:
 class Additions:
     """Rows of a step (dicts by column name), until they are written."""
 
+    tasks: list[dict[str, Any]] = field(default_factory=list)
     history: list[dict[str, Any]] = field(default_factory=list)
     decisions: list[dict[str, Any]] = field(default_factory=list)
     assignments: list[dict[str, Any]] = field(default_factory=list)
@@ -114,16 +150,26 @@ class Additions:
 
     def __bool__(self) -> bool:
         return bool(
-            self.history or self.decisions or self.assignments or self.timers or self.cancelled_timers
+            self.tasks
+            or self.history
+            or self.decisions
+            or self.assignments
+            or self.timers
+            or self.cancelled_timers
         )
 
 
 class AdditionsRepository(CompanyRepository[HistoryEntry]):
     model = HistoryEntry
 
+    def __init__(self, session: AsyncSession, company_id: UUID, schema: str) -> None:
+        super().__init__(session, company_id)
+        self.schema = schema
+
     def statement(self, added: Additions, outbox: OutboxRows | None) -> tuple[TextClause, dict[str, Any]]:
         """The one statement and its parameters: every row of the company named by the repository."""
         rows: dict[str, Sequence[dict[str, Any]]] = {
+            "task_instances": added.tasks,
             "history": added.history,
             "decisions": added.decisions,
             "assignments": added.assignments,
@@ -147,4 +193,4 @@ class AdditionsRepository(CompanyRepository[HistoryEntry]):
             outbox_payloads=payloads,
             outbox_headers=headers,
         )
-        return _STATEMENT, params
+        return statement_for(self.schema), params

@@ -39,7 +39,7 @@ from engine.workflows.due import DueDates
 from engine.workflows.outcomes import entering_transition, message_text, outcome_spec
 from engine.workflows.states import IncidentKind
 from engine.workflows.step import Part, Step, aware, now_utc, spoken
-from engine.workflows.transitions import DecisionOutcome, TransitionChoice, choose_transition
+from engine.workflows.transitions import DecisionOutcome, Transition, TransitionChoice, choose_transition
 
 log = logging.getLogger(__name__)
 
@@ -70,9 +70,6 @@ class Progress(Part):
         self.due = due
 
     async def start(self, ticket: TicketSubmitted) -> WorkflowInstance:
-        existing = await self.workflows.by_ticket(ticket.ticket_id)
-        if existing is not None:
-            return existing
         version = ticket.workflow_version
         if version is None:
             pinned = await self.definitions.ticket_definition(
@@ -83,6 +80,9 @@ class Progress(Part):
         if plan is None:
             definition = await self.definitions.workflow(ticket.workflow_key, version)
             if definition is None:
+                existing = await self.workflows.by_ticket(ticket.ticket_id)
+                if existing is not None:
+                    return existing
                 wanted = f"v{version}" if version is not None else "any version"
                 raise DefinitionNotHeld(
                     f"workflow '{ticket.workflow_key}' ({wanted}) is not known to the engine yet"
@@ -90,8 +90,9 @@ class Progress(Part):
             plan = PLANS.get(self.company_id, definition.id) or PLANS.put(
                 self.company_id, WorkflowPlan.of(definition)
             )
-        instance = WorkflowInstance(
-            company_id=self.company_id,
+        # The instance is written at once, in the statement that finds out whether the ticket
+        # started one already (another event of the same ticket): it has, when nothing is written.
+        instance = await self.workflows.add_for_ticket(
             id=uuid7(),
             ticket_id=ticket.ticket_id,
             ticket_number=ticket.number,
@@ -107,8 +108,11 @@ class Progress(Part):
             # relationship between the two mappings, needs the instance's row before its own).
             current_task_instance_id=uuid7(),
         )
-        self.workflows.add(instance)
-        await self.workflows.flush()
+        if instance is None:
+            existing = await self.workflows.by_ticket(ticket.ticket_id)
+            if existing is None:
+                raise RuntimeError(f"ticket {ticket.ticket_id} has an instance that cannot be read")
+            return existing
         await self.record(
             instance,
             None,
@@ -315,8 +319,12 @@ class Progress(Part):
         """End the workflow at `task` with the outcome its definition names there. A message
         that fails to evaluate does not hold the workflow back (its version can no longer be
         fixed): it ends with the outcome and no message, and the history says why."""
-        decisions = await self.workflows.decisions(instance.id)
-        spec = outcome_spec(plan, task.task_key, entering_transition(plan, task.task_key, decisions))
+        entered_by: Transition | None = None
+        if plan.entry_names_outcome(task.task_key):
+            # Read back only when it can matter: a round trip the other ends save.
+            decisions = await self.workflows.decisions(instance.id)
+            entered_by = entering_transition(plan, task.task_key, decisions)
+        spec = outcome_spec(plan, task.task_key, entered_by)
         outcome: WorkflowOutcome | None = None
         problem: str | None = None
         if spec is not None:

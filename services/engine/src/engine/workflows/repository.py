@@ -1,8 +1,10 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
 
 from common.repository import CompanyRepository
 from engine.models import Decision, HistoryEntry, TaskInstance, WorkflowInstance
@@ -56,6 +58,17 @@ class WorkflowRepository(CompanyRepository[WorkflowInstance]):
             query = query.where(WorkflowInstance.id == instance_id)
         row = (await self.session.execute(query)).first()
         return (row[0], row[1]) if row is not None else None
+
+    async def add_for_ticket(self, **values: Any) -> WorkflowInstance | None:
+        """Write the ticket's instance unless the ticket has one already, in one statement: the
+        new instance, as the session's own (every column read back), or None."""
+        instance: WorkflowInstance | None = await self.session.scalar(
+            insert(WorkflowInstance)
+            .values(company_id=self.company_id, **values)
+            .on_conflict_do_nothing(index_elements=[WorkflowInstance.company_id, WorkflowInstance.ticket_id])
+            .returning(WorkflowInstance)
+        )
+        return instance
 
     async def by_ticket(self, ticket_id: UUID) -> WorkflowInstance | None:
         return await self.find(WorkflowInstance.ticket_id == ticket_id)

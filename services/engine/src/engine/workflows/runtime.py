@@ -14,13 +14,19 @@ from engine.workflows.step import Step
 
 
 class WorkflowRuntime:
-    def __init__(self, uow: UnitOfWork, settings: EngineSettings) -> None:
-        self.step = Step(uow, settings)
+    def __init__(self, uow: UnitOfWork, settings: EngineSettings, *, writes_itself: bool = False) -> None:
+        self.step = Step(uow, settings, writes_itself=writes_itself)
         self.assignment = Assignment(self.step)
         self.due = DueDates(self.step, self.assignment)
         self.progress = Progress(self.step, self.assignment, self.due)
         self.deadlines = Deadlines(self.step, self.progress, self.due)
         self.admin = Admin(self.step, self.progress, self.assignment)
+
+    @classmethod
+    def for_event(cls, uow: UnitOfWork, settings: EngineSettings) -> "WorkflowRuntime":
+        """The runtime of a consumer's handler, which ends with `write` (and a handler that
+        raises has its transaction rolled back, so nothing is left for the commit)."""
+        return cls(uow, settings, writes_itself=True)
 
     async def write(self) -> None:
         """Send the step's writes now (a consumer, once its event is applied: the next event of

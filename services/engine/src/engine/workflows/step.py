@@ -11,7 +11,8 @@ step is announced by the next one's event (or the workflow's end or incident).
 
 A step's writes cost as few round trips as they can: the instance and the task it works on are
 locked and read in one statement; the changed instance and tasks go in one flush at the end;
-what the step only adds (its history row, its decision, its timers, the events it raised) goes
+what the step only adds (the task it enters, its history row, its decision, its timers, the
+events it raised) goes
 in one more statement after that flush (`write`), which a consumer's handler sends when its event is applied and
 every other caller's transaction sends just before it commits.
 """
@@ -53,8 +54,24 @@ def spoken(moment: datetime) -> str:
     return aware(moment).astimezone(UTC).strftime("%-d %b %Y, %H:%M UTC")
 
 
+def _task_row(task: TaskInstance) -> dict[str, Any]:
+    """A new task's columns as its INSERT would write them (the first version; the timestamps
+    are the table's defaults)."""
+    row = {column.key: getattr(task, column.key) for column in _TASK_COLUMNS}
+    row["company_id"] = task.company_id
+    row["attempt"] = row["attempt"] or 0
+    row["retries"] = row["retries"] or 0
+    row["version"] = 1
+    return row
+
+
+_TASK_COLUMNS = [
+    column for column in TaskInstance.__table__.columns if column.key not in ("created_at", "updated_at")
+]
+
+
 class Step:
-    def __init__(self, uow: UnitOfWork, settings: EngineSettings) -> None:
+    def __init__(self, uow: UnitOfWork, settings: EngineSettings, *, writes_itself: bool = False) -> None:
         assert uow.company_id is not None, "the runtime works inside one company"
         self.uow = uow
         self.settings = settings
@@ -70,8 +87,10 @@ class Step:
         # other tables (decisions, assignment records; the timers are held by their repository).
         self._history: dict[UUID, dict[str, Any]] = {}
         self._added = Additions()
-        self._additions = AdditionsRepository(session, self.company_id)
-        self._hooked = False
+        self._additions = AdditionsRepository(session, self.company_id, uow.db.schema)
+        # A consumer's handler sends the step with `write` itself: no commit hook to register
+        # (listening on a session costs its own event dispatch, every step).
+        self._hooked = writes_itself
         self.timers.on_pending = self._hook
 
     # -- reading -------------------------------------------------------------------------
@@ -180,8 +199,14 @@ class Step:
         return self._additions.statement(added, self.uow.take_outbox_rows())
 
     async def write(self) -> None:
-        """Send the step's changes now: the flush of the instance and its tasks, then what the
-        step added (see the module doc)."""
+        """Send the step's changes now: the flush of the instance and the tasks it changed, then
+        what the step added, with the task it entered (see the module doc)."""
+        session = self.uow.session
+        for task in [item for item in session.new if isinstance(item, TaskInstance)]:
+            # Written with the additions rather than by the flush: one statement fewer. Nothing
+            # later in the step reads it, and a later step of the same transaction reads the row.
+            session.expunge(task)
+            self._added.tasks.append(_task_row(task))
         await self.workflows.flush()
         pending = self._pending()
         if pending is not None:
