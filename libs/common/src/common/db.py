@@ -7,12 +7,16 @@ rolls back. Services never commit: the entrypoint that opened the unit of work d
 
 Outbox rows are collected in memory and written in one statement just before the commit, so a
 transaction that raises many events (a consumer batch) pays one round trip for all of them.
+Once the commit has succeeded, the rows go to this process's relay in memory (`OutboxHandoff`)
+as well, so it can publish them without reading them back; the table stays the truth (see
+`common.outbox`).
 """
 
 import asyncio
 import json
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
@@ -43,6 +47,9 @@ PREPARED_STATEMENTS_PER_CONNECTION = 1000
 # Outbox rows column by column: event ids, topics, keys, payloads and headers (JSON text).
 OutboxRows = tuple[list[UUID], list[str], list[str], list[str], list[str]]
 
+# One outbox row as the writer has it: event id, topic, key, payload and headers (JSON text).
+OutboxRow = tuple[UUID, str, str, str, str]
+
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -71,6 +78,37 @@ def service_metadata(schema: str) -> MetaData:
     return MetaData(schema=schema, naming_convention=NAMING_CONVENTION)
 
 
+@dataclass
+class OutboxHandoff:
+    """The outbox rows this process's units of work committed, for its relay to publish without
+    reading them back. Only a hint: a row missing here (one a statement wrote itself, a handoff
+    that overflowed, a process that died) is found in the table by state, so anything here may
+    be dropped at any time; `scan` then tells the relay to read the table."""
+
+    limit: int = 10_000
+    rows: list[OutboxRow] = field(default_factory=list)
+    scan: bool = False
+    # Set by the relay that takes the rows; while it is False nothing is kept.
+    attached: bool = False
+
+    def add(self, rows: list[OutboxRow], complete: bool) -> None:
+        if not self.attached:
+            return
+        if not complete:
+            self.scan = True
+        if len(self.rows) + len(rows) > self.limit:
+            self.rows.clear()
+            self.scan = True
+            return
+        self.rows.extend(rows)
+
+    def take(self, n: int) -> tuple[list[OutboxRow], bool]:
+        """Up to `n` rows, oldest first, and whether the table must be read as well."""
+        rows, self.rows = self.rows[:n], self.rows[n:]
+        scan, self.scan = self.scan, False
+        return rows, scan
+
+
 class Database:
     """A service's engine, session factory and outbox tables."""
 
@@ -85,6 +123,7 @@ class Database:
         self.schema = schema
         self.tables = MessagingTables.for_schema(schema)
         self.outbox_written = asyncio.Event()
+        self.outbox_handoff = OutboxHandoff()
         if session_factory is None:
             assert engine is not None
             session_factory = async_sessionmaker(engine, expire_on_commit=False)
@@ -144,7 +183,11 @@ class UnitOfWork:
         self.actor = actor
         self._session: AsyncSession | None = None
         self.published = 0
-        self._outbox_rows: list[tuple[UUID, str, str, str, str]] = []
+        self._outbox_rows: list[OutboxRow] = []
+        # The rows written so far (collected ones, flushed or taken), for the relay after commit;
+        # `_unlisted` counts rows a statement of the caller's wrote without passing them here.
+        self._written: list[OutboxRow] = []
+        self._unlisted = 0
         self._scoped_to: UUID | None = None
         self._after_commit: list[Callable[[], Any]] = []
 
@@ -156,6 +199,7 @@ class UnitOfWork:
 
     async def __aenter__(self) -> Self:
         self._session = self.db.new_session()
+        self._written, self._unlisted = [], 0
         await self._session.begin()
         if self.company_id is not None:
             await self.set_company(self.company_id)
@@ -214,6 +258,7 @@ class UnitOfWork:
             list(column) for column in zip(*self._outbox_rows, strict=True)
         )
         self.published += len(self._outbox_rows)
+        self._written.extend(self._outbox_rows)
         self._outbox_rows.clear()
         return event_ids, topics, keys, payloads, headers
 
@@ -235,6 +280,7 @@ class UnitOfWork:
             self._session = None
         if exc_type is None:
             if self.published:
+                self.db.outbox_handoff.add(self._written, complete=self._unlisted == 0)
                 self.db.outbox_written.set()
             for callback in self._after_commit:
                 callback()
@@ -275,8 +321,9 @@ class UnitOfWork:
     def count_published(self, rows: int = 1) -> None:
         """Rows a repository statement wrote to the outbox itself (one whose payload only the
         statement can complete): counted like collected ones, so the relay is woken after
-        commit."""
+        commit, and read from the table by it (they are not handed over)."""
         self.published += rows
+        self._unlisted += rows
 
 
 def envelope_headers(envelope: Envelope) -> dict[str, str]:

@@ -2,10 +2,40 @@
 
 Rows are chosen by state (`published_at IS NULL`), never by an id cursor: positions are handed
 out before commit, so a cursor would skip a row that commits late. One relay per schema works
-at a time (a transaction-scoped advisory lock), which keeps every key's events in order when a
-service runs several replicas. A batch is produced as a whole (every send in flight at once)
-and marked sent in one statement. A crash between publishing and marking republishes the batch:
-delivery is at-least-once and consumers dedupe by event id.
+at a time (an advisory lock), which keeps every key's events in order when a service runs
+several replicas. A batch is produced as a whole (every send in flight at once) and marked sent
+in one statement. A crash between publishing and marking republishes the batch: delivery is
+at-least-once and consumers dedupe by event id.
+
+The relay works on a connection of its own, outside the pool, and the lock is that session's:
+taken by the statement that reads a batch, let go by the message that marks it (`BEGIN;
+UPDATE ...; COMMIT; SELECT pg_advisory_unlock(...)`, one round trip, the unlock after the
+commit, so the next holder never sees the batch unsent). A batch costs two round trips. If
+anything fails, the connection is closed, and the server ends the session and its lock with it.
+
+The rows a unit of work of this process commits are handed to the relay in memory as well
+(`common.db.OutboxHandoff`), and the relay publishes them without reading them back: the
+statement that takes the lock returns only which of them are still unsent (their positions),
+and, in full, every unsent row of another writer ordered before them. Why that keeps every
+promise:
+- Per-key order. Two events of one key are written by transactions that one aggregate's row
+  lock (or its single writer) orders, so the later one's row gets the higher position and
+  commits after the earlier one's. When the relay holds the lock, every committed, unsent row
+  with a lower position than a handed row is read with it and sent first, in position order;
+  rows of another process (or of a statement that wrote the outbox itself, which this process
+  cannot hand over) are never overtaken. A row that commits after that read has, by the same
+  ordering, no later row of its key among the handed ones.
+- One relay at a time. The handed rows are sent only under the lock, as read ones are. When
+  another relay holds it, they stay in the table, and this relay reads the table shortly after.
+- At-least-once. The handoff is a hint and only ever a copy: the table is the truth. A handed
+  row the read does not find unsent (sent already, or a savepoint's row that never committed)
+  is not sent; one missing from the handoff (it overflowed, the process died) is found by state
+  on the next read. Marking happens only after the broker acknowledged, as for read rows.
+- Crash safety. A SIGKILL at any point leaves the handed rows committed and unsent in the table
+  (`relay.before_publish_handed`), or sent and unsent (`relay.after_publish`): the next relay
+  to start reads and sends them.
+A handed row goes out with the writer's JSON text; a row read back has the database's
+rendering of the same JSON (consumers parse it, so a replay of either is the same event).
 
 The relay wakes as soon as a unit of work of this process commits outbox rows, and polls
 slowly for rows written by other processes.
@@ -24,14 +54,16 @@ import json
 import logging
 import time
 import zlib
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
+import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.errors import KafkaError
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, select, update
 
 from common.crashpoints import crashpoint
-from common.db import Database
+from common.db import Database, OutboxRow
 from common.embedded import BrokerKind, broker_kind
 from common.kafka import ensure_topics
 from contracts.ids import uuid7
@@ -39,6 +71,8 @@ from contracts.ids import uuid7
 log = logging.getLogger(__name__)
 
 BROKER_EPOCH_TOPIC = "tf.broker.epoch"
+# How soon a relay that found the lock taken tries again.
+LOCK_BUSY_RETRY_SECONDS = 0.02
 
 
 class OutboxRelay:
@@ -65,7 +99,35 @@ class OutboxRelay:
         self.idempotent = self.broker == "kafka" if idempotent is None else idempotent
         self._producer: AIOKafkaProducer | None = None
         self._task: asyncio.Task[None] | None = None
+        self._conn: asyncpg.Connection | None = None
         self._lock_key = zlib.crc32(f"outbox:{db.schema}".encode())
+        outbox = f'"{db.schema}".outbox'
+        # The lock, and the rows when it was taken; one row with `locked` false when it was not,
+        # one with no position when nothing is unsent.
+        self._read_sql = (
+            "WITH relay AS MATERIALIZED (SELECT pg_try_advisory_lock($1) AS locked) "  # noqa: S608
+            "SELECT relay.locked, o.position, o.event_id, o.topic, o.key, o.payload, o.headers "
+            "FROM relay LEFT JOIN LATERAL (SELECT position, event_id, topic, key, "
+            f"payload::text AS payload, headers::text AS headers FROM {outbox} "
+            "WHERE relay.locked AND published_at IS NULL ORDER BY position LIMIT $2) AS o ON true"
+        )
+        # The lock (the one row with `locked` set); the handed-over rows still unsent (position
+        # and event id only); every other unsent row ordered before the last of those (in full).
+        self._handed_sql = (
+            "WITH relay AS MATERIALIZED (SELECT pg_try_advisory_lock($1) AS locked), "  # noqa: S608
+            "handed AS MATERIALIZED (SELECT o.position, o.event_id FROM relay, "
+            f"{outbox} AS o WHERE relay.locked AND o.event_id = ANY($2::uuid[]) "
+            "AND o.published_at IS NULL), "
+            "upto AS (SELECT max(position) AS last FROM handed) "
+            "SELECT relay.locked, NULL::integer AS position, NULL::uuid AS event_id, "
+            "NULL::text AS topic, NULL::text AS key, NULL::text AS payload, NULL::text AS headers "
+            "FROM relay "
+            "UNION ALL SELECT NULL, position, event_id, NULL, NULL, NULL, NULL FROM handed "
+            "UNION ALL (SELECT NULL, o.position, o.event_id, o.topic, o.key, o.payload::text, "
+            f"o.headers::text FROM upto, {outbox} AS o WHERE o.published_at IS NULL "
+            "AND o.position < upto.last AND o.event_id <> ALL($2::uuid[]) "
+            "ORDER BY o.position LIMIT $3)"
+        )
 
     async def start(self, *, replay: bool = False) -> int:
         """Start relaying. `replay` asks for what the broker is missing to be sent again (the
@@ -82,6 +144,7 @@ class OutboxRelay:
             self.idempotent = False
             self._producer = await self._start_producer(False)
         replayed = await self.replay_missing() if replay and self.broker == "embedded" else 0
+        self.db.outbox_handoff.attached = True
         self._task = asyncio.create_task(self._run(), name=f"outbox-relay-{self.db.schema}")
         return replayed
 
@@ -107,6 +170,9 @@ class OutboxRelay:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        self.db.outbox_handoff.attached = False
+        self.db.outbox_handoff.rows.clear()
+        await self._drop_connection()
         if self._producer is not None:
             await self._producer.stop()
 
@@ -215,11 +281,14 @@ class OutboxRelay:
     async def _run(self) -> None:
         last_purge = 0.0
         loop = asyncio.get_running_loop()
+        handoff = self.db.outbox_handoff
         while True:
             # Cleared before reading, so a commit during the batch wakes the next round at once.
             self.db.outbox_written.clear()
             try:
-                sent = await self.relay_once()
+                handed, scan = handoff.take(self.batch_size)
+                read = not handed or scan
+                sent = await (self._relay_read() if read else self._relay_handed(handed))
                 if loop.time() - last_purge > 60:
                     await self.purge()
                     last_purge = loop.time()
@@ -227,50 +296,128 @@ class OutboxRelay:
                 raise
             except Exception:
                 log.exception("outbox relay of %s failed; retrying", self.db.schema)
+                # What was handed over is in the table: the next round reads it.
+                handoff.scan = True
+                await self._drop_connection()
                 await asyncio.sleep(1.0)
                 continue
-            if sent:
+            if sent is None:
+                # Another relay holds the lock: it may have read the table before this
+                # process's rows committed, so they are read again after a short while.
+                handoff.scan = True
+                await asyncio.sleep(min(self.poll_seconds, LOCK_BUSY_RETRY_SECONDS))
+                continue
+            # After a read batch the table may hold more; after a handed one only the handoff can.
+            if (read and sent) or handoff.rows or handoff.scan:
                 continue
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.db.outbox_written.wait(), self.poll_seconds)
 
     async def relay_once(self) -> int:
-        """Publish one batch of unsent rows and mark them sent. Returns how many."""
-        assert self._producer is not None, "relay not started"
-        schema = self.db.schema
-        async with self.db.new_session() as session, session.begin():
-            # The lock and the batch in one round trip: no rows when another relay holds it.
-            rows = (
-                await session.execute(
-                    text(
-                        "WITH relay AS (SELECT pg_try_advisory_xact_lock(:key) AS locked) "  # noqa: S608
-                        "SELECT position, topic, key, payload::text AS payload, headers::text AS headers "
-                        f'FROM relay, "{schema}".outbox WHERE relay.locked AND published_at IS NULL '
-                        "ORDER BY position LIMIT :n"
-                    ),
-                    {"key": self._lock_key, "n": self.batch_size},
-                )
-            ).all()
-            if not rows:
-                return 0
-            pending = []
-            for row in rows:
-                headers = [(k, str(v).encode()) for k, v in json.loads(row.headers).items()]
-                pending.append(
-                    await self._producer.send(
-                        row.topic, value=row.payload.encode(), key=row.key.encode(), headers=headers
-                    )
-                )
-            await asyncio.gather(*pending)
-            crashpoint("relay.after_publish")
-            await session.execute(
-                text(
-                    f'UPDATE "{schema}".outbox SET published_at = clock_timestamp() '  # noqa: S608
-                    "WHERE position = ANY(CAST(:positions AS integer[]))"
-                ),
-                {"positions": [row.position for row in rows]},
+        """Publish one batch of unsent rows read from the table and mark them sent. Returns how
+        many (0 as well when another relay holds the lock)."""
+        return await self._relay_read() or 0
+
+    async def _connection(self) -> asyncpg.Connection:
+        """The relay's own connection, outside the pool: the advisory lock it takes belongs to
+        its session, so no other code may ever run on it."""
+        if self._conn is None or self._conn.is_closed():
+            assert self.db.engine is not None, "the relay needs a database it can connect to"
+            url = self.db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+            self._conn = await asyncpg.connect(
+                url, server_settings={"application_name": f"{self.db.schema}-relay"}
             )
+        return self._conn
+
+    async def _drop_connection(self) -> None:
+        """Close the connection: the server ends its session and any lock it holds."""
+        conn, self._conn = self._conn, None
+        if conn is not None and not conn.is_closed():
+            try:
+                await asyncio.wait_for(conn.close(), 2.0)
+            except Exception:
+                conn.terminate()
+
+    async def _relay_read(self) -> int | None:
+        """The lock and the oldest unsent rows in one round trip, the sends, then the marking,
+        the commit and the unlock in one more. None when another relay holds the lock."""
+        conn = await self._connection()
+        rows = await conn.fetch(self._read_sql, self._lock_key, self.batch_size)
+        if not rows[0]["locked"]:
+            return None
+        if rows[0]["position"] is None:
+            await conn.execute(f"SELECT pg_advisory_unlock({self._lock_key})")
+            return 0
+        await self._publish([(r["topic"], r["key"], r["payload"], r["headers"]) for r in rows])
+        crashpoint("relay.after_publish")
+        await self._mark_and_unlock(conn, [r["position"] for r in rows])
         return len(rows)
+
+    async def _relay_handed(self, handed: list[OutboxRow]) -> int | None:
+        """Publish rows this process committed, as handed over in memory. One round trip takes
+        the lock and finds which of them are still unsent (their positions only) and every
+        unsent row of another writer ordered before them (in full); those are sent together in
+        position order, then marked as `_relay_read` does."""
+        conn = await self._connection()
+        ids = [row[0] for row in handed]
+        found = await conn.fetch(self._handed_sql, self._lock_key, ids, self.batch_size)
+        locked = next(r["locked"] for r in found if r["locked"] is not None)
+        if not locked:
+            return None
+        by_id = {row[0]: row for row in handed}
+        batch: list[tuple[int, str, str, str, str]] = []
+        others = 0
+        for r in found:
+            if r["position"] is None:
+                continue
+            if r["topic"] is None:
+                _, topic, key, payload, headers = by_id[r["event_id"]]
+                batch.append((r["position"], topic, key, payload, headers))
+            else:
+                others += 1
+                batch.append((r["position"], r["topic"], r["key"], r["payload"], r["headers"]))
+        batch.sort(key=lambda row: row[0])
+        if others >= self.batch_size:
+            # More rows of other writers wait than one batch takes: send up to the last of them
+            # (every unsent row up to there is in hand) and read the rest from the table.
+            last = max(r["position"] for r in found if r["topic"] is not None)
+            batch = [row for row in batch if row[0] <= last]
+            self.db.outbox_handoff.scan = True
+        if not batch:
+            # Every row handed over was sent already (by a relay that read the table).
+            await conn.execute(f"SELECT pg_advisory_unlock({self._lock_key})")
+            return 0
+        crashpoint("relay.before_publish_handed")
+        await self._publish([row[1:] for row in batch])
+        crashpoint("relay.after_publish")
+        await self._mark_and_unlock(conn, [row[0] for row in batch])
+        return len(batch)
+
+    async def _publish(self, rows: Sequence[tuple[str, str, str, str]]) -> None:
+        """Every send in flight at once, then wait for the broker's acknowledgements."""
+        assert self._producer is not None, "relay not started"
+        pending = []
+        for topic, key, payload, headers in rows:
+            pending.append(
+                await self._producer.send(
+                    topic,
+                    value=payload.encode(),
+                    key=key.encode(),
+                    headers=[(k, str(v).encode()) for k, v in json.loads(headers).items()],
+                )
+            )
+        await asyncio.gather(*pending)
+
+    async def _mark_and_unlock(self, conn: asyncpg.Connection, positions: list[int]) -> None:
+        # One simple-protocol message, one round trip: the marking commits before the lock is
+        # let go, so the next relay to take it never sees these rows unsent. Positions are
+        # integers from the table, the lock key a constant of this relay.
+        listed = ",".join(str(int(p)) for p in positions)
+        await conn.execute(
+            f'BEGIN; UPDATE "{self.db.schema}".outbox SET published_at = clock_timestamp() '  # noqa: S608
+            f"WHERE position = ANY('{{{listed}}}'::integer[]); COMMIT; "
+            f"SELECT pg_advisory_unlock({self._lock_key})"
+        )
 
     async def purge(self) -> None:
         outbox = self.db.tables.outbox
