@@ -169,7 +169,7 @@ class TokenVerifier:
         if scheme.lower() != "bearer" or not token.strip():
             raise InvalidToken("This needs a signed-in caller: send `Authorization: Bearer <access token>`.")
         token = token.strip()
-        cached = self._verified.get((token, audience), time.time())
+        cached = self._verified.get((token, audience))
         if cached is not None:
             # The same key lookup a full check makes (and the same JWKS refresh when due): a key
             # withdrawn or replaced since sends the token through the full check again.
@@ -232,7 +232,7 @@ class ClaimsSigner:
     def headers(self, claims: Claims) -> dict[str, str]:
         now = time.time()
         key = (claims.company_id, claims.user_id, tuple(claims.roles), tuple(claims.company_roles))
-        found = self._signed.get(key, now)
+        found = self._signed.get(key)
         if found is None:
             found = sign_claims(claims, self.secret)
             self._signed.put(key, found, now + self.reuse_seconds)

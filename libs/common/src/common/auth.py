@@ -115,7 +115,7 @@ def _verify(
 ) -> ClaimsT:
     now = time.time()
     key = (audience, secret, token or "")
-    cached = _verified.get(key, now)
+    cached = _verified.get(key)
     if cached is None:
         payload = _decode(token, secret, audience)
         try:

@@ -3,39 +3,40 @@
 The request path keeps what it has verified (an access token, a claims header) for the rest of
 that thing's life, so the next request carrying the same bytes skips the signature check. The
 map is bounded so that a stream of distinct tokens costs memory only up to `max_entries`.
+`cachetools.TLRUCache` does the work; each entry carries its own end, on the wall clock
+(`time.time`, the clock of a token's `exp`).
 """
 
-from collections import OrderedDict
+import time
 from typing import Generic, TypeVar
+
+from cachetools import TLRUCache
 
 K = TypeVar("K")
 V = TypeVar("V")
 
 
+def _ends_at(_key: object, entry: tuple[float, object], _now: float) -> float:
+    return entry[0]
+
+
 class ExpiringLru(Generic[K, V]):
     def __init__(self, max_entries: int) -> None:
         self.max_entries = max_entries
-        self._entries: OrderedDict[K, tuple[float, V]] = OrderedDict()
+        self._entries: TLRUCache[K, tuple[float, V]] = TLRUCache(
+            maxsize=max(1, max_entries), ttu=_ends_at, timer=time.time
+        )
 
-    def get(self, key: K, now: float) -> V | None:
-        """The value, while `now` is before its end; an ended entry is dropped."""
+    def get(self, key: K) -> V | None:
+        """The value, while its end has not come."""
         found = self._entries.get(key)
-        if found is None:
-            return None
-        ends_at, value = found
-        if now >= ends_at:
-            del self._entries[key]
-            return None
-        self._entries.move_to_end(key)
-        return value
+        return None if found is None else found[1]
 
     def put(self, key: K, value: V, ends_at: float) -> None:
+        """Keep `value` until `ends_at` (seconds since the epoch); one already ended is not kept."""
         if self.max_entries <= 0:
             return
         self._entries[key] = (ends_at, value)
-        self._entries.move_to_end(key)
-        while len(self._entries) > self.max_entries:
-            self._entries.popitem(last=False)
 
     def discard(self, key: K) -> None:
         self._entries.pop(key, None)
