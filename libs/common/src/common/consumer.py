@@ -5,7 +5,8 @@ transaction: one multi-row inbox claim (event ids already handled are left out, 
 redelivered event changes nothing), the handlers in offset order, and the outbox rows the
 handlers raised, written in one statement before the commit. The partitions of a fetch are
 applied concurrently, each in its own order; the offsets are committed once, after every one
-of those transactions. A crash anywhere before the offset commit redelivers the batch and the
+of those transactions, and the member fetches and applies the next batch while that commit is
+on its way (commits stay in order, each awaited before the next one starts). A crash anywhere before the offset commit redelivers the batch and the
 inbox turns the redelivery into a no-op.
 
 A handler that raises is isolated: its partition's transaction is run again without it (and
@@ -264,6 +265,9 @@ class EventConsumer:
                 client_id=f"{self.group}-{n}",
                 enable_auto_commit=False,
                 auto_offset_reset="earliest",
+                # The broker answers a fetch as soon as one byte is there (Apache Kafka does;
+                # Tansu waits out `fetch_max_wait_ms` whatever this says).
+                fetch_min_bytes=1,
                 fetch_max_wait_ms=self.fetch_max_wait_ms,
                 max_poll_interval_ms=self.max_poll_interval_ms,
             )
@@ -282,12 +286,22 @@ class EventConsumer:
 
     async def _consume(self, member: AIOKafkaConsumer) -> None:
         loop = asyncio.get_running_loop()
+        # The offset commit of the last batch, still in flight: the next fetch is dispatched
+        # without waiting for the coordinator's answer (a round trip a batch otherwise).
+        committing: asyncio.Task[None] | None = None
         try:
             while True:
                 try:
                     batch = await member.getmany(timeout_ms=1000, max_records=self.max_batch)
-                    if batch:
-                        await self._apply_fetch(member, batch, loop)
+                    if not batch:
+                        continue
+                    offsets = await self._apply_fetch(member, batch, loop)
+                    if committing is not None:
+                        # Commits stay in order: one at a time, each after the one before.
+                        await committing
+                        committing = None
+                    if offsets:
+                        committing = asyncio.create_task(self._commit(member, offsets))
                 except asyncio.CancelledError:
                     raise
                 except KafkaError as exc:
@@ -300,6 +314,9 @@ class EventConsumer:
                     log.exception("%s: fetch loop failed; going on", self.group)
                     await asyncio.sleep(1.0)
         finally:
+            if committing is not None:
+                with contextlib.suppress(Exception, asyncio.CancelledError):
+                    await committing
             await member.stop()
 
     async def _apply_fetch(
@@ -307,7 +324,8 @@ class EventConsumer:
         member: AIOKafkaConsumer,
         batch: dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]],
         loop: asyncio.AbstractEventLoop,
-    ) -> None:
+    ) -> dict[TopicPartition, int]:
+        """Apply a fetch, partitions concurrently; returns the offsets to commit."""
         partitions = list(batch)
         outcomes = await asyncio.gather(
             *(self._partition(tp, [Delivery.of(r) for r in batch[tp]]) for tp in partitions)
@@ -327,13 +345,18 @@ class EventConsumer:
                 member.pause(tp)
                 member.seek(tp, outcome.offset)
                 loop.call_later(outcome.delay, _resume, member, tp)
-        if offsets:
-            try:
-                await member.commit(offsets)
-            except (CommitFailedError, IllegalStateError) as exc:
-                # The group rebalanced while the batch ran: the new owner reads from the last
-                # committed offset and the inbox skips what this member already applied.
-                log.info("%s: offsets not committed after a rebalance: %s", self.group, exc)
+        return offsets
+
+    async def _commit(self, member: AIOKafkaConsumer, offsets: dict[TopicPartition, int]) -> None:
+        try:
+            await member.commit(offsets)
+        except (CommitFailedError, IllegalStateError) as exc:
+            # The group rebalanced while the batch ran: the new owner reads from the last
+            # committed offset and the inbox skips what this member already applied.
+            log.info("%s: offsets not committed after a rebalance: %s", self.group, exc)
+        except KafkaError as exc:
+            # Lost: the batch is delivered again and the inbox makes that a no-op.
+            log.warning("%s: offsets not committed: %s", self.group, exc)
 
     async def _partition(self, tp: TopicPartition, deliveries: list[Delivery]) -> Rewind | None:
         try:
