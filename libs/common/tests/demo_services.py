@@ -2,8 +2,9 @@
 that commits notes with an outbox event, and a consumer (another schema, another process) that
 keeps its own copy of every note.
 
-Run as a process: `python demo_services.py relay|consume` with `DEMO_ADMIN_URL` and
-`KAFKA_BOOTSTRAP_SERVERS` set.
+Run as a process: `python demo_services.py relay|consume|write` with `DEMO_ADMIN_URL` and
+`KAFKA_BOOTSTRAP_SERVERS` set (`write`: `DEMO_NOTES` notes committed one at a time beside a
+relay of the same process, which gets them handed over).
 """
 
 import asyncio
@@ -27,6 +28,7 @@ from common.migrations import prepare_schema, tenant_policy_sql
 from common.outbox import OutboxRelay
 from common.settings import ServiceSettings
 from contracts.envelope import Envelope, EventPayload, envelope_for
+from contracts.ids import uuid7
 
 NOTES_TOPIC = os.environ.get("DEMO_TOPIC", "demo.notes")
 CONSUMER_GROUP = "demo_consumer"
@@ -129,6 +131,21 @@ async def run_relay(admin_url: str, kafka: str) -> None:
     await db.dispose()
 
 
+async def run_writer(admin_url: str, kafka: str) -> None:
+    settings = ProducerSettings(database_admin_url=admin_url)
+    db = Database.connect(settings.runtime_database_url(), settings.db_schema)
+    relay = OutboxRelay(db, kafka, poll_seconds=60)
+    await relay.start()
+    company = uuid7()
+    for n in range(int(os.environ.get("DEMO_NOTES", "5"))):
+        async with db.unit_of_work(company) as uow:
+            await create_note(uow, uuid7(), f"note {n}", NOTES_TOPIC)
+        await asyncio.sleep(0.05)
+    await _wait_for_term()
+    await relay.stop()
+    await db.dispose()
+
+
 async def run_consumer(admin_url: str, kafka: str) -> None:
     settings = ConsumerSettings(database_admin_url=admin_url)
     db = Database.connect(settings.runtime_database_url(), settings.db_schema)
@@ -157,4 +174,5 @@ if __name__ == "__main__":
 
     setup_logging(f"demo-{sys.argv[1]}", "INFO")
     role, admin, bootstrap = sys.argv[1], os.environ["DEMO_ADMIN_URL"], os.environ["KAFKA_BOOTSTRAP_SERVERS"]
-    asyncio.run(run_relay(admin, bootstrap) if role == "relay" else run_consumer(admin, bootstrap))
+    roles = {"relay": run_relay, "consume": run_consumer, "write": run_writer}
+    asyncio.run(roles[role](admin, bootstrap))

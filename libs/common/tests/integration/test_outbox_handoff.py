@@ -52,7 +52,9 @@ async def relay(db: Database, kafka_bootstrap: str) -> AsyncIterator[OutboxRelay
 
 
 async def publish(uow: UnitOfWork, topic: str, key: str) -> Envelope:
-    envelope = envelope_for(NoteCreated(note_id=uuid7(), body="a note"), company_id=uow.company_id, actor=uow.actor)
+    envelope = envelope_for(
+        NoteCreated(note_id=uuid7(), body="a note"), company_id=uow.company_id, actor=uow.actor
+    )
     await uow.publish_envelope(topic, key, envelope)
     return envelope
 
@@ -117,7 +119,9 @@ async def test_another_writers_earlier_unsent_row_is_sent_first(
     warm_up = await write(db, topic, "warm-up")
     await drained(db)
     # A row another process committed and its relay has not sent yet: this process is not told.
-    foreign = envelope_for(NoteCreated(note_id=uuid7(), body="theirs"), company_id=uuid7(), actor=Actor.system("demo_producer"))
+    foreign = envelope_for(
+        NoteCreated(note_id=uuid7(), body="theirs"), company_id=uuid7(), actor=Actor.system("demo_producer")
+    )
     async with db.new_session() as session, session.begin():
         await session.execute(
             text(
