@@ -10,8 +10,10 @@ at-least-once and consumers dedupe by event id.
 The relay works on a connection of its own, outside the pool, and the lock is that session's:
 taken by the statement that reads a batch, let go by the message that marks it (`BEGIN;
 UPDATE ...; COMMIT; SELECT pg_advisory_unlock(...)`, one round trip, the unlock after the
-commit, so the next holder never sees the batch unsent). A batch costs two round trips. If
-anything fails, the connection is closed, and the server ends the session and its lock with it.
+commit, so the next holder never sees the batch unsent). A batch costs two round trips, and
+the marking's commit does not wait for the WAL flush: a mark that a crash of the server loses
+only sends its batch again. If anything fails, the connection is closed, and the server ends
+the session and its lock with it.
 
 The rows a unit of work of this process commits are handed to the relay in memory as well
 (`common.db.OutboxHandoff`), and the relay publishes them without reading them back: the
@@ -410,11 +412,15 @@ class OutboxRelay:
 
     async def _mark_and_unlock(self, conn: asyncpg.Connection, positions: list[int]) -> None:
         # One simple-protocol message, one round trip: the marking commits before the lock is
-        # let go, so the next relay to take it never sees these rows unsent. Positions are
-        # integers from the table, the lock key a constant of this relay.
+        # let go, so the next relay to take it never sees these rows unsent. Its commit does not
+        # wait for the WAL flush (`synchronous_commit` off for this transaction only): a mark
+        # lost in a crash of the server only sends the batch again, which at-least-once
+        # delivery allows and the consumers' inboxes absorb. Positions are integers from the
+        # table, the lock key a constant of this relay.
         listed = ",".join(str(int(p)) for p in positions)
         await conn.execute(
-            f'BEGIN; UPDATE "{self.db.schema}".outbox SET published_at = clock_timestamp() '  # noqa: S608
+            "BEGIN; SET LOCAL synchronous_commit TO off; "  # noqa: S608
+            f'UPDATE "{self.db.schema}".outbox SET published_at = clock_timestamp() '
             f"WHERE position = ANY('{{{listed}}}'::integer[]); COMMIT; "
             f"SELECT pg_advisory_unlock({self._lock_key})"
         )
