@@ -298,8 +298,8 @@ class EventConsumer:
                     offsets = await self._apply_fetch(member, batch, loop)
                     if committing is not None:
                         # Commits stay in order: one at a time, each after the one before.
-                        await committing
-                        committing = None
+                        previous, committing = committing, None
+                        await previous
                     if offsets:
                         committing = asyncio.create_task(self._commit(member, offsets))
                 except asyncio.CancelledError:
