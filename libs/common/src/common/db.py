@@ -325,6 +325,12 @@ class UnitOfWork:
         self.published += rows
         self._unlisted += rows
 
+    def wrote_outbox_rows(self, rows: list[OutboxRow]) -> None:
+        """Rows a repository statement wrote to the outbox itself, given as written: counted
+        like collected ones and handed to the relay after commit, so it need not read them."""
+        self.published += len(rows)
+        self._written.extend(rows)
+
 
 def envelope_headers(envelope: Envelope) -> dict[str, str]:
     """The headers an event's outbox row carries."""

@@ -14,7 +14,7 @@ from aiokafka import AIOKafkaConsumer, ConsumerRecord
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 
-from common.db import Database, UnitOfWork
+from common.db import Database, UnitOfWork, outbox_insert
 from common.kafka import ensure_topics
 from common.outbox import OutboxRelay
 from common.testing.infra import create_database, run_in_thread
@@ -181,3 +181,27 @@ async def test_a_handoff_of_rows_that_never_committed_sends_nothing(
     # Sent, the rolled-back row would have gone out first.
     records = await read(kafka_bootstrap, topic, 2)
     assert [event_id(r) for r in records] == [sent.event_id, after.event_id]
+
+
+async def test_a_row_a_statement_wrote_itself_is_handed_over_when_named(
+    db: Database, relay: OutboxRelay, topic: str, kafka_bootstrap: str
+) -> None:
+    async with db.unit_of_work(uuid7()) as uow:
+        envelope = envelope_for(
+            NoteCreated(note_id=uuid7(), body="a note"), company_id=uow.company_id, actor=uow.actor
+        )
+        row = (envelope.event_id, topic, "k", envelope.model_dump_json(), '{"event-type": "note.created"}')
+        await uow.session.execute(
+            text(outbox_insert(db.schema)),
+            {
+                "event_ids": [row[0]],
+                "topics": [row[1]],
+                "keys": [row[2]],
+                "payloads": [row[3]],
+                "headers": [row[4]],
+            },
+        )
+        uow.wrote_outbox_rows([row])
+    await drained(db)
+    [record] = await read(kafka_bootstrap, topic, 1)
+    assert record.value == envelope.model_dump_json().encode()
