@@ -81,8 +81,8 @@ def service_metadata(schema: str) -> MetaData:
 @dataclass
 class OutboxHandoff:
     """The outbox rows this process's units of work committed, for its relay to publish without
-    reading them back. Only a hint: a row missing here (one a statement wrote itself, a handoff
-    that overflowed, a process that died) is found in the table by state, so anything here may
+    reading them back. Only a hint: a row missing here (another process's, one of a handoff
+    that overflowed, one of a process that died) is found in the table by state, so anything here may
     be dropped at any time; `scan` then tells the relay to read the table."""
 
     limit: int = 10_000
@@ -91,11 +91,9 @@ class OutboxHandoff:
     # Set by the relay that takes the rows; while it is False nothing is kept.
     attached: bool = False
 
-    def add(self, rows: list[OutboxRow], complete: bool) -> None:
+    def add(self, rows: list[OutboxRow]) -> None:
         if not self.attached:
             return
-        if not complete:
-            self.scan = True
         if len(self.rows) + len(rows) > self.limit:
             self.rows.clear()
             self.scan = True
@@ -184,10 +182,9 @@ class UnitOfWork:
         self._session: AsyncSession | None = None
         self.published = 0
         self._outbox_rows: list[OutboxRow] = []
-        # The rows written so far (collected ones, flushed or taken), for the relay after commit;
-        # `_unlisted` counts rows a statement of the caller's wrote without passing them here.
+        # The rows written so far (collected ones, flushed, taken or named), for the relay after
+        # commit.
         self._written: list[OutboxRow] = []
-        self._unlisted = 0
         self._scoped_to: UUID | None = None
         self._after_commit: list[Callable[[], Any]] = []
 
@@ -199,7 +196,7 @@ class UnitOfWork:
 
     async def __aenter__(self) -> Self:
         self._session = self.db.new_session()
-        self._written, self._unlisted = [], 0
+        self._written = []
         await self._session.begin()
         if self.company_id is not None:
             await self.set_company(self.company_id)
@@ -280,7 +277,7 @@ class UnitOfWork:
             self._session = None
         if exc_type is None:
             if self.published:
-                self.db.outbox_handoff.add(self._written, complete=self._unlisted == 0)
+                self.db.outbox_handoff.add(self._written)
                 self.db.outbox_written.set()
             for callback in self._after_commit:
                 callback()
@@ -317,13 +314,6 @@ class UnitOfWork:
         if self._session is None:
             raise RuntimeError("unit of work used outside its `async with` block")
         self._outbox_rows.append((record_id, topic, key, body, outbox_headers(headers)))
-
-    def count_published(self, rows: int = 1) -> None:
-        """Rows a repository statement wrote to the outbox itself (one whose payload only the
-        statement can complete): counted like collected ones, so the relay is woken after
-        commit, and read from the table by it (they are not handed over)."""
-        self.published += rows
-        self._unlisted += rows
 
     def wrote_outbox_rows(self, rows: list[OutboxRow]) -> None:
         """Rows a repository statement wrote to the outbox itself, given as written: counted

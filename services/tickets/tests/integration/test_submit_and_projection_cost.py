@@ -3,6 +3,7 @@ number's lock held by the last statement only, the cached ticket type checked by
 statement, and a partition batch's events of one ticket projected in one call."""
 
 import asyncio
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -91,6 +92,38 @@ class TestASubmit:
             )
         assert payload["data"]["number"] == "HR-2"
         assert payload["type"] == "ticket.submitted"
+
+    async def test_hands_its_event_to_the_relay_as_stored(
+        self,
+        client: httpx.AsyncClient,
+        publish_type: PublishType,
+        make_caller: Callable[..., Caller],
+        db: Database,
+    ) -> None:
+        caller = make_caller()
+        await publish_type(caller.company_id, prefix="HR")
+        db.outbox_handoff.attached, db.outbox_handoff.rows = True, []
+        try:
+            response = await submit(client, caller)
+            handed = list(db.outbox_handoff.rows)
+        finally:
+            db.outbox_handoff.attached, db.outbox_handoff.rows = False, []
+        assert response.status_code == 201, response.text
+        async with db.unit_of_work(caller.company_id) as uow:
+            stored = (
+                await uow.session.execute(
+                    text(
+                        "SELECT event_id, topic, key, payload FROM tickets.outbox "
+                        "WHERE payload->'data'->>'ticket_id' = :id"
+                    ),
+                    {"id": response.json()["id"]},
+                )
+            ).one()
+        assert [(row[0], row[1], row[2]) for row in handed] == [(stored.event_id, stored.topic, stored.key)]
+        # The payload handed over is the one the statement completed with the number, not the
+        # one the service built before the number was known.
+        assert json.loads(handed[0][3]) == stored.payload
+        assert stored.payload["data"]["number"] == response.json()["number"] == "HR-1"
 
     async def test_a_cached_type_that_is_no_longer_current_is_read_again(
         self,

@@ -39,6 +39,8 @@ class NumberedInsert:
     sequence: int | None
     number: str | None
     submitter_name: str | None
+    # The event's payload as the statement completed and stored it (JSON text), when written.
+    event_payload: str | None = None
 
 
 @dataclass(frozen=True)
@@ -256,10 +258,12 @@ _SUBMIT = text(
                jsonb_set(CAST(CAST(:payload AS text) AS jsonb), '{{data,number}}', to_jsonb(ticket.number)),
                CAST(CAST(:headers AS text) AS jsonb), clock_timestamp()
         FROM ticket
+        RETURNING payload::text AS payload
     ),
     answer AS ({_STORE_ANSWER})
     SELECT EXISTS (SELECT 1 FROM current_type) AS type_current, ticket.sequence, ticket.number,
-           (SELECT display_name FROM submitter) AS submitter_name
+           (SELECT display_name FROM submitter) AS submitter_name,
+           (SELECT payload FROM outbox) AS event_payload
     FROM (SELECT 1) AS one LEFT JOIN ticket ON true
     """  # noqa: S608 -- the answer's part is common.idempotency's constant statement
 )
@@ -308,6 +312,7 @@ class TicketRepository(CompanyRepository[Ticket]):
             sequence=row.sequence,
             number=row.number,
             submitter_name=row.submitter_name,
+            event_payload=row.event_payload,
         )
 
     async def get(self, ticket_id: UUID, *, for_update: bool = False) -> Ticket | None:

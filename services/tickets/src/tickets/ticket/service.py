@@ -162,16 +162,17 @@ async def accept(
         )
         envelope = envelope_for(payload, company_id=company_id, actor=uow.actor)
         answer_model = answer_of(accepted) if answer and answer_of else None
+        event = SubmittedEvent(
+            event_id=envelope.event_id,
+            topic=payload.topic,
+            key=payload.aggregate_key(),
+            payload=envelope.model_dump_json(),
+            headers=outbox_headers(envelope_headers(envelope)),
+        )
         written = await repository.insert_numbered(
             values,
             number_stem(prefix),
-            event=SubmittedEvent(
-                event_id=envelope.event_id,
-                topic=payload.topic,
-                key=payload.aggregate_key(),
-                payload=envelope.model_dump_json(),
-                headers=outbox_headers(envelope_headers(envelope)),
-            ),
+            event=event,
             answer=answer,
             answer_body=answer_model.model_dump(mode="json") if answer_model else None,
         )
@@ -180,7 +181,11 @@ async def accept(
             continue
         if written.number is None or written.sequence is None:
             raise Conflict("This ticket was already submitted.")
-        uow.count_published()
+        assert written.event_payload is not None, "the event row is written with the ticket"
+        # Handed to the relay as stored (the statement put the number in), so it need not read it.
+        uow.wrote_outbox_rows(
+            [(event.event_id, event.topic, event.key, written.event_payload, event.headers)]
+        )
         ticket.number, ticket.sequence = written.number, written.sequence
         return Accepted(ticket, ticket_type, written.submitter_name, answer_model)
     raise Conflict(f"The ticket type {ticket_type_key!r} changed while the ticket was submitted; try again.")
