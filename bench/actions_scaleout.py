@@ -1,9 +1,10 @@
 """Action runners: throughput of runner processes (`python -m actions serve`) over one backlog
 against a slow endpoint, and the noisy neighbour: company A's receiving system takes 6 s while
-company B's answers at once, B's latency alone and beside A.
+company B's answers at once, B's latency alone and beside A; with `--sequential N`, N actions
+one at a time against an endpoint that answers at once, request → result p50 and where it went.
 
     python -m bench.actions_scaleout [--actions 400] [--delay-ms 200] [--runners 1,2,4]
-        [--in-flight 128] [--baseline DIR [--rounds N]] [--profile DIR]
+        [--in-flight 128] [--baseline DIR [--rounds N]] [--profile DIR] [--sequential N]
 
 `--baseline DIR` runs the same figures a second time with the runners of another checkout
 (e.g. `git archive main | tar -x -C DIR`), in the same invocation, and prints the ratios.
@@ -36,6 +37,7 @@ from aiokafka import AIOKafkaProducer
 from sqlalchemy.engine import make_url
 
 from bench import infra as bench_infra
+from bench.endpoint import Endpoint
 from bench.machine import ProcessTicks, cpu_ms, describe, percentile
 from bench.profile import profiles, summarize
 from common.embedded import free_port
@@ -276,6 +278,62 @@ class Fleet:
             latencies.append((answered - self.sent_at[task]).total_seconds() * 1000)
         return latencies
 
+    async def one_at_a_time(self, url: str, count: int) -> list[dict[str, float]]:
+        """`count` requests, each sent when the previous one's result is written. Per request, in
+        ms from the request's envelope: the job recorded (the consumer's transaction began), its
+        call counted (taken), its result recorded, and the result's outbox row written."""
+        producer = AIOKafkaProducer(bootstrap_servers=self.kafka.split(","), linger_ms=0)
+        await producer.start()
+        conn = await self._connect()
+        hops: list[dict[str, float]] = []
+        try:
+            for n in range(count):
+                request = ActionRequested(
+                    request_id=uuid7(),
+                    workflow_instance_id=uuid7(),
+                    task_instance_id=uuid7(),
+                    attempt=1,
+                    task_type="SYNC_ACTION",
+                    action_url=url,
+                    timeout_seconds=10,
+                    max_retries=3,
+                    workflow_data={"n": n},
+                )
+                envelope = envelope_for(request, company_id=self.company_id, actor=Actor.system("bench"))
+                await producer.send_and_wait(
+                    ACTIONS_REQUESTS,
+                    key=str(request.workflow_instance_id).encode(),
+                    value=envelope.model_dump_json().encode(),
+                    headers=[("event-type", envelope.type.encode())],
+                )
+                row = None
+                deadline = time.monotonic() + 30
+                while row is None:
+                    if time.monotonic() > deadline:
+                        raise TimeoutError(f"no result for action {n} within 30 s")
+                    await asyncio.sleep(0.002)
+                    row = await conn.fetchrow(
+                        "SELECT j.created_at AS recorded, j.started_at AS taken, "
+                        "j.finished_at AS settled, o.created_at AS written "
+                        "FROM actions.action_jobs AS j JOIN actions.outbox AS o "
+                        "ON o.topic = 'actions.results' AND o.key = $2 "
+                        "AND o.payload->>'type' <> 'action.started' "
+                        "WHERE j.task_instance_id = $1 AND j.finished_at IS NOT NULL",
+                        request.task_instance_id,
+                        str(request.workflow_instance_id),
+                    )
+                sent = envelope.occurred_at
+                hops.append(
+                    {
+                        name: (row[name] - sent).total_seconds() * 1000
+                        for name in ("recorded", "taken", "settled", "written")
+                    }
+                )
+        finally:
+            await conn.close()
+            await producer.stop()
+        return hops
+
 
 @contextlib.contextmanager
 def fleet_on_fresh_database(
@@ -391,6 +449,69 @@ def noisy_neighbour(
         return asyncio.run(fleet.latencies_ms(quiet)), asyncio.run(fleet.latencies_ms(beside))
 
 
+def one_at_a_time(
+    url: str,
+    code_dir: Path | None,
+    workers: int | None,
+    count: int,
+    profile_dir: Path | None = None,
+) -> tuple[list[dict[str, float]], float]:
+    """Hops of `count` actions run one at a time on one runner, and its CPU-ms per action."""
+    with fleet_on_fresh_database(workers, code_dir=code_dir) as fleet:
+        fleet.start(1)
+        asyncio.run(fleet.one_at_a_time(url, 16))
+        pids = [process.pid for process in fleet.processes.values()]
+        sampled = (
+            profiles({f"actions-{pid}": pid for pid in pids}, profile_dir)
+            if profile_dir is not None
+            else contextlib.nullcontext()
+        )
+        with sampled:
+            before = ProcessTicks()
+            hops = asyncio.run(fleet.one_at_a_time(url, count))
+            after = ProcessTicks()
+        if profile_dir is not None:
+            summarize(profile_dir)
+        return hops, cpu_ms(sum(after.tree(pid) - before.tree(pid) for pid in pids)) / count
+
+
+def print_one_at_a_time(label: str, hops: list[dict[str, float]], cpu_per_action: float) -> None:
+    def p50(name: str) -> float:
+        return percentile([h[name] for h in hops], 0.5)
+
+    print(
+        f"  [{label}] one at a time ({len(hops)} actions): request → result written p50 "
+        f"{p50('written'):5.1f} ms, p99 {percentile([h['written'] for h in hops], 0.99):5.1f} ms; "
+        f"p50 from the request: recorded {p50('recorded'):5.1f}, taken {p50('taken'):5.1f}, "
+        f"settled {p50('settled'):5.1f} ms; runner CPU {cpu_per_action:4.1f} ms per action",
+        flush=True,
+    )
+
+
+def sequential_only(args: argparse.Namespace) -> None:
+    """`--sequential` alone: these runners, then (with `--baseline`) the baseline's, and the ratios,
+    against the endpoint `bench.compare` uses (a process of its own that answers at once)."""
+    label_dirs: list[tuple[str, Path | None]] = [("these runners", None)]
+    if args.baseline is not None:
+        label_dirs.append((f"runners of {args.baseline.resolve()}", args.baseline.resolve()))
+    results: dict[str, tuple[list[dict[str, float]], float]] = {}
+    for label, code_dir in label_dirs:
+        profile_dir = args.profile / (code_dir.name if code_dir else "these") if args.profile else None
+        with Endpoint() as endpoint:
+            results[label] = one_at_a_time(
+                f"{endpoint.url}/work", code_dir, args.workers, args.sequential, profile_dir
+            )
+        print_one_at_a_time(label, *results[label])
+    if len(results) == 2:
+        (these, these_cpu), (theirs, theirs_cpu) = results.values()
+        mine = percentile([h["written"] for h in these], 0.5)
+        base = percentile([h["written"] for h in theirs], 0.5)
+        print(
+            f"ratios (these / baseline): one-at-a-time request → result p50 x{mine / base:.2f} "
+            f"({mine - base:+.1f} ms), runner CPU per action x{these_cpu / theirs_cpu:.2f}"
+        )
+
+
 def measure(
     endpoint: SlowEndpoint, args: argparse.Namespace, code_dir: Path | None, actions: int, runners: list[int]
 ) -> Figures:
@@ -448,6 +569,12 @@ def main() -> None:
         help="with --baseline: more one-runner throughput pairs, these and the baseline's in turn, "
         "each pair's ratio printed (a shared machine's load drifts between runs)",
     )
+    parser.add_argument(
+        "--sequential",
+        type=int,
+        default=None,
+        help="only N actions one at a time on one runner (with --baseline: its runners too)",
+    )
     bench_infra.add_broker_argument(parser)
     args = parser.parse_args()
     # The private brokers and the runner processes follow TF_BROKER.
@@ -459,6 +586,9 @@ def main() -> None:
     members = args.workers if args.workers is not None else "the service's default number of"
     print(f"8 partitions, {members} consumer members per runner; noisy neighbour on one runner process")
     try:
+        if args.sequential is not None:
+            sequential_only(args)
+            return
         current = measure(endpoint, args, None, args.actions, runners)
         if args.baseline is not None:
             baseline_actions = args.baseline_actions or args.actions

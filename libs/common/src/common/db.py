@@ -187,6 +187,7 @@ class UnitOfWork:
         self._written: list[OutboxRow] = []
         self._scoped_to: UUID | None = None
         self._after_commit: list[Callable[[], Any]] = []
+        self._after_rollback: list[Callable[[], Any]] = []
 
     @property
     def session(self) -> AsyncSession:
@@ -266,15 +267,20 @@ class UnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         session = self.session
+        committed = False
         try:
             if exc_type is None:
                 await self.flush_outbox()
                 await session.commit()
+                committed = True
             else:
                 await session.rollback()
         finally:
             await session.close()
             self._session = None
+            if not committed:
+                for callback in self._after_rollback:
+                    callback()
         if exc_type is None:
             if self.published:
                 self.db.outbox_handoff.add(self._written)
@@ -284,6 +290,11 @@ class UnitOfWork:
 
     def after_commit(self, callback: Callable[[], Any]) -> None:
         self._after_commit.append(callback)
+
+    def after_rollback(self, callback: Callable[[], Any]) -> None:
+        """Run `callback` when the transaction ends without a commit (rolled back, or the commit
+        failed): for what a handler holds in memory on the transaction's behalf."""
+        self._after_rollback.append(callback)
 
     async def publish(
         self,

@@ -8,6 +8,15 @@ due. Any number of processes share the queue (`FOR UPDATE SKIP LOCKED`); a job i
 the process that took it, and a lease that runs out (its process died) makes the job due
 again for any other.
 
+While the pool runs, a job recorded by this process's consumer when a slot is free for its
+company (the process's and the company's in-flight caps both have room) is taken in the
+transaction that records it (`ActionRunner.handle`) and handed over here once it commits, read
+from nowhere: the slot is reserved while that transaction runs, and given back if it does not
+commit. A job so taken is held exactly as a claimed one (leased, its call counted), so a process
+that dies with it leaves it to any other runner when the lease runs out. Other jobs wait for a
+fill, which runs when one may be taken: a job queued here, a slot freed that a queued job may
+have been waiting for (its company at its cap, or the process full), or the poll interval.
+
 A fill is one transaction: the claim, then each company's jobs taken in one statement. What the
 calls come to is group-committed: the results that arrive while a settle is being written are
 written together in the next one, one transaction per company, so a burst of answers costs a
@@ -25,7 +34,7 @@ from collections import Counter
 from uuid import UUID
 
 from actions.runner.repository import ActionQueueRepository
-from actions.runner.service import ActionRunner, Prepared, Settlement
+from actions.runner.service import ActionRunner, Prepared, Settlement, Slot
 from common.db import Database
 from contracts.ids import uuid7
 
@@ -35,25 +44,89 @@ log = logging.getLogger(__name__)
 STOP_SETTLE_SECONDS = 5.0
 
 
+class Reservation:
+    """A slot held for a job the consumer is recording (`Slot`): filled or given back once, when
+    the recording transaction has ended."""
+
+    def __init__(self, pool: "ActionPool", company_id: UUID) -> None:
+        self.pool = pool
+        self.company_id = company_id
+        self.prepared: Prepared | None = None
+        self._ended = False
+
+    def commit(self) -> None:
+        if self._ended:
+            return
+        self._ended = True
+        if self.prepared is None:
+            self.pool._unreserve(self.company_id)
+        else:
+            self.pool._start_reserved(self.prepared)
+
+    def release(self) -> None:
+        if self._ended:
+            return
+        self._ended = True
+        self.pool._unreserve(self.company_id)
+
+
 class ActionPool:
     def __init__(self, db: Database, runner: ActionRunner, *, owner: str | None = None) -> None:
         self.db = db
         self.runner = runner
         self.settings = runner.settings
-        self.owner = (owner or f"{socket.gethostname()}:{os.getpid()}:{uuid7().hex[-8:]}")[:100]
+        self._owner = (owner or f"{socket.gethostname()}:{os.getpid()}:{uuid7().hex[-8:]}")[:100]
+        # Calls in flight per company, the reserved slots included.
         self.in_flight: Counter[UUID] = Counter()
         self._tasks: set[asyncio.Task[None]] = set()
+        # Slots held for jobs being recorded by the consumer (`reserve`).
+        self._reserved = 0
+        self._stopping = False
         # Settlements waiting for the next settle, and the task writing them (None when idle).
         self._unsettled: list[tuple[Settlement, asyncio.Future[bool]]] = []
         self._settler: asyncio.Task[None] | None = None
 
     @property
+    def owner(self) -> str:
+        return self._owner
+
+    @property
     def running(self) -> int:
         return len(self._tasks)
 
+    def _full(self) -> bool:
+        return len(self._tasks) + self._reserved >= self.settings.max_in_flight
+
+    def reserve(self, company_id: UUID) -> Slot | None:
+        """A slot for a job the consumer is recording, when the process and the company have one
+        free; None otherwise (the job waits on the queue for a fill)."""
+        if self._stopping or self._full():
+            return None
+        if self.in_flight[company_id] >= self.settings.company_max_in_flight:
+            return None
+        self._reserved += 1
+        self.in_flight[company_id] += 1
+        return Reservation(self, company_id)
+
+    def _unreserve(self, company_id: UUID) -> None:
+        was_full = self._full()
+        self._reserved -= 1
+        self._call_ended(company_id)
+        if was_full:
+            self.runner.wakeup.set()
+
+    def _start_reserved(self, prepared: Prepared) -> None:
+        if self._stopping:
+            # Its lease runs out (or the stop hands it back) and any runner takes it again.
+            self._unreserve(prepared.claim.company_id)
+            return
+        self._reserved -= 1
+        task = asyncio.create_task(self._run(prepared))
+        self._tasks.add(task)
+
     async def fill(self) -> int:
         """Take as many due jobs as there are free slots, and start them. Returns how many."""
-        free = self.settings.max_in_flight - len(self._tasks)
+        free = self.settings.max_in_flight - len(self._tasks) - self._reserved
         if free <= 0:
             return 0
         async with self.db.unit_of_work() as uow:
@@ -89,16 +162,23 @@ class ActionPool:
         finally:
             if calling:
                 self._call_ended(claim.company_id)
+            was_full = self._full()
             current = asyncio.current_task()
             if current is not None:
                 self._tasks.discard(current)
-            self.runner.wakeup.set()
+            if was_full:
+                # A due job may have been waiting for a process slot.
+                self.runner.wakeup.set()
 
     def _call_ended(self, company_id: UUID) -> None:
+        """A company's call slot is free again. Only when the company was at its cap can one of
+        its queued jobs have been waiting for it: a fill then, and no empty one otherwise."""
+        capped = self.in_flight[company_id] >= self.settings.company_max_in_flight
         self.in_flight[company_id] -= 1
         if self.in_flight[company_id] <= 0:
             del self.in_flight[company_id]
-        self.runner.wakeup.set()
+        if capped:
+            self.runner.wakeup.set()
 
     async def settle(self, settlement: Settlement) -> bool:
         """Queue the settlement for the next settle, and wait until it is written. False when the
@@ -148,6 +228,8 @@ class ActionPool:
         """Take work whenever a job is queued here, a slot frees, or the poll interval passes
         (jobs queued by other processes, retries falling due, leases running out)."""
         wakeup = self.runner.wakeup
+        self._stopping = False
+        self.runner.slots = self
         try:
             while True:
                 wakeup.clear()
@@ -166,6 +248,9 @@ class ActionPool:
         """Cancel the calls in flight and hand their jobs back, due at once, so another runner
         takes them without waiting for the leases to run out. Results already in hand are
         written first (for a few seconds at most), so their calls are not made again."""
+        self._stopping = True
+        if self.runner.slots is self:
+            self.runner.slots = None
         tasks = list(self._tasks)
         for task in tasks:
             task.cancel()

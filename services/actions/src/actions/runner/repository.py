@@ -33,8 +33,9 @@ class Claim:
 class TakenJob:
     """A job as one take of it sees it: the attempt it answers and how far its calls got."""
 
-    # The stored request, as the driver hands it back (JSON text, or already decoded).
-    request: str | bytes | dict[str, Any]
+    # The stored request, as the driver hands it back (JSON text, or already decoded), or the
+    # request itself when the job was taken as it was recorded.
+    request: str | bytes | dict[str, Any] | ActionRequested
     request_id: UUID
     workflow_instance_id: UUID
     task_instance_id: UUID
@@ -43,6 +44,15 @@ class TakenJob:
     http_calls: int
     answer_by: datetime
     deadline_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What recording a request came to: a job newly queued, and, when it was also taken, the
+    time its runner promised to answer by."""
+
+    queued: bool
+    taken_answer_by: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -121,17 +131,26 @@ _CLAIM = text(
 # A redelivered request, or one of an earlier attempt, changes nothing (the conflict's WHERE).
 # A newer attempt takes over the job: a live one keeps its status and count of calls (the call
 # under way answers for the newer attempt), a finished one starts again. The statement's own
-# time (clock_timestamp) is used for due times, which are compared across transactions.
+# time (clock_timestamp) is used for due times, which are compared across transactions. With an
+# `owner`, a job newly queued is also taken by it, as a claim and a take would: counted as its
+# first call, running, its budget started, and its queue row leased to the owner. A live job's
+# queue row already exists, so the queue insert returns a row only for a job newly queued.
 _ENQUEUE = text(
     f"""
     WITH job AS (
         INSERT INTO actions.action_jobs AS j (
             company_id, task_instance_id, request_id, workflow_instance_id, attempt, task_type,
-            host, request, status, deadline_at, budget_seconds
+            host, request, status, deadline_at, budget_seconds, http_calls, started_at, answer_by
         ) VALUES (
             :company_id, :task_instance_id, :request_id, :workflow_instance_id, :attempt,
-            :task_type, :host, CAST(:request AS jsonb), '{JobStatus.QUEUED.value}',
-            CAST(:deadline_at AS timestamptz), CAST(:budget_seconds AS float8)
+            :task_type, :host, CAST(:request AS jsonb),
+            CASE WHEN CAST(:owner AS text) IS NULL
+                THEN '{JobStatus.QUEUED.value}' ELSE '{JobStatus.RUNNING.value}' END,
+            CAST(:deadline_at AS timestamptz), CAST(:budget_seconds AS float8),
+            CASE WHEN CAST(:owner AS text) IS NULL THEN 0 ELSE 1 END,
+            CASE WHEN CAST(:owner AS text) IS NOT NULL THEN clock_timestamp() END,
+            CASE WHEN CAST(:owner AS text) IS NOT NULL
+                THEN clock_timestamp() + make_interval(secs => CAST(:budget_seconds AS float8)) END
         )
         ON CONFLICT (company_id, task_instance_id) DO UPDATE SET
             request_id = excluded.request_id,
@@ -140,21 +159,27 @@ _ENQUEUE = text(
             host = excluded.host,
             deadline_at = excluded.deadline_at,
             budget_seconds = excluded.budget_seconds,
-            status = CASE WHEN j.status IN ({_LIVE}) THEN j.status ELSE '{JobStatus.QUEUED.value}' END,
-            answer_by = CASE WHEN j.status IN ({_LIVE}) THEN j.answer_by END,
-            http_calls = CASE WHEN j.status IN ({_LIVE}) THEN j.http_calls ELSE 0 END,
-            started_at = CASE WHEN j.status IN ({_LIVE}) THEN j.started_at END,
+            status = CASE WHEN j.status IN ({_LIVE}) THEN j.status ELSE excluded.status END,
+            answer_by = CASE WHEN j.status IN ({_LIVE}) THEN j.answer_by ELSE excluded.answer_by END,
+            http_calls = CASE WHEN j.status IN ({_LIVE}) THEN j.http_calls ELSE excluded.http_calls END,
+            started_at = CASE WHEN j.status IN ({_LIVE}) THEN j.started_at ELSE excluded.started_at END,
             finished_at = NULL,
             updated_at = now()
         WHERE j.attempt < excluded.attempt
-        RETURNING j.company_id, j.task_instance_id, j.status
+        RETURNING j.company_id, j.task_instance_id, j.status, j.answer_by
+    ), queued AS (
+        INSERT INTO actions.action_queue (company_id, task_instance_id, due_at, lease_seconds, lease_owner)
+        SELECT job.company_id, job.task_instance_id,
+            CASE WHEN CAST(:owner AS text) IS NULL THEN clock_timestamp()
+                ELSE clock_timestamp() + make_interval(secs => CAST(:lease_seconds AS float8)) END,
+            CAST(:lease_seconds AS float8), CAST(:owner AS text)
+        FROM job
+        WHERE job.status = CASE WHEN CAST(:owner AS text) IS NULL
+            THEN '{JobStatus.QUEUED.value}' ELSE '{JobStatus.RUNNING.value}' END
+        ON CONFLICT DO NOTHING
+        RETURNING task_instance_id
     )
-    INSERT INTO actions.action_queue (company_id, task_instance_id, due_at, lease_seconds)
-    SELECT job.company_id, job.task_instance_id, clock_timestamp(), CAST(:lease_seconds AS float8)
-    FROM job
-    WHERE job.status = '{JobStatus.QUEUED.value}'
-    ON CONFLICT DO NOTHING
-    RETURNING task_instance_id
+    SELECT job.answer_by FROM queued JOIN job ON job.task_instance_id = queued.task_instance_id
     """  # noqa: S608 (only the module's own status constants are formatted in)
 )
 
@@ -258,28 +283,35 @@ class ActionJobRepository(CompanyRepository[ActionJob]):
         *,
         budget_seconds: float,
         lease_seconds: float,
-    ) -> bool:
-        """Record the request as its task's job, and queue it. A redelivered request, or one of an
-        earlier attempt, changes nothing. A newer attempt takes over the job: a live one simply
-        answers for the newer attempt (no second call is queued behind the first), a finished one
-        is queued again. True when a job was newly queued."""
-        queued = await self.session.scalar(
-            _ENQUEUE,
-            {
-                "company_id": self.company_id,
-                "task_instance_id": request.task_instance_id,
-                "request_id": request.request_id,
-                "workflow_instance_id": request.workflow_instance_id,
-                "attempt": request.attempt,
-                "task_type": request.task_type,
-                "host": host[:255],
-                "request": request.model_dump_json(),
-                "deadline_at": request.deadline_at,
-                "budget_seconds": budget_seconds,
-                "lease_seconds": lease_seconds,
-            },
-        )
-        return queued is not None
+        owner: str | None = None,
+    ) -> Recorded:
+        """Record the request as its task's job, and queue it; with an `owner`, also take it for
+        that runner (its first call counted, its queue row leased). A redelivered request, or one
+        of an earlier attempt, changes nothing. A newer attempt takes over the job: a live one
+        simply answers for the newer attempt (no second call is queued behind the first, and
+        nothing is taken), a finished one is queued again."""
+        row = (
+            await self.session.execute(
+                _ENQUEUE,
+                {
+                    "company_id": self.company_id,
+                    "task_instance_id": request.task_instance_id,
+                    "request_id": request.request_id,
+                    "workflow_instance_id": request.workflow_instance_id,
+                    "attempt": request.attempt,
+                    "task_type": request.task_type,
+                    "host": host[:255],
+                    "request": request.model_dump_json(),
+                    "deadline_at": request.deadline_at,
+                    "budget_seconds": budget_seconds,
+                    "lease_seconds": lease_seconds,
+                    "owner": owner,
+                },
+            )
+        ).first()
+        if row is None:
+            return Recorded(queued=False)
+        return Recorded(queued=True, taken_answer_by=row.answer_by)
 
     async def take(self, claims: Sequence[Claim]) -> list[TakenJob]:
         """Count the call about to be made of each claimed job and mark it running, in one

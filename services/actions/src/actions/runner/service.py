@@ -16,7 +16,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
 import httpx
@@ -30,7 +30,7 @@ from actions.models import JobStatus
 from actions.runner.client import CallResponse, OutboundClient
 from actions.runner.guard import Allowlist, Resolver, TargetRefused, check_target, system_resolver
 from actions.runner.metrics import RunnerMetrics
-from actions.runner.repository import ActionJobRepository, Claim, JobResult, JobRetry
+from actions.runner.repository import ActionJobRepository, Claim, JobResult, JobRetry, TakenJob
 from actions.runner.retry import backoff_delay, call_budget, is_retryable_status, retry_after_seconds
 from actions.runner.schemas import ActionMetricsRead, ConsumerLag, HostMetrics
 from actions.runner.transforms import TransformError, apply_transform, as_output
@@ -80,6 +80,29 @@ class Prepared:
     expires_at: datetime | None = None
 
 
+class Slot(Protocol):
+    """One call's place in the pool, reserved while the transaction recording a job runs."""
+
+    # The job taken in that transaction, ready for its call; None when none was.
+    prepared: Prepared | None
+
+    def commit(self) -> None:
+        """The transaction committed: start the call of the job taken, else give the slot back."""
+
+    def release(self) -> None:
+        """The transaction did not commit: give the slot back."""
+
+
+class Slots(Protocol):
+    """The pool as the consumer sees it."""
+
+    @property
+    def owner(self) -> str: ...
+
+    def reserve(self, company_id: UUID) -> Slot | None:
+        """A slot for one of the company's calls, if the pool and the company's cap have one."""
+
+
 @dataclass
 class Settlement:
     """What one call came to, for the settle that writes it: the next try, due in `retry_in`
@@ -111,7 +134,9 @@ def _traceparent() -> str:
     return current_traceparent() or f"00-{os.urandom(16).hex()}-{os.urandom(8).hex()}-01"
 
 
-def _stored_request(stored: str | bytes | dict[str, Any]) -> ActionRequested:
+def _stored_request(stored: str | bytes | dict[str, Any] | ActionRequested) -> ActionRequested:
+    if isinstance(stored, ActionRequested):
+        return stored
     if isinstance(stored, dict):
         return ActionRequested.model_validate(stored)
     return ActionRequested.model_validate_json(stored)
@@ -145,6 +170,8 @@ class ActionRunner:
         # Set when a job is queued or a slot frees, so the pool takes work at once instead of
         # at its next poll.
         self.wakeup = asyncio.Event()
+        # This process's pool while it runs: the consumer takes a job straight into a free slot.
+        self.slots: Slots | None = None
 
     async def aclose(self) -> None:
         await self.client.aclose()
@@ -152,17 +179,46 @@ class ActionRunner:
     # -- the consumer -------------------------------------------------------------------------
 
     async def handle(self, request: ActionRequested, envelope: Envelope, uow: UnitOfWork) -> None:
-        """Record the request as its task's job, in the consumer's transaction. No call here."""
+        """Record the request as its task's job, in the consumer's transaction. No call here.
+        When this process's pool has a slot free for the company, the job is also taken in this
+        transaction, as a claim and a take would, and handed to the pool once it commits: one
+        transaction less, and no read of what was just written."""
         company_id = envelope.company_id
         if company_id is None:
             raise PoisonMessage("an action request must name its company")
-        queued = await ActionJobRepository(uow.session, company_id).enqueue(
+        host = action_host(request.action_url)
+        slots = self.slots
+        slot = slots.reserve(company_id) if slots is not None else None
+        if slot is not None:
+            # However the transaction ends, the slot is filled or given back once it has.
+            uow.after_rollback(slot.release)
+            uow.after_commit(slot.commit)
+        recorded = await ActionJobRepository(uow.session, company_id).enqueue(
             request,
-            action_host(request.action_url),
+            host,
             budget_seconds=self.budget(request),
             lease_seconds=self._timeout(request) + self.settings.lease_margin_seconds,
+            owner=slots.owner if slots is not None and slot is not None else None,
         )
-        if queued:
+        if slot is not None and slots is not None and recorded.taken_answer_by is not None:
+            job = TakenJob(
+                request=request,
+                request_id=request.request_id,
+                workflow_instance_id=request.workflow_instance_id,
+                task_instance_id=request.task_instance_id,
+                attempt=request.attempt,
+                host=host[:255],
+                http_calls=1,
+                answer_by=recorded.taken_answer_by,
+                deadline_at=request.deadline_at,
+            )
+            claim = Claim(company_id, request.task_instance_id, retaken=False)
+            ready, events = await self._take_company(uow, company_id, [claim], slots.owner, taken=[job])
+            for event in events:
+                await uow.publish(event)
+            if ready:
+                slot.prepared = ready[0]
+        elif recorded.queued:
             uow.after_commit(self.wakeup.set)
 
     # -- one try of a taken job ---------------------------------------------------------------
@@ -232,16 +288,23 @@ class ActionRunner:
         return ready
 
     async def _take_company(
-        self, uow: UnitOfWork, company_id: UUID, claims: Sequence[Claim], owner: str
+        self,
+        uow: UnitOfWork,
+        company_id: UUID,
+        claims: Sequence[Claim],
+        owner: str,
+        *,
+        taken: Sequence[TakenJob] | None = None,
     ) -> tuple[list[Prepared], list[EventPayload]]:
         """The jobs of one company's claims, and the events their take raises (published by the
-        caller once the take has held)."""
-        jobs = ActionJobRepository(uow.session, company_id)
-        taken = await jobs.take(claims)
+        caller once the take has held). `taken`: the jobs, already taken as they were recorded."""
         by_task = {claim.task_instance_id: claim for claim in claims}
-        gone = by_task.keys() - {job.task_instance_id for job in taken}
-        if gone:
-            await jobs.dequeue(sorted(gone))
+        if taken is None:
+            jobs = ActionJobRepository(uow.session, company_id)
+            taken = await jobs.take(claims)
+            gone = by_task.keys() - {job.task_instance_id for job in taken}
+            if gone:
+                await jobs.dequeue(sorted(gone))
         if not taken:
             return [], []
         secrets, allowlist = await self._company(uow.session, company_id)
