@@ -21,6 +21,7 @@ from actions.runner.service import ActionRunner, CallOutcome, Prepared
 from common.consumer import Delivery, EventConsumer
 from common.db import Database
 from contracts.engine import ActionRequested
+from contracts.envelope import Envelope
 from contracts.ids import uuid7
 
 from ..conftest import Receiver, action_request, results_in, tuned_settings
@@ -444,3 +445,172 @@ class TestBatching:
         assert job.status == "running"
         assert queued is not None
         assert queued.lease_owner is None
+
+
+async def started(runners: Pool, company: UUID, receiver: Receiver) -> None:
+    """Start the pool and let its first fill end: one action through it, answered."""
+    runners.start()
+    await runners.wait_for([await runners.feed(company, receiver.url("/echo"))])
+
+    async def idle() -> bool:
+        return runners.pool.running == 0
+
+    await until(idle)
+
+
+class TestTakenAsRecorded:
+    async def test_a_job_recorded_with_a_slot_free_is_taken_in_the_recording_transaction(
+        self, make_pool: Callable[..., Pool], committed_db: Database, receiver: Receiver
+    ) -> None:
+        # No poll falls inside the test: every transaction counted is the action's own.
+        runners = make_pool(pool_poll_seconds=600.0)
+        company = uuid7()
+        await started(runners, company, receiver)
+        path = f"/slow/300/{uuid7().hex}"
+
+        with Statements(committed_db) as seen:
+            request = await runners.feed(company, receiver.url(path))
+            # Taken and handed to the pool as the recording transaction committed.
+            assert seen.commits == 1
+            assert runners.pool.running == 1
+            job, queued = await job_of(committed_db, company, request.task_instance_id)
+            assert job is not None
+            assert queued is not None
+            assert (job.status, job.http_calls) == ("running", 1)
+            assert queued.lease_owner == runners.pool.owner
+            read = seen.commits
+
+            async def settled() -> bool:
+                return runners.pool.running == 0
+
+            await until(settled)
+            # One transaction more, the settle: no claim, no take, no re-read of the job.
+            assert seen.commits - read == 1
+            assert seen.count("WITH busy AS") == 0
+            assert seen.count("UPDATE actions.action_jobs") == 0
+
+        assert [r["type"] for r in await runners.results([request])] == ["action.succeeded"]
+        assert len(receiver.calls_to(path)) == 1
+        job, queued = await job_of(committed_db, company, request.task_instance_id)
+        assert job is not None
+        assert (job.status, job.http_calls) == ("succeeded", 1)
+        assert queued is None
+        assert runners.pool.in_flight == {}
+
+    async def test_a_company_at_its_cap_or_a_full_pool_leaves_the_job_queued_for_a_fill(
+        self, make_pool: Callable[..., Pool], committed_db: Database, receiver: Receiver
+    ) -> None:
+        runners = make_pool(max_in_flight=2, company_max_in_flight=1, pool_poll_seconds=600.0)
+        capped, other, third = uuid7(), uuid7(), uuid7()
+        await started(runners, capped, receiver)
+        tag = uuid7().hex
+        first = await runners.feed(capped, receiver.url(f"/gauge/{tag}/800"))
+        waiting = await runners.feed(capped, receiver.url(f"/gauge/{tag}/800"))
+        beside = await runners.feed(other, receiver.url(f"/gauge/{tag}/800"))
+        behind = await runners.feed(third, receiver.url(f"/gauge/{tag}/800"))
+
+        # The capped company's second job and the job that found the pool full wait on the
+        # queue, untaken; the other company's job was taken beside the capped one.
+        assert runners.pool.running == 2
+        for request, company, status in (
+            (first, capped, "running"),
+            (waiting, capped, "queued"),
+            (beside, other, "running"),
+            (behind, third, "queued"),
+        ):
+            job, queued = await job_of(committed_db, company, request.task_instance_id)
+            assert job is not None
+            assert queued is not None
+            assert (job.status, job.http_calls) == (status, 1 if status == "running" else 0)
+            assert queued.lease_owner == (runners.pool.owner if status == "running" else None)
+
+        # Freed slots start the fills that take them, with no poll.
+        done = await runners.wait_for([first, waiting, beside, behind], within=20.0)
+        assert [r["type"] for r in done] == ["action.succeeded"] * 4
+        assert receiver.peak[tag] == 2
+        assert runners.pool.in_flight == {}
+
+    async def test_a_recording_that_does_not_commit_gives_its_slot_back(
+        self, make_pool: Callable[..., Pool], committed_db: Database, receiver: Receiver
+    ) -> None:
+        runners = make_pool(max_in_flight=1, pool_poll_seconds=600.0)
+        company = uuid7()
+        await started(runners, company, receiver)
+        lost, delivery = action_request(company, receiver.url("/echo"))
+        envelope = Envelope.model_validate_json(delivery.body)
+
+        async def record_then_fail() -> None:
+            async with committed_db.unit_of_work(company) as uow:
+                await runners.runner.handle(lost, envelope, uow)
+                raise RuntimeError("the batch failed after this handler")
+
+        with pytest.raises(RuntimeError):
+            await record_then_fail()
+
+        assert runners.pool.running == 0
+        assert runners.pool.in_flight == {}
+        job, queued = await job_of(committed_db, company, lost.task_instance_id)
+        assert (job, queued) == (None, None)
+        # The one slot is free again: the next job is taken as it is recorded.
+        request = await runners.feed(company, receiver.url("/echo"))
+        assert runners.pool.running == 1
+        [result] = await runners.wait_for([request])
+        assert result["type"] == "action.succeeded"
+        keys = {c.headers["idempotency-key"] for c in receiver.calls_to("/echo")}
+        assert str(request.task_instance_id) in keys
+        assert str(lost.task_instance_id) not in keys
+
+    async def test_a_redelivered_or_newer_request_of_a_live_job_gives_its_slot_back(
+        self, make_pool: Callable[..., Pool], committed_db: Database, receiver: Receiver
+    ) -> None:
+        runners = make_pool(max_in_flight=2, pool_poll_seconds=600.0)
+        company, task = uuid7(), uuid7()
+        await started(runners, company, receiver)
+        path = f"/slow/600/{uuid7().hex}"
+        first = await runners.feed(company, receiver.url(path), task_instance_id=task, attempt=1)
+        second = await runners.feed(company, receiver.url(path), task_instance_id=task, attempt=2)
+
+        # The live job answers for the newer attempt; the slot reserved for it was given back.
+        assert runners.pool.running == 1
+        assert runners.pool.in_flight == {company: 1}
+        [result] = await runners.wait_for([second])
+        assert result["data"]["attempt"] == 2
+        assert await runners.results([first]) == []
+        assert len(receiver.calls_to(path)) == 1
+
+    async def test_a_job_taken_as_recorded_by_a_runner_that_stalls_is_taken_over_with_its_key(
+        self, make_pool: Callable[..., Pool], committed_db: Database, receiver: Receiver
+    ) -> None:
+        stalled = make_pool(pool_poll_seconds=600.0)
+        company = uuid7()
+        await started(stalled, company, receiver)
+        path = f"/slow/1500/{uuid7().hex}"
+        request = await stalled.feed(company, receiver.url(path))
+        assert stalled.pool.running == 1
+        # Its lease runs out (as when its process has died mid-call).
+        async with committed_db.unit_of_work() as uow:
+            await uow.session.execute(
+                update(QueuedJob)
+                .where(QueuedJob.task_instance_id == request.task_instance_id)
+                .values(due_at=text("clock_timestamp()"))
+            )
+        other = make_pool()
+
+        assert await other.pool.fill() == 1
+        found = await other.wait_for([request])
+
+        assert [r["type"] for r in found] == ["action.succeeded"]
+        started_events = [
+            r for r in await results_in(committed_db, request.request_id) if r["type"] == "action.started"
+        ]
+        assert len(started_events) == 1
+        calls = receiver.calls_to(path)
+        assert len(calls) == 2
+        assert {c.headers["idempotency-key"] for c in calls} == {str(request.task_instance_id)}
+
+        async def stalled_settled() -> bool:
+            return stalled.pool.running == 0
+
+        await until(stalled_settled)
+        # The stalled runner's late answer is not recorded: the job is the other runner's.
+        assert [r["type"] for r in await stalled.results([request])] == ["action.succeeded"]
