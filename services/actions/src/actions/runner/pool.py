@@ -224,12 +224,17 @@ class ActionPool:
         finally:
             self._settler = None
 
+    def offer_slots(self) -> None:
+        """Let this process's consumer take the jobs it records straight into free slots (`run`
+        does this; `stop` withdraws it)."""
+        self._stopping = False
+        self.runner.slots = self
+
     async def run(self) -> None:
         """Take work whenever a job is queued here, a slot frees, or the poll interval passes
         (jobs queued by other processes, retries falling due, leases running out)."""
         wakeup = self.runner.wakeup
-        self._stopping = False
-        self.runner.slots = self
+        self.offer_slots()
         try:
             while True:
                 wakeup.clear()
