@@ -1,7 +1,9 @@
 """Action requests, from the consumer to the receiving system and back.
 
-The consumer only records each request as its task's job (`handle`), in the transaction that
-marks the event handled. Runners (`ActionPool`) take due jobs and make one call per take, with
+The consumer records each request as its task's job (`handle`), in the transaction that marks
+the event handled, and makes no call; when this process's pool has a slot free for the company,
+that transaction also takes the job, which the pool calls once it commits. Otherwise runners
+(`ActionPool`) take due jobs from the queue. Each take makes one call, with
 no transaction open during it: the jobs of one claim are taken together in its transaction
 (`take`: hold each, count its call, tell the engine when it was taken late), and what the calls
 came to is written in batches (`settle`), each either scheduling the next try (its due time on
