@@ -489,26 +489,45 @@ def print_one_at_a_time(label: str, hops: list[dict[str, float]], cpu_per_action
 
 
 def sequential_only(args: argparse.Namespace) -> None:
-    """`--sequential` alone: these runners, then (with `--baseline`) the baseline's, and the ratios,
-    against the endpoint `bench.compare` uses (a process of its own that answers at once)."""
+    """`--sequential` alone: these runners, then (with `--baseline`) the baseline's, in turn for
+    `--rounds` rounds, each round's ratios and their medians, against the endpoint
+    `bench.compare` uses (a process of its own that answers at once)."""
     label_dirs: list[tuple[str, Path | None]] = [("these runners", None)]
     if args.baseline is not None:
         label_dirs.append((f"runners of {args.baseline.resolve()}", args.baseline.resolve()))
-    results: dict[str, tuple[list[dict[str, float]], float]] = {}
-    for label, code_dir in label_dirs:
-        profile_dir = args.profile / (code_dir.name if code_dir else "these") if args.profile else None
-        with Endpoint() as endpoint:
-            results[label] = one_at_a_time(
-                f"{endpoint.url}/work", code_dir, args.workers, args.sequential, profile_dir
+    latency_ratios: list[float] = []
+    cpu_ratios: list[float] = []
+    for n in range(1, (args.rounds if args.baseline is not None else 1) + 1):
+        results: list[tuple[list[dict[str, float]], float]] = []
+        for label, code_dir in label_dirs:
+            profile_dir = args.profile / (code_dir.name if code_dir else "these") if args.profile else None
+            with Endpoint() as endpoint:
+                results.append(
+                    one_at_a_time(
+                        f"{endpoint.url}/work",
+                        code_dir,
+                        args.workers,
+                        args.sequential,
+                        profile_dir if n == 1 else None,
+                    )
+                )
+            print_one_at_a_time(label, *results[-1])
+        if len(results) == 2:
+            (these, these_cpu), (theirs, theirs_cpu) = results
+            mine = percentile([h["written"] for h in these], 0.5)
+            base = percentile([h["written"] for h in theirs], 0.5)
+            latency_ratios.append(mine / base)
+            cpu_ratios.append(these_cpu / theirs_cpu)
+            print(
+                f"round {n} ratios (these / baseline): one-at-a-time request → result p50 "
+                f"x{mine / base:.2f} ({mine - base:+.1f} ms), runner CPU per action x{these_cpu / theirs_cpu:.2f}",
+                flush=True,
             )
-        print_one_at_a_time(label, *results[label])
-    if len(results) == 2:
-        (these, these_cpu), (theirs, theirs_cpu) = results.values()
-        mine = percentile([h["written"] for h in these], 0.5)
-        base = percentile([h["written"] for h in theirs], 0.5)
+    if len(latency_ratios) > 1:
         print(
-            f"ratios (these / baseline): one-at-a-time request → result p50 x{mine / base:.2f} "
-            f"({mine - base:+.1f} ms), runner CPU per action x{these_cpu / theirs_cpu:.2f}"
+            f"median over {len(latency_ratios)} rounds: request → result p50 "
+            f"x{sorted(latency_ratios)[len(latency_ratios) // 2]:.2f}, runner CPU per action "
+            f"x{sorted(cpu_ratios)[len(cpu_ratios) // 2]:.2f}"
         )
 
 

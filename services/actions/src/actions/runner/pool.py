@@ -9,13 +9,14 @@ the process that took it, and a lease that runs out (its process died) makes the
 again for any other.
 
 While the pool runs, a job recorded by this process's consumer when a slot is free for its
-company (the process's and the company's in-flight caps both have room) is taken in the
-transaction that records it (`ActionRunner.handle`) and handed over here once it commits, read
-from nowhere: the slot is reserved while that transaction runs, and given back if it does not
-commit. A job so taken is held exactly as a claimed one (leased, its call counted), so a process
+company (the process's and the company's in-flight caps both have room, and no fill is counting
+the slots at that moment) is taken in the transaction that records it (`ActionRunner.handle`)
+and handed over here once it commits, read from nowhere: the slot is reserved while that
+transaction runs, and given back if it does not commit. A job so taken is held exactly as a claimed one (leased, its call counted), so a process
 that dies with it leaves it to any other runner when the lease runs out. Other jobs wait for a
 fill, which runs when one may be taken: a job queued here, a slot freed that a queued job may
-have been waiting for (its company at its cap, or the process full), or the poll interval.
+have been waiting for (its company at its cap, the process full, or a fill under way that
+counted the slot as taken), or the poll interval.
 
 A fill is one transaction: the claim, then each company's jobs taken in one statement. What the
 calls come to is group-committed: the results that arrive while a settle is being written are
@@ -79,8 +80,9 @@ class ActionPool:
         # Calls in flight per company, the reserved slots included.
         self.in_flight: Counter[UUID] = Counter()
         self._tasks: set[asyncio.Task[None]] = set()
-        # Slots held for jobs being recorded by the consumer (`reserve`).
+        # Slots held for jobs being recorded by the consumer (`reserve`), and fills under way.
         self._reserved = 0
+        self._filling = 0
         self._stopping = False
         # Settlements waiting for the next settle, and the task writing them (None when idle).
         self._unsettled: list[tuple[Settlement, asyncio.Future[bool]]] = []
@@ -100,7 +102,7 @@ class ActionPool:
     def reserve(self, company_id: UUID) -> Slot | None:
         """A slot for a job the consumer is recording, when the process and the company have one
         free; None otherwise (the job waits on the queue for a fill)."""
-        if self._stopping or self._full():
+        if self._stopping or self._filling or self._full():
             return None
         if self.in_flight[company_id] >= self.settings.company_max_in_flight:
             return None
@@ -112,7 +114,7 @@ class ActionPool:
         was_full = self._full()
         self._reserved -= 1
         self._call_ended(company_id)
-        if was_full:
+        if was_full or self._filling:
             self.runner.wakeup.set()
 
     def _start_reserved(self, prepared: Prepared) -> None:
@@ -129,18 +131,24 @@ class ActionPool:
         free = self.settings.max_in_flight - len(self._tasks) - self._reserved
         if free <= 0:
             return 0
-        async with self.db.unit_of_work() as uow:
-            claims = await ActionQueueRepository(uow.session).claim(
-                self.owner,
-                busy={company: n for company, n in self.in_flight.items() if n > 0},
-                company_cap=self.settings.company_max_in_flight,
-                free=free,
-            )
-            ready = await self.runner.take(uow, claims, self.owner) if claims else []
-        for prepared in ready:
-            self.in_flight[prepared.claim.company_id] += 1
-            task = asyncio.create_task(self._run(prepared))
-            self._tasks.add(task)
+        # The claim counts the slots as they are now: until its jobs are started, the consumer
+        # takes none (it would overrun a cap), and a slot freed meanwhile asks for another fill.
+        self._filling += 1
+        try:
+            async with self.db.unit_of_work() as uow:
+                claims = await ActionQueueRepository(uow.session).claim(
+                    self.owner,
+                    busy={company: n for company, n in self.in_flight.items() if n > 0},
+                    company_cap=self.settings.company_max_in_flight,
+                    free=free,
+                )
+                ready = await self.runner.take(uow, claims, self.owner) if claims else []
+            for prepared in ready:
+                self.in_flight[prepared.claim.company_id] += 1
+                task = asyncio.create_task(self._run(prepared))
+                self._tasks.add(task)
+        finally:
+            self._filling -= 1
         return len(claims)
 
     async def _run(self, prepared: Prepared) -> None:
@@ -166,18 +174,20 @@ class ActionPool:
             current = asyncio.current_task()
             if current is not None:
                 self._tasks.discard(current)
-            if was_full:
-                # A due job may have been waiting for a process slot.
+            if was_full or self._filling:
+                # A due job may have been waiting for a process slot, or a fill under way
+                # counted this one as taken.
                 self.runner.wakeup.set()
 
     def _call_ended(self, company_id: UUID) -> None:
-        """A company's call slot is free again. Only when the company was at its cap can one of
-        its queued jobs have been waiting for it: a fill then, and no empty one otherwise."""
+        """A company's call slot is free again. Only when the company was at its cap (or a fill
+        under way counted the slot as taken) can one of its queued jobs have been waiting for
+        it: a fill then, and no empty one otherwise."""
         capped = self.in_flight[company_id] >= self.settings.company_max_in_flight
         self.in_flight[company_id] -= 1
         if self.in_flight[company_id] <= 0:
             del self.in_flight[company_id]
-        if capped:
+        if capped or self._filling:
             self.runner.wakeup.set()
 
     async def settle(self, settlement: Settlement) -> bool:
