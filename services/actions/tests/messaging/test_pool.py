@@ -447,17 +447,6 @@ class TestBatching:
         assert queued.lease_owner is None
 
 
-async def started(runners: Pool, company: UUID, receiver: Receiver) -> None:
-    """Start the pool and let its first fill end: one action through it, answered."""
-    runners.start()
-    await runners.wait_for([await runners.feed(company, receiver.url("/echo"))])
-
-    async def idle() -> bool:
-        return runners.pool.running == 0
-
-    await until(idle)
-
-
 class TestTakenAsRecorded:
     async def test_a_job_recorded_with_a_slot_free_is_taken_in_the_recording_transaction(
         self, make_pool: Callable[..., Pool], committed_db: Database, receiver: Receiver
@@ -503,7 +492,7 @@ class TestTakenAsRecorded:
     ) -> None:
         runners = make_pool(max_in_flight=2, company_max_in_flight=1, pool_poll_seconds=600.0)
         capped, other, third = uuid7(), uuid7(), uuid7()
-        await started(runners, capped, receiver)
+        runners.pool.offer_slots()
         tag = uuid7().hex
         first = await runners.feed(capped, receiver.url(f"/gauge/{tag}/800"))
         waiting = await runners.feed(capped, receiver.url(f"/gauge/{tag}/800"))
@@ -526,6 +515,7 @@ class TestTakenAsRecorded:
             assert queued.lease_owner == (runners.pool.owner if status == "running" else None)
 
         # Freed slots start the fills that take them, with no poll.
+        runners.start()
         done = await runners.wait_for([first, waiting, beside, behind], within=20.0)
         assert [r["type"] for r in done] == ["action.succeeded"] * 4
         assert receiver.peak[tag] == 2
@@ -536,7 +526,7 @@ class TestTakenAsRecorded:
     ) -> None:
         runners = make_pool(max_in_flight=1, pool_poll_seconds=600.0)
         company = uuid7()
-        await started(runners, company, receiver)
+        runners.pool.offer_slots()
         lost, delivery = action_request(company, receiver.url("/echo"))
         envelope = Envelope.model_validate_json(delivery.body)
 
@@ -566,7 +556,7 @@ class TestTakenAsRecorded:
     ) -> None:
         runners = make_pool(max_in_flight=2, pool_poll_seconds=600.0)
         company, task = uuid7(), uuid7()
-        await started(runners, company, receiver)
+        runners.pool.offer_slots()
         path = f"/slow/600/{uuid7().hex}"
         first = await runners.feed(company, receiver.url(path), task_instance_id=task, attempt=1)
         second = await runners.feed(company, receiver.url(path), task_instance_id=task, attempt=2)
@@ -584,7 +574,7 @@ class TestTakenAsRecorded:
     ) -> None:
         stalled = make_pool(pool_poll_seconds=600.0)
         company = uuid7()
-        await started(stalled, company, receiver)
+        stalled.pool.offer_slots()
         path = f"/slow/1500/{uuid7().hex}"
         request = await stalled.feed(company, receiver.url(path))
         assert stalled.pool.running == 1
