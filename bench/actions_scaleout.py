@@ -48,6 +48,21 @@ from contracts.ids import uuid7
 from contracts.topics import ACTIONS_REQUESTS
 
 
+def sync_request(url: str, n: int) -> ActionRequested:
+    """The n-th SYNC_ACTION request of a run: a fresh task (its first attempt) posting to `url`."""
+    return ActionRequested(
+        request_id=uuid7(),
+        workflow_instance_id=uuid7(),
+        task_instance_id=uuid7(),
+        attempt=1,
+        task_type="SYNC_ACTION",
+        action_url=url,
+        timeout_seconds=10,
+        max_retries=3,
+        workflow_data={"n": n},
+    )
+
+
 class SlowEndpoint:
     """A receiving system that takes `delay_ms` per call (`/delay/<ms>` for another delay) and
     counts the calls per idempotency key."""
@@ -201,17 +216,7 @@ class Fleet:
             for n in range(count):
                 if per_second is not None:
                     await asyncio.sleep(max(0.0, started + n / per_second - time.monotonic()))
-                request = ActionRequested(
-                    request_id=uuid7(),
-                    workflow_instance_id=uuid7(),
-                    task_instance_id=uuid7(),
-                    attempt=1,
-                    task_type="SYNC_ACTION",
-                    action_url=url,
-                    timeout_seconds=10,
-                    max_retries=3,
-                    workflow_data={"n": n},
-                )
+                request = sync_request(url, n)
                 ids.append(request.task_instance_id)
                 envelope = envelope_for(
                     request, company_id=company_id or self.company_id, actor=Actor.system("bench")
@@ -288,17 +293,7 @@ class Fleet:
         hops: list[dict[str, float]] = []
         try:
             for n in range(count):
-                request = ActionRequested(
-                    request_id=uuid7(),
-                    workflow_instance_id=uuid7(),
-                    task_instance_id=uuid7(),
-                    attempt=1,
-                    task_type="SYNC_ACTION",
-                    action_url=url,
-                    timeout_seconds=10,
-                    max_retries=3,
-                    workflow_data={"n": n},
-                )
+                request = sync_request(url, n)
                 envelope = envelope_for(request, company_id=self.company_id, actor=Actor.system("bench"))
                 await producer.send_and_wait(
                     ACTIONS_REQUESTS,
