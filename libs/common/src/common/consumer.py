@@ -33,6 +33,7 @@ from typing import Any, Self, TypeVar
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaError
+from cachetools import FIFOCache
 from opentelemetry import trace
 from opentelemetry.propagate import extract
 from pydantic import ValidationError
@@ -222,8 +223,9 @@ class EventConsumer:
         self._members: list[asyncio.Task[None]] = []
         # Failures so far of records `handle_each` is retrying, for their backoff.
         self._failed_records: dict[tuple[str, int, int], int] = {}
-        # Events whose handler failed, so that a batch applies them alone from then on.
-        self._failed_events: dict[uuid.UUID, None] = {}
+        # Events whose handler failed, so that a batch applies them alone from then on (the
+        # oldest forgotten first past the bound).
+        self._failed_events: FIFOCache[uuid.UUID, bool] = FIFOCache(maxsize=MAX_REMEMBERED_FAILURES)
         self._tracer = trace.get_tracer("consumer")
 
     @classmethod
@@ -389,15 +391,9 @@ class EventConsumer:
                     return await self._apply(items, failed)
                 except _HandlerFailed as failure:
                     failed[failure.index] = failure.error
-                    self._remember_failure(items[failure.index].event_id)
+                    self._failed_events[items[failure.index].event_id] = True
         finally:
             _BATCH.reset(token)
-
-    def _remember_failure(self, event_id: uuid.UUID) -> None:
-        self._failed_events.pop(event_id, None)
-        while len(self._failed_events) >= MAX_REMEMBERED_FAILURES:
-            del self._failed_events[next(iter(self._failed_events))]
-        self._failed_events[event_id] = None
 
     async def handle_each(
         self, deliveries: Sequence[Delivery], handle: Callable[[Delivery], Awaitable[None]]
