@@ -299,8 +299,10 @@ class TestBatching:
     ) -> None:
         runners = make_pool()
         first, second = uuid7(), uuid7()
+        # Calls that take a while: the jobs are still running (not yet settled) when looked at.
+        slow = f"/slow/500/{uuid7().hex}"
         requests = {
-            company: [await runners.feed(company, receiver.url("/echo")) for _ in range(3)]
+            company: [await runners.feed(company, receiver.url(slow)) for _ in range(3)]
             for company in (first, second)
         }
 
