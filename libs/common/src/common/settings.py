@@ -49,7 +49,14 @@ class ServiceSettings(BaseSettings):
     database_admin_url: SecretStr = SecretStr("postgresql://postgres@127.0.0.1:5432/ticketflower")
     database_url: SecretStr | None = None
     db_password: SecretStr | None = None
-    db_pool_size: int = 10
+    # Connections kept open. A consumer applies every partition of a fetch in a transaction of
+    # its own at once (two busy topics of eight partitions: sixteen), the API and the timers
+    # take theirs beside it. Past the pool, up to as many again are opened and closed when
+    # returned: under steady load that is a connection opened and torn down per transaction or
+    # so (the server's fork, authentication, the driver's type introspection, every statement
+    # prepared afresh), each costing more than the transaction itself. Idle connections are only
+    # those a burst once needed.
+    db_pool_size: int = 24
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
     # What speaks Kafka at that address: Apache Kafka (compose, Kubernetes, `TF_BROKER=kafka`) or
     # the embedded Tansu broker, whose quirks (memory only, no idempotent producer, no early

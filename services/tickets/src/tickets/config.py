@@ -38,9 +38,9 @@ class TicketsSettings(ServiceSettings):
     service_name: ClassVar[str] = "tickets"
     port: int = SERVICE_PORTS["tickets"]
     # Submits of one ticket prefix queue on its number while holding a connection, so a burst
-    # holds as many connections as it has requests in flight; connections past the pool are
-    # closed when returned, and opening one costs more than the submit itself.
-    db_pool_size: int = 32
+    # holds as many connections as it has requests in flight, beside the consumer's partitions
+    # (see `ServiceSettings.db_pool_size`).
+    db_pool_size: int = 48
 
     storage_backend: Literal["local", "s3"] = "local"
     storage_dir: Path = Path(".data/attachments")
