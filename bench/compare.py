@@ -12,7 +12,12 @@ The workflow is three steps, each POSTing small JSON to one shared local endpoin
 For each: N workflows submitted at concurrency C (workflows/s = N / wall time from the first
 submit to the last completion; whole-machine CPU per workflow from /proc/stat over the same
 span), then workflows one at a time, submit → completed, p50/p99. The ratios are
-TicketFlower / DBOS.
+TicketFlower / DBOS. Both are warmed up first, the same way: a few workflows one at a time,
+then one burst of C at once, so the measured phase finds connection pools grown and
+statements prepared, as a system under steady load has them.
+
+With `--statements`, TicketFlower's Postgres runs with pg_stat_statements, and the costliest
+statements of the measured phase are printed.
 
     python -m bench.compare [--workflows 300] [--concurrency 32] [--broker embedded|kafka]
 
@@ -37,6 +42,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import httpx
 
 from bench import infra as bench_infra
@@ -62,6 +68,11 @@ ROOT = Path(__file__).resolve().parents[1]
 BENCH_DIR = ROOT / ".data" / "bench"
 DBOS_VENV = BENCH_DIR / "dbos-venv"
 WARMUP = 3
+STATEMENT_SETTINGS = {
+    "shared_preload_libraries": "pg_stat_statements",
+    "pg_stat_statements.track": "all",
+    "pg_stat_statements.track_planning": "on",
+}
 PASSWORD = "Bench-Password-2026"
 TICKET_TYPE = "bench_compare"
 SETUP_LIMIT = 300.0
@@ -126,6 +137,7 @@ async def main():
     DBOS.launch()
     for n in range(settings["warmup"]):
         await run_one(-1 - n)
+    await asyncio.gather(*(run_one(-1000 - n) for n in range(settings["concurrency"])))
     say("ready")
 
     await wait_for_go()
@@ -171,6 +183,8 @@ class Figures:
     note: str = "one at a time: the handle's result awaited in the workflow's own process"
     # When the one-at-a-time phase began (the server's clock is read back against it).
     sequential_began: datetime | None = None
+    # Connections the Postgres server accepted during the measured phase (TicketFlower's).
+    connections_opened: int | None = None
 
     @property
     def per_second(self) -> float:
@@ -195,6 +209,11 @@ class Figures:
             f"  {self.completed}/{self.workflows} in {self.seconds:.1f}s = {self.per_second:.1f} workflows/s, "
             f"{self.cpu_ms_per_workflow:.0f} CPU-ms per workflow; one at a time p50 "
             f"{self.latency_ms(0.5):.0f} ms, p99 {self.latency_ms(0.99):.0f} ms\n  {self.note}"
+            + (
+                f"\n  Postgres connections opened during the throughput phase: {self.connections_opened}"
+                if self.connections_opened is not None
+                else ""
+            )
         )
 
 
@@ -493,7 +512,9 @@ async def drive_ticketflower(
     poll: float,
     completion: str,
     trees: dict[str, int],
+    database_url: str,
     profile_dir: Path | None = None,
+    statements: bool = False,
 ) -> Figures:
     limits = httpx.Limits(max_connections=concurrency + 4, max_keepalive_connections=concurrency + 4)
     async with httpx.AsyncClient(base_url=gateway_url, timeout=30.0, limits=limits) as http:
@@ -504,7 +525,10 @@ async def drive_ticketflower(
         for n in range(WARMUP):
             ticket_id = await client.submit(-1 - n, setup_deadline)
             await client.wait_completed(ticket_id, poll, setup_deadline)
+        burst = await asyncio.gather(*(client.submit(-1000 - n, setup_deadline) for n in range(concurrency)))
+        await asyncio.gather(*(client.wait_completed(t, 0.05, setup_deadline) for t in burst))
         baseline = await client.completed_total(setup_deadline)
+        server = await asyncpg.connect(database_url)
 
         deadline = time.monotonic() + throughput_limit(workflows)
         numbers = iter(range(workflows))
@@ -516,6 +540,10 @@ async def drive_ticketflower(
         (await http.delete(endpoint.calls_url)).raise_for_status()
         services = {name: pid for name, pid in trees.items() if name in DEFAULT_PORTS}
         sampling = profiles(services, profile_dir) if profile_dir else contextlib.nullcontext()
+        if statements:
+            await server.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+            await server.execute("SELECT pg_stat_statements_reset()")
+        sessions = await server_sessions(server)
         with sampling:
             jiffies, before = busy_jiffies(), ProcessTicks()
             began = time.perf_counter()
@@ -534,6 +562,11 @@ async def drive_ticketflower(
             seconds = time.perf_counter() - began
             jiffies, after = busy_jiffies() - jiffies, ProcessTicks()
         breakdown = tree_deltas(before, after, trees, {"benchmark": os.getpid()})
+        await asyncio.sleep(1.5)  # each server process reports its counters within a second
+        sessions = await server_sessions(server) - sessions
+        if statements:
+            await print_statements(server, completed)
+        await server.close()
         await submitters
         counts = (await http.get(endpoint.calls_url)).json()
 
@@ -560,7 +593,36 @@ async def drive_ticketflower(
         f" each; submits retried after a lost answer: {client.ambiguous} (each with its first"
         " Idempotency-Key, so a retry returns the ticket the first try made)",
         sequential_began,
+        sessions,
     )
+
+
+async def server_sessions(server: asyncpg.Connection) -> int:
+    """Connections the server has accepted to this database since its start."""
+    return int(
+        await server.fetchval("SELECT sessions FROM pg_stat_database WHERE datname = current_database()")
+    )
+
+
+STATEMENTS_SHOWN = 15
+
+
+async def print_statements(server: asyncpg.Connection, workflows: int) -> None:
+    """The statements of the measured phase that took the server longest, with their planning
+    (a statement planned at every call shows plans = calls)."""
+    rows = await server.fetch(
+        "SELECT calls, plans, total_exec_time AS run, total_plan_time AS plan,"
+        " regexp_replace(query, '\\s+', ' ', 'g') AS query FROM pg_stat_statements"
+        " ORDER BY total_exec_time + total_plan_time DESC LIMIT $1",
+        STATEMENTS_SHOWN,
+    )
+    print(
+        f"\nPostgres statements of the throughput phase, costliest first (ms per workflow, of {workflows}):"
+    )
+    print(f"  {'calls':>6} {'plans':>6} {'run':>7} {'plan':>6}  statement")
+    for row in rows:
+        run, plan = row["run"] / max(workflows, 1), row["plan"] / max(workflows, 1)
+        print(f"  {row['calls']:>6} {row['plans']:>6} {run:7.2f} {plan:6.2f}  {row['query'][:110]}")
 
 
 def run_ticketflower(
@@ -575,9 +637,12 @@ def run_ticketflower(
     durable: bool = True,
     profile_dir: Path | None = None,
     show_hops: bool = False,
+    statements: bool = False,
 ) -> tuple[Figures, str]:
     data_dir = run_dir / "ticketflower"
-    infra = bench_infra.start(data_dir, broker, durable=durable)
+    infra = bench_infra.start(
+        data_dir, broker, durable=durable, pg_settings=STATEMENT_SETTINGS if statements else None
+    )
     ports = {name: free_port() for name in DEFAULT_PORTS}
     stack = Stack(infra=infra, data_dir=data_dir, ports=ports, say=lambda m: None)
     stack.extra_env.update(
@@ -608,7 +673,9 @@ def run_ticketflower(
                 poll,
                 completion,
                 trees,
+                infra.database_url,
                 profile_dir,
+                statements,
             )
         )
         if show_hops and figures.sequential_began is not None:
@@ -727,6 +794,12 @@ def main() -> None:
         "print where the time goes, and skip DBOS",
     )
     parser.add_argument(
+        "--statements",
+        action="store_true",
+        help="run TicketFlower's Postgres with pg_stat_statements and print the costliest statements "
+        "of the throughput phase",
+    )
+    parser.add_argument(
         "--hops",
         action="store_true",
         help="after the one-at-a-time phase, print where its latency went, hop by hop (bench/hops.py)",
@@ -762,6 +835,7 @@ def main() -> None:
             durable=args.postgres == "durable",
             profile_dir=args.profile,
             show_hops=args.hops,
+            statements=args.statements,
         )
         print(tf.summary(), flush=True)
     print(

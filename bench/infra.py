@@ -10,6 +10,7 @@
 """
 
 import argparse
+from collections.abc import Mapping
 from pathlib import Path
 
 from common.embedded import BrokerKind, broker_kind, free_port, kafka_version
@@ -27,10 +28,18 @@ def add_broker_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def start(data_dir: Path, broker: BrokerKind, *, durable: bool = True) -> Infra:
+def start(
+    data_dir: Path, broker: BrokerKind, *, durable: bool = True, pg_settings: Mapping[str, str] | None = None
+) -> Infra:
     """Durable Postgres and the broker, on free ports, with their data under `data_dir`."""
     return start_infra(
-        data_dir, lambda m: None, pg_port=free_port(), kafka_port=free_port(), broker=broker, durable=durable
+        data_dir,
+        lambda m: None,
+        pg_port=free_port(),
+        kafka_port=free_port(),
+        broker=broker,
+        durable=durable,
+        pg_settings=pg_settings,
     )
 
 

