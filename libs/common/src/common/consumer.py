@@ -22,6 +22,7 @@ own, in one statement (`partition_batch()`); their own handlers then find them t
 
 import asyncio
 import base64
+import bisect
 import contextlib
 import contextvars
 import logging
@@ -129,25 +130,36 @@ class PartitionBatch:
         self._items = items
         self._failed_before = failed_before
         self._taken: weakref.WeakKeyDictionary[UnitOfWork, set[uuid.UUID]] = weakref.WeakKeyDictionary()
+        # Built at the first `later`: where each event first is, and each key's places in order,
+        # so a handler that asks for every event of the share costs one pass, not one each.
+        self._first: dict[uuid.UUID, int] | None = None
+        self._of_key: dict[str | None, list[int]] = {}
+
+    def _places(self) -> dict[uuid.UUID, int]:
+        if self._first is None:
+            self._first = {}
+            for place, item in enumerate(self._items):
+                if item.envelope is not None:
+                    self._first.setdefault(item.envelope.event_id, place)
+                self._of_key.setdefault(item.delivery.key, []).append(place)
+        return self._first
 
     def later(self, envelope: Envelope) -> list[tuple[EventPayload, Envelope]]:
         """The batch's events after `envelope`'s with its key that have a handler, in order,
         without repeats; none when `envelope`'s event failed before."""
         if self._failed_before(envelope.event_id):
             return []
+        place = self._places().get(envelope.event_id)
+        if place is None:
+            return []
+        key = self._items[place].delivery.key
+        places = self._of_key[key]
         found: list[tuple[EventPayload, Envelope]] = []
         seen = {envelope.event_id}
-        after = False
-        key: str | None = None
-        for item in self._items:
-            if not after:
-                if item.envelope is not None and item.envelope.event_id == envelope.event_id:
-                    after, key = True, item.delivery.key
-                continue
+        for item in (self._items[p] for p in places[bisect.bisect_right(places, place) :]):
             other = item.envelope
             if (
                 other is None
-                or item.delivery.key != key
                 or item.route is None
                 or item.payload is None
                 or other.event_id in seen
