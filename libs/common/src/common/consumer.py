@@ -25,6 +25,7 @@ import base64
 import bisect
 import contextlib
 import contextvars
+import functools
 import logging
 import uuid
 import weakref
@@ -130,30 +131,29 @@ class PartitionBatch:
         self._items = items
         self._failed_before = failed_before
         self._taken: weakref.WeakKeyDictionary[UnitOfWork, set[uuid.UUID]] = weakref.WeakKeyDictionary()
-        # Built at the first `later`: where each event first is, and each key's places in order,
-        # so a handler that asks for every event of the share costs one pass, not one each.
-        self._first: dict[uuid.UUID, int] | None = None
-        self._of_key: dict[str | None, list[int]] = {}
 
-    def _places(self) -> dict[uuid.UUID, int]:
-        if self._first is None:
-            self._first = {}
-            for place, item in enumerate(self._items):
-                if item.envelope is not None:
-                    self._first.setdefault(item.envelope.event_id, place)
-                self._of_key.setdefault(item.delivery.key, []).append(place)
-        return self._first
+    @functools.cached_property
+    def _places(self) -> tuple[dict[uuid.UUID, int], dict[str | None, list[int]]]:
+        """Where each event first is, and each key's places in order: built at the first `later`,
+        so a handler that asks for every event of the share costs one pass, not one each."""
+        first: dict[uuid.UUID, int] = {}
+        of_key: dict[str | None, list[int]] = {}
+        for place, item in enumerate(self._items):
+            if item.envelope is not None:
+                first.setdefault(item.envelope.event_id, place)
+            of_key.setdefault(item.delivery.key, []).append(place)
+        return first, of_key
 
     def later(self, envelope: Envelope) -> list[tuple[EventPayload, Envelope]]:
         """The batch's events after `envelope`'s with its key that have a handler, in order,
         without repeats; none when `envelope`'s event failed before."""
         if self._failed_before(envelope.event_id):
             return []
-        place = self._places().get(envelope.event_id)
+        first, of_key = self._places
+        place = first.get(envelope.event_id)
         if place is None:
             return []
-        key = self._items[place].delivery.key
-        places = self._of_key[key]
+        places = of_key[self._items[place].delivery.key]
         found: list[tuple[EventPayload, Envelope]] = []
         seen = {envelope.event_id}
         for item in (self._items[p] for p in places[bisect.bisect_right(places, place) :]):

@@ -51,6 +51,7 @@ class Reservation:
 
     def __init__(self, pool: "ActionPool", company_id: UUID) -> None:
         self.pool = pool
+        self.owner = pool.owner
         self.company_id = company_id
         self.prepared: Prepared | None = None
         self._ended = False
@@ -76,7 +77,7 @@ class ActionPool:
         self.db = db
         self.runner = runner
         self.settings = runner.settings
-        self._owner = (owner or f"{socket.gethostname()}:{os.getpid()}:{uuid7().hex[-8:]}")[:100]
+        self.owner = (owner or f"{socket.gethostname()}:{os.getpid()}:{uuid7().hex[-8:]}")[:100]
         # Calls in flight per company, the reserved slots included.
         self.in_flight: Counter[UUID] = Counter()
         self._tasks: set[asyncio.Task[None]] = set()
@@ -89,20 +90,22 @@ class ActionPool:
         self._settler: asyncio.Task[None] | None = None
 
     @property
-    def owner(self) -> str:
-        return self._owner
-
-    @property
     def running(self) -> int:
         return len(self._tasks)
 
-    def _full(self) -> bool:
-        return len(self._tasks) + self._reserved >= self.settings.max_in_flight
+    def _free(self) -> int:
+        return self.settings.max_in_flight - len(self._tasks) - self._reserved
+
+    def _process_slot_freed(self, was_full: bool) -> None:
+        # A due job may have been waiting for a process slot, or a fill under way counted this
+        # one as taken.
+        if was_full or self._filling:
+            self.runner.wakeup.set()
 
     def reserve(self, company_id: UUID) -> Slot | None:
         """A slot for a job the consumer is recording, when the process and the company have one
         free; None otherwise (the job waits on the queue for a fill)."""
-        if self._stopping or self._filling or self._full():
+        if self._stopping or self._filling or self._free() <= 0:
             return None
         if self.in_flight[company_id] >= self.settings.company_max_in_flight:
             return None
@@ -111,11 +114,10 @@ class ActionPool:
         return Reservation(self, company_id)
 
     def _unreserve(self, company_id: UUID) -> None:
-        was_full = self._full()
+        was_full = self._free() <= 0
         self._reserved -= 1
         self._call_ended(company_id)
-        if was_full or self._filling:
-            self.runner.wakeup.set()
+        self._process_slot_freed(was_full)
 
     def _start_reserved(self, prepared: Prepared) -> None:
         if self._stopping:
@@ -128,7 +130,7 @@ class ActionPool:
 
     async def fill(self) -> int:
         """Take as many due jobs as there are free slots, and start them. Returns how many."""
-        free = self.settings.max_in_flight - len(self._tasks) - self._reserved
+        free = self._free()
         if free <= 0:
             return 0
         # The claim counts the slots as they are now: until its jobs are started, the consumer
@@ -170,14 +172,11 @@ class ActionPool:
         finally:
             if calling:
                 self._call_ended(claim.company_id)
-            was_full = self._full()
+            was_full = self._free() <= 0
             current = asyncio.current_task()
             if current is not None:
                 self._tasks.discard(current)
-            if was_full or self._filling:
-                # A due job may have been waiting for a process slot, or a fill under way
-                # counted this one as taken.
-                self.runner.wakeup.set()
+            self._process_slot_freed(was_full)
 
     def _call_ended(self, company_id: UUID) -> None:
         """A company's call slot is free again. Only when the company was at its cap (or a fill

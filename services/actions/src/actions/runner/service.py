@@ -85,6 +85,8 @@ class Prepared:
 class Slot(Protocol):
     """One call's place in the pool, reserved while the transaction recording a job runs."""
 
+    # The runner that takes the job (its leases carry this name).
+    owner: str
     # The job taken in that transaction, ready for its call; None when none was.
     prepared: Prepared | None
 
@@ -97,9 +99,6 @@ class Slot(Protocol):
 
 class Slots(Protocol):
     """The pool as the consumer sees it."""
-
-    @property
-    def owner(self) -> str: ...
 
     def reserve(self, company_id: UUID) -> Slot | None:
         """A slot for one of the company's calls, if the pool and the company's cap have one."""
@@ -189,8 +188,7 @@ class ActionRunner:
         if company_id is None:
             raise PoisonMessage("an action request must name its company")
         host = action_host(request.action_url)
-        slots = self.slots
-        slot = slots.reserve(company_id) if slots is not None else None
+        slot = self.slots.reserve(company_id) if self.slots is not None else None
         if slot is not None:
             # However the transaction ends, the slot is filled or given back once it has.
             uow.after_rollback(slot.release)
@@ -200,9 +198,9 @@ class ActionRunner:
             host,
             budget_seconds=self.budget(request),
             lease_seconds=self._timeout(request) + self.settings.lease_margin_seconds,
-            owner=slots.owner if slots is not None and slot is not None else None,
+            owner=slot.owner if slot is not None else None,
         )
-        if slot is not None and slots is not None and recorded.taken_answer_by is not None:
+        if slot is not None and recorded.taken_answer_by is not None:
             job = TakenJob(
                 request=request,
                 request_id=request.request_id,
@@ -215,7 +213,7 @@ class ActionRunner:
                 deadline_at=request.deadline_at,
             )
             claim = Claim(company_id, request.task_instance_id, retaken=False)
-            ready, events = await self._take_company(uow, company_id, [claim], slots.owner, taken=[job])
+            ready, events = await self._take_company(uow, company_id, [claim], slot.owner, taken=[job])
             for event in events:
                 await uow.publish(event)
             if ready:
