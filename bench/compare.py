@@ -77,6 +77,8 @@ PASSWORD = "Bench-Password-2026"
 TICKET_TYPE = "bench_compare"
 SETUP_LIMIT = 300.0
 PER_WORKFLOW_LIMIT = 30.0
+# How long a watching read of a ticket may wait for it to change.
+WATCH_SECONDS = 10
 
 # Executed by the DBOS virtualenv's interpreter, never imported here: the project's checks
 # know nothing of DBOS. It reads its settings from argv, reports JSON lines on stdout and
@@ -386,6 +388,7 @@ class Client:
     http: httpx.AsyncClient
     email: str
     completion: str
+    watch: bool
     token: str = ""
     reads: list[float] = field(default_factory=list)
     ambiguous: int = 0
@@ -471,19 +474,33 @@ class Client:
         return int(response.json()["total"])
 
     async def wait_completed(self, ticket_id: str, poll: float, deadline: float) -> None:
-        """Polls the ticket (or its workflow instance) every `poll` seconds after the previous
-        answer; how long each read took is kept, since reads cost the system under test too."""
+        """Reads the ticket (or its workflow instance) until it is completed: with `watch`, each
+        read after the first waits for the ticket to change (`If-None-Match` with the last
+        answer's ETag and `Prefer: wait`), else the reads poll every `poll` seconds after the
+        previous answer. How long each read took is kept, since reads cost the system under
+        test too."""
+        etag: str | None = None
         while True:
             started = time.perf_counter()
             if self.completion == "ticket":
-                response = await self.request("GET", f"/api/tickets/tickets/{ticket_id}", deadline)
+                waiting = self.watch and etag is not None
+                response = await self.request(
+                    "GET",
+                    f"/api/tickets/tickets/{ticket_id}",
+                    deadline,
+                    headers={"if-none-match": etag, "prefer": f"wait={WATCH_SECONDS}"} if waiting else {},
+                )
                 self.reads.append(time.perf_counter() - started)
-                response.raise_for_status()
-                status = response.json()["status"]
-                if status == "COMPLETED":
-                    return
-                if status in ("ERROR", "CANCELLED"):
-                    raise RuntimeError(f"ticket {ticket_id} ended {status}")
+                if response.status_code != 304:
+                    response.raise_for_status()
+                    etag = response.headers.get("etag")
+                    status = response.json()["status"]
+                    if status == "COMPLETED":
+                        return
+                    if status in ("ERROR", "CANCELLED"):
+                        raise RuntimeError(f"ticket {ticket_id} ended {status}")
+                # A watching client's next read waits on the server side.
+                poll_next = not (self.watch and etag is not None)
             else:
                 response = await self.request(
                     "GET", "/api/engine/instances", deadline, params={"ticket_id": ticket_id}
@@ -493,9 +510,11 @@ class Client:
                 items = response.json()["items"]
                 if items and items[0]["status"] == "COMPLETED":
                     return
+                poll_next = True
             if time.monotonic() > deadline:
                 raise PhaseTimeout(f"ticket {ticket_id} not completed before the time limit")
-            await asyncio.sleep(poll)
+            if poll_next:
+                await asyncio.sleep(poll)
 
 
 def bundle(endpoint_url: str) -> dict[str, Any]:
@@ -510,6 +529,7 @@ async def drive_ticketflower(
     concurrency: int,
     sequential: int,
     poll: float,
+    watch: bool,
     completion: str,
     trees: dict[str, int],
     database_url: str,
@@ -518,7 +538,7 @@ async def drive_ticketflower(
 ) -> Figures:
     limits = httpx.Limits(max_connections=concurrency + 4, max_keepalive_connections=concurrency + 4)
     async with httpx.AsyncClient(base_url=gateway_url, timeout=30.0, limits=limits) as http:
-        client = Client(http, f"bench-{uuid.uuid4().hex[:8]}@example.com", completion)
+        client = Client(http, f"bench-{uuid.uuid4().hex[:8]}@example.com", completion, watch)
         await client.sign_up()
         await client.upload(endpoint)
         setup_deadline = time.monotonic() + SETUP_LIMIT
@@ -590,8 +610,13 @@ async def drive_ticketflower(
         int(counts["calls"]),
         int(counts["distinct"]),
         latencies,
-        f"one at a time: {len(client.reads)} completion reads, p50 {percentile(client.reads, 0.5) * 1000:.0f} ms"
-        f" each; submits retried after a lost answer: {client.ambiguous} (each with its first"
+        f"one at a time: {len(client.reads)} completion reads"
+        + (
+            " (each after the first answered when the ticket changed)"
+            if watch and completion == "ticket"
+            else f", p50 {percentile(client.reads, 0.5) * 1000:.0f} ms each"
+        )
+        + f"; submits retried after a lost answer: {client.ambiguous} (each with its first"
         " Idempotency-Key, so a retry returns the ticket the first try made)",
         sequential_began,
         sessions,
@@ -648,6 +673,7 @@ def run_ticketflower(
     concurrency: int,
     sequential: int,
     poll: float,
+    watch: bool,
     completion: str,
     durable: bool = True,
     profile_dir: Path | None = None,
@@ -686,6 +712,7 @@ def run_ticketflower(
                 concurrency,
                 sequential,
                 poll,
+                watch,
                 completion,
                 trees,
                 infra.database_url,
@@ -788,6 +815,14 @@ def main() -> None:
         help="how often TicketFlower's completion is read, one at a time",
     )
     parser.add_argument(
+        "--reads",
+        choices=("watch", "poll"),
+        default="watch",
+        help="watch: after the first read of a ticket, each read waits for it to change "
+        "(If-None-Match and Prefer: wait); poll: a plain read every --poll-ms "
+        "(the workflow completion always polls)",
+    )
+    parser.add_argument(
         "--completion",
         choices=("ticket", "workflow"),
         default="ticket",
@@ -846,6 +881,7 @@ def main() -> None:
             concurrency,
             sequential,
             poll,
+            args.reads == "watch",
             args.completion,
             durable=args.postgres == "durable",
             profile_dir=args.profile,
@@ -858,7 +894,12 @@ def main() -> None:
     )
     print(
         f"Workflow: {len(STEPS)} steps, each POSTing small JSON to the endpoint; TicketFlower driven "
-        f"through the gateway, completion = the {args.completion} reads COMPLETED, polled every {args.poll_ms:g} ms"
+        f"through the gateway, completion = the {args.completion} reads COMPLETED, "
+        + (
+            "read by watching the ticket (each read waits for a change)"
+            if args.reads == "watch" and args.completion == "ticket"
+            else f"polled every {args.poll_ms:g} ms"
+        )
     )
     if dbos is None:
         summarize(args.profile)

@@ -4,6 +4,7 @@ finds the ticket by search; another company sees none of it."""
 
 import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -165,3 +166,41 @@ class TestTicketsThroughTheGateway:
         assert other_ticket.status_code == 404
         assert other_file.status_code == 404
         assert ticket["id"] not in [t["id"] for t in search["items"]]
+
+
+class TestWatchingATicketThroughTheGateway:
+    def test_a_waiting_read_answers_when_the_ticket_changes(self, company_a: Member, published: str) -> None:
+        with company_a.client() as client:
+            ticket = submit(client, f"equipment_{published}").json()
+            path = f"/api/tickets/tickets/{ticket['id']}"
+            # The workflow starts and stops at its form task: the detail settles.
+            deadline = time.monotonic() + 60
+            while True:
+                read = client.get(path)
+                assert read.status_code == 200
+                if read.json()["current_task_name"] == "Approve" or time.monotonic() > deadline:
+                    break
+                time.sleep(0.2)
+            assert read.json()["current_task_name"] == "Approve"
+            etag = read.headers["etag"]
+            unchanged = client.get(path, headers={"if-none-match": etag})
+            assert unchanged.status_code == 304
+            assert unchanged.content == b""
+
+            def attach_soon() -> int:
+                time.sleep(0.5)
+                with company_a.client() as other:
+                    return other.post(
+                        f"{path}/attachments", files={"file": ("note.txt", b"a note", "text/plain")}
+                    ).status_code
+
+            with ThreadPoolExecutor(1) as pool:
+                attached = pool.submit(attach_soon)
+                started = time.monotonic()
+                changed = client.get(path, headers={"if-none-match": etag, "prefer": "wait=20"}, timeout=30)
+                waited = time.monotonic() - started
+                assert attached.result() == 201
+        assert changed.status_code == 200
+        assert [a["filename"] for a in changed.json()["attachments"]] == ["note.txt"]
+        assert changed.headers["preference-applied"] == "wait=20"
+        assert waited < 15, "the read waited its whole time instead of answering the change"

@@ -1,5 +1,6 @@
 """FastAPI dependencies for the unit of work, and pagination."""
 
+import math
 from collections.abc import AsyncIterator
 from typing import Annotated, Generic, TypeVar
 
@@ -65,3 +66,26 @@ class Page(BaseModel, Generic[T]):
     total: int
     page: int
     page_size: int
+
+
+def entity_tags(if_none_match: str | None) -> frozenset[str]:
+    """The entity tags an `If-None-Match` header names (a weak one compares as its strong self,
+    as RFC 9110 has If-None-Match compare)."""
+    if not if_none_match:
+        return frozenset()
+    return frozenset(tag.strip().removeprefix("W/") for tag in if_none_match.split(",") if tag.strip())
+
+
+def preferred_wait(prefer: str | None, longest: float) -> float:
+    """The seconds a `Prefer: wait=N` header asks for (RFC 7240), at most `longest`; 0 when it
+    asks for none. A preference is a hint: one that cannot be read is passed over, as the RFC
+    has a server do with preferences it does not understand."""
+    for preference in (prefer or "").split(","):
+        name, _, value = preference.split(";")[0].partition("=")
+        if name.strip().lower() == "wait":
+            try:
+                seconds = float(value.strip().strip('"'))
+            except ValueError:
+                return 0.0
+            return 0.0 if math.isnan(seconds) else min(max(seconds, 0.0), longest)
+    return 0.0

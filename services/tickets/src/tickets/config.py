@@ -61,6 +61,15 @@ class TicketsSettings(ServiceSettings):
     # a type from definitions' events, a moment after the upload that published it answered.
     new_type_wait_seconds: float = Field(3.0, ge=0, le=30)
 
+    # A ticket's detail read with `Prefer: wait` answers when the ticket changes or after at
+    # most this long. Each waiting read holds a connection of the gateway's pool to this
+    # service (not a database connection), so the places are counted: per company, that no
+    # company's readers take every place, and in all, well below the gateway's pool; a read
+    # beyond them answers at once.
+    detail_wait_max_seconds: float = Field(20.0, ge=0, le=50)
+    detail_waits_per_company: int = Field(16, ge=0)
+    detail_waits: int = Field(64, ge=0)
+
     ingest_secret: SecretStr = SecretStr(DEV_INGEST_SECRET)
     ingest_rotation_grace_seconds: int = Field(3600, ge=0)
 

@@ -10,12 +10,17 @@ from tickets.reports.router import router as reports_router
 from tickets.storage.factory import build_storage
 from tickets.storage.port import AttachmentStorage
 from tickets.ticket.router import router as ticket_router
+from tickets.ticket.watch import watch_of
 from tickets.ticket_type.router import router as ticket_type_router
 
 
 async def _close_storage(app: FastAPI) -> None:
     storage: AttachmentStorage = app.state.storage
     await storage.close()
+
+
+async def _close_watch(app: FastAPI) -> None:
+    await watch_of(app.state.db).close()
 
 
 def create_app(settings: ServiceSettings) -> FastAPI:
@@ -32,7 +37,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
                 reports_router,
             ],
             consumers=build_consumers,
-            on_shutdown=[_close_storage],
+            on_shutdown=[_close_storage, _close_watch],
             openapi_tags=[
                 {"name": "tickets", "description": "Submitting tickets, My tickets, the ticket team's lists"},
                 {"name": "ticket types", "description": "The ticket types a user may submit"},

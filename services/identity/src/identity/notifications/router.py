@@ -4,7 +4,7 @@ from uuid import UUID
 from fastapi import APIRouter, Header, Query, Response, status
 
 from common.auth import CurrentClaims
-from common.web import Page, PageDep, UoW
+from common.web import Page, PageDep, UoW, entity_tags
 from identity.notifications import service
 from identity.notifications.schemas import (
     MarkedRead,
@@ -39,7 +39,7 @@ async def notification_summary(
     """The unread count and the newest notification's id, for the bell. Poll it with the ETag
     of the last answer in `If-None-Match`: 304 with no body while nothing changed."""
     summary, etag = await service.summary(uow, claims)
-    if if_none_match is not None and etag in [t.strip() for t in if_none_match.split(",")]:
+    if etag in entity_tags(if_none_match):
         return Response(
             status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag, "Cache-Control": "no-cache"}
         )

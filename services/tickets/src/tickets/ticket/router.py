@@ -3,13 +3,13 @@ from datetime import date
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
 from pydantic import BaseModel, Field
 
 from common.auth import Claims, CurrentClaims, SystemRole, require_roles
 from common.db import UnitOfWork
 from common.idempotency import Idempotency, IdempotencyKey
-from common.web import DatabaseDep, Page, PageDep, UoW
+from common.web import DatabaseDep, Page, PageDep, UoW, entity_tags, preferred_wait
 from contracts.envelope import Actor
 from contracts.tickets import TicketStatus
 from tickets.config import TicketsSettings
@@ -135,8 +135,44 @@ async def ticket_team_list(
     return await service.search(uow, claims, filters, page)
 
 
-@router.get("/{ticket_id}", response_model=TicketDetail)
-async def ticket_detail(ticket_id: UUID, uow: UoW, claims: CurrentClaims) -> Response:
+@router.get(
+    "/{ticket_id}",
+    response_model=TicketDetail,
+    responses={304: {"description": "The copy tagged by If-None-Match is still the current one"}},
+)
+async def ticket_detail(
+    ticket_id: UUID,
+    db: DatabaseDep,
+    claims: CurrentClaims,
+    request: Request,
+    if_none_match: Annotated[str | None, Header(max_length=1000)] = None,
+    prefer: Annotated[str | None, Header(max_length=200)] = None,
+) -> Response:
     """A ticket with its data, status, workflow timeline and attachments. Only its submitter
-    and the ticket team see it; anyone else gets 404."""
-    return _json(await service.detail(uow, claims, ticket_id))
+    and the ticket team see it; anyone else gets 404.
+
+    Every answer carries an `ETag`. With that tag in `If-None-Match` the answer is 304 (no
+    body) while the ticket is unchanged; with `Prefer: wait=N` as well (seconds, at most
+    `TICKETS_DETAIL_WAIT_MAX_SECONDS`) it comes as soon as the ticket changes, with the new
+    detail, or after N seconds as 304: a client that watches a ticket asks again at once,
+    without polling. `Preference-Applied: wait=N` says the wait was granted; a read beyond the
+    waiting places (per company and in all) answers at once."""
+    settings: TicketsSettings = request.app.state.settings
+    seconds = preferred_wait(prefer, settings.detail_wait_max_seconds)
+    answer = await service.detail_when_changed(
+        db,
+        claims,
+        ticket_id,
+        seen=entity_tags(if_none_match),
+        wait=service.DetailWait(
+            seconds=seconds,
+            per_company=settings.detail_waits_per_company,
+            in_all=settings.detail_waits,
+        ),
+    )
+    headers = {"ETag": answer.etag, "Cache-Control": "private, no-cache"}
+    if answer.waited:
+        headers["Preference-Applied"] = f"wait={seconds:g}"
+    if answer.body is None:
+        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
+    return Response(answer.body, media_type="application/json", headers=headers)

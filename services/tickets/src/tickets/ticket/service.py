@@ -1,5 +1,9 @@
 """Submitting tickets, reading them, and keeping their status from the engine's events."""
 
+import asyncio
+import contextlib
+import hashlib
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -10,13 +14,13 @@ from uuid import UUID
 from pydantic import BaseModel
 
 from common.auth import Claims, SystemRole
-from common.db import UnitOfWork, envelope_headers, outbox_headers
+from common.db import Database, UnitOfWork, envelope_headers, outbox_headers
 from common.durations import DurationError, parse_duration
 from common.errors import Conflict, NotFound, ValidationProblem
 from common.idempotency import PendingAnswer
 from common.web import Page, PageParams
 from contracts.engine import WorkflowCompleted, WorkflowEvent, WorkflowOutcome
-from contracts.envelope import Envelope, envelope_for
+from contracts.envelope import Actor, Envelope, envelope_for
 from contracts.ids import uuid7
 from contracts.tickets import (
     ARCHIVED_TICKET_STATUSES,
@@ -38,6 +42,7 @@ from tickets.ticket.schemas import (
     TicketSort,
 )
 from tickets.ticket.validation import ticket_data_problems, title_problems
+from tickets.ticket.watch import watch_of
 from tickets.ticket_type import service as ticket_types
 from tickets.ticket_type.repository import TicketTypeRepository
 
@@ -387,6 +392,68 @@ async def detail(uow: UnitOfWork, claims: Claims, ticket_id: UUID) -> TicketDeta
     )
 
 
+@dataclass(frozen=True)
+class DetailAnswer:
+    """A detail read's answer: the detail's JSON and its entity tag, or (`body` None) word that
+    the caller's copy, tagged `etag`, is still the current one."""
+
+    body: bytes | None
+    etag: str
+    waited: bool
+
+
+@dataclass(frozen=True)
+class DetailWait:
+    """How long a detail read may wait for a change, and the places it needs (see
+    `TicketsSettings.detail_wait_max_seconds`)."""
+
+    seconds: float
+    per_company: int
+    in_all: int
+
+
+def detail_etag(body: bytes) -> str:
+    """The entity tag of a detail's JSON: equal bodies, equal tags."""
+    return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+
+
+async def detail_when_changed(
+    db: Database, claims: Claims, ticket_id: UUID, *, seen: frozenset[str], wait: DetailWait
+) -> DetailAnswer:
+    """The ticket's detail, unless it is still the copy the caller holds (tagged one of `seen`,
+    `If-None-Match`); then, with time to wait, the detail as soon as the ticket changes, else
+    that the copy is current. No transaction is open while it waits: each read is a unit of
+    work of its own, so this takes the database (the entrypoint cannot hold one for it).
+
+    Word of a change wakes the wait (`TicketWatch`), and the ticket is read again then and when
+    the wait ends, so an answer is never older than the last read."""
+    watch = watch_of(db)
+    deadline = time.monotonic() + wait.seconds
+    async with contextlib.AsyncExitStack() as stack:
+        woken: asyncio.Event | None = None
+        # Subscribed before the first read: a change committed after it wakes the wait.
+        if (
+            seen
+            and wait.seconds > 0
+            and await stack.enter_async_context(
+                watch.place(claims.company_id, per_company=wait.per_company, in_all=wait.in_all)
+            )
+        ):
+            woken = stack.enter_context(watch.subscribed(ticket_id))
+        while True:
+            async with db.unit_of_work(claims.company_id, Actor.user(claims.user_id)) as uow:
+                body = (await detail(uow, claims, ticket_id)).model_dump_json().encode()
+            etag = detail_etag(body)
+            if etag not in seen:
+                return DetailAnswer(body, etag, waited=woken is not None)
+            remaining = deadline - time.monotonic()
+            if woken is None or remaining <= 0:
+                return DetailAnswer(None, etag, waited=woken is not None)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(woken.wait(), remaining)
+            woken.clear()
+
+
 async def outcomes(uow: UnitOfWork, claims: Claims) -> list[OutcomeCount]:
     """The outcomes the caller's tickets ended with (every ticket of the company for the
     ticket team), most frequent first: the choices of the outcome filter."""
@@ -412,6 +479,8 @@ async def record_workflow_events(uow: UnitOfWork, events: Sequence[tuple[Workflo
     await TicketRepository(uow.session, company_id).project(
         first.ticket_id, [_projected(event, envelope) for event, envelope in events]
     )
+    watch = watch_of(uow.db)
+    uow.after_commit(lambda: watch.changed((first.ticket_id,)))
 
 
 def _projected(event: WorkflowEvent, envelope: Envelope) -> ProjectedEvent:
