@@ -1084,6 +1084,13 @@ export interface paths {
          * Ticket Detail
          * @description A ticket with its data, status, workflow timeline and attachments. Only its submitter
          *     and the ticket team see it; anyone else gets 404.
+         *
+         *     Every answer carries an `ETag`. With that tag in `If-None-Match` the answer is 304 (no
+         *     body) while the ticket is unchanged; with `Prefer: wait=N` as well (seconds, at most
+         *     `TICKETS_DETAIL_WAIT_MAX_SECONDS`) it comes as soon as the ticket changes, with the new
+         *     detail, or after N seconds as 304: a client that watches a ticket asks again at once,
+         *     without polling. `Preference-Applied: wait=N` says the wait was granted; a read beyond the
+         *     waiting places (per company and in all) answers at once.
          */
         get: operations["ticket_detail_api_tickets_tickets__ticket_id__get"];
         put?: never;
@@ -7913,7 +7920,10 @@ export interface operations {
     ticket_detail_api_tickets_tickets__ticket_id__get: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "if-none-match"?: string | null;
+                prefer?: string | null;
+            };
             path: {
                 ticket_id: string;
             };
@@ -7929,6 +7939,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["TicketDetail"];
                 };
+            };
+            /** @description The copy tagged by If-None-Match is still the current one */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The request is not valid */
             422: {

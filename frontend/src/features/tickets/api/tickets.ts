@@ -24,8 +24,26 @@ export function submitTicket(submission: TicketSubmission, idempotencyKey: strin
   });
 }
 
-export function getTicket(ticketId: string, signal?: AbortSignal): Promise<TicketDetail> {
-  return apiClient.get<TicketDetail>(`/tickets/tickets/${encodeURIComponent(ticketId)}`, { signal });
+/** How long a read of a ticket the page holds waits on the server for it to change, in seconds. */
+export const TICKET_WATCH_SECONDS = 20;
+
+/**
+ * The ticket's detail and its ETag. With the ETag of the copy held (`etag`), the server answers
+ * as soon as the ticket changes, or after `TICKET_WATCH_SECONDS` that the copy is still current
+ * (304, null here); without one, at once.
+ */
+export async function watchTicket(
+  ticketId: string,
+  etag: string | null,
+  signal?: AbortSignal,
+): Promise<{ ticket: TicketDetail; etag: string | null } | null> {
+  const response = await apiClient.get<Response>(`/tickets/tickets/${encodeURIComponent(ticketId)}`, {
+    headers: etag ? { 'If-None-Match': etag, Prefer: `wait=${TICKET_WATCH_SECONDS}` } : {},
+    responseType: 'response',
+    signal,
+  });
+  if (response.status === 304) return null;
+  return { ticket: (await response.json()) as TicketDetail, etag: response.headers.get('ETag') };
 }
 
 export function listMyTickets(

@@ -1,5 +1,5 @@
-import { useQuery } from '@tanstack/react-query';
-import type { ReactNode } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useRef, type ReactNode } from 'react';
 
 import { LayoutView } from '@/components/custom-layout/custom-layout';
 import { Card } from '@/components/ui/card';
@@ -8,16 +8,20 @@ import { PageHeader } from '@/components/ui/page-header';
 import { ResourceGate } from '@/components/ui/resource-gate';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { Timestamp } from '@/components/ui/timestamp';
-import { getTicket } from '@/features/tickets/api/tickets';
+import { watchTicket } from '@/features/tickets/api/tickets';
 import { AttachmentsPanel } from '@/features/tickets/components/attachments-panel';
 import { OutcomeBadge, OutcomePanel } from '@/components/ui/outcome-badge';
 import { TicketTimeline } from '@/features/tickets/components/ticket-timeline';
-import { FINISHED_STATUSES } from '@/features/tickets/types/tickets';
+import { FINISHED_STATUSES, type TicketDetail } from '@/features/tickets/types/tickets';
 import { submitterLabel } from '@/features/tickets/utils/people';
 import { useDocumentTitle } from '@/hooks/use-document-title';
 
-/** How often an open ticket is read again, so its status follows the workflow. */
-export const TICKET_POLL_MS = 3000;
+/**
+ * How soon an open ticket is read again after the last read answered. Each read after the
+ * first waits on the server until the ticket changes (`watchTicket`), so the page follows the
+ * workflow as it moves, without polling.
+ */
+export const TICKET_WATCH_GAP_MS = 250;
 
 type TicketDetailViewProps = {
   ticketId: string;
@@ -26,13 +30,24 @@ type TicketDetailViewProps = {
 };
 
 export function TicketDetailView({ ticketId, aside }: TicketDetailViewProps) {
+  const queryClient = useQueryClient();
+  // The ETag of the copy in the query cache, for the ticket it belongs to.
+  const held = useRef<{ ticketId: string; etag: string | null } | null>(null);
   const ticket = useQuery({
     queryKey: ['tickets', 'tickets', ticketId],
-    queryFn: ({ signal }) => getTicket(ticketId, signal),
-    // An open ticket is read again while it is shown; a finished one no longer changes.
+    queryFn: async ({ signal }) => {
+      const cached = queryClient.getQueryData<TicketDetail>(['tickets', 'tickets', ticketId]);
+      const etag = cached && held.current?.ticketId === ticketId ? held.current.etag : null;
+      const answer = await watchTicket(ticketId, etag, signal);
+      if (answer === null && cached) return cached;
+      if (answer === null) throw new Error('The ticket could not be read.');
+      held.current = { ticketId, etag: answer.etag };
+      return answer.ticket;
+    },
+    // An open ticket is watched while it is shown; a finished one no longer changes.
     refetchInterval: (query) => {
       const status = query.state.data?.status;
-      return status && !FINISHED_STATUSES.includes(status) ? TICKET_POLL_MS : false;
+      return status && !FINISHED_STATUSES.includes(status) ? TICKET_WATCH_GAP_MS : false;
     },
   });
   useDocumentTitle(ticket.data ? `${ticket.data.number} ${ticket.data.title}` : 'Ticket');
