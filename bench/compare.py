@@ -185,8 +185,10 @@ class Figures:
     note: str = "one at a time: the handle's result awaited in the workflow's own process"
     # When the one-at-a-time phase began (the server's clock is read back against it).
     sequential_began: datetime | None = None
-    # Connections the Postgres server accepted during the measured phase (TicketFlower's).
+    # Connections the Postgres server accepted, and transactions it committed, during the
+    # measured phase (TicketFlower's).
     connections_opened: int | None = None
+    transactions: int | None = None
 
     @property
     def per_second(self) -> float:
@@ -212,7 +214,8 @@ class Figures:
             f"{self.cpu_ms_per_workflow:.0f} CPU-ms per workflow; one at a time p50 "
             f"{self.latency_ms(0.5):.0f} ms, p99 {self.latency_ms(0.99):.0f} ms\n  {self.note}"
             + (
-                f"\n  Postgres connections opened during the throughput phase: {self.connections_opened}"
+                f"\n  Postgres during the throughput phase: {self.connections_opened} connections opened, "
+                f"{(self.transactions or 0) / max(1, self.completed):.1f} transactions committed per workflow"
                 if self.connections_opened is not None
                 else ""
             )
@@ -564,7 +567,7 @@ async def drive_ticketflower(
             await server.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
             await server.execute("SELECT pg_stat_statements_reset()")
             await server.execute("SELECT pg_stat_reset()")
-        sessions = await server_sessions(server)
+        sessions, commits = await server_counters(server)
         with sampling:
             jiffies, before = busy_jiffies(), ProcessTicks()
             began = time.perf_counter()
@@ -584,7 +587,8 @@ async def drive_ticketflower(
             jiffies, after = busy_jiffies() - jiffies, ProcessTicks()
         breakdown = tree_deltas(before, after, trees, {"benchmark": os.getpid()})
         await asyncio.sleep(1.5)  # each server process reports its counters within a second
-        sessions = await server_sessions(server) - sessions
+        sessions_after, commits_after = await server_counters(server)
+        sessions, commits = sessions_after - sessions, commits_after - commits
         if statements:
             await print_statements(server, completed)
         await server.close()
@@ -620,14 +624,18 @@ async def drive_ticketflower(
         " Idempotency-Key, so a retry returns the ticket the first try made)",
         sequential_began,
         sessions,
+        commits,
     )
 
 
-async def server_sessions(server: asyncpg.Connection) -> int:
-    """Connections the server has accepted to this database since its start."""
-    return int(
-        await server.fetchval("SELECT sessions FROM pg_stat_database WHERE datname = current_database()")
+async def server_counters(server: asyncpg.Connection) -> tuple[int, int]:
+    """Connections the server has accepted to this database, and transactions committed in
+    it, since its start."""
+    row = await server.fetchrow(
+        "SELECT sessions, xact_commit FROM pg_stat_database WHERE datname = current_database()"
     )
+    assert row is not None
+    return int(row["sessions"]), int(row["xact_commit"])
 
 
 STATEMENTS_SHOWN = 15
