@@ -1,3 +1,4 @@
+import contextlib
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -62,12 +63,21 @@ def publish_type(db: Database) -> PublishType:
     return publish
 
 
-@pytest.fixture
-async def client(settings: TicketsSettings, db: Database, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+@contextlib.asynccontextmanager
+async def service_client(
+    settings: TicketsSettings, db: Database, tmp_path: Path
+) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of the service built with `settings`, on the test's database."""
     app = create_app(settings)
     app.state.db = db
     app.state.storage = LocalFileStorage(tmp_path / "attachments")
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
+        yield http
+
+
+@pytest.fixture
+async def client(settings: TicketsSettings, db: Database, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+    async with service_client(settings, db, tmp_path) as http:
         yield http
 
 

@@ -14,10 +14,9 @@ from common.db import Database
 from contracts.engine import TaskAssigned, WorkflowStarted
 from contracts.ids import uuid7
 from tickets.config import TicketsSettings
-from tickets.main import create_app
-from tickets.storage.local import LocalFileStorage
 from tickets.ticket.watch import TicketWatch
 
+from ..conftest import service_client
 from ..tickets_test_support import Caller, PublishType
 from .test_tickets_api import apply_engine_event, submit
 
@@ -137,10 +136,9 @@ async def few_places(
     settings: TicketsSettings, db: Database, tmp_path: Path
 ) -> AsyncIterator[httpx.AsyncClient]:
     """The service with one waiting place per company."""
-    app = create_app(settings.model_copy(update={"detail_waits_per_company": 1}))
-    app.state.db = db
-    app.state.storage = LocalFileStorage(tmp_path / "attachments")
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
+    async with service_client(
+        settings.model_copy(update={"detail_waits_per_company": 1}), db, tmp_path
+    ) as http:
         yield http
 
 
