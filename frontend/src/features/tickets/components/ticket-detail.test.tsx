@@ -59,9 +59,9 @@ describe('TicketDetailView', () => {
 
     expect(await screen.findByText('· now: Review request', undefined, { timeout: 5000 })).toBeInTheDocument();
     await waitFor(() => expect(server.requestsTo('GET', PATH).length).toBe(2), { timeout: 5000 });
-    const watching = server.requestsTo('GET', PATH)[1];
-    expect(watching.headers.get('If-None-Match')).toBe('"one"');
-    expect(watching.headers.get('Prefer')).toBe(`wait=${TICKET_WATCH_SECONDS}`);
+    const watching = server.requestsTo('GET', PATH).at(1);
+    expect(watching?.headers.get('If-None-Match')).toBe('"one"');
+    expect(watching?.headers.get('Prefer')).toBe(`wait=${TICKET_WATCH_SECONDS}`);
 
     release();
     await waitFor(() => expect(screen.queryByText('· now: Review request')).not.toBeInTheDocument(), {
