@@ -18,7 +18,7 @@ from tickets.models import Attachment
 from tickets.storage.port import AttachmentStorage, StoredObjectMissing
 from tickets.ticket.repository import TicketRepository
 from tickets.ticket.service import visible_ticket
-from tickets.ticket.watch import watch_of
+from tickets.ticket.watch import tell_on_commit
 
 READ_CHUNK = 64 * 1024
 MAX_FILENAME_LENGTH = 255
@@ -128,8 +128,7 @@ async def upload(
     # Bytes first, row second: a crash in between leaves an unreferenced object, never a row
     # pointing at nothing.
     await storage.put(ext_key, data.chunks(), content_type)
-    watch = watch_of(uow.db)
-    uow.after_commit(lambda: watch.changed((ticket.id,)))
+    tell_on_commit(uow, ticket.id)
     return await repository.add(
         Attachment(
             company_id=claims.company_id,

@@ -42,7 +42,7 @@ from tickets.ticket.schemas import (
     TicketSort,
 )
 from tickets.ticket.validation import ticket_data_problems, title_problems
-from tickets.ticket.watch import watch_of
+from tickets.ticket.watch import tell_on_commit, watch_of
 from tickets.ticket_type import service as ticket_types
 from tickets.ticket_type.repository import TicketTypeRepository
 
@@ -479,8 +479,7 @@ async def record_workflow_events(uow: UnitOfWork, events: Sequence[tuple[Workflo
     await TicketRepository(uow.session, company_id).project(
         first.ticket_id, [_projected(event, envelope) for event, envelope in events]
     )
-    watch = watch_of(uow.db)
-    uow.after_commit(lambda: watch.changed((first.ticket_id,)))
+    tell_on_commit(uow, first.ticket_id)
 
 
 def _projected(event: WorkflowEvent, envelope: Envelope) -> ProjectedEvent:

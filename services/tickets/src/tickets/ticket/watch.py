@@ -1,10 +1,10 @@
 """Word that a ticket changed, for the reads that wait for it (`GET .../tickets/{id}` with
 `Prefer: wait`).
 
-A unit of work that changed a ticket calls `TicketWatch.changed` once it has committed: the
-waiters of this process wake at once, and the ticket's id goes out on Postgres' NOTIFY channel
-`tickets_changed` for every other process of the service. Each process that has waited once
-listens on that channel on a connection of its own. The word is only a hint to read again:
+A unit of work that changed a ticket has `TicketWatch.changed` called once it has committed
+(`tell_on_commit`): the waiters of this process wake at once, and the ticket's id goes out on
+Postgres' NOTIFY channel `tickets_changed` for every other process of the service. Each
+process that has waited once listens on that channel, on the watch's own connection. The word is only a hint to read again:
 a waiter reads the ticket itself after every wake and when its own wait ends, so a word that
 is lost (a listener's connection dropped, a change made by no unit of work of this service)
 delays an answer until then and never falsifies one.
@@ -26,7 +26,7 @@ from uuid import UUID
 
 import asyncpg
 
-from common.db import Database
+from common.db import Database, UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +44,9 @@ class TicketWatch:
         # passed over there (its waiters were woken when the word was sent).
         self._name = uuid.uuid4().hex[:12]
         self._conn: asyncpg.Connection | None = None
+        # Whether `_conn` listens: only once a read of this process has waited, so a process
+        # that only tells does not hear its own words come back.
+        self._listens = False
         self._connecting = asyncio.Lock()
         self._outgoing: set[UUID] = set()
         self._sender: asyncio.Task[None] | None = None
@@ -115,10 +118,11 @@ class TicketWatch:
     def _lost(self, _conn: object) -> None:
         # The next wait (or word sent) connects again; waits under way end on their own time.
         self._conn = None
+        self._listens = False
 
     async def _connection(self) -> asyncpg.Connection | None:
-        """The watch's connection, listening; None for a database bound to a test's one
-        connection, where the watch is this process's alone."""
+        """The watch's connection; None for a database bound to a test's one connection, where
+        the watch is this process's alone."""
         if self.db.engine is None:
             return None
         async with self._connecting:
@@ -131,16 +135,21 @@ class TicketWatch:
                         "synchronous_commit": "off",
                     },
                 )
-                await conn.add_listener(CHANNEL, self._heard)
                 conn.add_termination_listener(self._lost)
-                self._conn = conn
+                self._conn, self._listens = conn, False
             return self._conn
 
     async def _listening(self) -> None:
         if self._closed:
             return
         try:
-            await self._connection()
+            conn = await self._connection()
+            if conn is None:
+                return
+            async with self._connecting:
+                if not self._listens and not conn.is_closed():
+                    await conn.add_listener(CHANNEL, self._heard)
+                    self._listens = True
         except (OSError, asyncpg.PostgresError) as exc:
             # The wait still ends on its own time and reads again then.
             log.warning("the ticket watch cannot listen: %s", exc)
@@ -161,6 +170,12 @@ class TicketWatch:
             except (OSError, asyncpg.PostgresError) as exc:
                 log.warning("the ticket watch could not tell the other processes: %s", exc)
                 return
+
+
+def tell_on_commit(uow: UnitOfWork, ticket_id: UUID) -> None:
+    """Tell of the ticket's change once `uow` has committed it."""
+    watch = watch_of(uow.db)
+    uow.after_commit(lambda: watch.changed((ticket_id,)))
 
 
 _WATCHES: "weakref.WeakKeyDictionary[Database, TicketWatch]" = weakref.WeakKeyDictionary()
