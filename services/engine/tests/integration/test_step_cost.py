@@ -18,14 +18,14 @@ from ..conftest import EngineHarness, action, form, transition
 
 # A step that finishes one action task and starts the next, as sent to Postgres: the inbox
 # claim, which scopes the transaction to the company; the instance and the task, locked and
-# read together; the flush of the finished task and the instance; the step's additions in one
-# statement (the new task, the history row, the decision, the new deadline replacing the old
-# one, and the action request and the new task's event for the outbox).
-STATEMENTS_PER_ACTION_STEP = 5
+# read together; the step's writes in one statement (the finished task and the instance as
+# they changed, the new task, the history row, the decision, the new deadline replacing the
+# old one, and the action request and the new task's event for the outbox).
+STATEMENTS_PER_ACTION_STEP = 4
 # The step that finishes the last action task and completes the workflow: the claim; the
-# instance and the task; the flush of the finished task and the completed instance; the
-# additions. The decisions are read back only when a transition into the end names an outcome.
-STATEMENTS_PER_END_STEP = 5
+# instance and the task; the writes (the finished task and the completed instance with the
+# rest). The decisions are read back only when a transition into the end names an outcome.
+STATEMENTS_PER_END_STEP = 4
 # A ticket starting its workflow at an action task: the claim; the instance, written unless the
 # ticket has one already; the additions (with its first task).
 STATEMENTS_PER_START_STEP = 3

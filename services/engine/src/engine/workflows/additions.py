@@ -1,11 +1,18 @@
-"""What a step adds, written in one statement of one fixed shape.
+"""What a step writes, in one statement of one fixed shape.
 
 A step adds rows nothing in it reads back: the task it enters, its history row, its decision,
-an assignment record, its timers (and the timers it cancels), and the events it raised. They go to Postgres in one
-round trip: one INSERT per table as a CTE of the outbox INSERT, each taking its rows from
-arrays (one array per column, `unnest` makes them rows again). The text never changes, so it is
-compiled and prepared once per connection whatever the step added; a table with nothing to add
-gets empty arrays and inserts no row.
+an assignment record, its timers (and the timers it cancels), and the events it raised. It
+changes rows it has locked: the instance and the task it worked on. All of it goes to Postgres
+in one round trip: one INSERT per table it adds to and one UPDATE per table it changes, each a
+CTE taking its rows from arrays (one array per column, `unnest` makes them rows again). The
+text never changes, so it is compiled and prepared once per connection whatever the step
+wrote; a table with nothing to add or change gets empty arrays and touches no row.
+
+A changed row is written whole, in the columns a step may change (`CHANGEABLE`), from the
+values the step holds; a task's version moves on by one and must still be the one the step
+read, as the ORM's own version check has it. The statement answers with each changed row's
+new `updated_at` (and a task's version), so the objects in the session end as the database
+has them.
 """
 
 import json
@@ -92,6 +99,36 @@ _TABLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("due_at", "timestamptz"),
     ),
 }
+# The columns a step may change of the rows it locked, with their SQL types. A change of any
+# other column is left to the ORM's flush.
+CHANGEABLE: dict[str, tuple[tuple[str, str], ...]] = {
+    "workflow_instances": (
+        ("status", "text"),
+        ("workflow_data", "jsonb"),
+        ("current_task_instance_id", "uuid"),
+        ("incident", "jsonb"),
+        ("completed_at", "timestamptz"),
+        ("outcome", "jsonb"),
+    ),
+    "task_instances": (
+        ("status", "text"),
+        ("output", "jsonb"),
+        ("assignee_id", "uuid"),
+        ("assigned_at", "timestamptz"),
+        ("assignment", "jsonb"),
+        ("attempt", "integer"),
+        ("retries", "integer"),
+        ("request_id", "uuid"),
+        ("deadline_at", "timestamptz"),
+        ("started_at", "timestamptz"),
+        ("completed_at", "timestamptz"),
+        ("error", "text"),
+        ("due_at", "timestamptz"),
+        ("escalated_at", "timestamptz"),
+    ),
+}
+# The tables whose rows carry a version the update checks and moves on.
+_VERSIONED = ("task_instances",)
 _ON_CONFLICT = {
     "timers": " ON CONFLICT (company_id, task_instance_id, kind) "
     "DO UPDATE SET attempt = excluded.attempt, due_at = excluded.due_at",
@@ -114,6 +151,37 @@ def _insert_from_arrays(schema: str, table: str) -> str:
     )
 
 
+def _keys_of(table: str) -> tuple[tuple[str, str], ...]:
+    """What finds a changed row: its id, and for a versioned table the version the step read."""
+    return (("id", "uuid"), ("version", "integer")) if table in _VERSIONED else (("id", "uuid"),)
+
+
+def _update_from_arrays(schema: str, table: str) -> str:
+    columns = CHANGEABLE[table]
+    every = (*_keys_of(table), *columns)
+    names = ", ".join(name for name, _ in every)
+    arrays = ", ".join(
+        f"CAST(:changed_{table}_{name} AS {'text' if kind == 'jsonb' else kind}[])" for name, kind in every
+    )
+    sets = [
+        f"{name} = r.{name}::jsonb" if kind == "jsonb" else f"{name} = r.{name}" for name, kind in columns
+    ]
+    sets.append("updated_at = now()")
+    check = ""
+    version = "NULL::integer"
+    if table in _VERSIONED:
+        sets.append("version = t.version + 1")
+        check = " AND t.version = r.version"
+        version = "t.version"
+    # Every name here is one of this module's constants; the values are all bound parameters.
+    return (
+        f'UPDATE "{schema}".{table} AS t SET {", ".join(sets)} '  # noqa: S608
+        f"FROM unnest({arrays}) AS r({names}) "
+        f"WHERE t.company_id = CAST(:company_id AS uuid) AND t.id = r.id{check} "
+        f"RETURNING t.id, t.updated_at, {version} AS version"
+    )
+
+
 @cache
 def statement_for(schema: str) -> TextClause:
     """The statement, naming the tables of the service's configured schema (one text per schema:
@@ -125,11 +193,13 @@ def statement_for(schema: str) -> TextClause:
         "AND task_instance_id = ANY(CAST(:cancelled_timers AS uuid[]))"
     )
     return text(
-        "WITH "
+        "WITH "  # noqa: S608
         + ", ".join(f"added_{table} AS ({_insert_from_arrays(schema, table)})" for table in _TABLES)
-        + f", cancelled_timers AS ({cancelled}) "
-        # As the unit of work writes them.
-        + outbox_insert(schema, prefix="outbox_")
+        + f", cancelled_timers AS ({cancelled}), "
+        + ", ".join(f"changed_{table} AS ({_update_from_arrays(schema, table)})" for table in CHANGEABLE)
+        # The outbox rows as the unit of work writes them.
+        + f", added_outbox AS ({outbox_insert(schema, prefix='outbox_')}) "
+        + " UNION ALL ".join(f"SELECT id, updated_at, version FROM changed_{table}" for table in CHANGEABLE)  # noqa: S608
     )
 
 
@@ -147,10 +217,14 @@ class Additions:
     assignments: list[dict[str, Any]] = field(default_factory=list)
     timers: list[tuple[UUID, str, int, datetime]] = field(default_factory=list)
     cancelled_timers: list[UUID] = field(default_factory=list)
+    # Locked rows the step changed, by table: their id (and a task's version as read), and
+    # every column of `CHANGEABLE`.
+    changed: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(
-            self.tasks
+            any(self.changed.values())
+            or self.tasks
             or self.history
             or self.decisions
             or self.assignments
@@ -184,6 +258,11 @@ class AdditionsRepository(CompanyRepository[HistoryEntry]):
             for name, kind in columns:
                 values = [row[name] for row in rows[table]]
                 params[f"{table}_{name}"] = [_json(v) for v in values] if kind == "jsonb" else values
+        for table, columns in CHANGEABLE.items():
+            changed = added.changed.get(table, [])
+            for name, kind in (*_keys_of(table), *columns):
+                held = [row[name] for row in changed]
+                params[f"changed_{table}_{name}"] = [_json(v) for v in held] if kind == "jsonb" else held
         empty: OutboxRows = ([], [], [], [], [])
         event_ids, topics, keys, payloads, headers = outbox or empty
         params.update(

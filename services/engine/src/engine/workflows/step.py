@@ -10,19 +10,22 @@ and started in one step, announces only its start, and a task left for the next 
 step is announced by the next one's event (or the workflow's end or incident).
 
 A step's writes cost as few round trips as they can: the instance and the task it works on are
-locked and read in one statement; the changed instance and tasks go in one flush at the end;
-what the step only adds (the task it enters, its history row, its decision, its timers, the
-events it raised) goes
-in one more statement after that flush (`write`), which a consumer's handler sends when its event is applied and
-every other caller's transaction sends just before it commits.
+locked and read in one statement; at the end, one statement (`write`, see `additions`) writes
+what the step changed of them and everything it only adds (the task it enters, its history
+row, its decision, its timers, the events it raised). A consumer's handler sends it when its
+event is applied. Every other caller's transaction sends the additions just before it commits,
+after the ORM's flush of what it changed.
 """
 
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import TextClause, event
-from sqlalchemy.orm import Session
+from sqlalchemy import TextClause, event, inspect
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstanceState, Session
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
 
 from common.db import UnitOfWork
 from common.errors import NotFound
@@ -36,7 +39,7 @@ from engine.models import TaskInstance, WorkflowInstance
 from engine.tasks.repository import TaskRepository
 from engine.timers.repository import TimerRepository
 from engine.workers.repository import WorkerRepository
-from engine.workflows.additions import Additions, AdditionsRepository
+from engine.workflows.additions import CHANGEABLE, Additions, AdditionsRepository
 from engine.workflows.repository import WorkflowRepository
 
 
@@ -199,18 +202,57 @@ class Step:
         return self._additions.statement(added, self.uow.take_outbox_rows())
 
     async def write(self) -> None:
-        """Send the step's changes now: the flush of the instance and the tasks it changed, then
-        what the step added, with the task it entered (see the module doc)."""
+        """Send the step's writes now, in one statement (see the module doc): what the step
+        added, with the task it entered, and the changes of the instance and the tasks it
+        locked. Anything else the session holds changed goes by the ORM's flush first."""
         session = self.uow.session
         for task in [item for item in session.new if isinstance(item, TaskInstance)]:
-            # Written with the additions rather than by the flush: one statement fewer. Nothing
-            # later in the step reads it, and a later step of the same transaction reads the row.
+            # Written with the additions rather than by the flush. Nothing later in the step
+            # reads it, and a later step of the same transaction reads the row.
             session.expunge(task)
             self._added.tasks.append(_task_row(task))
-        await self.workflows.flush()
+        changed = self._take_changes(session)
+        if session.new or session.deleted or any(session.is_modified(item) for item in session.dirty):
+            await self.workflows.flush()
         pending = self._pending()
-        if pending is not None:
-            await self.uow.session.execute(*pending)
+        if pending is None:
+            return
+        written = {row.id: row for row in await session.execute(*pending)}
+        for item, table in changed:
+            row = written.get(item.id)
+            if row is None:
+                # Another writer changed the task since the step read it, as the ORM's version
+                # check would have found.
+                raise StaleDataError(f"{table} {item.id} was changed by another writer")
+            set_committed_value(item, "updated_at", row.updated_at)
+            if row.version is not None:
+                set_committed_value(item, "version", row.version)
+
+    def _take_changes(self, session: AsyncSession) -> list[tuple[WorkflowInstance | TaskInstance, str]]:
+        """The instance and tasks of this company the step changed only in columns `write` may
+        write (`CHANGEABLE`), put in its additions as whole rows and marked unchanged in the
+        session, so no flush writes them again."""
+        taken: list[tuple[WorkflowInstance | TaskInstance, str]] = []
+        for item in list(session.dirty):
+            if not isinstance(item, WorkflowInstance | TaskInstance) or item.company_id != self.company_id:
+                continue
+            table = item.__tablename__
+            state: InstanceState[Any] = inspect(item)
+            keys = [attr.key for attr in state.attrs if attr.history.has_changes()]
+            if not keys:
+                continue
+            columns = [name for name, _ in CHANGEABLE[table]]
+            if not set(keys) <= set(columns) or not set(columns) <= state.dict.keys():
+                continue  # left to the flush
+            row = {name: state.dict[name] for name in columns}
+            row["id"] = item.id
+            if isinstance(item, TaskInstance):
+                row["version"] = item.version
+            self._added.changed.setdefault(table, []).append(row)
+            for key in keys:
+                set_committed_value(item, key, state.dict[key])
+            taken.append((item, table))
+        return taken
 
     async def write_history(self) -> None:
         """Write the step's history now, for a caller that reads it back."""
