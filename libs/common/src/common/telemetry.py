@@ -63,6 +63,10 @@ def setup_logging(service_name: str, level: str) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # httpx says every request it sends at INFO: a formatted line per outbound call, which the
+    # action runners record themselves (each job's calls, their status and time) and the
+    # gateway's access log has for what it forwards. Its warnings still show.
+    logging.getLogger("httpx").setLevel(max(logging.WARNING, root.level))
 
 
 def current_traceparent() -> str | None:
