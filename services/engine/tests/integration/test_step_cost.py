@@ -21,11 +21,11 @@ from ..conftest import EngineHarness, action, form, transition
 # read together; the step's writes in one statement (the finished task and the instance as
 # they changed, the new task, the history row, the decision, the new deadline replacing the
 # old one, and the action request and the new task's event for the outbox).
-STATEMENTS_PER_ACTION_STEP = 4
+STATEMENTS_PER_ACTION_STEP = 3
 # The step that finishes the last action task and completes the workflow: the claim; the
 # instance and the task; the writes (the finished task and the completed instance with the
 # rest). The decisions are read back only when a transition into the end names an outcome.
-STATEMENTS_PER_END_STEP = 4
+STATEMENTS_PER_END_STEP = 3
 # A ticket starting its workflow at an action task: the claim; the instance, written unless the
 # ticket has one already; the additions (with its first task).
 STATEMENTS_PER_START_STEP = 3
