@@ -37,12 +37,14 @@ class TestAStepsWrites:
             row = (
                 await uow.session.execute(
                     text(
-                        "SELECT error, retries, version, updated_at FROM engine.task_instances WHERE id = :id"
+                        "SELECT error, retries, version, updated_at, assignment IS NULL AS no_assignment "
+                        "FROM engine.task_instances WHERE id = :id"
                     ),
                     {"id": task.id},
                 )
             ).one()
             assert (row.error, row.retries, row.version) == ("noted", 3, task.version + 1)
+            assert row.no_assignment, "a column without a value is NULL, not JSON null"
             assert (locked.version, locked.updated_at) == (row.version, row.updated_at)
             data = await uow.session.scalar(
                 text("SELECT workflow_data FROM engine.workflow_instances WHERE id = :id"),

@@ -3,10 +3,12 @@
 A step adds rows nothing in it reads back: the task it enters, its history row, its decision,
 an assignment record, its timers (and the timers it cancels), and the events it raised. It
 changes rows it has locked: the instance and the task it worked on. All of it goes to Postgres
-in one round trip: one INSERT per table it adds to and one UPDATE per table it changes, each a
-CTE taking its rows from arrays (one array per column, `unnest` makes them rows again). The
-text never changes, so it is compiled and prepared once per connection whatever the step
-wrote; a table with nothing to add or change gets empty arrays and touches no row.
+in one round trip: one INSERT per table it adds to, as a CTE taking its rows from arrays (one
+array per column, `unnest` makes them rows again), and one UPDATE per table it changes, taking
+its rows from one JSON document (`jsonb_to_recordset`: a row or two, where an array per column
+cost more to send and unpack than the update itself). The text never changes, so it is
+compiled and prepared once per connection whatever the step wrote; a table with nothing to
+add or change gets empty arrays and touches no row.
 
 A changed row is written whole, in the columns a step may change (`CHANGEABLE`), from the
 values the step holds; a task's version moves on by one and must still be the one the step
@@ -156,16 +158,13 @@ def _keys_of(table: str) -> tuple[tuple[str, str], ...]:
     return (("id", "uuid"), ("version", "integer")) if table in _VERSIONED else (("id", "uuid"),)
 
 
-def _update_from_arrays(schema: str, table: str) -> str:
+def _update_from_rows(schema: str, table: str) -> str:
+    """The UPDATE of a table's changed rows, given as one JSON array of objects (a step changes
+    a row or two: one document costs less to send and read than an array per column)."""
     columns = CHANGEABLE[table]
     every = (*_keys_of(table), *columns)
-    names = ", ".join(name for name, _ in every)
-    arrays = ", ".join(
-        f"CAST(:changed_{table}_{name} AS {'text' if kind == 'jsonb' else kind}[])" for name, kind in every
-    )
-    sets = [
-        f"{name} = r.{name}::jsonb" if kind == "jsonb" else f"{name} = r.{name}" for name, kind in columns
-    ]
+    record = ", ".join(f"{name} {kind}" for name, kind in every)
+    sets = [f"{name} = r.{name}" for name, _ in columns]
     sets.append("updated_at = now()")
     check = ""
     version = "NULL::integer"
@@ -176,10 +175,19 @@ def _update_from_arrays(schema: str, table: str) -> str:
     # Every name here is one of this module's constants; the values are all bound parameters.
     return (
         f'UPDATE "{schema}".{table} AS t SET {", ".join(sets)} '  # noqa: S608
-        f"FROM unnest({arrays}) AS r({names}) "
+        f"FROM jsonb_to_recordset(CAST(:changed_{table} AS jsonb)) AS r({record}) "
         f"WHERE t.company_id = CAST(:company_id AS uuid) AND t.id = r.id{check} "
         f"RETURNING t.id, t.updated_at, {version} AS version"
     )
+
+
+def _json_value(value: Any) -> Any:
+    """A column value of a changed row as JSON: ids and moments as Postgres reads them back."""
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not a column value")
 
 
 @cache
@@ -196,7 +204,7 @@ def statement_for(schema: str) -> TextClause:
         "WITH "  # noqa: S608
         + ", ".join(f"added_{table} AS ({_insert_from_arrays(schema, table)})" for table in _TABLES)
         + f", cancelled_timers AS ({cancelled}), "
-        + ", ".join(f"changed_{table} AS ({_update_from_arrays(schema, table)})" for table in CHANGEABLE)
+        + ", ".join(f"changed_{table} AS ({_update_from_rows(schema, table)})" for table in CHANGEABLE)
         # The outbox rows as the unit of work writes them.
         + f", added_outbox AS ({outbox_insert(schema, prefix='outbox_')}) "
         + " UNION ALL ".join(f"SELECT id, updated_at, version FROM changed_{table}" for table in CHANGEABLE)  # noqa: S608
@@ -258,11 +266,8 @@ class AdditionsRepository(CompanyRepository[HistoryEntry]):
             for name, kind in columns:
                 values = [row[name] for row in rows[table]]
                 params[f"{table}_{name}"] = [_json(v) for v in values] if kind == "jsonb" else values
-        for table, columns in CHANGEABLE.items():
-            changed = added.changed.get(table, [])
-            for name, kind in (*_keys_of(table), *columns):
-                held = [row[name] for row in changed]
-                params[f"changed_{table}_{name}"] = [_json(v) for v in held] if kind == "jsonb" else held
+        for table in CHANGEABLE:
+            params[f"changed_{table}"] = json.dumps(added.changed.get(table, []), default=_json_value)
         empty: OutboxRows = ([], [], [], [], [])
         event_ids, topics, keys, payloads, headers = outbox or empty
         params.update(
