@@ -3,12 +3,12 @@
 A step adds rows nothing in it reads back: the task it enters, its history row, its decision,
 an assignment record, its timers (and the timers it cancels), and the events it raised. It
 changes rows it has locked: the instance and the task it worked on. All of it goes to Postgres
-in one round trip: one INSERT per table it adds to, as a CTE taking its rows from arrays (one
-array per column, `unnest` makes them rows again), and one UPDATE per table it changes, taking
-its rows from one JSON document (`jsonb_to_recordset`: a row or two, where an array per column
-cost more to send and unpack than the update itself). The text never changes, so it is
-compiled and prepared once per connection whatever the step wrote; a table with nothing to
-add or change gets empty arrays and touches no row.
+in one round trip: one INSERT per table it adds to and one UPDATE per table it changes, each a
+CTE taking its rows from one JSON document (`jsonb_to_recordset`; a step writes a row or two
+per table, and an array per column cost more to send and unpack than the writes themselves).
+The events go to the outbox as the unit of work writes them, from arrays. The text never
+changes, so it is compiled and prepared once per connection whatever the step wrote; a table
+with nothing to add or change gets an empty document and touches no row.
 
 A changed row is written whole, in the columns a step may change (`CHANGEABLE`), from the
 values the step holds; a task's version moves on by one and must still be the one the step
@@ -137,18 +137,22 @@ _ON_CONFLICT = {
 }
 
 
-def _insert_from_arrays(schema: str, table: str) -> str:
+def _rows_of(parameter: str, columns: Sequence[tuple[str, str]]) -> str:
+    """Rows given as one JSON array of objects, typed by column (`jsonb_to_recordset`): a step
+    writes a row or two per table, and one document costs less to send and read than an array
+    per column did."""
+    record = ", ".join(f"{name} {kind}" for name, kind in columns)
+    return f"jsonb_to_recordset(CAST(:{parameter} AS jsonb)) AS r({record})"
+
+
+def _insert_from_rows(schema: str, table: str) -> str:
     columns = _TABLES[table]
     names = ", ".join(name for name, _ in columns)
-    # JSON travels as text (asyncpg sends text[] as it is) and is cast per value.
-    arrays = ", ".join(
-        f"CAST(:{table}_{name} AS {'text' if kind == 'jsonb' else kind}[])" for name, kind in columns
-    )
-    values = ", ".join(f"r.{name}::jsonb" if kind == "jsonb" else f"r.{name}" for name, kind in columns)
+    values = ", ".join(f"r.{name}" for name, _ in columns)
     # Every name here is one of this module's constants; the values are all bound parameters.
     return (
         f'INSERT INTO "{schema}".{table} (company_id, {names}) '  # noqa: S608
-        f"SELECT CAST(:company_id AS uuid), {values} FROM unnest({arrays}) AS r({names})"
+        f"SELECT CAST(:company_id AS uuid), {values} FROM {_rows_of(f'added_{table}', columns)}"
         + _ON_CONFLICT.get(table, "")
     )
 
@@ -159,11 +163,7 @@ def _keys_of(table: str) -> tuple[tuple[str, str], ...]:
 
 
 def _update_from_rows(schema: str, table: str) -> str:
-    """The UPDATE of a table's changed rows, given as one JSON array of objects (a step changes
-    a row or two: one document costs less to send and read than an array per column)."""
     columns = CHANGEABLE[table]
-    every = (*_keys_of(table), *columns)
-    record = ", ".join(f"{name} {kind}" for name, kind in every)
     sets = [f"{name} = r.{name}" for name, _ in columns]
     sets.append("updated_at = now()")
     check = ""
@@ -172,10 +172,10 @@ def _update_from_rows(schema: str, table: str) -> str:
         sets.append("version = t.version + 1")
         check = " AND t.version = r.version"
         version = "t.version"
+    rows = _rows_of(f"changed_{table}", (*_keys_of(table), *columns))
     # Every name here is one of this module's constants; the values are all bound parameters.
     return (
-        f'UPDATE "{schema}".{table} AS t SET {", ".join(sets)} '  # noqa: S608
-        f"FROM jsonb_to_recordset(CAST(:changed_{table} AS jsonb)) AS r({record}) "
+        f'UPDATE "{schema}".{table} AS t SET {", ".join(sets)} FROM {rows} '  # noqa: S608
         f"WHERE t.company_id = CAST(:company_id AS uuid) AND t.id = r.id{check} "
         f"RETURNING t.id, t.updated_at, {version} AS version"
     )
@@ -190,6 +190,11 @@ def _json_value(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not a column value")
 
 
+def _document(rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str]]) -> str:
+    """Rows as the JSON document `_rows_of` reads: each with the columns named, and no more."""
+    return json.dumps([{name: row[name] for name, _ in columns} for row in rows], default=_json_value)
+
+
 @cache
 def statement_for(schema: str) -> TextClause:
     """The statement, naming the tables of the service's configured schema (one text per schema:
@@ -202,17 +207,13 @@ def statement_for(schema: str) -> TextClause:
     )
     return text(
         "WITH "  # noqa: S608
-        + ", ".join(f"added_{table} AS ({_insert_from_arrays(schema, table)})" for table in _TABLES)
+        + ", ".join(f"added_{table} AS ({_insert_from_rows(schema, table)})" for table in _TABLES)
         + f", cancelled_timers AS ({cancelled}), "
         + ", ".join(f"changed_{table} AS ({_update_from_rows(schema, table)})" for table in CHANGEABLE)
         # The outbox rows as the unit of work writes them.
         + f", added_outbox AS ({outbox_insert(schema, prefix='outbox_')}) "
         + " UNION ALL ".join(f"SELECT id, updated_at, version FROM changed_{table}" for table in CHANGEABLE)  # noqa: S608
     )
-
-
-def _json(value: Any) -> str | None:
-    return None if value is None else json.dumps(value)
 
 
 @dataclass
@@ -263,11 +264,9 @@ class AdditionsRepository(CompanyRepository[HistoryEntry]):
         }
         params: dict[str, Any] = {"company_id": self.company_id, "cancelled_timers": added.cancelled_timers}
         for table, columns in _TABLES.items():
-            for name, kind in columns:
-                values = [row[name] for row in rows[table]]
-                params[f"{table}_{name}"] = [_json(v) for v in values] if kind == "jsonb" else values
-        for table in CHANGEABLE:
-            params[f"changed_{table}"] = json.dumps(added.changed.get(table, []), default=_json_value)
+            params[f"added_{table}"] = _document(rows[table], columns)
+        for table, columns in CHANGEABLE.items():
+            params[f"changed_{table}"] = _document(added.changed.get(table, []), (*_keys_of(table), *columns))
         empty: OutboxRows = ([], [], [], [], [])
         event_ids, topics, keys, payloads, headers = outbox or empty
         params.update(
