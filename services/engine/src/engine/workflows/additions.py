@@ -112,21 +112,12 @@ CHANGEABLE: dict[str, tuple[tuple[str, str], ...]] = {
         ("completed_at", "timestamptz"),
         ("outcome", "jsonb"),
     ),
-    "task_instances": (
-        ("status", "text"),
-        ("output", "jsonb"),
-        ("assignee_id", "uuid"),
-        ("assigned_at", "timestamptz"),
-        ("assignment", "jsonb"),
-        ("attempt", "integer"),
-        ("retries", "integer"),
-        ("request_id", "uuid"),
-        ("deadline_at", "timestamptz"),
-        ("started_at", "timestamptz"),
-        ("completed_at", "timestamptz"),
-        ("error", "text"),
-        ("due_at", "timestamptz"),
-        ("escalated_at", "timestamptz"),
+    # A task as it is inserted, less what is fixed when it is created and the version, which
+    # the update moves on itself.
+    "task_instances": tuple(
+        column
+        for column in _TABLES["task_instances"]
+        if column[0] not in ("id", "workflow_instance_id", "sequence", "task_key", "name", "task_type", "version")
     ),
 }
 # The tables whose rows carry a version the update checks and moves on.
