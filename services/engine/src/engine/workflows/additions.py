@@ -173,7 +173,7 @@ def _update_from_rows(schema: str, table: str) -> str:
 
 
 def _json_value(value: Any) -> Any:
-    """A column value of a changed row as JSON: ids and moments as Postgres reads them back."""
+    """A column value as JSON: ids and moments as Postgres reads them back."""
     if isinstance(value, UUID):
         return str(value)
     if isinstance(value, datetime):
