@@ -21,7 +21,7 @@ from starlette.responses import Response
 from common.auth import sign_operator_claims
 from common.errors import install_problem_handlers, problem_response
 from common.service import RequestContextMiddleware
-from common.telemetry import current_traceparent, setup_telemetry
+from common.telemetry import FASTAPI_TELEMETRY, current_traceparent, setup_telemetry
 from gateway.auth import ClaimsSigner, TokenVerifier, is_operator_path, is_public
 from gateway.config import GatewaySettings
 from gateway.middleware import BodySizeLimitMiddleware, security_headers
@@ -133,6 +133,7 @@ def create_app(settings: GatewaySettings, *, transport: httpx.AsyncBaseTransport
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
+        telemetry=FASTAPI_TELEMETRY,
     )
     app.state.settings = settings
     # Outermost to innermost: the request id, span, access log, last resort and security

@@ -26,7 +26,7 @@ from common.kafka import create_broker, ensure_topics
 from common.openapi import document_problems
 from common.outbox import OutboxRelay
 from common.settings import ServiceSettings
-from common.telemetry import setup_telemetry
+from common.telemetry import FASTAPI_TELEMETRY, setup_telemetry
 from common.text_guard import TextGuardMiddleware
 from contracts.ids import uuid7
 from contracts.topics import dead_letter_topic, every_topic
@@ -179,7 +179,13 @@ def create_service_app(settings: ServiceSettings, parts: ServiceParts, *, title:
             await relay.stop()
             await db.dispose()
 
-    app = FastAPI(title=title, version="0.1.0", lifespan=lifespan, openapi_tags=parts.openapi_tags or None)
+    app = FastAPI(
+        title=title,
+        version="0.1.0",
+        lifespan=lifespan,
+        openapi_tags=parts.openapi_tags or None,
+        telemetry=FASTAPI_TELEMETRY,
+    )
     app.state.settings = settings
     # RequestContextMiddleware answers what no handler took (outside the text guard, so the
     # guard's own failure is answered too).

@@ -4,6 +4,7 @@ carry the trace id."""
 import logging
 import sys
 
+from fastapi.telemetry import TelemetryConfig
 from opentelemetry import trace
 from opentelemetry.propagate import inject
 from opentelemetry.sdk.resources import Resource
@@ -12,6 +13,16 @@ from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExport
 from opentelemetry.sdk.trace.sampling import ALWAYS_OFF
 
 _configured = False
+
+# FastAPI's own request telemetry, off: `common.service.RequestContextMiddleware` makes each
+# request's one server span, and FastAPI's would add a second, with spans around dependencies,
+# the endpoint and serialisation, and request metrics, for every request.
+FASTAPI_TELEMETRY: TelemetryConfig = {
+    "tracing": False,
+    "metrics": False,
+    "logs": False,
+    "operation_spans": False,
+}
 
 
 def setup_telemetry(service_name: str, exporter: str, log_level: str = "INFO") -> None:
