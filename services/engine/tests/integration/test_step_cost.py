@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from common import expressions
 from common.expressions import CompiledExpression
 from common.testing.statements import statements
+from contracts.definitions import TicketDefinitionPublished
 from contracts.ids import uuid7
 from contracts.tickets import TicketSubmitted
 from engine.definitions.service import PLANS
@@ -29,6 +30,10 @@ STATEMENTS_PER_END_STEP = 3
 # A ticket starting its workflow at an action task: the claim; the instance, written unless the
 # ticket has one already; the additions (with its first task).
 STATEMENTS_PER_START_STEP = 3
+# A ticket whose definition starts the latest workflow version, starting at an action task: the
+# claim; the latest version's number (its plan and the ticket definition's pin are in memory);
+# the instance; the additions.
+STATEMENTS_PER_LATEST_START_STEP = 4
 # A ticket starting its workflow at a FORM task given to the one available worker: the claim;
 # the instance, written unless the ticket has one already; the assignment lock; the rules; the
 # workers with their open tasks; the worker's last assignment; the additions (with the task,
@@ -142,6 +147,23 @@ class TestTheEndStep:
         assert not [s for s in sent if "FROM engine.decisions" in s], "the decisions were read back"
 
 
+async def publish_ticket_definition(engine: EngineHarness) -> None:
+    """The ticket definition `engine.submit` names, starting the latest version of `wf`."""
+    await engine.feed(
+        TicketDefinitionPublished(
+            ticket_definition_id=uuid7(),
+            key="tt",
+            version=1,
+            name="A ticket type",
+            prefix="T",
+            fields={"type": "object"},
+            workflow_key="wf",
+            workflow_version=None,
+            company_role_access=[],
+        )
+    )
+
+
 async def submit_pinned(engine: EngineHarness) -> UUID:
     """A ticket as the tickets service announces it: naming the workflow version it starts (the
     plan of a named version is read once per process; the first ticket reads it)."""
@@ -174,6 +196,31 @@ class TestAStartStep:
         assert (task.task_key, task.status) == ("one", "IN_PROGRESS")
         assert len(sent) <= STATEMENTS_PER_START_STEP, "\n".join(sent)
         assert (await engine.outbox_types())[3:] == ["workflow.started", "action.requested", "task.started"]
+
+    async def test_starting_the_latest_version_reads_neither_definition_again(
+        self, engine: EngineHarness
+    ) -> None:
+        await three_actions(engine)
+        await publish_ticket_definition(engine)
+        await engine.submit({})
+        with statements() as sent:
+            ticket_id = await engine.submit({})
+        task = await engine.current_task(ticket_id)
+        assert (task.task_key, task.status) == ("one", "IN_PROGRESS")
+        assert len(sent) <= STATEMENTS_PER_LATEST_START_STEP, "\n".join(sent)
+        assert not [s for s in sent if "ticket_definitions" in s], "the ticket definition was read again"
+        assert not [s for s in sent if "workflow_definitions.tasks" in s], "the plan was read again"
+
+    async def test_a_version_published_later_is_the_latest_the_next_ticket_starts(
+        self, engine: EngineHarness
+    ) -> None:
+        await three_actions(engine)
+        await publish_ticket_definition(engine)
+        first = await engine.instance_of(await engine.submit({}))
+        await engine.publish_workflow([action("only")], [], version=2)
+        second = await engine.instance_of(await engine.submit({}))
+        assert (first.workflow_version, second.workflow_version) == (1, 2)
+        assert (await engine.current_task(await engine.submit({}))).task_key == "only"
 
     async def test_a_second_submission_of_the_ticket_starts_nothing_more(self, engine: EngineHarness) -> None:
         await three_actions(engine)

@@ -1,6 +1,6 @@
 from uuid import UUID
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from common.repository import CompanyRepository
@@ -32,6 +32,13 @@ class DefinitionRepository(CompanyRepository[WorkflowDefinition]):
         if version is not None:
             query = query.where(WorkflowDefinition.version == version)
         return await self.session.scalar(query.order_by(WorkflowDefinition.version.desc()).limit(1))
+
+    async def latest_workflow_version(self, key: str) -> int | None:
+        """The newest version of the workflow held, without reading the definition (whose plan
+        the process usually has already)."""
+        return await self.session.scalar(
+            select(func.max(WorkflowDefinition.version)).where(self.owned(), WorkflowDefinition.key == key)
+        )
 
     async def workflow_by_id(self, definition_id: UUID) -> WorkflowDefinition | None:
         return await self.find(WorkflowDefinition.id == definition_id)

@@ -88,15 +88,35 @@ class WorkflowPlan:
             raise KeyError(f"workflow {self.key} v{self.version} has no task '{key}'") from None
 
 
+@dataclass(frozen=True)
+class TicketPin:
+    """The workflow version a ticket definition version starts: None for the latest."""
+
+    workflow_version: int | None
+
+
 class PlanCache:
-    """Plans by (company, definition id), least recently used dropped past `size`. Shared by
-    the consumer, the API and the timer worker of the process (hence the lock)."""
+    """Plans by (company, definition id), least recently used dropped past `size`, and the pins
+    of the ticket definition versions held (a published version never changes either). Shared
+    by the consumer, the API and the timer worker of the process (hence the lock)."""
 
     def __init__(self, size: int = 1024) -> None:
         self.size = size
         self._plans: OrderedDict[tuple[UUID, UUID], WorkflowPlan] = OrderedDict()
         self._versions: dict[tuple[UUID, str, int], UUID] = {}
+        self._pins: OrderedDict[tuple[UUID, str, int], TicketPin] = OrderedDict()
         self._lock = threading.Lock()
+
+    def pin(self, company_id: UUID, key: str, version: int) -> TicketPin | None:
+        with self._lock:
+            return self._pins.get((company_id, key, version))
+
+    def put_pin(self, company_id: UUID, key: str, version: int, pin: TicketPin) -> TicketPin:
+        with self._lock:
+            self._pins[(company_id, key, version)] = pin
+            while len(self._pins) > self.size:
+                self._pins.popitem(last=False)
+            return pin
 
     def get(self, company_id: UUID, definition_id: UUID) -> WorkflowPlan | None:
         with self._lock:
@@ -124,6 +144,7 @@ class PlanCache:
         with self._lock:
             self._plans.clear()
             self._versions.clear()
+            self._pins.clear()
 
 
 PLANS = PlanCache()

@@ -31,7 +31,7 @@ from contracts.engine import (
 )
 from contracts.ids import uuid7
 from contracts.tickets import TicketSubmitted
-from engine.definitions.service import PLANS, WorkflowPlan
+from engine.definitions.service import PLANS, TicketPin, WorkflowPlan
 from engine.models import TaskInstance, WorkflowInstance
 from engine.tasks.data import merge, output_problems
 from engine.workflows.assignment import Assignment
@@ -72,13 +72,15 @@ class Progress(Part):
     async def start(self, ticket: TicketSubmitted) -> WorkflowInstance:
         version = ticket.workflow_version
         if version is None:
-            pinned = await self.definitions.ticket_definition(
-                ticket.ticket_definition_key, ticket.ticket_definition_version
-            )
-            version = pinned.workflow_version if pinned is not None else None
+            version = await self.pinned_version(ticket)
+        if version is None:
+            # The latest: its number, then its plan from memory (read only when not there).
+            version = await self.definitions.latest_workflow_version(ticket.workflow_key)
         plan = PLANS.get_version(self.company_id, ticket.workflow_key, version) if version else None
         if plan is None:
-            definition = await self.definitions.workflow(ticket.workflow_key, version)
+            definition = (
+                await self.definitions.workflow(ticket.workflow_key, version) if version is not None else None
+            )
             if definition is None:
                 existing = await self.workflows.by_ticket(ticket.ticket_id)
                 if existing is not None:
@@ -125,6 +127,18 @@ class Progress(Part):
             instance, plan, plan.start_task, sequence=1, task_id=instance.current_task_instance_id
         )
         return instance
+
+    async def pinned_version(self, ticket: TicketSubmitted) -> int | None:
+        """The workflow version the ticket's definition version names (None: the latest, or a
+        definition not held yet), read once per process for a definition held."""
+        key, version = ticket.ticket_definition_key, ticket.ticket_definition_version
+        pin = PLANS.pin(self.company_id, key, version)
+        if pin is None:
+            held = await self.definitions.ticket_definition(key, version)
+            if held is None:
+                return None
+            pin = PLANS.put_pin(self.company_id, key, version, TicketPin(held.workflow_version))
+        return pin.workflow_version
 
     async def enter_task(
         self,
