@@ -7,6 +7,7 @@ schema alone), and the schema. Then Alembic upgrades the schema's own history.
 """
 
 import asyncio
+import random
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +35,10 @@ async def prepare_schema(settings: ServiceSettings) -> None:
     # cluster, so two databases of one cluster (test databases, or two environments) can still
     # create or alter the same role at once, which Postgres refuses ("tuple concurrently
     # updated", "role already exists"). Every step here checks before it acts, so such a
-    # collision is simply tried again.
-    for attempt in range(1, 6):
+    # collision is simply tried again, after a random pause (runs that collided and waited
+    # alike would collide again, in step).
+    attempts = 12
+    for attempt in range(1, attempts + 1):
         try:
             await _prepare_schema_once(settings)
             return
@@ -45,9 +48,9 @@ async def prepare_schema(settings: ServiceSettings) -> None:
             asyncpg.UniqueViolationError,
         ) as exc:
             collided = not isinstance(exc, asyncpg.InternalServerError) or "concurrently updated" in str(exc)
-            if not collided or attempt == 5:
+            if not collided or attempt == attempts:
                 raise
-            await asyncio.sleep(0.05 * attempt)
+            await asyncio.sleep(random.uniform(0.01, 0.05 * attempt))
 
 
 async def _prepare_schema_once(settings: ServiceSettings) -> None:
