@@ -11,6 +11,8 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from uuid import UUID
 
+from cachetools import LRUCache
+
 from common import expressions
 from common.expressions import CompiledExpression
 from contracts.definitions import (
@@ -104,7 +106,7 @@ class PlanCache:
         self.size = size
         self._plans: OrderedDict[tuple[UUID, UUID], WorkflowPlan] = OrderedDict()
         self._versions: dict[tuple[UUID, str, int], UUID] = {}
-        self._pins: OrderedDict[tuple[UUID, str, int], TicketPin] = OrderedDict()
+        self._pins: LRUCache[tuple[UUID, str, int], TicketPin] = LRUCache(maxsize=size)
         self._lock = threading.Lock()
 
     def pin(self, company_id: UUID, key: str, version: int) -> TicketPin | None:
@@ -114,8 +116,6 @@ class PlanCache:
     def put_pin(self, company_id: UUID, key: str, version: int, pin: TicketPin) -> TicketPin:
         with self._lock:
             self._pins[(company_id, key, version)] = pin
-            while len(self._pins) > self.size:
-                self._pins.popitem(last=False)
             return pin
 
     def get(self, company_id: UUID, definition_id: UUID) -> WorkflowPlan | None:
