@@ -13,7 +13,6 @@ as well, so it can publish them without reading them back; the table stays the t
 """
 
 import asyncio
-import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from common import jsontext
 from common.messaging_tables import MessagingTables
 from common.telemetry import current_traceparent
 from contracts.envelope import Actor, Envelope, EventPayload, envelope_for
@@ -319,7 +319,7 @@ class UnitOfWork:
         self, topic: str, key: str, record_id: UUID, body: dict[str, Any], headers: dict[str, str]
     ) -> None:
         """Record any message (an envelope, or a dead letter) in the outbox."""
-        self._collect(topic, key, record_id, json.dumps(body, separators=(",", ":")), headers)
+        self._collect(topic, key, record_id, jsontext.dumps(body), headers)
 
     def _collect(self, topic: str, key: str, record_id: UUID, body: str, headers: dict[str, str]) -> None:
         if self._session is None:
@@ -356,4 +356,4 @@ def outbox_headers(headers: dict[str, str]) -> str:
     traceparent = current_traceparent()
     if traceparent:
         headers = {**headers, "traceparent": traceparent}
-    return json.dumps(headers)
+    return jsontext.dumps(headers)

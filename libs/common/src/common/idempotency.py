@@ -47,6 +47,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
+from common import jsontext
 from common.auth import CurrentClaims
 from common.db import UnitOfWork
 from common.errors import ValidationProblem
@@ -135,7 +136,7 @@ def answer_params(answer: PendingAnswer | None, body: Any = None) -> dict[str, A
         "answer_user_id": answer.user_id,
         "answer_key": answer.key,
         "answer_status": answer.status_code,
-        "answer": json.dumps(body, separators=(",", ":")),
+        "answer": jsontext.dumps(body),
     }
 
 

@@ -17,7 +17,6 @@ new `updated_at` (and a task's version), so the objects in the session end as th
 has them.
 """
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -28,6 +27,7 @@ from uuid import UUID
 from sqlalchemy import TextClause, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common import jsontext
 from common.db import OutboxRows, outbox_insert
 from common.repository import CompanyRepository
 from contracts.ids import uuid7
@@ -183,7 +183,7 @@ def _json_value(value: Any) -> Any:
 
 def _document(rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str]]) -> str:
     """Rows as the JSON document `_rows_of` reads: each with the columns named, and no more."""
-    return json.dumps([{name: row[name] for name, _ in columns} for row in rows], default=_json_value)
+    return jsontext.dumps([{name: row[name] for name, _ in columns} for row in rows], default=_json_value)
 
 
 @cache

@@ -212,7 +212,7 @@ class Step:
             session.expunge(task)
             self._added.tasks.append(_task_row(task))
         changed = self._take_changes(session)
-        if session.new or session.deleted or any(session.is_modified(item) for item in session.dirty):
+        if session.new or session.deleted or any(_changed_keys(inspect(item)) for item in session.dirty):
             await self.workflows.flush()
         pending = self._pending()
         if pending is None:
@@ -238,11 +238,11 @@ class Step:
                 continue
             table = item.__tablename__
             state: InstanceState[Any] = inspect(item)
-            keys = [attr.key for attr in state.attrs if attr.history.has_changes()]
+            keys = _changed_keys(state)
             if not keys:
                 continue
-            columns = [name for name, _ in CHANGEABLE[table]]
-            if not set(keys) <= set(columns) or not set(columns) <= state.dict.keys():
+            columns = _CHANGEABLE_NAMES[table]
+            if not columns.issuperset(keys) or not columns <= state.dict.keys():
                 continue  # left to the flush
             row = {name: state.dict[name] for name in columns}
             row["id"] = item.id
@@ -283,6 +283,19 @@ class Step:
                 **fields,
             )
         )
+
+
+# The names of the columns `write` writes itself, per table it changes rows of.
+_CHANGEABLE_NAMES = {table: frozenset(name for name, _ in columns) for table, columns in CHANGEABLE.items()}
+
+
+def _changed_keys(state: InstanceState[Any]) -> list[str]:
+    """The attributes of a loaded object that hold a change. Only one set since the object was
+    loaded (or last written) has its old value kept (`committed_state`); of those, the ones set
+    to a different value, as the session's own check compares them: asking every attribute of
+    every dirty object instead was a fifth of what a step's write cost."""
+    attrs = state.attrs
+    return [key for key in state.committed_state if attrs[key].history.has_changes()]
 
 
 class Part:

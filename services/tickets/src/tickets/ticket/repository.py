@@ -1,4 +1,3 @@
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, time, timedelta
@@ -10,6 +9,7 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import UnaryExpression
 
+from common import jsontext
 from common.idempotency import PendingAnswer, answer_params, store_answer
 from common.repository import CompanyRepository
 from common.text_search import prefix_tsquery
@@ -296,7 +296,7 @@ class TicketRepository(CompanyRepository[Ticket]):
                 _SUBMIT,
                 {
                     **{name: values[name] for name in _SUBMIT_COLUMNS},
-                    "ticket_data": json.dumps(values["ticket_data"]),
+                    "ticket_data": jsontext.dumps(values["ticket_data"]),
                     "stem": stem,
                     "event_id": event.event_id,
                     "topic": event.topic,
@@ -403,7 +403,7 @@ class TicketRepository(CompanyRepository[Ticket]):
             {
                 "company_id": self.company_id,
                 "ticket_id": ticket_id,
-                "events": json.dumps(rows, default=_json_value, separators=(",", ":")),
+                "events": jsontext.dumps(rows, default=_json_value),
             },
         )
         return int(added or 0)
