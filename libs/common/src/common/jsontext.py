@@ -13,7 +13,9 @@ messages only. A fingerprint that must stay the same across versions keeps its o
 
 import json
 from collections.abc import Callable
+from datetime import date
 from typing import Any
+from uuid import UUID
 
 import orjson
 
@@ -24,4 +26,15 @@ def dumps(value: Any, *, default: Callable[[Any], Any] | None = None) -> str:
     try:
         return orjson.dumps(value, default=default).decode()
     except orjson.JSONEncodeError:
-        return json.dumps(value, default=default, separators=(",", ":"), ensure_ascii=False)
+
+        def known(item: Any) -> Any:
+            # What orjson writes itself, written the same way by the standard library.
+            if isinstance(item, UUID):
+                return str(item)
+            if isinstance(item, date):
+                return item.isoformat()
+            if default is None:
+                raise TypeError(f"{type(item).__name__} is not a JSON value") from None
+            return default(item)
+
+        return json.dumps(value, default=known, separators=(",", ":"), ensure_ascii=False)

@@ -172,18 +172,9 @@ def _update_from_rows(schema: str, table: str) -> str:
     )
 
 
-def _json_value(value: Any) -> Any:
-    """A column value as JSON: ids and moments as Postgres reads them back."""
-    if isinstance(value, UUID):
-        return str(value)
-    if isinstance(value, datetime):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} is not a column value")
-
-
 def _document(rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str]]) -> str:
     """Rows as the JSON document `_rows_of` reads: each with the columns named, and no more."""
-    return jsontext.dumps([{name: row[name] for name, _ in columns} for row in rows], default=_json_value)
+    return jsontext.dumps([{name: row[name] for name, _ in columns} for row in rows])
 
 
 @cache

@@ -211,8 +211,8 @@ class Step:
             # reads it, and a later step of the same transaction reads the row.
             session.expunge(task)
             self._added.tasks.append(_task_row(task))
-        changed = self._take_changes(session)
-        if session.new or session.deleted or any(_changed_keys(inspect(item)) for item in session.dirty):
+        changed, left = self._take_changes(session)
+        if session.new or session.deleted or left:
             await self.workflows.flush()
         pending = self._pending()
         if pending is None:
@@ -228,22 +228,27 @@ class Step:
             if row.version is not None:
                 set_committed_value(item, "version", row.version)
 
-    def _take_changes(self, session: AsyncSession) -> list[tuple[WorkflowInstance | TaskInstance, str]]:
+    def _take_changes(
+        self, session: AsyncSession
+    ) -> tuple[list[tuple[WorkflowInstance | TaskInstance, str]], bool]:
         """The instance and tasks of this company the step changed only in columns `write` may
         write (`CHANGEABLE`), put in its additions as whole rows and marked unchanged in the
-        session, so no flush writes them again."""
+        session, so no flush writes them again; and whether any change is left for the flush."""
         taken: list[tuple[WorkflowInstance | TaskInstance, str]] = []
+        left = False
         for item in list(session.dirty):
-            if not isinstance(item, WorkflowInstance | TaskInstance) or item.company_id != self.company_id:
-                continue
-            table = item.__tablename__
             state: InstanceState[Any] = inspect(item)
             keys = _changed_keys(state)
             if not keys:
                 continue
+            if not isinstance(item, WorkflowInstance | TaskInstance) or item.company_id != self.company_id:
+                left = True  # left to the flush
+                continue
+            table = item.__tablename__
             columns = _CHANGEABLE_NAMES[table]
             if not columns.issuperset(keys) or not columns <= state.dict.keys():
-                continue  # left to the flush
+                left = True
+                continue
             row = {name: state.dict[name] for name in columns}
             row["id"] = item.id
             if isinstance(item, TaskInstance):
@@ -252,7 +257,7 @@ class Step:
             for key in keys:
                 set_committed_value(item, key, state.dict[key])
             taken.append((item, table))
-        return taken
+        return taken, left
 
     async def write_history(self) -> None:
         """Write the step's history now, for a caller that reads it back."""

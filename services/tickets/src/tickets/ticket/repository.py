@@ -178,13 +178,6 @@ _PROJECT = text(
 )
 
 
-def _json_value(value: object) -> str:
-    # Ids and times as Postgres reads them back from the statement's JSON.
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return str(value)
-
-
 # The ticket's own columns a submit writes (the number and its sequence come from the counter).
 _SUBMIT_COLUMNS = (
     "company_id",
@@ -403,7 +396,7 @@ class TicketRepository(CompanyRepository[Ticket]):
             {
                 "company_id": self.company_id,
                 "ticket_id": ticket_id,
-                "events": jsontext.dumps(rows, default=_json_value),
+                "events": jsontext.dumps(rows),
             },
         )
         return int(added or 0)
