@@ -42,7 +42,7 @@ from pydantic import ValidationError
 from sqlalchemy import text
 
 from common.crashpoints import crashpoint
-from common.db import Database, UnitOfWork
+from common.db import Database, UnitOfWork, driver_connection
 from common.embedded import BrokerKind, broker_kind
 from common.settings import ServiceSettings
 from contracts.envelope import Actor, Envelope, EventPayload
@@ -219,6 +219,14 @@ class EventConsumer:
         broker = broker or broker_kind()
         self.db = db
         self.group = group
+        # `_claim_all`'s statement, sent on the driver connection.
+        self._claim_sql = (
+            f'INSERT INTO "{db.schema}".inbox (consumer_group, event_id, outcome) '  # noqa: S608
+            "SELECT $1, unnest(CAST($2 AS uuid[])), 'handled' "
+            "FROM (SELECT set_config('app.company_id', $3, true) AS company) AS scope "
+            "WHERE scope.company IS NOT NULL "
+            "ON CONFLICT DO NOTHING RETURNING event_id"
+        )
         self.max_attempts = max_attempts
         self.retry_delay = retry_delay
         # Group members in this process. Tansu rebalances in a loop with two members of one
@@ -544,16 +552,8 @@ class EventConsumer:
         matter that the setting takes effect only as the statement runs."""
         if not event_ids:
             return set()
-        rows = await uow.session.execute(
-            text(
-                f'INSERT INTO "{self.db.schema}".inbox (consumer_group, event_id, outcome) '  # noqa: S608
-                "SELECT :group, unnest(CAST(:ids AS uuid[])), 'handled' "
-                "FROM (SELECT set_config('app.company_id', :company, true) AS company) AS scope "
-                "WHERE scope.company IS NOT NULL "
-                "ON CONFLICT DO NOTHING RETURNING event_id"
-            ),
-            {"group": self.group, "ids": event_ids, "company": uow.scope_of(company_id)},
-        )
+        connection = await driver_connection(uow.session)
+        rows = await connection.fetch(self._claim_sql, self.group, event_ids, uow.scope_of(company_id))
         uow.scoped(company_id)
         return {row[0] for row in rows}
 

@@ -18,9 +18,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, cast
 from uuid import UUID
 
+import asyncpg
 from sqlalchemy import DateTime, MetaData, func, text
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -120,6 +121,8 @@ class Database:
         self.engine = engine
         self.schema = schema
         self.tables = MessagingTables.for_schema(schema)
+        # `UnitOfWork.flush_outbox`'s statement, for the driver: the columns as $1 to $5.
+        self.outbox_insert_sql = _outbox_insert(schema, ["$1", "$2", "$3", "$4", "$5"])
         self.outbox_written = asyncio.Event()
         self.outbox_handoff = OutboxHandoff()
         if session_factory is None:
@@ -168,8 +171,31 @@ class Database:
             await self.engine.dispose()
 
 
-# Built once: every unit of work of a company runs it.
-_SET_COMPANY = text("SELECT set_config('app.company_id', :company_id, true)")
+# Sent on the driver connection (`driver_connection`): every unit of work of a company runs it.
+_SET_COMPANY = "SELECT set_config('app.company_id', $1, true)"
+
+
+async def driver_connection(session: AsyncSession) -> asyncpg.Connection:
+    """The asyncpg connection under `session`, inside the session's transaction: for the few
+    statements nearly every transaction sends (the company scope, the inbox claim, the outbox
+    rows), whose handling in SQLAlchemy cost about three times the driver's own work. Their
+    errors are asyncpg's (`common.errors` knows both).
+
+    SQLAlchemy's asyncpg adapter begins the database transaction only with its first statement;
+    when none has run yet, it is begun here, as that statement would have begun it. (In a
+    session joined to an outer transaction, the savepoint is made when the connection is.)
+    Pending ORM changes are flushed first, as the session does before any statement it sends:
+    they are written under the company scope they were made in."""
+    pending = session.sync_session
+    if pending.autoflush and (pending.new or pending.dirty or pending.deleted):
+        await session.flush()
+    connection = await session.connection()
+    adapted = cast(Any, (await connection.get_raw_connection()).dbapi_connection)
+    if adapted._transaction is None:
+        async with adapted._execute_mutex:
+            if adapted._transaction is None:
+                await adapted._start_transaction()
+    return cast(asyncpg.Connection, adapted.driver_connection)
 
 
 class UnitOfWork:
@@ -213,7 +239,7 @@ class UnitOfWork:
             return
         if company_id is None and self._scoped_to is None:
             return
-        await self.session.execute(_SET_COMPANY, {"company_id": str(scope)})
+        await (await driver_connection(self.session)).fetchval(_SET_COMPANY, str(scope))
         self._scoped_to = scope
 
     @staticmethod
@@ -234,17 +260,8 @@ class UnitOfWork:
         rows = self.take_outbox_rows()
         if rows is None:
             return
-        event_ids, topics, keys, payloads, headers = rows
-        await self.session.execute(
-            text(outbox_insert(self.db.schema)),
-            {
-                "event_ids": event_ids,
-                "topics": topics,
-                "keys": keys,
-                "payloads": payloads,
-                "headers": headers,
-            },
-        )
+        connection = await driver_connection(self.session)
+        await connection.execute(self.db.outbox_insert_sql, *rows)
 
     def take_outbox_rows(self) -> OutboxRows | None:
         """The collected outbox rows, column by column (event ids, topics, keys, payloads and
@@ -343,11 +360,17 @@ def outbox_insert(schema: str, prefix: str = "") -> str:
     `:<prefix>event_ids`, `:<prefix>topics`, `:<prefix>keys`, `:<prefix>payloads` and
     `:<prefix>headers`; usable on its own or as the last part of a caller's own statement.
     `created_at` is the moment of writing."""
+    names = ("event_ids", "topics", "keys", "payloads", "headers")
+    return _outbox_insert(schema, [f":{prefix}{name}" for name in names])
+
+
+def _outbox_insert(schema: str, binds: list[str]) -> str:
+    event_ids, topics, keys, payloads, headers = binds
     return (
         f'INSERT INTO "{schema}".outbox (event_id, topic, key, payload, headers, created_at) '  # noqa: S608
         "SELECT e, t, k, p::jsonb, h::jsonb, clock_timestamp() FROM unnest("
-        f"CAST(:{prefix}event_ids AS uuid[]), CAST(:{prefix}topics AS text[]), CAST(:{prefix}keys AS text[]), "
-        f"CAST(:{prefix}payloads AS text[]), CAST(:{prefix}headers AS text[])) AS r(e, t, k, p, h)"
+        f"CAST({event_ids} AS uuid[]), CAST({topics} AS text[]), CAST({keys} AS text[]), "
+        f"CAST({payloads} AS text[]), CAST({headers} AS text[])) AS r(e, t, k, p, h)"
     )
 
 

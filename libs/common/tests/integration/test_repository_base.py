@@ -121,6 +121,45 @@ class TestBoundToCompany:
                 MemoRepository.of(uow)
 
 
+class TestCompanyScope:
+    """The scope is set on the driver connection, beside the session's own statements."""
+
+    async def test_the_scope_is_set_inside_the_transaction(self, db: Database) -> None:
+        company = uuid7()
+        async with db.unit_of_work(company) as uow:
+            # The scope was the transaction's first statement: had it run before the transaction
+            # began, its setting would have ended with it.
+            scope = await uow.session.scalar(text("SELECT current_setting('app.company_id', true)"))
+        assert scope == str(company)
+
+    async def test_changes_made_for_one_company_are_written_before_the_scope_moves(
+        self, db: Database
+    ) -> None:
+        company_a, company_b = uuid7(), uuid7()
+        memo_id = uuid7()
+        async with db.unit_of_work(company_a) as uow:
+            uow.session.add(Memo(company_id=company_a, id=memo_id, title="of a"))
+            # Still pending in the session: it is written under A's scope, not B's (which row-level
+            # security would refuse at commit).
+            await uow.set_company(company_b)
+        async with db.unit_of_work(company_a) as uow:
+            found = await MemoRepository.of(uow).find(Memo.id == memo_id)
+        assert found is not None
+        assert found.title == "of a"
+
+    async def test_a_failed_unit_of_work_leaves_nothing_its_driver_statements_wrote(self, db: Database) -> None:
+        company = uuid7()
+        with pytest.raises(RuntimeError, match="after the scope"):
+            async with db.unit_of_work(company) as uow:
+                await uow.session.execute(
+                    text("INSERT INTO demo_producer.memos (company_id, id, title) VALUES (:c, :i, 'gone')"),
+                    {"c": company, "i": uuid7()},
+                )
+                raise RuntimeError("after the scope")
+        async with db.unit_of_work(company) as uow:
+            assert await uow.session.scalar(text("SELECT count(*) FROM demo_producer.memos")) == 0
+
+
 class TestGetOr404:
     async def test_another_companys_row_is_not_found(self, db: Database) -> None:
         company_a, company_b = uuid7(), uuid7()
