@@ -14,7 +14,7 @@ as well, so it can publish them without reading them back; the table stays the t
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
@@ -22,7 +22,9 @@ from typing import Any, Self, cast
 from uuid import UUID
 
 import asyncpg
-from sqlalchemy import DateTime, MetaData, func, text
+from cachetools import LRUCache
+from sqlalchemy import DateTime, MetaData, TextClause, func, text
+from sqlalchemy.dialects.postgresql import asyncpg as asyncpg_dialect
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -196,6 +198,29 @@ async def driver_connection(session: AsyncSession) -> asyncpg.Connection:
             if adapted._transaction is None:
                 await adapted._start_transaction()
     return cast(asyncpg.Connection, adapted.driver_connection)
+
+
+# Text statements as the driver takes them: their SQL with numbered parameters, and the names
+# in number order. A service sends a few hundred distinct ones at most.
+_DIALECT = asyncpg_dialect.dialect()  # type: ignore[no-untyped-call]  # (its constructor is untyped)
+_NUMBERED: LRUCache[str, tuple[str, tuple[str, ...]]] = LRUCache(maxsize=1024)
+
+
+async def driver_fetch(
+    session: AsyncSession, statement: TextClause, params: Mapping[str, Any]
+) -> list[asyncpg.Record]:
+    """A text statement with named parameters, sent on the driver connection
+    (`driver_connection`): for the statements a hot path sends every time. Rows are asyncpg's
+    records (by name or position). Parameters go to the driver as given: only for statements
+    whose parameters SQLAlchemy would not have converted either (no typed bind parameters)."""
+    numbered = _NUMBERED.get(statement.text)
+    if numbered is None:
+        compiled = statement.compile(dialect=_DIALECT)
+        numbered = (str(compiled), tuple(compiled.positiontup or ()))
+        _NUMBERED[statement.text] = numbered
+    sql, names = numbered
+    connection = await driver_connection(session)
+    return cast(list[asyncpg.Record], await connection.fetch(sql, *(params[name] for name in names)))
 
 
 class UnitOfWork:

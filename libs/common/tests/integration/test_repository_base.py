@@ -11,7 +11,7 @@ from sqlalchemy import String, event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from common.db import Database
+from common.db import Database, driver_fetch
 from common.errors import NotFound
 from common.migrations import tenant_policy_sql
 from common.repository import CompanyRepository, Deleted, SoftDeletable
@@ -149,15 +149,29 @@ class TestCompanyScope:
 
     async def test_a_failed_unit_of_work_leaves_nothing_its_driver_statements_wrote(self, db: Database) -> None:
         company = uuid7()
-        with pytest.raises(RuntimeError, match="after the scope"):
+
+        async def write_then_fail() -> None:
             async with db.unit_of_work(company) as uow:
                 await uow.session.execute(
                     text("INSERT INTO demo_producer.memos (company_id, id, title) VALUES (:c, :i, 'gone')"),
                     {"c": company, "i": uuid7()},
                 )
                 raise RuntimeError("after the scope")
+
+        with pytest.raises(RuntimeError, match="after the scope"):
+            await write_then_fail()
         async with db.unit_of_work(company) as uow:
             assert await uow.session.scalar(text("SELECT count(*) FROM demo_producer.memos")) == 0
+
+
+    async def test_a_text_statement_goes_to_the_driver_with_its_named_parameters(self, db: Database) -> None:
+        async with db.unit_of_work(uuid7()) as uow:
+            rows = await driver_fetch(
+                uow.session,
+                text("SELECT CAST(:a AS int) + CAST(:b AS int) AS total, CAST(:a AS int) AS a, '1:2'::text AS literal"),
+                {"b": 5, "a": 2},
+            )
+        assert [(row["total"], row["a"], row["literal"]) for row in rows] == [(7, 2, "1:2")]
 
 
 class TestGetOr404:

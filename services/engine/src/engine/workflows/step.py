@@ -27,7 +27,7 @@ from sqlalchemy.orm import InstanceState, Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
-from common.db import UnitOfWork
+from common.db import UnitOfWork, driver_fetch
 from common.errors import NotFound
 from common.expressions import ExpressionLimits
 from contracts.engine import WorkflowEvent
@@ -217,16 +217,16 @@ class Step:
         pending = self._pending()
         if pending is None:
             return
-        written = {row.id: row for row in await session.execute(*pending)}
+        written = {row["id"]: row for row in await driver_fetch(session, *pending)}
         for item, table in changed:
             row = written.get(item.id)
             if row is None:
                 # Another writer changed the task since the step read it, as the ORM's version
                 # check would have found.
                 raise StaleDataError(f"{table} {item.id} was changed by another writer")
-            set_committed_value(item, "updated_at", row.updated_at)
-            if row.version is not None:
-                set_committed_value(item, "version", row.version)
+            set_committed_value(item, "updated_at", row["updated_at"])
+            if row["version"] is not None:
+                set_committed_value(item, "version", row["version"])
 
     def _take_changes(
         self, session: AsyncSession
