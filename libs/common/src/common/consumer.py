@@ -552,7 +552,7 @@ class EventConsumer:
         matter that the setting takes effect only as the statement runs."""
         if not event_ids:
             return set()
-        connection = await driver_connection(uow.session)
+        connection = await driver_connection(uow.session, self._claim_sql)
         rows = await connection.fetch(self._claim_sql, self.group, event_ids, uow.scope_of(company_id))
         uow.scoped(company_id)
         return {row[0] for row in rows}

@@ -177,11 +177,17 @@ class Database:
 _SET_COMPANY = "SELECT set_config('app.company_id', $1, true)"
 
 
-async def driver_connection(session: AsyncSession) -> asyncpg.Connection:
-    """The asyncpg connection under `session`, inside the session's transaction: for the few
-    statements nearly every transaction sends (the company scope, the inbox claim, the outbox
-    rows), whose handling in SQLAlchemy cost about three times the driver's own work. Their
-    errors are asyncpg's (`common.errors` knows both).
+# Told of every statement sent on a driver connection (`driver_connection`), as SQLAlchemy's
+# `before_cursor_execute` listeners are of its own: for tests that count what code sends.
+driver_statement_listeners: list[Callable[[str], None]] = []
+
+
+async def driver_connection(session: AsyncSession, statement: str) -> asyncpg.Connection:
+    """The asyncpg connection under `session`, inside the session's transaction, to send
+    `statement` on: for the few statements nearly every transaction sends (the company scope,
+    the inbox claim, the outbox rows, a step's or a projection's one statement), whose handling
+    in SQLAlchemy cost about three times the driver's own work. Their errors are asyncpg's
+    (`common.errors` knows both).
 
     SQLAlchemy's asyncpg adapter begins the database transaction only with its first statement;
     when none has run yet, it is begun here, as that statement would have begun it. (In a
@@ -197,6 +203,8 @@ async def driver_connection(session: AsyncSession) -> asyncpg.Connection:
         async with adapted._execute_mutex:
             if adapted._transaction is None:
                 await adapted._start_transaction()
+    for listener in driver_statement_listeners:
+        listener(statement)
     return cast(asyncpg.Connection, adapted.driver_connection)
 
 
@@ -219,7 +227,7 @@ async def driver_fetch(
         numbered = (str(compiled), tuple(compiled.positiontup or ()))
         _NUMBERED[statement.text] = numbered
     sql, names = numbered
-    connection = await driver_connection(session)
+    connection = await driver_connection(session, sql)
     return cast(list[asyncpg.Record], await connection.fetch(sql, *(params[name] for name in names)))
 
 
@@ -264,7 +272,7 @@ class UnitOfWork:
             return
         if company_id is None and self._scoped_to is None:
             return
-        await (await driver_connection(self.session)).fetchval(_SET_COMPANY, str(scope))
+        await (await driver_connection(self.session, _SET_COMPANY)).fetchval(_SET_COMPANY, str(scope))
         self._scoped_to = scope
 
     @staticmethod
@@ -285,8 +293,8 @@ class UnitOfWork:
         rows = self.take_outbox_rows()
         if rows is None:
             return
-        connection = await driver_connection(self.session)
-        await connection.execute(self.db.outbox_insert_sql, *rows)
+        sql = self.db.outbox_insert_sql
+        await (await driver_connection(self.session, sql)).execute(sql, *rows)
 
     def take_outbox_rows(self) -> OutboxRows | None:
         """The collected outbox rows, column by column (event ids, topics, keys, payloads and

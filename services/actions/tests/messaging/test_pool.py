@@ -19,7 +19,7 @@ from actions.runner.pool import ActionPool
 from actions.runner.repository import ActionQueueRepository
 from actions.runner.service import ActionRunner, CallOutcome, Prepared
 from common.consumer import Delivery, EventConsumer
-from common.db import Database
+from common.db import Database, driver_statement_listeners
 from contracts.engine import ActionRequested
 from contracts.envelope import Envelope
 from contracts.ids import uuid7
@@ -262,14 +262,19 @@ class Statements:
     def _on_execute(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         self.statements.append(" ".join(statement.split()))
 
+    def _on_driver_statement(self, statement: str) -> None:
+        self.statements.append(" ".join(statement.split()))
+
     def __enter__(self) -> "Statements":
         event.listen(self.engine, "commit", self._on_commit)
         event.listen(self.engine, "before_cursor_execute", self._on_execute)
+        driver_statement_listeners.append(self._on_driver_statement)
         return self
 
     def __exit__(self, *exc: object) -> None:
         event.remove(self.engine, "commit", self._on_commit)
         event.remove(self.engine, "before_cursor_execute", self._on_execute)
+        driver_statement_listeners.remove(self._on_driver_statement)
 
     def count(self, prefix: str) -> int:
         return sum(1 for statement in self.statements if statement.startswith(prefix))

@@ -14,6 +14,7 @@ from uuid import UUID
 from sqlalchemy import case, func, select, text, update
 
 from actions.models import LIVE_STATUSES, ActionJob, JobStatus, QueuedJob
+from common.db import driver_fetch
 from common.repository import CompanyRepository, SystemRepository
 from contracts.engine import ActionRequested
 
@@ -290,33 +291,33 @@ class ActionJobRepository(CompanyRepository[ActionJob]):
         of an earlier attempt, changes nothing. A newer attempt takes over the job: a live one
         simply answers for the newer attempt (no second call is queued behind the first, and
         nothing is taken), a finished one is queued again."""
-        row = (
-            await self.session.execute(
-                _ENQUEUE,
-                {
-                    "company_id": self.company_id,
-                    "task_instance_id": request.task_instance_id,
-                    "request_id": request.request_id,
-                    "workflow_instance_id": request.workflow_instance_id,
-                    "attempt": request.attempt,
-                    "task_type": request.task_type,
-                    "host": host[:255],
-                    "request": request.model_dump_json(),
-                    "deadline_at": request.deadline_at,
-                    "budget_seconds": budget_seconds,
-                    "lease_seconds": lease_seconds,
-                    "owner": owner,
-                },
-            )
-        ).first()
-        if row is None:
+        rows = await driver_fetch(
+            self.session,
+            _ENQUEUE,
+            {
+                "company_id": self.company_id,
+                "task_instance_id": request.task_instance_id,
+                "request_id": request.request_id,
+                "workflow_instance_id": request.workflow_instance_id,
+                "attempt": request.attempt,
+                "task_type": request.task_type,
+                "host": host[:255],
+                "request": request.model_dump_json(),
+                "deadline_at": request.deadline_at,
+                "budget_seconds": budget_seconds,
+                "lease_seconds": lease_seconds,
+                "owner": owner,
+            },
+        )
+        if not rows:
             return Recorded(queued=False)
-        return Recorded(queued=True, taken_answer_by=row.answer_by)
+        return Recorded(queued=True, taken_answer_by=rows[0]["answer_by"])
 
     async def take(self, claims: Sequence[Claim]) -> list[TakenJob]:
         """Count the call about to be made of each claimed job and mark it running, in one
         statement. A job no longer live (its queue row outlived it) is left out."""
-        rows = await self.session.execute(
+        rows = await driver_fetch(
+            self.session,
             _TAKE,
             {
                 "company_id": self.company_id,
@@ -326,15 +327,15 @@ class ActionJobRepository(CompanyRepository[ActionJob]):
         )
         return [
             TakenJob(
-                request=row.request,
-                request_id=row.request_id,
-                workflow_instance_id=row.workflow_instance_id,
-                task_instance_id=row.task_instance_id,
-                attempt=row.attempt,
-                host=row.host,
-                http_calls=row.http_calls,
-                answer_by=row.answer_by,
-                deadline_at=row.deadline_at,
+                request=row["request"],
+                request_id=row["request_id"],
+                workflow_instance_id=row["workflow_instance_id"],
+                task_instance_id=row["task_instance_id"],
+                attempt=row["attempt"],
+                host=row["host"],
+                http_calls=row["http_calls"],
+                answer_by=row["answer_by"],
+                deadline_at=row["deadline_at"],
             )
             for row in rows
         ]
@@ -365,7 +366,8 @@ class ActionJobRepository(CompanyRepository[ActionJob]):
         """Record how jobs ended and take them out of the queue, those this runner still holds
         (the others are left out). Returns the attempt each answers: a newer one that arrived
         while it ran."""
-        rows = await self.session.execute(
+        rows = await driver_fetch(
+            self.session,
             _FINISH,
             {
                 "company_id": self.company_id,
@@ -378,11 +380,11 @@ class ActionJobRepository(CompanyRepository[ActionJob]):
         )
         return [
             FinishedJob(
-                request_id=row.request_id,
-                workflow_instance_id=row.workflow_instance_id,
-                task_instance_id=row.task_instance_id,
-                attempt=row.attempt,
-                host=row.host,
+                request_id=row["request_id"],
+                workflow_instance_id=row["workflow_instance_id"],
+                task_instance_id=row["task_instance_id"],
+                attempt=row["attempt"],
+                host=row["host"],
             )
             for row in rows
         ]

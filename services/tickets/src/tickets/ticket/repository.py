@@ -10,6 +10,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import UnaryExpression
 
 from common import jsontext
+from common.db import driver_fetch
 from common.idempotency import PendingAnswer, answer_params, store_answer
 from common.repository import CompanyRepository
 from common.text_search import prefix_tsquery
@@ -391,7 +392,8 @@ class TicketRepository(CompanyRepository[Ticket]):
             {"ord": n, **{name: getattr(event, name) for name in _PROJECTED_FIELDS}}
             for n, event in enumerate(events)
         ]
-        added = await self.session.scalar(
+        added = await driver_fetch(
+            self.session,
             _PROJECT,
             {
                 "company_id": self.company_id,
@@ -399,7 +401,7 @@ class TicketRepository(CompanyRepository[Ticket]):
                 "events": jsontext.dumps(rows),
             },
         )
-        return int(added or 0)
+        return int(added[0][0] or 0) if added else 0
 
     async def outcome_counts(self, submitted_by: UUID | None) -> list[tuple[str, str, int]]:
         """Each outcome key with its latest label and how many tickets ended with it; only
