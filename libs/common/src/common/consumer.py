@@ -42,7 +42,7 @@ from pydantic import ValidationError
 from sqlalchemy import text
 
 from common.crashpoints import crashpoint
-from common.db import Database, UnitOfWork, driver_connection
+from common.db import Database, UnitOfWork, driver_fetch
 from common.embedded import BrokerKind, broker_kind
 from common.settings import ServiceSettings
 from contracts.envelope import Actor, Envelope, EventPayload
@@ -219,11 +219,10 @@ class EventConsumer:
         broker = broker or broker_kind()
         self.db = db
         self.group = group
-        # `_claim_all`'s statement, sent on the driver connection.
-        self._claim_sql = (
+        self._claim_statement = text(
             f'INSERT INTO "{db.schema}".inbox (consumer_group, event_id, outcome) '  # noqa: S608
-            "SELECT $1, unnest(CAST($2 AS uuid[])), 'handled' "
-            "FROM (SELECT set_config('app.company_id', $3, true) AS company) AS scope "
+            "SELECT :group, unnest(CAST(:ids AS uuid[])), 'handled' "
+            "FROM (SELECT set_config('app.company_id', :company, true) AS company) AS scope "
             "WHERE scope.company IS NOT NULL "
             "ON CONFLICT DO NOTHING RETURNING event_id"
         )
@@ -552,8 +551,11 @@ class EventConsumer:
         matter that the setting takes effect only as the statement runs."""
         if not event_ids:
             return set()
-        connection = await driver_connection(uow.session, self._claim_sql)
-        rows = await connection.fetch(self._claim_sql, self.group, event_ids, uow.scope_of(company_id))
+        rows = await driver_fetch(
+            uow.session,
+            self._claim_statement,
+            {"group": self.group, "ids": event_ids, "company": uow.scope_of(company_id)},
+        )
         uow.scoped(company_id)
         return {row[0] for row in rows}
 

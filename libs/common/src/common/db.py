@@ -123,8 +123,7 @@ class Database:
         self.engine = engine
         self.schema = schema
         self.tables = MessagingTables.for_schema(schema)
-        # `UnitOfWork.flush_outbox`'s statement, for the driver: the columns as $1 to $5.
-        self.outbox_insert_sql = _outbox_insert(schema, ["$1", "$2", "$3", "$4", "$5"])
+        self.outbox_statement = text(outbox_insert(schema))
         self.outbox_written = asyncio.Event()
         self.outbox_handoff = OutboxHandoff()
         if session_factory is None:
@@ -173,8 +172,8 @@ class Database:
             await self.engine.dispose()
 
 
-# Sent on the driver connection (`driver_connection`): every unit of work of a company runs it.
-_SET_COMPANY = "SELECT set_config('app.company_id', $1, true)"
+# Built once: every unit of work of a company runs it.
+_SET_COMPANY = text("SELECT set_config('app.company_id', :company_id, true)")
 
 
 # Told of every statement sent on a driver connection (`driver_connection`), as SQLAlchemy's
@@ -272,7 +271,7 @@ class UnitOfWork:
             return
         if company_id is None and self._scoped_to is None:
             return
-        await (await driver_connection(self.session, _SET_COMPANY)).fetchval(_SET_COMPANY, str(scope))
+        await driver_fetch(self.session, _SET_COMPANY, {"company_id": str(scope)})
         self._scoped_to = scope
 
     @staticmethod
@@ -293,8 +292,12 @@ class UnitOfWork:
         rows = self.take_outbox_rows()
         if rows is None:
             return
-        sql = self.db.outbox_insert_sql
-        await (await driver_connection(self.session, sql)).execute(sql, *rows)
+        event_ids, topics, keys, payloads, headers = rows
+        await driver_fetch(
+            self.session,
+            self.db.outbox_statement,
+            {"event_ids": event_ids, "topics": topics, "keys": keys, "payloads": payloads, "headers": headers},
+        )
 
     def take_outbox_rows(self) -> OutboxRows | None:
         """The collected outbox rows, column by column (event ids, topics, keys, payloads and
@@ -393,17 +396,11 @@ def outbox_insert(schema: str, prefix: str = "") -> str:
     `:<prefix>event_ids`, `:<prefix>topics`, `:<prefix>keys`, `:<prefix>payloads` and
     `:<prefix>headers`; usable on its own or as the last part of a caller's own statement.
     `created_at` is the moment of writing."""
-    names = ("event_ids", "topics", "keys", "payloads", "headers")
-    return _outbox_insert(schema, [f":{prefix}{name}" for name in names])
-
-
-def _outbox_insert(schema: str, binds: list[str]) -> str:
-    event_ids, topics, keys, payloads, headers = binds
     return (
         f'INSERT INTO "{schema}".outbox (event_id, topic, key, payload, headers, created_at) '  # noqa: S608
         "SELECT e, t, k, p::jsonb, h::jsonb, clock_timestamp() FROM unnest("
-        f"CAST({event_ids} AS uuid[]), CAST({topics} AS text[]), CAST({keys} AS text[]), "
-        f"CAST({payloads} AS text[]), CAST({headers} AS text[])) AS r(e, t, k, p, h)"
+        f"CAST(:{prefix}event_ids AS uuid[]), CAST(:{prefix}topics AS text[]), CAST(:{prefix}keys AS text[]), "
+        f"CAST(:{prefix}payloads AS text[]), CAST(:{prefix}headers AS text[])) AS r(e, t, k, p, h)"
     )
 
 
