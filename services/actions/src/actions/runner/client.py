@@ -3,6 +3,7 @@
 import asyncio
 import contextvars
 import math
+import ssl
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 import httpcore
 import httpx
 
+from actions.runner import network
 from actions.runner.guard import Target
 from common.pools import LeastBusy
 
@@ -23,10 +25,8 @@ _PINNED: contextvars.ContextVar[Target | None] = contextvars.ContextVar("pinned_
 class PinnedBackend(httpcore.AsyncNetworkBackend):
     """Opens TCP connections only to the address the guard checked for the host being called.
     The pool still keys connections by host name, so TLS SNI and certificate checks use the
-    name, while the socket goes to the checked address."""
-
-    def __init__(self) -> None:
-        self._inner = httpcore.AnyIOBackend()
+    name, while the socket goes to the checked address (on the loop's own transports:
+    `actions.runner.network`)."""
 
     async def connect_tcp(
         self,
@@ -39,7 +39,7 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
         target = _PINNED.get()
         if target is None or target.host != host.lower().rstrip(".") or target.port != port:
             raise httpcore.ConnectError(f"refusing to connect to unchecked host {host}:{port}")
-        return await self._inner.connect_tcp(
+        return await network.connect_tcp(
             target.address, port, timeout=timeout, local_address=local_address, socket_options=socket_options
         )
 
@@ -52,16 +52,16 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
         raise httpcore.ConnectError("unix sockets are not action targets")
 
     async def sleep(self, seconds: float) -> None:
-        await self._inner.sleep(seconds)
+        await asyncio.sleep(seconds)
 
 
 class PinnedTransport(httpx.AsyncHTTPTransport):
-    def __init__(self, limits: httpx.Limits) -> None:
+    def __init__(self, limits: httpx.Limits, ssl_context: ssl.SSLContext) -> None:
         super().__init__(limits=limits, trust_env=False)
         # httpx offers no hook for the network backend; the pool is rebuilt with the same
         # limits and the pinning backend.
         self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
+            ssl_context=ssl_context,
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
@@ -91,16 +91,22 @@ class OutboundClient:
         max_keepalive: int,
         max_response_bytes: int,
         calls_per_pool: int = CALLS_PER_POOL,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
+        """`ssl_context`: the certificates HTTPS targets are checked against (by default the
+        public authorities httpx trusts)."""
         shards = max(1, math.ceil(max_connections / calls_per_pool))
         limits = httpx.Limits(
             max_connections=math.ceil(max_connections / shards),
             max_keepalive_connections=max(1, math.ceil(max_keepalive / shards)),
         )
         self.max_response_bytes = max_response_bytes
+        context = ssl_context or httpx.create_ssl_context(trust_env=False)
         self._clients = LeastBusy(
             [
-                httpx.AsyncClient(transport=PinnedTransport(limits), follow_redirects=False, trust_env=False)
+                httpx.AsyncClient(
+                    transport=PinnedTransport(limits, context), follow_redirects=False, trust_env=False
+                )
                 for _ in range(shards)
             ],
             calls_per_pool,
