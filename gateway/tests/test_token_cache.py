@@ -46,9 +46,7 @@ def decodes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> GatewaySettings:
-    return GatewaySettings(
-        env="test", spa_dir=tmp_path, jwks_min_refresh_seconds=0.0, jwt_leeway_seconds=0
-    )
+    return GatewaySettings(env="test", spa_dir=tmp_path, jwks_min_refresh_seconds=0.0, jwt_leeway_seconds=0)
 
 
 @pytest.fixture
@@ -66,7 +64,11 @@ class TestVerifiedTokens:
         first = await verifier.verify(client, bearer(token))
         second = await verifier.verify(client, bearer(token))
         assert decodes == [token]
-        assert (second.user_id, second.company_id, second.roles) == (first.user_id, first.company_id, first.roles)
+        assert (second.user_id, second.company_id, second.roles) == (
+            first.user_id,
+            first.company_id,
+            first.roles,
+        )
         assert second is not first
 
     async def test_an_expired_token_is_refused_though_cached(
@@ -219,7 +221,11 @@ class TestClaimsHeader:
         again = signer.headers(caller.model_copy(update={"iat": caller.iat - 1}))
         assert again == first
         seen = verify_claims(first, SECRET, 60)
-        assert (seen.user_id, seen.company_id, seen.roles) == (caller.user_id, caller.company_id, caller.roles)
+        assert (seen.user_id, seen.company_id, seen.roles) == (
+            caller.user_id,
+            caller.company_id,
+            caller.roles,
+        )
 
     def test_callers_differing_in_any_claim_never_share_a_header(self) -> None:
         signer = ClaimsSigner(SECRET, reuse_seconds=5.0, max_entries=100)

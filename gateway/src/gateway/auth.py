@@ -212,7 +212,9 @@ class TokenVerifier:
             raise InvalidToken("The access token is not valid.") from exc
         verified = _Verified(key, kid, payload)
         # PyJWT refuses a token once `exp <= now - leeway`: kept exactly until then.
-        self._verified.put((token, audience), verified, float(payload["exp"]) + self.settings.jwt_leeway_seconds)
+        self._verified.put(
+            (token, audience), verified, float(payload["exp"]) + self.settings.jwt_leeway_seconds
+        )
         return verified
 
 

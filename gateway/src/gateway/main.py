@@ -18,6 +18,7 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.responses import Response
 
+from common import network
 from common.auth import sign_operator_claims
 from common.errors import install_problem_handlers, problem_response
 from common.service import RequestContextMiddleware
@@ -97,7 +98,7 @@ def create_app(settings: GatewaySettings, *, transport: httpx.AsyncBaseTransport
                 else:
                     transports = tuple(
                         [
-                            await stack.enter_async_context(httpx.AsyncHTTPTransport(limits=pool_limits))
+                            await stack.enter_async_context(network.AsyncioTransport(pool_limits))
                             for _ in range(pools)
                         ]
                     )

@@ -137,7 +137,9 @@ def _verify(
 
 
 def verify_operator_claims(headers: Any, secret: str, max_age_seconds: int) -> OperatorClaims:
-    return _verify(headers.get(OPERATOR_HEADER), secret, OPERATOR_CLAIMS_AUDIENCE, max_age_seconds, OperatorClaims)
+    return _verify(
+        headers.get(OPERATOR_HEADER), secret, OPERATOR_CLAIMS_AUDIENCE, max_age_seconds, OperatorClaims
+    )
 
 
 def verify_claims(headers: Any, secret: str, max_age_seconds: int) -> Claims:

@@ -296,7 +296,13 @@ class UnitOfWork:
         await driver_fetch(
             self.session,
             self.db.outbox_statement,
-            {"event_ids": event_ids, "topics": topics, "keys": keys, "payloads": payloads, "headers": headers},
+            {
+                "event_ids": event_ids,
+                "topics": topics,
+                "keys": keys,
+                "payloads": payloads,
+                "headers": headers,
+            },
         )
 
     def take_outbox_rows(self) -> OutboxRows | None:

@@ -218,7 +218,9 @@ def unexpected_error_response(exc: Exception, method: str, path: str) -> JSONRes
     )
 
 
-async def answer_unexpected(exc: Exception, started: bool, scope: Scope, receive: Receive, send: Send) -> None:
+async def answer_unexpected(
+    exc: Exception, started: bool, scope: Scope, receive: Receive, send: Send
+) -> None:
     """The last resort for an exception no handler took: answered (and swallowed, so the server
     keeps the kept-alive connection) when the response has not started; else only logged, the
     response left unfinished, so the server drops the connection and the client sees it cut."""

@@ -73,7 +73,8 @@ async def seed(db: Database, company_id: UUID, titles: list[str]) -> list[UUID]:
     ids = [uuid7() for _ in titles]
     async with db.unit_of_work(company_id) as uow:
         uow.session.add_all(
-            Memo(company_id=company_id, id=memo_id, title=title) for memo_id, title in zip(ids, titles, strict=True)
+            Memo(company_id=company_id, id=memo_id, title=title)
+            for memo_id, title in zip(ids, titles, strict=True)
         )
     return ids
 
@@ -147,7 +148,9 @@ class TestCompanyScope:
         assert found is not None
         assert found.title == "of a"
 
-    async def test_a_failed_unit_of_work_leaves_nothing_its_driver_statements_wrote(self, db: Database) -> None:
+    async def test_a_failed_unit_of_work_leaves_nothing_its_driver_statements_wrote(
+        self, db: Database
+    ) -> None:
         company = uuid7()
 
         async def write_then_fail() -> None:
@@ -163,12 +166,13 @@ class TestCompanyScope:
         async with db.unit_of_work(company) as uow:
             assert await uow.session.scalar(text("SELECT count(*) FROM demo_producer.memos")) == 0
 
-
     async def test_a_text_statement_goes_to_the_driver_with_its_named_parameters(self, db: Database) -> None:
         async with db.unit_of_work(uuid7()) as uow:
             rows = await driver_fetch(
                 uow.session,
-                text("SELECT CAST(:a AS int) + CAST(:b AS int) AS total, CAST(:a AS int) AS a, '1:2'::text AS literal"),
+                text(
+                    "SELECT CAST(:a AS int) + CAST(:b AS int) AS total, CAST(:a AS int) AS a, '1:2'::text AS literal"
+                ),
                 {"b": 5, "a": 2},
             )
         assert [(row["total"], row["a"], row["literal"]) for row in rows] == [(7, 2, "1:2")]

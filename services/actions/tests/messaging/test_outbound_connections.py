@@ -1,4 +1,4 @@
-"""The runner's connections on the loop's own transports (`actions.runner.network`), against
+"""The runner's connections on the loop's own transports (`common.network`), against
 real servers that keep, drop, break and encrypt them."""
 
 import asyncio

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import httpcore
 import httpx
 
-from actions.runner import network
 from actions.runner.guard import Target
+from common import network
 from common.pools import LeastBusy
 
 # Calls sharing one connection pool; past a few dozen, the pool's own bookkeeping per request
@@ -26,7 +26,7 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
     """Opens TCP connections only to the address the guard checked for the host being called.
     The pool still keys connections by host name, so TLS SNI and certificate checks use the
     name, while the socket goes to the checked address (on the loop's own transports:
-    `actions.runner.network`)."""
+    `common.network`)."""
 
     async def connect_tcp(
         self,
@@ -53,22 +53,6 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(seconds)
-
-
-class PinnedTransport(httpx.AsyncHTTPTransport):
-    def __init__(self, limits: httpx.Limits, ssl_context: ssl.SSLContext) -> None:
-        super().__init__(limits=limits, trust_env=False)
-        # httpx offers no hook for the network backend; the pool is rebuilt with the same
-        # limits and the pinning backend.
-        self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=ssl_context,
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
-            http1=True,
-            http2=False,
-            network_backend=PinnedBackend(),
-        )
 
 
 @dataclass(frozen=True)
@@ -105,7 +89,11 @@ class OutboundClient:
         self._clients = LeastBusy(
             [
                 httpx.AsyncClient(
-                    transport=PinnedTransport(limits, context), follow_redirects=False, trust_env=False
+                    transport=network.AsyncioTransport(
+                        limits, ssl_context=context, network_backend=PinnedBackend()
+                    ),
+                    follow_redirects=False,
+                    trust_env=False,
                 )
                 for _ in range(shards)
             ],

@@ -1,10 +1,14 @@
-"""httpcore's network streams on the running asyncio loop's own transports.
+"""Outbound HTTP connections on the running asyncio loop's own transports.
 
-httpcore's default backend goes through anyio, whose socket streams and cancel scopes cost
-the runner about as much CPU per call as the call's HTTP handling itself (a profile of a load
-run put anyio at 12.5% of the runner's samples). A stream here is one protocol object that
+httpx's transport connects through anyio by default, whose socket streams and cancel scopes
+cost about as much CPU per call as the call's HTTP handling itself (a profile of a load run put
+anyio at 12.5% of the action runner's samples). A stream here is one protocol object that
 buffers what the transport delivers, so a read or a write is one await on the loop, and every
-failure comes out as the httpcore error the pool and httpx expect."""
+failure comes out as the httpcore error the pool and httpx expect.
+
+    transport = AsyncioTransport(httpx.Limits(...))            # for httpx.AsyncClient(transport=...)
+    AsyncioTransport(limits, network_backend=MyBackend())      # a backend that picks addresses
+"""
 
 import asyncio
 import socket
@@ -13,6 +17,7 @@ from collections.abc import Iterable
 from typing import Any, cast
 
 import httpcore
+import httpx
 
 # Bytes buffered ahead of the reader before the socket stops being read: a reader that stops
 # early (a body past the size limit) leaves at most this much behind.
@@ -186,3 +191,50 @@ async def connect_tcp(
         for option in socket_options or ():
             sock.setsockopt(*option)
     return AsyncioStream(transport, protocol)
+
+
+class AsyncioBackend(httpcore.AsyncNetworkBackend):
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,  # noqa: ASYNC109 (httpcore's interface)
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        return await connect_tcp(host, port, timeout, local_address, socket_options)
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,  # noqa: ASYNC109 (httpcore's interface)
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        raise httpcore.ConnectError("unix sockets are not supported")
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+
+
+class AsyncioTransport(httpx.AsyncHTTPTransport):
+    """httpx's transport (HTTP/1.1, no proxy from the environment) over `network_backend`."""
+
+    def __init__(
+        self,
+        limits: httpx.Limits,
+        *,
+        ssl_context: ssl.SSLContext | None = None,
+        network_backend: httpcore.AsyncNetworkBackend | None = None,
+    ) -> None:
+        super().__init__(limits=limits, trust_env=False)
+        # httpx offers no hook for the network backend; the pool is rebuilt with the same
+        # limits and the asyncio one.
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=ssl_context or httpx.create_ssl_context(trust_env=False),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            http1=True,
+            http2=False,
+            network_backend=network_backend or AsyncioBackend(),
+        )
