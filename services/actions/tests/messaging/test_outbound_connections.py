@@ -230,60 +230,58 @@ def certificate(folder: Path, name: str) -> tuple[Path, Path]:
     return cert_path, key_path
 
 
+def server_context(cert: Path, key: Path) -> ssl.SSLContext:
+    tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    tls.load_cert_chain(cert, key)
+    return tls
+
+
+def trusting_client(cert: Path) -> OutboundClient:
+    """A runner's client that trusts `cert` as an authority."""
+    return OutboundClient(
+        max_connections=2,
+        max_keepalive=2,
+        max_response_bytes=1000,
+        calls_per_pool=2,
+        ssl_context=ssl.create_default_context(cafile=str(cert)),
+    )
+
+
+@pytest.fixture
+async def partner(
+    serve: Callable[..., Awaitable[Server]], tmp_path: Path
+) -> AsyncIterator[tuple[Server, OutboundClient]]:
+    """An HTTPS server for `partner.test` and a client trusting its certificate."""
+    cert, key = certificate(tmp_path, "partner.test")
+    server = await serve(ok, server_context(cert, key))
+    outbound = trusting_client(cert)
+    yield server, outbound
+    await outbound.aclose()
+
+
 class TestEncryptedConnections:
     async def test_an_https_target_is_called_over_tls_checked_against_its_name(
-        self, serve: Callable[..., Awaitable[Server]], tmp_path: Path
+        self, partner: tuple[Server, OutboundClient]
     ) -> None:
-        cert, key = certificate(tmp_path, "partner.test")
-        tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        tls.load_cert_chain(cert, key)
-        server = await serve(ok, tls)
-        trusting = ssl.create_default_context(cafile=str(cert))
-        outbound = OutboundClient(
-            max_connections=2,
-            max_keepalive=2,
-            max_response_bytes=1000,
-            calls_per_pool=2,
-            ssl_context=trusting,
-        )
-        try:
-            first = await outbound.post(target(server, "https", "partner.test"), b"{}", {}, 5.0)
-            second = await outbound.post(target(server, "https", "partner.test"), b"{}", {}, 5.0)
-        finally:
-            await outbound.aclose()
+        server, outbound = partner
+        first = await outbound.post(target(server, "https", "partner.test"), b"{}", {}, 5.0)
+        second = await outbound.post(target(server, "https", "partner.test"), b"{}", {}, 5.0)
         assert (first.status, second.status) == (200, 200)
         assert first.body == b'{"ok":true}'
         assert server.connections == 1
 
     async def test_a_certificate_for_another_name_is_refused(
-        self, serve: Callable[..., Awaitable[Server]], tmp_path: Path
+        self, partner: tuple[Server, OutboundClient]
     ) -> None:
-        cert, key = certificate(tmp_path, "partner.test")
-        tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        tls.load_cert_chain(cert, key)
-        server = await serve(ok, tls)
-        trusting = ssl.create_default_context(cafile=str(cert))
-        outbound = OutboundClient(
-            max_connections=2,
-            max_keepalive=2,
-            max_response_bytes=1000,
-            calls_per_pool=2,
-            ssl_context=trusting,
-        )
-        try:
-            with pytest.raises(httpx.ConnectError):
-                await outbound.post(target(server, "https", "other.test"), b"{}", {}, 5.0)
-        finally:
-            await outbound.aclose()
+        server, outbound = partner
+        with pytest.raises(httpx.ConnectError):
+            await outbound.post(target(server, "https", "other.test"), b"{}", {}, 5.0)
         assert server.requests == 0
 
     async def test_an_untrusted_certificate_is_refused(
-        self, serve: Callable[..., Awaitable[Server]], client: OutboundClient, tmp_path: Path
+        self, partner: tuple[Server, OutboundClient], client: OutboundClient
     ) -> None:
-        cert, key = certificate(tmp_path, "partner.test")
-        tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        tls.load_cert_chain(cert, key)
-        server = await serve(ok, tls)
+        server, _ = partner
         with pytest.raises(httpx.ConnectError):
             await client.post(target(server, "https", "partner.test"), b"{}", {}, 5.0)
         assert server.requests == 0
@@ -300,8 +298,7 @@ class TestOnTheServicesLoop:
                 return False
 
             cert, key = certificate(tmp_path, "partner.test")
-            tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-            tls.load_cert_chain(cert, key)
+            tls = server_context(cert, key)
             states = [Server(ok), Server(once), Server(ok)]
             servers = [
                 await asyncio.start_server(state._serve, "127.0.0.1", 0, ssl=context)
@@ -310,13 +307,7 @@ class TestOnTheServicesLoop:
             for state, server in zip(states, servers, strict=True):
                 state.port = server.sockets[0].getsockname()[1]
             kept, dropped, encrypted = states
-            outbound = OutboundClient(
-                max_connections=2,
-                max_keepalive=2,
-                max_response_bytes=1000,
-                calls_per_pool=2,
-                ssl_context=ssl.create_default_context(cafile=str(cert)),
-            )
+            outbound = trusting_client(cert)
             try:
                 for _ in range(3):
                     assert (await outbound.post(target(kept), b"{}", {}, 5.0)).body == b'{"ok":true}'

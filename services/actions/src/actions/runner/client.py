@@ -22,11 +22,11 @@ CALLS_PER_POOL = 8
 _PINNED: contextvars.ContextVar[Target | None] = contextvars.ContextVar("pinned_target", default=None)
 
 
-class PinnedBackend(httpcore.AsyncNetworkBackend):
+class PinnedBackend(network.AsyncioBackend):
     """Opens TCP connections only to the address the guard checked for the host being called.
     The pool still keys connections by host name, so TLS SNI and certificate checks use the
     name, while the socket goes to the checked address (on the loop's own transports:
-    `common.network`)."""
+    `common.network`). Unix sockets are refused, as by the base."""
 
     async def connect_tcp(
         self,
@@ -42,17 +42,6 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
         return await network.connect_tcp(
             target.address, port, timeout=timeout, local_address=local_address, socket_options=socket_options
         )
-
-    async def connect_unix_socket(
-        self,
-        path: str,
-        timeout: float | None = None,  # noqa: ASYNC109 (httpcore's interface)
-        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        raise httpcore.ConnectError("unix sockets are not action targets")
-
-    async def sleep(self, seconds: float) -> None:
-        await asyncio.sleep(seconds)
 
 
 @dataclass(frozen=True)
